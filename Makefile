@@ -1,0 +1,40 @@
+# The two commands a fresh machine needs: `make generate` and `make test`.
+# Each one creates .venv and installs the pinned packages first when they are missing.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | cksum | cut -d' ' -f1)
+VENDOR ?=
+PORT   ?= 8000
+
+.PHONY: generate check test mock lint bench clean
+
+$(STAMP): pyproject.toml requirements.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]'
+	@rm -f $(VENV)/.installed-* && touch $@
+
+generate: $(STAMP)   ## regenerate generated/ (and seed cassettes) from specs/
+	$(BIN)/python -m generator generate
+
+check: $(STAMP)      ## fail, naming each stale file, when generated/ does not match specs/
+	$(BIN)/python -m generator check
+
+test: $(STAMP)       ## every test: generator, runtime, generated contract tests, README
+	$(BIN)/python -m generator check
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+mock: $(STAMP)       ## serve a vendor mock on 127.0.0.1: make mock VENDOR=showapi PORT=8000
+	@test -n "$(VENDOR)" || { echo "usage: make mock VENDOR=showapi [PORT=8000]"; exit 2; }
+	$(BIN)/python -m generator.runtime.mock.serve $(VENDOR) --port $(PORT)
+
+lint: $(STAMP)
+	$(BIN)/ruff check . && $(BIN)/ruff format --check generator tests bench
+
+bench: $(STAMP)      ## benchmarks (ratios measured side by side in one run)
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) build *.egg-info

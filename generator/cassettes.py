@@ -1,0 +1,97 @@
+"""Seed cassettes: vcrpy recordings built from the spec's documented examples.
+
+Until someone records the real vendor (``SDK_RECORD=1``), each operation's cassette holds the
+request our client makes for the operation's example and the vendor's documented answer.
+Seeded files carry a marker line; a recorded cassette has none and is never overwritten.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx
+import yaml
+
+from .runtime.client import SyncClient
+from .runtime.testing import CASSETTES, example_values
+from .runtime.vendor import Operation, Vendor
+
+MARKER = (
+    "# Seeded by `make generate` from the spec's examples; record real ones with SDK_RECORD=1.\n"
+)
+
+
+def build(vendor: Vendor) -> dict[Path, bytes]:
+    """Seed cassettes for every operation with an example answer, by absolute path."""
+    out: dict[Path, bytes] = {}
+    for op in vendor.operations:
+        if op.response_example is not None and op.example:
+            text = MARKER + yaml.safe_dump(
+                _cassette(vendor, op), sort_keys=True, allow_unicode=True
+            )
+            out[CASSETTES / vendor.package / f"{op.name}.yaml"] = text.encode()
+    return out
+
+
+def writable(path: Path) -> bool:
+    """True for a missing cassette or a seeded one; a recorded cassette is left alone."""
+    return not path.is_file() or path.read_text(errors="replace").startswith(MARKER)
+
+
+def _cassette(vendor: Vendor, op: Operation) -> dict[str, Any]:
+    captured: list[httpx.Request] = []
+    answer = json.dumps(op.response_example, ensure_ascii=False)
+
+    def respond(request: httpx.Request) -> httpx.Response:
+        captured.append(request)
+        return httpx.Response(
+            200, headers={"content-type": "application/json"}, content=answer.encode()
+        )
+
+    client_cls = type("SeedClient", (SyncClient,), {"vendor": vendor})
+    credentials = {c.name: c.mock_default for c in vendor.auth.credentials}
+    with client_cls(
+        credentials,
+        base_url=vendor.base_url or "http://vendor.invalid",
+        transport=httpx.MockTransport(respond),
+    ) as client:
+        client._send(op, example_values(op))
+    request = captured[0]
+    url = _without_credentials(vendor, request.url)
+    return {
+        "version": 1,
+        "interactions": [
+            {
+                "request": {
+                    "method": request.method,
+                    "uri": str(url),
+                    "body": _form_without_credentials(vendor, request.content.decode()),
+                    "headers": {"Content-Type": [request.headers.get("content-type", "")]},
+                },
+                "response": {
+                    "status": {"code": 200, "message": "OK"},
+                    "headers": {"Content-Type": ["application/json"]},
+                    "body": {"string": answer},
+                },
+            }
+        ],
+    }
+
+
+def _without_credentials(vendor: Vendor, url: httpx.URL) -> httpx.URL:
+    if vendor.auth.kind != "query":
+        return url
+    params = [(k, v) for k, v in url.params.multi_items() if k != vendor.auth.field]
+    return url.copy_with(params=params or None)
+
+
+def _form_without_credentials(vendor: Vendor, body: str) -> str:
+    if vendor.auth.kind != "form" or not body:
+        return body
+    from urllib.parse import parse_qsl, urlencode
+
+    return urlencode(
+        [(k, v) for k, v in parse_qsl(body, keep_blank_values=True) if k != vendor.auth.field]
+    )

@@ -1,0 +1,350 @@
+"""Stage two: the vendor model (``runtime.vendor.Vendor``) built from a loaded, named spec.
+
+Reads the standard parts of OpenAPI (servers, security schemes, parameters, bodies, responses,
+callbacks) and our ``x-sdk*`` extensions, and checks the extensions with the runtime's own
+models, so a mistake in them is reported with its JSON pointer like any other spec error.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import SpecError, json_pointer
+from .load import LoadedSpec
+from .models import _success_contents, operations
+from .naming import is_identifier, snake
+from .runtime.vendor import (
+    Auth,
+    CallbackSpec,
+    Credential,
+    Envelope,
+    ErrorSpec,
+    Limits,
+    MockDefaults,
+    Operation,
+    OperationMock,
+    Pagination,
+    Param,
+    TaskSpec,
+    Vendor,
+)
+
+M = TypeVar("M", bound=BaseModel)
+BODY_KINDS = {
+    "application/x-www-form-urlencoded": "form",
+    "multipart/form-data": "multipart",
+    "application/json": "json",
+}
+ROLE_ORDER = ("submit", "get", "list", "action")
+SCALARS = {"string": "str", "number": "float", "integer": "int", "boolean": "bool"}
+
+
+def build(loaded: LoadedSpec, named: dict[str, Any]) -> Vendor:
+    """The vendor model for ``named`` (the output of ``models.name_schemas``)."""
+    builder = _Builder(str(loaded.spec_file), named)
+    return builder.vendor(loaded.sha256)
+
+
+class _Builder:
+    def __init__(self, file: str, doc: dict[str, Any]) -> None:
+        self.file = file
+        self.doc = doc
+
+    # -- helpers ---------------------------------------------------------------------------
+    def fail(self, path: list[Any], reason: str) -> SpecError:
+        return SpecError(self.file, json_pointer(path), reason)
+
+    def check(self, model: type[M], data: Any, path: list[Any]) -> M:
+        try:
+            return model.model_validate(data)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            raise self.fail(path + list(err["loc"]), err["msg"]) from None
+
+    def resolve(self, node: Any, seen: tuple[str, ...] = ()) -> Any:
+        """A copy of ``node`` with every local ``$ref`` replaced by what it points at."""
+        if isinstance(node, list):
+            return [self.resolve(n, seen) for n in node]
+        if not isinstance(node, dict):
+            return node
+        if "$ref" in node:
+            ref = node["$ref"]
+            if ref in seen:
+                return {}
+            return self.resolve(self.deref(ref), (*seen, ref))
+        return {k: self.resolve(v, seen) for k, v in node.items()}
+
+    def deref(self, ref: str) -> Any:
+        if not ref.startswith("#/"):
+            raise self.fail([], f"only local $ref are supported, got {ref!r}")
+        node: Any = self.doc
+        for part in ref[2:].split("/"):
+            part = part.replace("~1", "/").replace("~0", "~")
+            if not isinstance(node, dict) or part not in node:
+                raise self.fail([], f"$ref {ref!r} points at nothing")
+            node = node[part]
+        return node
+
+    def shallow(self, node: dict[str, Any]) -> dict[str, Any]:
+        return self.deref(node["$ref"]) if "$ref" in node else node
+
+    # -- vendor ----------------------------------------------------------------------------
+    def vendor(self, sha256: str) -> Vendor:
+        ext = self.doc.get("x-sdk")
+        if not isinstance(ext, dict):
+            raise self.fail(
+                ["x-sdk"], "the vendor extension x-sdk is missing (see specs/EXTENSIONS.md)"
+            )
+        at = ["x-sdk"]
+        for key in ("package", "class_prefix"):
+            if not is_identifier(str(ext.get(key, ""))):
+                raise self.fail([*at, key], f"x-sdk.{key} must be a Python identifier")
+        servers = self.doc.get("servers") or []
+        base_url = "" if ext.get("base_url_required") else (servers[0]["url"] if servers else "")
+        task = ext.get("task")
+        callback = ext.get("callback")
+        return Vendor(
+            package=ext["package"],
+            class_prefix=ext["class_prefix"],
+            title=ext.get("title") or self.doc["info"]["title"],
+            spec_sha256=sha256,
+            base_url=base_url,
+            auth=self.auth(ext.get("auth"), [*at, "auth"]),
+            envelope=self.check(Envelope, ext.get("envelope", {}), [*at, "envelope"]),
+            errors={
+                kind: self.check(ErrorSpec, spec, [*at, "errors", kind])
+                for kind, spec in ext.get("errors", {}).items()
+            },
+            task=self.check(TaskSpec, task, [*at, "task"]) if task else None,
+            callback=self.check(CallbackSpec, callback, [*at, "callback"]) if callback else None,
+            mock=self.check(MockDefaults, ext.get("mock", {}), [*at, "mock"]),
+            operations=tuple(self.operations()),
+        )
+
+    def auth(self, ext: Any, at: list[Any]) -> Auth:
+        if not isinstance(ext, dict) or "scheme" not in ext:
+            raise self.fail(
+                at, "x-sdk.auth needs 'scheme', a name under components/securitySchemes"
+            )
+        schemes = self.doc.get("components", {}).get("securitySchemes", {})
+        scheme = schemes.get(ext["scheme"])
+        if scheme is None:
+            raise self.fail([*at, "scheme"], f"no security scheme named {ext['scheme']!r}")
+        kind, field = ext.get("kind"), ext.get("field")
+        if kind is None:
+            if scheme.get("type") == "apiKey" and scheme.get("in") in ("query", "header"):
+                kind, field = scheme["in"], scheme["name"]
+            elif scheme.get("type") == "http" and scheme.get("scheme") == "bearer":
+                kind = "bearer_jwt"
+            else:
+                raise self.fail([*at, "kind"], "this security scheme needs an explicit kind")
+        credentials = [
+            self.check(Credential, c, [*at, "credentials", i])
+            for i, c in enumerate(ext.get("credentials", []))
+        ]
+        return self.check(
+            Auth,
+            {
+                "kind": kind,
+                "scheme": ext["scheme"],
+                "field": field or "",
+                "prefix": ext.get("prefix", ""),
+                "credentials": credentials,
+            },
+            at,
+        )
+
+    # -- operations ------------------------------------------------------------------------
+    def operations(self) -> list[Operation]:
+        ops = [self.operation(path, method, op) for path, method, op in operations(self.doc)]
+        ops.sort(key=lambda op: ROLE_ORDER.index(op.role))
+        names = [op.name for op in ops]
+        for name in names:
+            if names.count(name) > 1:
+                raise self.fail(["paths"], f"two operations are named {name!r}")
+        return ops
+
+    def operation(self, path: str, method: str, op: dict[str, Any]) -> Operation:
+        at = ["paths", path, method]
+        ext = op.get("x-sdk-operation", {})
+        name = ext.get("name") or snake(op.get("operationId", ""))
+        if not is_identifier(name) or name[0].isdigit():
+            raise self.fail([*at, "x-sdk-operation", "name"], "each operation needs a Python name")
+        body, params = self.params(op, at)
+        response_model, response_schema, example = self.response(op)
+        cb_model, cb_schema, cb_example = self.callback(op)
+        role = ext.get("role", "action")
+        data = {
+            "name": name,
+            "operation_id": op.get("operationId", name),
+            "method": method.upper(),
+            "path": path,
+            "role": role,
+            "doc": ext.get("doc")
+            or "\n\n".join(t for t in (op.get("summary"), op.get("description")) if t),
+            "body": body,
+            "params": params,
+            "task_id": ext.get("task_id", ""),
+            "idempotent": ext.get("idempotent", role != "submit"),
+            "example": ext.get("example", {}),
+            "response_model": response_model,
+            "payload_model": self.payload_model(response_model),
+            "response_schema": response_schema,
+            "response_example": example,
+            "callback_model": cb_model,
+            "callback_schema": cb_schema,
+            "callback_example": cb_example,
+        }
+        try:
+            operation = Operation.model_validate(data)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            raise self.fail([*at, "x-sdk-operation", *err["loc"]], err["msg"]) from None
+        return operation.model_copy(
+            update={
+                "limits": self.check(Limits, op.get("x-sdk-limits", {}), [*at, "x-sdk-limits"]),
+                "mock": self.check(
+                    OperationMock, ext.get("mock", {}), [*at, "x-sdk-operation", "mock"]
+                ),
+                "pagination": self.check(
+                    Pagination, ext["pagination"], [*at, "x-sdk-operation", "pagination"]
+                )
+                if "pagination" in ext
+                else None,
+            }
+        )
+
+    def params(self, op: dict[str, Any], at: list[Any]) -> tuple[str, list[Param]]:
+        params: list[Param] = []
+        for i, raw in enumerate(op.get("parameters", [])):
+            p = self.shallow(raw)
+            if p.get("in") not in ("query", "path", "header"):
+                raise self.fail(
+                    [*at, "parameters", i, "in"], f"parameters in {p.get('in')!r} are not supported"
+                )
+            params.append(
+                self.param(
+                    p["name"],
+                    p.get("schema", {}),
+                    p["in"],
+                    p.get("required", False),
+                    p.get("description", ""),
+                    p.get("x-py-name"),
+                )
+            )
+        body = "none"
+        content = op.get("requestBody", {}).get("content", {})
+        if content:
+            media_type = next(iter(content))
+            body = BODY_KINDS.get(media_type.split(";")[0].strip(), "")
+            if not body:
+                raise self.fail(
+                    [*at, "requestBody", "content", media_type], "unsupported media type"
+                )
+            schema = self.shallow(content[media_type].get("schema", {}))
+            required = set(schema.get("required", []))
+            for wire, prop in schema.get("properties", {}).items():
+                resolved = self.shallow(prop)
+                location = body if body == "json" else "form"
+                if body == "multipart" and resolved.get("format") == "binary":
+                    location = "file"
+                params.append(
+                    self.param(
+                        wire,
+                        prop,
+                        location,
+                        wire in required,
+                        resolved.get("description", ""),
+                        resolved.get("x-py-name"),
+                    )
+                )
+        seen: dict[str, str] = {}
+        for p in params:
+            if p.py in seen:
+                raise self.fail(
+                    at, f"inputs {seen[p.py]!r} and {p.wire!r} share the Python name {p.py!r}"
+                )
+            seen[p.py] = p.wire
+        return body, params
+
+    def param(
+        self,
+        wire: str,
+        schema: dict[str, Any],
+        location: str,
+        required: bool,
+        description: str,
+        py_name: str | None,
+    ) -> Param:
+        return Param(
+            wire=wire,
+            py=py_name or snake(wire),
+            location=location,
+            required=required,
+            schema=self.resolve(schema),
+            description=description,
+            py_type=self.py_type(schema),
+        )
+
+    def py_type(self, schema: dict[str, Any]) -> str:
+        if "$ref" in schema:
+            target = self.deref(schema["$ref"])
+            if "title" in target and ("properties" in target or "allOf" in target):
+                return f"models.{target['title']}"
+            return self.py_type(target)
+        if schema.get("enum") and schema.get("type") == "string":
+            return "Literal[" + ", ".join(repr(v) for v in schema["enum"]) + "]"
+        kind = schema.get("type")
+        if kind == "string" and schema.get("format") == "binary":
+            return "bytes"
+        if kind == "array":
+            return f"list[{self.py_type(schema.get('items', {}))}]"
+        if kind == "object":
+            return "dict[str, Any]"
+        return SCALARS.get(kind, "Any")
+
+    def response(self, op: dict[str, Any]) -> tuple[str, dict[str, Any], Any]:
+        for media in _success_contents(op):
+            schema = media.get("schema", {})
+            title = self.shallow(schema).get("title", "") if schema else ""
+            return title, self.resolve(schema), media.get("example")
+        return "", {}, None
+
+    def payload_model(self, response_model: str) -> str:
+        """The class of what the envelope unwraps to (the response itself without envelope)."""
+        if not response_model:
+            return ""
+        schema = self.doc["components"]["schemas"][response_model]
+        for layer in self.doc.get("x-sdk", {}).get("envelope", {}).get("layers", []):
+            for key in filter(None, str(layer.get("payload", "")).split(".")):
+                prop = _property(self, schema, key)
+                if prop is None:
+                    return self.shallow(schema).get("title", response_model)
+                schema = prop
+        return self.shallow(schema).get("title", response_model)
+
+    def callback(self, op: dict[str, Any]) -> tuple[str, dict[str, Any], Any]:
+        for callback in op.get("callbacks", {}).values():
+            for item in callback.values():
+                for cb_op in item.values():
+                    for media in cb_op.get("requestBody", {}).get("content", {}).values():
+                        schema = media.get("schema", {})
+                        return (
+                            self.shallow(schema).get("title", ""),
+                            self.resolve(schema),
+                            media.get("example"),
+                        )
+        return "", {}, None
+
+
+def _property(builder: _Builder, schema: dict[str, Any], key: str) -> dict[str, Any] | None:
+    schema = builder.shallow(schema)
+    if key in schema.get("properties", {}):
+        return schema["properties"][key]
+    for part in schema.get("allOf", []):
+        found = _property(builder, part, key)
+        if found is not None:
+            return found
+    return None

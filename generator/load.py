@@ -1,0 +1,122 @@
+"""Stage one: read a vendor's spec, apply our overlay, validate it as OpenAPI.
+
+Every failure is a :class:`SpecError` naming the file, a JSON pointer and the reason.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from openapi_pydantic.v3.v3_0 import OpenAPI as OpenAPI30
+from openapi_pydantic.v3.v3_1 import OpenAPI as OpenAPI31
+from pydantic import ValidationError
+
+from .errors import SpecError, json_pointer
+from .overlay import apply_overlay
+
+SPEC_NAMES = ("openapi.json", "openapi.yaml", "openapi.yml")
+OVERLAY_NAME = "overlay.yaml"
+
+
+@dataclass(frozen=True)
+class LoadedSpec:
+    """A vendor's spec with our overlay applied, ready for the IR stage."""
+
+    vendor_dir: Path
+    spec_file: Path
+    overlay_file: Path | None
+    document: dict[str, Any]
+    sha256: str
+
+
+def find_spec(vendor_dir: Path) -> Path:
+    for name in SPEC_NAMES:
+        if (vendor_dir / name).is_file():
+            return vendor_dir / name
+    raise SpecError(str(vendor_dir), "/", f"no {' / '.join(SPEC_NAMES)} in this folder")
+
+
+def load(vendor_dir: Path) -> LoadedSpec:
+    """Load ``specs/<vendor>/`` into a validated, overlaid document."""
+    spec_file = find_spec(vendor_dir)
+    raw = spec_file.read_bytes()
+    digest = hashlib.sha256(raw)
+    document = parse_document(raw, spec_file)
+    if not isinstance(document, dict):
+        raise SpecError(str(spec_file), "/", "an OpenAPI document must be an object")
+    overlay_file = vendor_dir / OVERLAY_NAME
+    if overlay_file.is_file():
+        overlay_raw = overlay_file.read_bytes()
+        digest.update(overlay_raw)
+        overlay = parse_document(overlay_raw, overlay_file)
+        apply_overlay(document, overlay, str(overlay_file), spec_file.name)
+    else:
+        overlay_file = None
+    validate_openapi(document, str(spec_file))
+    return LoadedSpec(vendor_dir, spec_file, overlay_file, document, digest.hexdigest())
+
+
+def parse_document(raw: bytes, file: Path) -> Any:
+    """Parse JSON or YAML, reporting a syntax error with its line and column."""
+    text = raw.decode("utf-8")
+    try:
+        if file.suffix == ".json":
+            return json.loads(text)
+        return yaml.safe_load(text)
+    except json.JSONDecodeError as exc:
+        raise SpecError(
+            str(file), "/", f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+        ) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
+        reason = getattr(exc, "problem", None) or exc
+        raise SpecError(str(file), "/", f"invalid YAML{where}: {reason}") from None
+
+
+def validate_openapi(document: dict[str, Any], file: str) -> None:
+    """Validate against the OpenAPI 3.0 or 3.1 object model."""
+    version = str(document.get("openapi", ""))
+    if not version.startswith(("3.0.", "3.1.")):
+        raise SpecError(file, "/openapi", f"expected OpenAPI 3.0.x or 3.1.x, found {version!r}")
+    model = OpenAPI30 if version.startswith("3.0.") else OpenAPI31
+    try:
+        model.model_validate(copy.deepcopy(document))
+    except ValidationError as exc:
+        error = max(exc.errors(), key=lambda e: len(_document_path(document, e["loc"])))
+        pointer = json_pointer(_document_path(document, error["loc"]))
+        raise SpecError(file, pointer, _describe(error)) from None
+
+
+def _document_path(document: Any, loc: tuple[Any, ...]) -> list[Any]:
+    """Keep the parts of a pydantic location that exist in the document.
+
+    Pydantic puts union member names ("Reference", "Schema", ...) into error locations; walking
+    the real document drops them and leaves a pointer a person can follow.
+    """
+    node, path = document, []
+    for part in loc:
+        if _has(node, part):
+            node = node[part]
+            path.append(part)
+    if loc and loc[-1] not in path and isinstance(node, dict) and isinstance(loc[-1], str):
+        path.append(loc[-1])  # a missing required field: point at where it should be
+    return path
+
+
+def _has(node: Any, part: Any) -> bool:
+    if isinstance(node, dict):
+        return part in node
+    return isinstance(node, list) and isinstance(part, int) and part < len(node)
+
+
+def _describe(error: dict[str, Any]) -> str:
+    if error["type"] == "missing":
+        return f"required field '{error['loc'][-1]}' is missing"
+    return f"{error['msg']} (got {error.get('input')!r:.80})"

@@ -1,0 +1,158 @@
+"""Stage three: typed pydantic models, by datamodel-code-generator used as a library.
+
+Before calling it we give every inline object schema a stable, meaningful title (taken from
+``x-py-class`` where the spec sets one, otherwise from the operation's Python name and the
+property path) and hoist it into ``components/schemas``, so class names never depend on the
+generator's guesses and the output has no timestamps.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+from datamodel_code_generator import DataModelType, InputFileType, generate
+
+from .errors import SpecError
+from .naming import pascal
+
+HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
+JSON_TYPES = ("application/json", "application/json;charset=UTF-8")
+
+
+def name_schemas(document: dict[str, Any]) -> dict[str, Any]:
+    """A copy of ``document`` whose object schemas all live, titled, in components/schemas."""
+    doc = copy.deepcopy(document)
+    schemas: dict[str, Any] = doc.setdefault("components", {}).setdefault("schemas", {})
+    namer = _Namer(schemas)
+    for name in list(schemas):
+        schemas[name].setdefault("title", name)
+        namer.walk_children(schemas[name], name)
+    for _path, method, op in operations(doc):
+        base = pascal(op.get("x-sdk-operation", {}).get("name") or op.get("operationId", method))
+        body = op.get("requestBody", {}).get("content", {})
+        for media in body.values():
+            if "schema" in media:
+                media["schema"] = namer.hoist(media["schema"], f"{base}Request")
+        for media in _success_contents(op):
+            if "schema" in media:
+                _title_payload(doc, media["schema"], f"{base}Result")
+                media["schema"] = namer.hoist(media["schema"], f"{base}Response")
+        for callback in op.get("callbacks", {}).values():
+            for item in callback.values():
+                for cb_op in item.values():
+                    for media in cb_op.get("requestBody", {}).get("content", {}).values():
+                        media["schema"] = namer.hoist(media["schema"], f"{base}Callback")
+    return doc
+
+
+def _title_payload(doc: dict[str, Any], schema: dict[str, Any], title: str) -> None:
+    """Name what the vendor's envelope wraps ``{Operation}Result``: it is what clients return."""
+    path = [
+        key
+        for layer in doc.get("x-sdk", {}).get("envelope", {}).get("layers", [])
+        for key in str(layer.get("payload", "")).split(".")
+        if key
+    ]
+    node: dict[str, Any] | None = schema
+    for key in path:
+        node = _find_property(node, key) if node is not None else None
+    if node is not None and node is not schema and "$ref" not in node:
+        node.setdefault("title", node.get("x-py-class", title))
+
+
+def _find_property(schema: dict[str, Any], key: str) -> dict[str, Any] | None:
+    if key in schema.get("properties", {}):
+        return schema["properties"][key]
+    for part in schema.get("allOf", []):
+        found = _find_property(part, key)
+        if found is not None:
+            return found
+    return None
+
+
+def operations(doc: dict[str, Any]):
+    """(path, method, operation) for every operation, in document order."""
+    for path, item in doc.get("paths", {}).items():
+        for method in HTTP_METHODS:
+            if method in item:
+                yield path, method, item[method]
+
+
+def _success_contents(op: dict[str, Any]) -> list[dict[str, Any]]:
+    codes = sorted(c for c in op.get("responses", {}) if str(c).startswith("2"))
+    return [m for c in codes[:1] for m in op["responses"][c].get("content", {}).values()]
+
+
+class _Namer:
+    def __init__(self, schemas: dict[str, Any]) -> None:
+        self.schemas = schemas
+
+    def hoist(self, schema: dict[str, Any], default: str) -> dict[str, Any]:
+        """Title ``schema`` and move it to components; returns the ``$ref`` that replaces it."""
+        if "$ref" in schema or not _is_object(schema):
+            self.walk_children(schema, default)
+            return schema
+        title = schema.get("x-py-class") or schema.get("title") or default
+        schema["title"] = title
+        self.walk_children(schema, title)
+        existing = self.schemas.get(title)
+        if existing is not None and existing != schema:
+            title = self._free_name(title)
+            schema["title"] = title
+        self.schemas[title] = schema
+        return {"$ref": f"#/components/schemas/{title}"}
+
+    def walk_children(self, schema: dict[str, Any], title: str) -> None:
+        for part in schema.get("allOf", []):
+            self.walk_children(part, title)
+        for name, prop in list(schema.get("properties", {}).items()):
+            schema["properties"][name] = self.hoist(prop, f"{title}{pascal(name)}")
+        if isinstance(schema.get("items"), dict):
+            schema["items"] = self.hoist(schema["items"], f"{title}Item")
+
+    def _free_name(self, title: str) -> str:
+        n = 2
+        while f"{title}{n}" in self.schemas:
+            n += 1
+        return f"{title}{n}"
+
+
+def _is_object(schema: dict[str, Any]) -> bool:
+    return schema.get("type") == "object" or "properties" in schema or "allOf" in schema
+
+
+def render_models(named: dict[str, Any], file: str) -> str:
+    """Python source of the pydantic models for every schema in ``named``."""
+    document = {
+        "openapi": named.get("openapi", "3.0.3"),
+        "info": {"title": "models", "version": "0"},
+        "paths": {},
+        "components": {"schemas": named["components"]["schemas"]},
+    }
+    try:
+        code = generate(
+            json.dumps(document),
+            input_file_type=InputFileType.OpenAPI,
+            output_model_type=DataModelType.PydanticV2BaseModel,
+            openapi_scopes=["schemas"],
+            disable_timestamp=True,
+            snake_case_field=True,
+            use_annotated=True,
+            field_constraints=True,
+            use_standard_collections=True,
+            use_union_operator=True,
+            target_python_version="3.11",
+            use_title_as_name=True,
+            extra_fields="allow",
+            allow_population_by_field_name=True,
+            use_schema_description=True,
+            use_field_description=True,
+            reuse_model=False,
+            formatters=[],
+            custom_file_header="",
+        )
+    except Exception as exc:  # the library raises many types; all mean the schema is unusable
+        raise SpecError(file, "/components/schemas", f"model generation failed: {exc}") from None
+    return str(code)

@@ -1,0 +1,410 @@
+"""The base under every generated client: one place for requests, retries, errors and waiting.
+
+A generated client is a subclass that sets ``vendor`` and adds one typed method per operation,
+each a single call to :meth:`SyncClient._call` (or the async twin). Everything here is driven
+by the :class:`~generator.runtime.vendor.Vendor` model, never by the vendor's name.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, TypeVar
+from urllib.parse import quote
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from . import errors
+from .auth import plugin_for
+from .clock import Clock, SystemClock
+from .envelope import unwrap
+from .secrets import Secret, install_log_filter, redact
+from .tasks import PollSchedule, ProgressCallback, TaskOutcome, read_outcome
+from .validation import check
+from .vendor import Operation, Vendor
+
+M = TypeVar("M", bound=BaseModel)
+log = logging.getLogger("generator.runtime.client")
+NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+DEFAULT_TIMEOUT = 30.0
+
+
+@dataclass
+class Outgoing:
+    """A request being built, before auth signs it and httpx sends it."""
+
+    method: str
+    path: str
+    query: list[tuple[str, str]] = field(default_factory=list)
+    headers: dict[str, str] = field(default_factory=dict)
+    form: dict[str, Any] = field(default_factory=dict)
+    files: dict[str, Any] = field(default_factory=dict)
+    json: Any = None
+
+
+def wire_text(value: Any) -> str:
+    """How a typed value is written into a query string or a form field."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def to_json(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json", by_alias=True, exclude_none=True)
+    if isinstance(value, list):
+        return [to_json(v) for v in value]
+    return value
+
+
+class BaseClient:
+    """What the sync and async clients share; it does no I/O itself."""
+
+    vendor: ClassVar[Vendor]
+
+    def __init__(
+        self,
+        credentials: Mapping[str, str | Secret | None],
+        *,
+        base_url: str | None = None,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        max_retries: int = 2,
+        clock: Clock | None = None,
+    ) -> None:
+        self._credentials = self._resolve_credentials(credentials)
+        self.base_url = self._resolve_base_url(base_url)
+        self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+        self.max_retries = max_retries
+        self.clock: Clock = clock or SystemClock()
+        self._auth = plugin_for(self.vendor.auth)
+        install_log_filter()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.base_url!r})"
+
+    def _resolve_credentials(self, given: Mapping[str, str | Secret | None]) -> dict[str, Secret]:
+        resolved: dict[str, Secret] = {}
+        for cred in self.vendor.auth.credentials:
+            value = given.get(cred.name) or os.environ.get(cred.env)
+            if not value:
+                raise errors.ConfigurationError(
+                    f"{type(self).__name__} needs {cred.name}: pass it or set {cred.env}"
+                )
+            resolved[cred.name] = value if isinstance(value, Secret) else Secret(value)
+        return resolved
+
+    def _resolve_base_url(self, given: str | None) -> str:
+        env = f"{self.vendor.package.upper()}_BASE_URL"
+        url = given or os.environ.get(env) or self.vendor.base_url
+        if not url:
+            raise errors.ConfigurationError(
+                f"{type(self).__name__} needs base_url: this vendor publishes none "
+                f"(pass base_url= or set {env})"
+            )
+        return url.rstrip("/")
+
+    # -- building and reading ----------------------------------------------------------------
+    def _operation(self, name: str) -> Operation:
+        return self.vendor.ops[name]
+
+    def _prepare(self, op: Operation, values: Mapping[str, Any]) -> Outgoing:
+        checked = check(op, {k: to_json(v) for k, v in values.items()})
+        if checked.problems:
+            raise errors.RequestValidationError(op.name, [m for _, m in checked.problems])
+        out = Outgoing(op.method, op.path)
+        body: dict[str, Any] = {}
+        for param in op.params:
+            value = checked.values.get(param.wire)
+            if value is None:
+                continue
+            if param.location == "path":
+                out.path = out.path.replace(
+                    "{" + param.wire + "}", quote(wire_text(value), safe="")
+                )
+            elif param.location == "query":
+                out.query.append((param.wire, wire_text(value)))
+            elif param.location == "header":
+                out.headers[param.wire] = wire_text(value)
+            elif param.location == "form":
+                out.form[param.wire] = wire_text(value)
+            elif param.location == "file":
+                out.files[param.wire] = value
+            else:
+                body[param.wire] = value
+        if op.body == "json":
+            out.json = body
+        self._auth.apply(out, self._credentials)
+        return out
+
+    def _request(self, out: Outgoing) -> httpx.Request:
+        return httpx.Request(
+            out.method,
+            self.base_url + out.path,
+            params=out.query or None,
+            headers=out.headers,
+            data=out.form or None,
+            files=out.files or None,
+            json=out.json,
+            extensions={"timeout": self.timeout.as_dict()},
+        )
+
+    def _read(self, op: Operation, response: httpx.Response) -> Any:
+        try:
+            body = response.json()
+        except ValueError:
+            snippet = redact(response.text[:200])
+            if response.status_code >= 400:
+                raise errors.envelope_free_error(
+                    self.vendor.package, response.status_code, snippet, dict(response.headers)
+                ) from None
+            raise errors.ResponseFormatError(
+                f"[{self.vendor.package}] {op.name}: answer is not JSON: {snippet!r}"
+            ) from None
+        payload, _request_id = unwrap(self.vendor, body, response.status_code, op.role)
+        return payload
+
+    def _model(self, op: Operation, model: type[M], payload: Any) -> M:
+        try:
+            return model.model_validate(payload)
+        except ValidationError as exc:
+            raise errors.ResponseFormatError(
+                f"[{self.vendor.package}] {op.name}: answer does not match {model.__name__}: "
+                f"{exc.error_count()} problem(s), first: {exc.errors()[0]['msg']}"
+            ) from None
+
+    # -- retries -----------------------------------------------------------------------------
+    def _retry_after_error(
+        self, op: Operation, exc: httpx.TransportError, attempt: int
+    ) -> float | None:
+        """Seconds to wait before retrying after ``exc``, or None to give up.
+
+        A request that never reached the vendor is always safe to resend. One that may have
+        reached it is resent only when the operation is idempotent: resending a submit whose
+        outcome is unknown could pay for the task twice.
+        """
+        if attempt >= self.max_retries:
+            return None
+        if isinstance(exc, NOT_SENT) or op.idempotent:
+            return self._backoff(attempt)
+        return None
+
+    def _retry_after_status(
+        self, op: Operation, response: httpx.Response, attempt: int
+    ) -> float | None:
+        status = response.status_code
+        if attempt >= self.max_retries or not (status == 429 or status >= 500):
+            return None
+        if status >= 500 and not op.idempotent:
+            return None
+        retry_after = response.headers.get("retry-after", "")
+        if retry_after.replace(".", "", 1).isdigit():
+            return min(float(retry_after), 60.0)
+        return self._backoff(attempt)
+
+    @staticmethod
+    def _backoff(attempt: int) -> float:
+        return min(0.5 * 2**attempt, 8.0) * random.uniform(0.75, 1.0)
+
+    def _transport_error(
+        self, op: Operation, exc: httpx.TransportError
+    ) -> errors.APIConnectionError:
+        host = httpx.URL(self.base_url).host
+        sent = not isinstance(exc, NOT_SENT)
+        cls = (
+            errors.APITimeoutError
+            if isinstance(exc, httpx.TimeoutException)
+            else errors.APIConnectionError
+        )
+        detail = redact(str(exc)) or type(exc).__name__
+        outcome = " (the vendor may have received it)" if sent else ""
+        return cls(
+            f"[{self.vendor.package}] {op.name}: no answer from {host}{outcome}: {detail}",
+            sent=sent,
+        )
+
+    # -- tasks -------------------------------------------------------------------------------
+    def _task_op(self, role: str) -> Operation:
+        op = self.vendor.op_for_role(role)
+        if op is None or self.vendor.task is None:
+            raise errors.ConfigurationError(
+                f"{self.vendor.package} has no {role} operation for tasks"
+            )
+        return op
+
+    def parse_callback(self, payload: Mapping[str, Any]) -> TaskOutcome:
+        """The outcome a vendor callback reports (the JSON body the vendor POSTed to you)."""
+        if self.vendor.task is None:
+            raise errors.ConfigurationError(f"{self.vendor.package} has no tasks")
+        fields = self.vendor.callback.fields if self.vendor.callback else None
+        return read_outcome(self.vendor.task, dict(payload), fields=fields)
+
+    def _outcome(self, payload: Any, task_id: str) -> TaskOutcome:
+        assert self.vendor.task is not None
+        return read_outcome(self.vendor.task, payload if isinstance(payload, dict) else {}, task_id)
+
+    def _schedule(self, poll_interval: float | None) -> PollSchedule:
+        assert self.vendor.task is not None
+        return PollSchedule(poll_interval or self.vendor.task.poll_interval)
+
+
+class SyncClient(BaseClient):
+    """Blocking client base; use as a context manager or call :meth:`close`."""
+
+    def __init__(
+        self,
+        credentials: Mapping[str, str | Secret | None],
+        *,
+        transport: httpx.BaseTransport | None = None,
+        http_client: httpx.Client | None = None,
+        **options: Any,
+    ) -> None:
+        super().__init__(credentials, **options)
+        self._http = http_client or httpx.Client(transport=transport, timeout=self.timeout)
+        self._owns_http = http_client is None
+
+    def __enter__(self) -> SyncClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._owns_http:
+            self._http.close()
+
+    def _call(self, name: str, model: type[M], values: Mapping[str, Any]) -> M:
+        op = self._operation(name)
+        return self._model(op, model, self._send(op, values))
+
+    def _send(self, op: Operation, values: Mapping[str, Any]) -> Any:
+        request = self._request(self._prepare(op, values))
+        attempt = 0
+        while True:
+            log.debug("%s %s (%s), attempt %d", op.method, op.path, op.name, attempt + 1)
+            try:
+                response = self._http.send(request)
+            except httpx.TransportError as exc:
+                delay = self._retry_after_error(op, exc, attempt)
+                if delay is None:
+                    raise self._transport_error(op, exc) from exc
+            else:
+                delay = self._retry_after_status(op, response, attempt)
+                if delay is None:
+                    return self._read(op, response)
+                response.close()
+            self.clock.sleep(delay)
+            attempt += 1
+
+    def get_outcome(self, task_id: str) -> TaskOutcome:
+        """Where task ``task_id`` stands now."""
+        op = self._task_op("get")
+        return self._outcome(self._send(op, {op.task_id: task_id}), task_id)
+
+    def wait(
+        self,
+        task_id: str,
+        *,
+        timeout: float = 600.0,
+        poll_interval: float | None = None,
+        on_progress: ProgressCallback | None = None,
+    ) -> TaskOutcome:
+        """Poll until the task succeeds or fails, and return its outcome.
+
+        Polls start at the vendor's advised interval (or ``poll_interval``) and back off.
+        ``on_progress`` is called with every outcome seen. Raises ``WaitTimeoutError`` when
+        ``timeout`` seconds pass first.
+        """
+        deadline = self.clock.time() + timeout
+        for interval in self._schedule(poll_interval):
+            outcome = self.get_outcome(task_id)
+            if on_progress is not None:
+                on_progress(outcome)
+            if outcome.done:
+                return outcome
+            remaining = deadline - self.clock.time()
+            if remaining <= 0:
+                raise errors.WaitTimeoutError(outcome, timeout)
+            self.clock.sleep(min(interval, remaining))
+        raise AssertionError("unreachable")
+
+
+class AsyncClient(BaseClient):
+    """asyncio client base; use ``async with`` or await :meth:`aclose`."""
+
+    def __init__(
+        self,
+        credentials: Mapping[str, str | Secret | None],
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        **options: Any,
+    ) -> None:
+        super().__init__(credentials, **options)
+        self._http = http_client or httpx.AsyncClient(transport=transport, timeout=self.timeout)
+        self._owns_http = http_client is None
+
+    async def __aenter__(self) -> AsyncClient:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        if self._owns_http:
+            await self._http.aclose()
+
+    async def _call(self, name: str, model: type[M], values: Mapping[str, Any]) -> M:
+        op = self._operation(name)
+        return self._model(op, model, await self._send(op, values))
+
+    async def _send(self, op: Operation, values: Mapping[str, Any]) -> Any:
+        request = self._request(self._prepare(op, values))
+        attempt = 0
+        while True:
+            log.debug("%s %s (%s), attempt %d", op.method, op.path, op.name, attempt + 1)
+            try:
+                response = await self._http.send(request)
+            except httpx.TransportError as exc:
+                delay = self._retry_after_error(op, exc, attempt)
+                if delay is None:
+                    raise self._transport_error(op, exc) from exc
+            else:
+                delay = self._retry_after_status(op, response, attempt)
+                if delay is None:
+                    return self._read(op, response)
+                await response.aclose()
+            await self.clock.asleep(delay)
+            attempt += 1
+
+    async def get_outcome(self, task_id: str) -> TaskOutcome:
+        """Where task ``task_id`` stands now."""
+        op = self._task_op("get")
+        return self._outcome(await self._send(op, {op.task_id: task_id}), task_id)
+
+    async def wait(
+        self,
+        task_id: str,
+        *,
+        timeout: float = 600.0,
+        poll_interval: float | None = None,
+        on_progress: ProgressCallback | None = None,
+    ) -> TaskOutcome:
+        """Poll until the task succeeds or fails, and return its outcome (see SyncClient.wait)."""
+        deadline = self.clock.time() + timeout
+        for interval in self._schedule(poll_interval):
+            outcome = await self.get_outcome(task_id)
+            if on_progress is not None:
+                on_progress(outcome)
+            if outcome.done:
+                return outcome
+            remaining = deadline - self.clock.time()
+            if remaining <= 0:
+                raise errors.WaitTimeoutError(outcome, timeout)
+            await self.clock.asleep(min(interval, remaining))
+        raise AssertionError("unreachable")

@@ -1,0 +1,166 @@
+"""A vendor's answer envelope, both ways: unwrapped by clients, rendered by mocks.
+
+An envelope is a list of layers (``x-sdk.envelope.layers``). Each layer has a code whose
+success values are known, a message, maybe a request id, and the path to the next layer.
+ShowAPI has two (the gateway's ``showapi_res_code``, then the business ``ret_code``); Tencent's
+``Response.Error`` is one layer whose success is the code's absence.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import errors
+from .paths import get_path, set_path
+from .secrets import redact
+from .vendor import EnvelopeLayer, ErrorSpec, Vendor
+
+FALLBACK_KINDS = {
+    "invalid_image": "invalid_request",
+    "download_failed": "invalid_request",
+    "payload_too_large": "invalid_request",
+    "unknown_operation": "not_found",
+    "not_found": "invalid_request",
+    "conflict": "invalid_request",
+    "permission_denied": "authentication",
+    "invalid_request": "server_error",
+}
+
+
+def is_success(layer: EnvelopeLayer, code: Any) -> bool:
+    if not layer.code:
+        return True
+    if code in layer.success:
+        return True
+    return code is not None and str(code) in {str(s) for s in layer.success if s is not None}
+
+
+def layer_message(layer: EnvelopeLayer, node: Any) -> str:
+    for path in layer.message:
+        value = get_path(node, path)
+        if value not in (None, ""):
+            return str(value)
+    return ""
+
+
+def unwrap(vendor: Vendor, body: Any, status_code: int, role: str = "") -> tuple[Any, str]:
+    """The payload inside ``body`` and the request id; a failure raises its typed error."""
+    node, request_id = body, ""
+    for index, layer in enumerate(vendor.envelope.layers):
+        if not isinstance(node, dict):
+            raise errors.ResponseFormatError(
+                f"[{vendor.package}] envelope layer {index} is {type(node).__name__}, not an object"
+            )
+        if layer.request_id:
+            request_id = str(get_path(node, layer.request_id) or request_id)
+        code = get_path(node, layer.code) if layer.code else None
+        if not is_success(layer, code):
+            raise api_error(
+                vendor, index, code, layer_message(layer, node), status_code, request_id, body, role
+            )
+        if layer.payload:
+            node = get_path(node, layer.payload, {})
+    if status_code >= 400:
+        raise api_error(
+            vendor, -1, None, f"HTTP {status_code}", status_code, request_id, body, role
+        )
+    return node, request_id
+
+
+def api_error(
+    vendor: Vendor,
+    layer: int,
+    code: Any,
+    message: str,
+    status_code: int,
+    request_id: str,
+    body: Any,
+    role: str = "",
+) -> errors.APIError:
+    """The typed error for a failure the vendor reported at ``layer`` with ``code``."""
+    kinds = [
+        kind
+        for kind, spec in vendor.errors.items()
+        if spec.layer == layer and code is not None and str(spec.code) == str(code)
+    ]
+    if len(kinds) > 1 and role == "get" and "not_found" in kinds:
+        kinds = ["not_found"]
+    if len(kinds) == 1:
+        cls = errors.BY_KIND[kinds[0]]
+    elif status_code >= 500:
+        cls = errors.ServerError
+    else:
+        cls = errors.BY_HTTP_STATUS.get(status_code, errors.APIError)
+    return cls(
+        redact(message or "request failed"),
+        vendor=vendor.package,
+        code=code,
+        status_code=status_code,
+        request_id=request_id,
+        body=body,
+    )
+
+
+# -- the mock's side ------------------------------------------------------------------------
+
+
+def render_success(vendor: Vendor, payload: dict[str, Any], request_id: str) -> dict[str, Any]:
+    """Wrap ``payload`` in every layer, with the success code and request id set."""
+    body: dict[str, Any] = dict(payload)
+    layers = vendor.envelope.layers
+    for index in reversed(range(len(layers))):
+        layer = layers[index]
+        if layer.payload:
+            inner, body = body, {}
+            set_path(body, layer.payload, inner)
+            if layer.message:
+                set_path(body, layer.message[0], "")
+        _stamp(body, layer, layer.success[0] if layer.success else None, request_id, True)
+    return body
+
+
+def error_spec(vendor: Vendor, kind: str) -> ErrorSpec:
+    while kind not in vendor.errors and kind in FALLBACK_KINDS:
+        kind = FALLBACK_KINDS[kind]
+    return vendor.errors.get(kind) or ErrorSpec(http_status=500 if kind == "server_error" else 400)
+
+
+def render_error(
+    vendor: Vendor, kind: str, detail: str, request_id: str
+) -> tuple[int, dict[str, str], dict[str, Any]]:
+    """HTTP status, headers and body with which the vendor reports a failure of ``kind``."""
+    spec = error_spec(vendor, kind)
+    message = spec.message.replace("{detail}", detail)
+    headers = {k: v.replace("{detail}", detail) for k, v in spec.headers.items()}
+    layers = vendor.envelope.layers
+    if not layers:
+        return spec.http_status, headers, {}
+    failing = layers[min(spec.layer, len(layers) - 1)]
+    body: dict[str, Any] = {}
+    if failing.payload and spec.layer < len(layers) - 1:
+        set_path(body, failing.payload, {})
+    if failing.message:
+        set_path(body, failing.message[0], message)
+    _stamp(body, failing, spec.code, request_id, False)
+    for index in reversed(range(min(spec.layer, len(layers)))):
+        layer = layers[index]
+        inner, body = body, {}
+        if layer.payload:
+            set_path(body, layer.payload, inner)
+        else:
+            body.update(inner)
+        if layer.message:
+            set_path(body, layer.message[0], "")
+        _stamp(body, layer, layer.success[0] if layer.success else None, request_id, False)
+    return spec.http_status, headers, body
+
+
+def _stamp(
+    body: dict[str, Any], layer: EnvelopeLayer, code: Any, request_id: str, succeeded: bool
+) -> None:
+    if layer.code and code is not None and get_path(body, layer.code) is None:
+        set_path(body, layer.code, code)
+    if layer.request_id:
+        set_path(body, layer.request_id, request_id)
+    for key, value in (layer.on_success if succeeded else layer.on_error).items():
+        body.setdefault(key, value)

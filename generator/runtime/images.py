@@ -1,0 +1,70 @@
+"""Reading images the way the vendors' limits talk about them: format, size, encoding."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import io
+import re
+
+from PIL import Image, UnidentifiedImageError
+
+FORMAT_NAMES = {
+    "jpg": "jpeg",
+    "jpeg": "jpeg",
+    "png": "png",
+    "webp": "webp",
+    "bmp": "bmp",
+    "tiff": "tiff",
+    "tif": "tiff",
+    "gif": "gif",
+}
+_DATA_URI = re.compile(r"^data:image/[\w.+-]+;base64,", re.IGNORECASE)
+
+
+class ImageProblem(ValueError):
+    """An input that is not a usable image; the message says why."""
+
+
+def decode_base64(text: str) -> bytes:
+    """Bytes of a base64 image, with or without a ``data:image/...;base64,`` prefix."""
+    text = _DATA_URI.sub("", text.strip())
+    try:
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        raise ImageProblem("not valid base64") from None
+
+
+def sniff(data: bytes) -> tuple[str, int, int]:
+    """(format, width, height) of an image, reading only its header."""
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            return (img.format or "").lower(), img.width, img.height
+    except (UnidentifiedImageError, OSError, ValueError):
+        raise ImageProblem("not a readable image") from None
+
+
+def open_image(data: bytes) -> Image.Image:
+    """Fully decoded RGB(A) image; an unreadable one raises :class:`ImageProblem`."""
+    try:
+        img = Image.open(io.BytesIO(data))
+        img.load()
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        raise ImageProblem("not a readable image") from None
+    return img.convert("RGBA" if img.mode in ("RGBA", "LA", "P") else "RGB")
+
+
+def to_png(img: Image.Image) -> bytes:
+    out = io.BytesIO()
+    img.save(out, format="PNG", optimize=False, compress_level=1)
+    return out.getvalue()
+
+
+def png_base64(width: int = 64, height: int = 48) -> str:
+    """A small, valid PNG as base64: the stand-in image of examples and tests."""
+    img = Image.new("RGB", (width, height))
+    pixels = img.load()
+    for x in range(width):
+        for y in range(height):
+            pixels[x, y] = (x * 255 // max(width - 1, 1), y * 255 // max(height - 1, 1), 128)
+    return base64.b64encode(to_png(img)).decode()

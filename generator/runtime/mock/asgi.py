@@ -1,0 +1,79 @@
+"""The mock as a Starlette app: for uvicorn, and for ``httpx.ASGITransport`` in-process."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from .core import MAX_BODY_BYTES, MockRequest
+
+if TYPE_CHECKING:
+    from .core import VendorMock
+
+METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+CALLBACK_TICK = 0.1
+
+
+class _TooLarge(Exception):
+    pass
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    """The body, refused as soon as it passes ``limit`` instead of after reading it whole."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise _TooLarge
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise _TooLarge
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def create_app(mock: VendorMock, *, background: bool = False) -> Starlette:
+    """An ASGI app serving ``mock``. ``background`` runs callback delivery on the real clock."""
+
+    async def endpoint(request: Request) -> Response:
+        try:
+            body = await _read_body(request, MAX_BODY_BYTES)
+        except _TooLarge:
+            answer = mock._error("payload_too_large", f"body over {MAX_BODY_BYTES} bytes", "")
+        else:
+            incoming = MockRequest.build(
+                request.method, str(request.url), request.headers.items(), body
+            )
+            answer = mock.handle(incoming)
+        return Response(
+            answer.body,
+            status_code=answer.status,
+            media_type=answer.media_type,
+            headers=answer.headers,
+        )
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        task = asyncio.create_task(_deliver_forever(mock)) if background else None
+        try:
+            yield
+        finally:
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+
+    return Starlette(routes=[Route("/{path:path}", endpoint, methods=METHODS)], lifespan=lifespan)
+
+
+async def _deliver_forever(mock: VendorMock) -> None:
+    while True:
+        await mock.callbacks.arun_due()
+        await asyncio.sleep(CALLBACK_TICK)

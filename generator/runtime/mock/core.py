@@ -1,0 +1,513 @@
+"""The mock's core: one synchronous function from a request to a response, over its state.
+
+Adapters put it on the wire: ``asgi`` (a Starlette app, for uvicorn and httpx.ASGITransport)
+and ``transport`` (httpx transports that call it directly, sync or async). Every answer is in
+the vendor's own shape, failures included; an unexpected fault inside the mock becomes the
+vendor's system-error answer, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import re
+import string
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+from urllib.parse import parse_qsl, urlsplit
+
+import httpx
+
+from ..auth import plugin_for
+from ..clock import Clock, VirtualClock
+from ..envelope import render_error, render_success
+from ..validation import check, coerce, image_problem
+from ..vendor import Operation, Status, Vendor
+from . import multipart
+from .callbacks import CallbackDispatcher
+from .effects import EFFECTS
+from .store import Account, MockTask, TaskStore
+from .templates import Context, render
+
+log = logging.getLogger("generator.runtime.mock")
+FILES_PREFIX = "/_mock/files/"
+MAX_BODY_BYTES = 32 * 1024 * 1024
+MOCK_BASE_URL = "http://mock.invalid"
+T = TypeVar("T")
+
+
+@dataclass
+class MockRequest:
+    method: str
+    path: str
+    base_url: str
+    query: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    form: dict[str, Any] = field(default_factory=dict)
+    files: dict[str, bytes] = field(default_factory=dict)
+    json: Any = None
+
+    @classmethod
+    def build(
+        cls, method: str, url: str, headers: Iterable[tuple[str, str]], body: bytes
+    ) -> MockRequest:
+        parts = urlsplit(url)
+        return cls(
+            method=method.upper(),
+            path=parts.path or "/",
+            base_url=f"{parts.scheme}://{parts.netloc}",
+            query=dict(parse_qsl(parts.query, keep_blank_values=True)),
+            headers={k.lower(): v for k, v in headers},
+            body=body,
+        )
+
+
+@dataclass
+class MockResponse:
+    status: int
+    body: bytes
+    media_type: str = "application/json"
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+@dataclass
+class JournalEntry:
+    """One request the mock received (credentials masked) and what it answered."""
+
+    time: float
+    method: str
+    path: str
+    operation: str
+    status: int
+    params: dict[str, Any]
+    response: Any
+
+
+class MockError(Exception):
+    def __init__(self, kind: str, detail: str = "") -> None:
+        super().__init__(f"{kind}: {detail}")
+        self.kind = kind
+        self.detail = detail
+
+
+class VendorMock:
+    """A functional fake of one vendor.
+
+    ``clock`` defaults to a :class:`VirtualClock` that tests advance; served mocks pass a
+    system clock. ``credentials`` are the keys the mock accepts (LocalStack's ``test`` by
+    default). ``allowed_hosts`` are hosts the mock may download input images from, besides
+    itself. ``callback_transport`` lets tests receive callbacks in-process.
+    """
+
+    def __init__(
+        self,
+        vendor: Vendor,
+        *,
+        clock: Clock | None = None,
+        credentials: Iterable[str] | None = None,
+        task_seconds: float | None = None,
+        queue_seconds: float | None = None,
+        allowed_hosts: Iterable[str] = (),
+        callback_transport: httpx.BaseTransport | None = None,
+        seed: int = 0,
+    ) -> None:
+        self.vendor = vendor
+        self.clock: Clock = clock or VirtualClock()
+        self.task_seconds = vendor.mock.task_seconds if task_seconds is None else task_seconds
+        self.queue_seconds = vendor.mock.queue_seconds if queue_seconds is None else queue_seconds
+        self.allowed_hosts = set(allowed_hosts)
+        self._default_credentials = tuple(
+            credentials or [c.mock_default for c in vendor.auth.credentials[:1]] or ["test"]
+        )
+        self._auth = plugin_for(vendor.auth)
+        self._routes = [(_path_pattern(op.path), op) for op in vendor.operations]
+        self._lock = threading.RLock()
+        self._seed = seed
+        self._app: Any = None
+        self.callbacks = CallbackDispatcher(self, transport=callback_transport)
+        self.reset()
+        if isinstance(self.clock, VirtualClock):
+            self.clock.on_advance(lambda _now: self.callbacks.run_due())
+
+    # -- state -------------------------------------------------------------------------------
+    def reset(self) -> None:
+        """Forget every task, journal entry and account change."""
+        with self._lock:
+            self.store = TaskStore()
+            self.accounts = {key: Account(key) for key in self._default_credentials}
+            self.journal: list[JournalEntry] = []
+            self._forced: list[tuple[Status, str]] = []
+            self._random = random.Random(self._seed)
+            self.callbacks.clear()
+
+    def add_credential(self, key: str, quota: int | None = None) -> None:
+        """Accept ``key`` too, with ``quota`` submits (unlimited when None)."""
+        self.accounts[key] = Account(key, quota)
+
+    def set_quota(self, key: str, quota: int | None) -> None:
+        self.accounts[key].quota = quota
+
+    def force_outcome(self, status: Status, count: int = 1, error: str = "") -> None:
+        """Make the next ``count`` submitted tasks end in ``status`` (failed or succeeded)."""
+        self._forced.extend([(status, error or "the task failed (forced by the test)")] * count)
+
+    def advance(self, seconds: float) -> None:
+        """Move a virtual clock forward; tasks progress and due callbacks are sent."""
+        if not isinstance(self.clock, VirtualClock):
+            raise TypeError("only a virtual clock can be advanced")
+        self.clock.advance(seconds)
+
+    # -- wiring ------------------------------------------------------------------------------
+    @property
+    def app(self) -> Any:
+        """The Starlette app (built once); callbacks run on advance, not in the background."""
+        if self._app is None:
+            from .asgi import create_app
+
+            self._app = create_app(self)
+        return self._app
+
+    def transport(self) -> httpx.BaseTransport:
+        """A sync httpx transport into this mock."""
+        from .transport import MockTransport
+
+        return MockTransport(self)
+
+    def async_transport(self, *, asgi: bool = True) -> httpx.AsyncBaseTransport:
+        """An async transport: through the Starlette app (``httpx.ASGITransport``) or direct."""
+        if asgi:
+            return httpx.ASGITransport(app=self.app)
+        from .transport import AsyncMockTransport
+
+        return AsyncMockTransport(self)
+
+    def client(self, client_cls: type[T], **options: Any) -> T:
+        """A ``client_cls`` wired to this mock: its credentials, its transport and its clock,
+        so ``wait()`` moves a virtual clock instead of sleeping."""
+        from ..client import AsyncClient
+
+        credentials = {c.name: c.mock_default for c in self.vendor.auth.credentials}
+        credentials[self.vendor.auth.credentials[0].name] = self._default_credentials[0]
+        credentials.update({k: options.pop(k) for k in list(credentials) if k in options})
+        options.setdefault("base_url", self.vendor.base_url or MOCK_BASE_URL)
+        options.setdefault("clock", self.clock)
+        if issubclass(client_cls, AsyncClient):
+            options.setdefault("transport", self.async_transport())
+        else:
+            options.setdefault("transport", self.transport())
+        return client_cls(**credentials, **options)
+
+    def _new_id(self, length: int = 23) -> str:
+        return "".join(self._random.choices(string.ascii_letters, k=length))
+
+    # -- the request path ------------------------------------------------------------------
+    def handle(self, request: MockRequest) -> MockResponse:
+        """Answer one request. Never raises."""
+        with self._lock:
+            request_id = self._new_id(24).lower()
+            op_name, params = "", {}
+            try:
+                if request.path.startswith("/_mock/"):
+                    return self._admin(request)
+                op = self._route(request)
+                op_name = op.name
+                self._parse_body(op, request)
+                account = self._authenticate(request)
+                values = self._inputs(op, request)
+                params = self._masked(values)
+                payload = self._dispatch(op, values, account, request)
+                response = self._json(200, render_success(self.vendor, payload, request_id))
+            except MockError as exc:
+                response = self._error(exc.kind, exc.detail, request_id)
+            except Exception:  # a bug in the mock must still answer in the vendor's shape
+                log.exception(
+                    "mock %s failed on %s %s", self.vendor.package, request.method, request.path
+                )
+                response = self._error("server_error", "internal error", request_id)
+            self.journal.append(
+                JournalEntry(
+                    self.clock.time(),
+                    request.method,
+                    request.path,
+                    op_name,
+                    response.status,
+                    params,
+                    _json_or_none(response),
+                )
+            )
+            return response
+
+    def _route(self, request: MockRequest) -> Operation:
+        for pattern, op in self._routes:
+            match = pattern.fullmatch(request.path)
+            if match:
+                if request.method != op.method:
+                    raise MockError(
+                        "invalid_request", f"{request.method} is not allowed here, use {op.method}"
+                    )
+                request.query.update({f"{{{k}}}": v for k, v in match.groupdict().items()})
+                return op
+        raise MockError("unknown_operation", request.path)
+
+    def _parse_body(self, op: Operation, request: MockRequest) -> None:
+        if len(request.body) > MAX_BODY_BYTES:
+            raise MockError("payload_too_large", f"body over {MAX_BODY_BYTES} bytes")
+        content_type = request.headers.get("content-type", "")
+        if not request.body:
+            return
+        try:
+            if content_type.startswith("application/x-www-form-urlencoded"):
+                request.form = dict(parse_qsl(request.body.decode("utf-8"), keep_blank_values=True))
+            elif content_type.startswith("multipart/form-data"):
+                request.form, request.files = multipart.parse(request.body, content_type)
+            elif "json" in content_type or op.body == "json":
+                request.json = json.loads(request.body)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise MockError("invalid_request", f"the body could not be read: {exc}") from None
+        if op.body in ("form", "multipart") and not content_type.startswith(
+            ("application/x-www-form-urlencoded", "multipart/form-data")
+        ):
+            raise MockError(
+                "invalid_request", f"expected a form body, got {content_type or 'none'}"
+            )
+
+    def _authenticate(self, request: MockRequest) -> Account:
+        presented = self._auth.presented(request)
+        account = self.accounts.get(presented or "")
+        if account is None:
+            raise MockError("authentication", "missing" if presented is None else "unknown")
+        return account
+
+    def _inputs(self, op: Operation, request: MockRequest) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for param in op.params:
+            if param.location == "query":
+                raw = request.query.get(param.wire)
+            elif param.location == "path":
+                raw = request.query.get(f"{{{param.wire}}}")
+            elif param.location == "header":
+                raw = request.headers.get(param.wire.lower())
+            elif param.location == "form":
+                raw = request.form.get(param.wire)
+            elif param.location == "file":
+                values[param.wire] = request.files.get(param.wire)
+                continue
+            else:
+                values[param.wire] = (
+                    request.json.get(param.wire) if isinstance(request.json, dict) else None
+                )
+                continue
+            values[param.wire] = None if raw is None else coerce(param, raw)
+        if op.body == "json" and request.json is not None and not isinstance(request.json, dict):
+            raise MockError("invalid_request", "the JSON body must be an object")
+        return values
+
+    def _masked(self, values: dict[str, Any]) -> dict[str, Any]:
+        return {
+            k: ("<bytes>" if isinstance(v, bytes) else v)
+            for k, v in values.items()
+            if v is not None
+        }
+
+    def _dispatch(
+        self, op: Operation, values: dict[str, Any], account: Account, request: MockRequest
+    ) -> dict[str, Any]:
+        checked = check(op, values)
+        if checked.problems:
+            kind = checked.problems[0][0]
+            raise MockError(kind, "; ".join(m for k, m in checked.problems if k == kind))
+        handler = {"submit": self._submit, "get": self._get, "list": self._list}.get(op.role)
+        if handler is None:
+            raise MockError("unknown_operation", f"{op.name} is not served by this mock")
+        return handler(op, checked.values, checked.images, account, request)
+
+    # -- roles -------------------------------------------------------------------------------
+    def _submit(
+        self,
+        op: Operation,
+        values: dict[str, Any],
+        images: dict[str, bytes],
+        account: Account,
+        request: MockRequest,
+    ) -> dict[str, Any]:
+        image = self._input_image(op, values, images, request)
+        if account.remaining == 0:
+            raise MockError("quota_exceeded", account.key)
+        account.used += 1
+        outcome, error = self._forced.pop(0) if self._forced else ("succeeded", "")
+        task = self.store.add(
+            MockTask(
+                id=self._new_id(),
+                account=account.key,
+                operation=op.name,
+                created_at=self.clock.time(),
+                queue_seconds=self.queue_seconds,
+                run_seconds=self.task_seconds,
+                outcome=outcome,
+                error=error,
+                effect=op.mock.effect,
+                inputs=values,
+                base_url=request.base_url,
+                image=image,
+                callback_url=str(values.get(op.mock.callback_url) or ""),
+            )
+        )
+        self.callbacks.watch(task)
+        return render(op.mock.response, self._context(task=task, request=values))
+
+    def _get(
+        self,
+        op: Operation,
+        values: dict[str, Any],
+        images: dict[str, bytes],
+        account: Account,
+        request: MockRequest,
+    ) -> dict[str, Any]:
+        task_id = str(values.get(op.task_id, ""))
+        task = self.store.get(task_id, account.key)
+        if task is None:
+            raise MockError("not_found", task_id)
+        return render(op.mock.response, self._context(task=task, request=values))
+
+    def _list(
+        self,
+        op: Operation,
+        values: dict[str, Any],
+        images: dict[str, bytes],
+        account: Account,
+        request: MockRequest,
+    ) -> dict[str, Any]:
+        assert op.pagination is not None
+        number = int(values.get(op.pagination.page) or 1)
+        size = int(values.get(op.pagination.size) or op.pagination.default_size)
+        tasks = self.store.of_account(account.key)
+        page = {
+            "number": number,
+            "size": size,
+            "total": len(tasks),
+            "pages": max(1, -(-len(tasks) // size)),
+            "items": tasks[(number - 1) * size : number * size],
+        }
+        return render(op.mock.response, self._context(request=values, page=page))
+
+    def _context(self, **kwargs: Any) -> Context:
+        return Context(
+            now=self.clock.time(), task_spec=self.vendor.task, file_urls=self.file_urls, **kwargs
+        )
+
+    # -- images ------------------------------------------------------------------------------
+    def _input_image(
+        self, op: Operation, values: dict[str, Any], images: dict[str, bytes], request: MockRequest
+    ) -> bytes | None:
+        for name in op.mock.image:
+            if name in images:
+                return images[name]
+            url = values.get(name)
+            if isinstance(url, str) and url:
+                data = self.fetch(url, request)
+                limit = op.limits.images.get(name)
+                if limit is not None:
+                    if limit.max_bytes and len(data) > limit.max_bytes:
+                        raise MockError(
+                            "invalid_image", f"{name}: {len(data)} bytes, over {limit.max_bytes}"
+                        )
+                    problem = image_problem(data, limit)
+                    if problem:
+                        raise MockError("invalid_image", f"{name}: {problem}")
+                return data
+        return None
+
+    def fetch(self, url: str, request: MockRequest) -> bytes:
+        """Bytes at ``url``: the mock's own files, or an allowed host; nothing else is fetched."""
+        parts = urlsplit(url)
+        own = f"{parts.scheme}://{parts.netloc}" == request.base_url
+        if own and parts.path.startswith(FILES_PREFIX):
+            found = self._file(parts.path[len(FILES_PREFIX) :])
+            if found is None:
+                raise MockError("download_failed", url)
+            return found[0]
+        if parts.hostname not in self.allowed_hosts:
+            raise MockError(
+                "download_failed", f"{url} (the mock downloads only from itself and allowed hosts)"
+            )
+        try:
+            response = httpx.get(url, timeout=10.0)
+            response.raise_for_status()
+        except httpx.HTTPError as exc:
+            raise MockError("download_failed", f"{url}: {type(exc).__name__}") from None
+        return response.content
+
+    def file_urls(self, task: MockTask) -> list[str]:
+        files = self._task_files(task)
+        return [f"{task.base_url}{FILES_PREFIX}{task.id}/{name}" for name in files]
+
+    def _task_files(self, task: MockTask) -> dict[str, tuple[bytes, str]]:
+        if task.files is None:
+            effect = EFFECTS.get(task.effect)
+            task.files = effect(task) if effect is not None else {}
+        return task.files
+
+    def _file(self, ref: str) -> tuple[bytes, str] | None:
+        task_id, _, name = ref.partition("/")
+        task = self.store.tasks.get(task_id)
+        if task is None or task.status(self.clock.time()) != "succeeded":
+            return None
+        return self._task_files(task).get(name)
+
+    # -- admin -------------------------------------------------------------------------------
+    def _admin(self, request: MockRequest) -> MockResponse:
+        path = request.path
+        if path.startswith(FILES_PREFIX) and request.method == "GET":
+            found = self._file(path[len(FILES_PREFIX) :])
+            if found is None:
+                return self._json(404, {"error": "no such file"})
+            return MockResponse(200, found[0], found[1])
+        if path == "/_mock/journal" and request.method == "GET":
+            return self._json(200, [entry.__dict__ for entry in self.journal])
+        if path == "/_mock/reset" and request.method == "POST":
+            self.reset()
+            return self._json(200, {"ok": True})
+        if path == "/_mock/advance" and request.method == "POST":
+            seconds = float(request.query.get("seconds", "0") or 0)
+            if not isinstance(self.clock, VirtualClock):
+                return self._json(409, {"error": "this mock runs on the real clock"})
+            self.advance(seconds)
+            return self._json(200, {"now": self.clock.time()})
+        if path == "/_mock/outcome" and request.method == "POST":
+            status = request.query.get("status", "failed")
+            if status not in ("succeeded", "failed"):
+                return self._json(400, {"error": "status must be succeeded or failed"})
+            self.force_outcome(status, int(request.query.get("count", "1")))  # type: ignore[arg-type]
+            return self._json(200, {"ok": True})
+        return self._json(404, {"error": f"no admin route {request.method} {path}"})
+
+    # -- answers -----------------------------------------------------------------------------
+    def _json(self, status: int, body: Any, headers: dict[str, str] | None = None) -> MockResponse:
+        data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+        return MockResponse(status, data, "application/json", headers or {})
+
+    def _error(self, kind: str, detail: str, request_id: str) -> MockResponse:
+        status, headers, body = render_error(self.vendor, kind, detail, request_id)
+        return self._json(status, body, headers)
+
+
+def _path_pattern(path: str) -> re.Pattern[str]:
+    parts = re.split(r"(\{[^}]+\})", path)
+    regex = "".join(f"(?P<{p[1:-1]}>[^/]+)" if p.startswith("{") else re.escape(p) for p in parts)
+    return re.compile(regex)
+
+
+def _json_or_none(response: MockResponse) -> Any:
+    if response.media_type != "application/json":
+        return None
+    try:
+        return response.json()
+    except ValueError:
+        return None

@@ -1,0 +1,86 @@
+"""The mock's state: accounts with quotas, and tasks whose status follows the clock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..vendor import Status
+
+
+@dataclass
+class Account:
+    key: str
+    quota: int | None = None
+    used: int = 0
+
+    @property
+    def remaining(self) -> int | None:
+        return None if self.quota is None else max(self.quota - self.used, 0)
+
+
+@dataclass
+class MockTask:
+    """One task. Its status is a function of the clock: queued, running, then its outcome."""
+
+    id: str
+    account: str
+    operation: str
+    created_at: float
+    queue_seconds: float
+    run_seconds: float
+    outcome: Status
+    effect: str
+    inputs: dict[str, Any]
+    base_url: str
+    image: bytes | None = None
+    callback_url: str = ""
+    error: str = ""
+    external_id: str = ""
+    files: dict[str, tuple[bytes, str]] | None = None
+    reported: set[str] = field(default_factory=set)
+
+    @property
+    def finishes_at(self) -> float:
+        return self.created_at + self.queue_seconds + self.run_seconds
+
+    def status(self, now: float) -> Status:
+        if now < self.created_at + self.queue_seconds:
+            return "queued"
+        if now < self.finishes_at:
+            return "running"
+        return self.outcome
+
+    def progress(self, now: float) -> float:
+        started = self.created_at + self.queue_seconds
+        if now <= started:
+            return 0.0
+        if now >= self.finishes_at or self.run_seconds <= 0:
+            return 1.0
+        return round((now - started) / self.run_seconds, 4)
+
+    def updated_at(self, now: float) -> float:
+        status = self.status(now)
+        if status == "queued":
+            return self.created_at
+        if status == "running":
+            return self.created_at + self.queue_seconds
+        return self.finishes_at
+
+
+class TaskStore:
+    def __init__(self) -> None:
+        self.tasks: dict[str, MockTask] = {}
+
+    def add(self, task: MockTask) -> MockTask:
+        self.tasks[task.id] = task
+        return task
+
+    def get(self, task_id: str, account: str) -> MockTask | None:
+        task = self.tasks.get(task_id)
+        return task if task is not None and task.account == account else None
+
+    def of_account(self, account: str) -> list[MockTask]:
+        """Newest first."""
+        mine = [t for t in self.tasks.values() if t.account == account]
+        return sorted(mine, key=lambda t: (t.created_at, t.id), reverse=True)

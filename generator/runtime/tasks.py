@@ -1,0 +1,83 @@
+"""One task lifecycle for every vendor: the outcome type, reading it, and polling for it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .paths import get_all, get_path
+from .vendor import Status, TaskFields, TaskSpec
+
+ProgressCallback = Callable[["TaskOutcome"], None]
+
+
+@dataclass(frozen=True)
+class TaskOutcome:
+    """Where a task stands, in the same terms for every vendor.
+
+    ``status`` is one of queued / running / succeeded / failed; ``vendor_status`` is the word
+    the vendor used; ``raw`` is the vendor's own task object, nothing dropped.
+    """
+
+    task_id: str
+    status: Status
+    vendor_status: str
+    images: tuple[str, ...] = ()
+    progress: float | None = None
+    error: str = ""
+    raw: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def done(self) -> bool:
+        return self.status in ("succeeded", "failed")
+
+
+def read_outcome(
+    spec: TaskSpec, payload: dict[str, Any], task_id: str = "", fields: TaskFields | None = None
+) -> TaskOutcome:
+    """The outcome described by a vendor's task object (a query answer or a callback)."""
+    fields = fields or spec.fields
+    wire = get_path(payload, fields.status)
+    wire_text = "" if wire is None else str(wire)
+    status = spec.statuses.get(wire_text) or _loose_status(spec, wire_text)
+    images = tuple(
+        str(url)
+        for path in fields.images
+        for url in get_all(payload, path)
+        if url not in (None, "")
+    )
+    progress = get_path(payload, fields.progress) if fields.progress else None
+    return TaskOutcome(
+        task_id=str(get_path(payload, fields.id) or task_id),
+        status=status,
+        vendor_status=wire_text,
+        images=images,
+        progress=float(progress) if isinstance(progress, int | float) else None,
+        error=str(get_path(payload, fields.error) or "") if fields.error else "",
+        raw=payload,
+    )
+
+
+def _loose_status(spec: TaskSpec, wire: str) -> Status:
+    """Vendors spell statuses inconsistently (``Completed`` / ``COMPLETED``): match ignoring case;
+    a word the spec does not know is taken as still running, never as success."""
+    for known, status in spec.statuses.items():
+        if known.lower() == wire.lower():
+            return status
+    return "running"
+
+
+@dataclass
+class PollSchedule:
+    """Poll intervals: start at the vendor's advice, grow by ``factor`` up to ``max_interval``."""
+
+    interval: float
+    factor: float = 1.5
+    max_interval: float = 30.0
+
+    def __iter__(self):
+        interval = self.interval
+        while True:
+            yield interval
+            interval = min(interval * self.factor, max(self.max_interval, self.interval))

@@ -1,0 +1,213 @@
+"""The checks behind every generated contract test, so the generated tests stay one-liners.
+
+A contract ties a vendor's client, its mock and its spec together: each operation round-trips
+client -> mock -> client; every answer the mock gives validates against the spec's response
+schema; the documented examples (answers and callbacks) parse with the client; and the vcrpy
+cassettes under ``tests/cassettes/<vendor>/`` replay through the client without a network.
+
+Recording: with ``SDK_RECORD=1`` and the vendor's credential variables set, ``replay`` records
+against the real vendor instead, with every credential filtered out of the cassette.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from .client import AsyncClient, SyncClient
+from .envelope import unwrap
+from .images import png_base64
+from .mock.core import VendorMock
+from .paths import get_path
+from .validation import validator
+from .vendor import Operation, Vendor
+
+ROOT = Path(__file__).resolve().parents[2]
+CASSETTES = ROOT / "tests" / "cassettes"
+EXAMPLE_VALUES: dict[str, Callable[[], Any]] = {"$example_png": png_base64}
+RECORD_ENV = "SDK_RECORD"
+
+
+def example_values(op: Operation) -> dict[str, Any]:
+    """The operation's example inputs by wire name, placeholders filled in."""
+    return {
+        wire: EXAMPLE_VALUES[v]() if isinstance(v, str) and v in EXAMPLE_VALUES else v
+        for wire, v in op.example.items()
+    }
+
+
+def as_kwargs(op: Operation, values: dict[str, Any]) -> dict[str, Any]:
+    """Wire-named values as the Python keyword arguments of the client method."""
+    return {op.params_by_wire[wire].py: value for wire, value in values.items()}
+
+
+def schema_errors(schema: dict[str, Any], instance: Any) -> list[str]:
+    return [
+        f"{'/'.join(map(str, e.absolute_path)) or '<root>'}: {e.message}"
+        for e in validator(schema).iter_errors(instance)
+    ]
+
+
+class Contract:
+    def __init__(
+        self,
+        vendor: Vendor,
+        client_cls: type[SyncClient],
+        async_client_cls: type[AsyncClient],
+        create_mock: Callable[..., VendorMock],
+        models: Any,
+    ) -> None:
+        self.vendor = vendor
+        self.client_cls = client_cls
+        self.async_client_cls = async_client_cls
+        self.create_mock = create_mock
+        self.models = models
+
+    def _inputs(self, op: Operation, mock: VendorMock, client: SyncClient) -> dict[str, Any]:
+        """Example inputs, with a task the mock really has where the operation needs one."""
+        values = example_values(op)
+        if op.role in ("get", "list"):
+            submit = self.vendor.op_for_role("submit")
+            if submit is not None:
+                payload = client._send(submit, example_values(submit))
+                task_id = str(_task_id(self.vendor, payload))
+                if op.task_id:
+                    values[op.task_id] = task_id
+        return as_kwargs(op, values)
+
+    def round_trip(self, name: str) -> BaseModel:
+        """Call ``name`` on a client wired to a fresh mock; check the model and every answer."""
+        op = self.vendor.ops[name]
+        mock = self.create_mock()
+        with mock.client(self.client_cls) as client:
+            result = getattr(client, name)(**self._inputs(op, mock, client))
+        assert isinstance(result, getattr(self.models, op.payload_model))
+        self.assert_answers_match_spec(mock)
+        return result
+
+    def async_round_trip(self, name: str) -> BaseModel:
+        op = self.vendor.ops[name]
+        mock = self.create_mock()
+
+        async def run() -> BaseModel:
+            with mock.client(self.client_cls) as sync_client:
+                kwargs = self._inputs(op, mock, sync_client)
+            async with mock.client(self.async_client_cls) as client:
+                return await getattr(client, name)(**kwargs)
+
+        result = asyncio.run(run())
+        assert isinstance(result, getattr(self.models, op.payload_model))
+        self.assert_answers_match_spec(mock)
+        return result
+
+    def assert_answers_match_spec(self, mock: VendorMock) -> None:
+        problems = []
+        for entry in mock.journal:
+            op = self.vendor.ops.get(entry.operation)
+            if op is not None and op.response_schema:
+                problems += [
+                    f"{op.name}: {p}" for p in schema_errors(op.response_schema, entry.response)
+                ]
+        assert not problems, "mock answers break the spec:\n" + "\n".join(problems)
+
+    def refused_answers_match_spec(self, name: str) -> None:
+        """A request with an unknown credential is refused, in a shape the spec allows."""
+        op = self.vendor.ops[name]
+        mock = self.create_mock()
+        with mock.client(self.client_cls) as client:
+            kwargs = self._inputs(op, mock, client)
+        first = self.vendor.auth.credentials[0].name
+        with mock.client(self.client_cls, **{first: "not-a-known-key"}) as client:
+            try:
+                getattr(client, name)(**kwargs)
+            except Exception as exc:
+                from .errors import APIError
+
+                assert isinstance(exc, APIError), f"expected an APIError, got {exc!r}"
+            else:
+                raise AssertionError("an unknown credential was accepted")
+        expected = (
+            self.vendor.errors["authentication"].http_status
+            if "authentication" in self.vendor.errors
+            else None
+        )
+        assert expected is None or mock.journal[-1].status == expected
+        self.assert_answers_match_spec(mock)
+
+    def example_answer_parses(self, name: str) -> BaseModel:
+        """The spec's example answer unwraps and parses into the operation's model."""
+        op = self.vendor.ops[name]
+        assert op.response_example is not None, f"{name} has no example answer in the spec"
+        assert not schema_errors(op.response_schema, op.response_example)
+        payload, _ = unwrap(self.vendor, op.response_example, 200, op.role)
+        return getattr(self.models, op.payload_model).model_validate(payload)
+
+    def callback_example_parses(self, name: str) -> Any:
+        op = self.vendor.ops[name]
+        assert op.callback_example is not None, f"{name} has no callback example in the spec"
+        assert not schema_errors(op.callback_schema, op.callback_example)
+        getattr(self.models, op.callback_model).model_validate(op.callback_example)
+        with self.create_mock().client(self.client_cls) as client:
+            return client.parse_callback(op.callback_example)
+
+    # -- cassettes -----------------------------------------------------------------------
+    def cassette(self, name: str) -> Path:
+        return CASSETTES / self.vendor.package / f"{name}.yaml"
+
+    def recording(self) -> bool:
+        return os.environ.get(RECORD_ENV) == "1" and all(
+            os.environ.get(c.env) for c in self.vendor.auth.credentials
+        )
+
+    def vcr(self) -> Any:
+        import vcr
+
+        return vcr.VCR(
+            record_mode="all" if self.recording() else "none",
+            **cassette_filters(self.vendor),
+        )
+
+    def replay(self, name: str) -> BaseModel:
+        """The cassette of ``name`` replays through the client and parses."""
+        op = self.vendor.ops[name]
+        path = self.cassette(name)
+        assert self.recording() or path.is_file(), f"no cassette {path}"
+        credentials = {
+            c.name: os.environ.get(c.env) or c.mock_default for c in self.vendor.auth.credentials
+        }
+        base_url = (
+            self.vendor.base_url
+            or os.environ.get(f"{self.vendor.package.upper()}_BASE_URL")
+            or "http://vendor.invalid"
+        )
+        with (
+            self.vcr().use_cassette(str(path)),
+            self.client_cls(**credentials, base_url=base_url, max_retries=0) as client,
+        ):
+            result = getattr(client, name)(**as_kwargs(op, example_values(op)))
+        assert isinstance(result, getattr(self.models, op.payload_model))
+        return result
+
+
+def cassette_filters(vendor: Vendor) -> dict[str, Any]:
+    """vcrpy options that keep this vendor's credentials out of a cassette."""
+    auth = vendor.auth
+    query = [auth.field] if auth.kind == "query" else []
+    form = [auth.field] if auth.kind == "form" else []
+    headers = ["authorization", "x-tc-token"] + ([auth.field] if auth.kind == "header" else [])
+    return {
+        "filter_query_parameters": query,
+        "filter_post_data_parameters": form,
+        "filter_headers": headers,
+        "decode_compressed_response": True,
+    }
+
+
+def _task_id(vendor: Vendor, payload: Any) -> Any:
+    assert vendor.task is not None
+    return get_path(payload, vendor.task.fields.id)

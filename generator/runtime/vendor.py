@@ -1,0 +1,231 @@
+"""The vendor model: everything a client or a mock needs to know about one vendor's API.
+
+The generator builds it from a spec (``generator.ir``) and writes it into each generated
+package as ``vendor.json``; the runtime reads it back with :func:`load_vendor`. Everything that
+differs between vendors is data here, so the runtime itself never asks which vendor it serves.
+The ``x-sdk*`` extensions that feed it are described in ``specs/EXTENSIONS.md``.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Status = Literal["queued", "running", "succeeded", "failed"]
+ErrorKind = Literal[
+    "authentication",
+    "permission_denied",
+    "quota_exceeded",
+    "rate_limited",
+    "invalid_request",
+    "invalid_image",
+    "download_failed",
+    "not_found",
+    "conflict",
+    "unknown_operation",
+    "payload_too_large",
+    "server_error",
+]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Credential(_Model):
+    """One secret the client is constructed with (``app_key``, ``secret_key``, ...)."""
+
+    name: str
+    env: str
+    description: str = ""
+    mock_default: str = "test"
+
+
+class Auth(_Model):
+    """How requests prove who sends them. ``kind`` picks the plug-in in ``runtime.auth``."""
+
+    kind: Literal["query", "form", "header", "bearer_jwt", "tc3"]
+    scheme: str
+    field: str = ""
+    prefix: str = ""
+    credentials: tuple[Credential, ...]
+
+
+class EnvelopeLayer(_Model):
+    """One wrapping level of a vendor's answer.
+
+    ``code`` is a dotted path to the status code inside this layer and ``success`` lists the
+    values meaning success (``None`` means "the field is absent"). ``payload`` is the path to the
+    next layer, or empty when the next layer lives in this same object. ``on_success`` and
+    ``on_error`` are constant fields a mock adds to this layer (ShowAPI's ``showapi_fee_num``).
+    """
+
+    code: str
+    success: tuple[Any, ...]
+    message: tuple[str, ...] = ()
+    request_id: str = ""
+    payload: str = ""
+    on_success: dict[str, Any] = Field(default_factory=dict)
+    on_error: dict[str, Any] = Field(default_factory=dict)
+
+
+class Envelope(_Model):
+    layers: tuple[EnvelopeLayer, ...] = ()
+
+
+class ErrorSpec(_Model):
+    """How the vendor says one kind of failure: which layer, which code, which HTTP status."""
+
+    layer: int = 0
+    code: Any = None
+    message: str = "{detail}"
+    http_status: int = 200
+    headers: dict[str, str] = Field(default_factory=dict)
+
+
+class TaskFields(_Model):
+    """Where a task's facts sit in the vendor's task object (dotted paths, ``[]`` for lists)."""
+
+    id: str
+    status: str
+    images: tuple[str, ...] = ()
+    progress: str = ""
+    created: str = ""
+    error: str = ""
+
+
+class TaskSpec(_Model):
+    poll_interval: float = 2.0
+    statuses: dict[str, Status]
+    fields: TaskFields
+    view: dict[str, Any] = Field(default_factory=dict)
+    time_format: str = "%Y-%m-%d %H:%M:%S"
+    utc_offset_hours: float = 0
+
+    def wire_status(self, status: Status) -> str:
+        """The vendor's word for ``status``; a vendor without a word for queued says running's."""
+        for wire, canonical in self.statuses.items():
+            if canonical == status:
+                return wire
+        if status == "queued":
+            return self.wire_status("running")
+        raise KeyError(status)
+
+
+class CallbackSpec(_Model):
+    """Callbacks: on which statuses they are sent, their payload template, where the payload
+    keeps the task's facts (``fields``, when they differ from the task object's), the reply the
+    vendor expects from the receiver, and the retry ladder in seconds."""
+
+    when: tuple[Status, ...] = ("succeeded", "failed")
+    fields: TaskFields | None = None
+    payload: dict[str, Any] = Field(default_factory=dict)
+    reply: dict[str, Any] | None = None
+    retry_seconds: tuple[float, ...] = ()
+
+
+class MockDefaults(_Model):
+    task_seconds: float = 3.0
+    queue_seconds: float = 0.0
+
+
+class Param(_Model):
+    """One input of an operation, wherever it travels."""
+
+    wire: str
+    py: str
+    location: Literal["query", "path", "header", "form", "json", "file"]
+    required: bool = False
+    schema_: dict[str, Any] = Field(default_factory=dict, alias="schema")
+    description: str = ""
+    py_type: str = "str"
+
+
+class ImageLimit(_Model):
+    source: Literal["base64", "url", "file"]
+    formats: tuple[str, ...] = ()
+    max_bytes: int | None = None
+    min_side: int | None = None
+    max_side: int | None = None
+
+
+class Limits(_Model):
+    exactly_one_of: tuple[tuple[str, ...], ...] = ()
+    non_empty: tuple[str, ...] = ()
+    images: dict[str, ImageLimit] = Field(default_factory=dict)
+
+
+class Pagination(_Model):
+    page: str
+    size: str
+    default_size: int = 20
+    items: str = ""
+    total: str = ""
+    pages: str = ""
+
+
+class OperationMock(_Model):
+    effect: str = ""
+    image: tuple[str, ...] = ()
+    callback_url: str = ""
+    response: dict[str, Any] = Field(default_factory=dict)
+
+
+class Operation(_Model):
+    name: str
+    operation_id: str
+    method: str
+    path: str
+    role: Literal["submit", "get", "list", "action"]
+    doc: str = ""
+    body: Literal["none", "form", "json", "multipart"] = "none"
+    params: tuple[Param, ...] = ()
+    task_id: str = ""
+    idempotent: bool = True
+    limits: Limits = Limits()
+    pagination: Pagination | None = None
+    mock: OperationMock = OperationMock()
+    example: dict[str, Any] = Field(default_factory=dict)
+    response_model: str = ""
+    payload_model: str = ""
+    response_schema: dict[str, Any] = Field(default_factory=dict)
+    response_example: Any = None
+    callback_model: str = ""
+    callback_schema: dict[str, Any] = Field(default_factory=dict)
+    callback_example: Any = None
+
+    @cached_property
+    def params_by_wire(self) -> dict[str, Param]:
+        return {p.wire: p for p in self.params}
+
+
+class Vendor(_Model):
+    """One vendor's API, as the runtime serves it."""
+
+    package: str
+    class_prefix: str
+    title: str
+    spec_sha256: str
+    base_url: str = ""
+    auth: Auth
+    envelope: Envelope = Envelope()
+    errors: dict[ErrorKind, ErrorSpec] = Field(default_factory=dict)
+    task: TaskSpec | None = None
+    callback: CallbackSpec | None = None
+    mock: MockDefaults = MockDefaults()
+    operations: tuple[Operation, ...]
+
+    @cached_property
+    def ops(self) -> dict[str, Operation]:
+        return {op.name: op for op in self.operations}
+
+    def op_for_role(self, role: str) -> Operation | None:
+        return next((op for op in self.operations if op.role == role), None)
+
+
+def load_vendor(path: str | Path) -> Vendor:
+    """Read a generated package's ``vendor.json``."""
+    return Vendor.model_validate_json(Path(path).read_bytes())
