@@ -50,15 +50,16 @@ def load(vendor_dir: Path) -> LoadedSpec:
     document = parse_document(raw, spec_file)
     if not isinstance(document, dict):
         raise SpecError(str(spec_file), "/", "an OpenAPI document must be an object")
+    validate_openapi(document, str(spec_file))  # the vendor's file on its own, first
     overlay_file = vendor_dir / OVERLAY_NAME
     if overlay_file.is_file():
         overlay_raw = overlay_file.read_bytes()
         digest.update(overlay_raw)
         overlay = parse_document(overlay_raw, overlay_file)
         apply_overlay(document, overlay, str(overlay_file), spec_file.name)
+        validate_openapi(document, f"{spec_file} with {overlay_file.name} applied")
     else:
         overlay_file = None
-    validate_openapi(document, str(spec_file))
     return LoadedSpec(vendor_dir, spec_file, overlay_file, document, digest.hexdigest())
 
 
