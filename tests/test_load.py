@@ -12,7 +12,10 @@ from generator.errors import SpecError
 from generator.load import load
 from generator.pipeline import SPECS
 
-VENDOR_FILE = Path(__file__).resolve().parents[1].parent / "shared/vendor-docs/showapi-3259-repaint.openapi.json"
+VENDOR_FILE = (
+    Path(__file__).resolve().parents[1].parent
+    / "shared/vendor-docs/showapi-3259-repaint.openapi.json"
+)
 
 
 @pytest.fixture
@@ -41,7 +44,9 @@ def test_overlay_adds_our_extensions_without_touching_the_file(spec_dir: Path) -
     assert loaded.document["x-sdk"]["package"] == "showapi"
     op = loaded.document["paths"]["/3259-1"]["post"]
     assert op["x-sdk-operation"]["name"] == "submit_repaint"
-    props = op["requestBody"]["content"]["application/x-www-form-urlencoded"]["schema"]["properties"]
+    props = op["requestBody"]["content"]["application/x-www-form-urlencoded"]["schema"][
+        "properties"
+    ]
     assert props["orgin_img_base64"]["x-py-name"] == "image_base64"
     assert (spec_dir / "openapi.json").read_bytes() == before
 
@@ -63,7 +68,9 @@ def test_missing_responses_points_at_the_operation(spec_dir: Path) -> None:
 
 
 def test_wrong_type_points_at_the_field(spec_dir: Path) -> None:
-    edit_spec(spec_dir, lambda d: d["paths"]["/3259-2"]["post"]["parameters"][0].update(required="maybe"))
+    edit_spec(
+        spec_dir, lambda d: d["paths"]["/3259-2"]["post"]["parameters"][0].update(required="maybe")
+    )
     with pytest.raises(SpecError) as caught:
         load(spec_dir)
     assert caught.value.pointer == "/paths/~13259-2/post/parameters/0/required"
@@ -105,7 +112,9 @@ def test_cli_reports_a_bad_spec_without_a_traceback(spec_dir: Path, capsys) -> N
     from generator.cli import main
 
     edit_spec(spec_dir, lambda d: d["paths"]["/3259-2"]["post"].pop("responses"))
-    code = main(["generate", "--specs", str(spec_dir.parent), "--out", str(spec_dir.parent / "out")])
+    code = main(
+        ["generate", "--specs", str(spec_dir.parent), "--out", str(spec_dir.parent / "out")]
+    )
     err = capsys.readouterr().err
     assert code == 2
     assert "openapi.json#/paths/~13259-2/post/responses" in err

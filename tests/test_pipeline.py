@@ -34,8 +34,12 @@ def test_check_names_each_stale_file_when_the_spec_changes(tmp_path: Path) -> No
     doc = json.loads(spec.read_text())
     doc["paths"]["/3259-2"]["post"]["parameters"][0]["description"] = "the task to look up"
     spec.write_text(json.dumps(doc, ensure_ascii=False, indent=2))
-    done = subprocess.run([sys.executable, "-m", "generator", "check", "--specs", str(specs)],
-                          cwd=ROOT, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", "check", "--specs", str(specs)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 1
     assert "stale: generated/showapi/client.py" in done.stderr
     assert "stale: generated/showapi/vendor.json" in done.stderr
@@ -52,10 +56,17 @@ def test_generate_writes_and_removes_files(tmp_path: Path) -> None:
     assert pipeline.write(files, out) == []
 
 
-@pytest.mark.parametrize(("wire", "python"), [("pageSize", "page_size"), ("taskOrder", "task_order"),
-                                               ("orgin_img_base64", "orgin_img_base64"),
-                                               ("X-Request-req-accessKeyId", "x_request_req_access_key_id"),
-                                               ("class", "class_"), ("3259_1_POST", "3259_1_post_")])
+@pytest.mark.parametrize(
+    ("wire", "python"),
+    [
+        ("pageSize", "page_size"),
+        ("taskOrder", "task_order"),
+        ("orgin_img_base64", "orgin_img_base64"),
+        ("X-Request-req-accessKeyId", "x_request_req_access_key_id"),
+        ("class", "class_"),
+        ("3259_1_POST", "3259_1_post_"),
+    ],
+)
 def test_snake_names(wire: str, python: str) -> None:
     assert snake(wire) == python
 
@@ -77,8 +88,12 @@ def test_python_names_are_nicer_but_wire_names_stay_the_vendors() -> None:
 
 
 def test_generated_code_is_ruff_clean() -> None:
-    done = subprocess.run([sys.executable, "-m", "ruff", "check", "generated"], cwd=ROOT,
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "generated"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stdout
 
 

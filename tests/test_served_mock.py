@@ -14,9 +14,13 @@ from generated.showapi import ShowapiClient
 from .conftest import ServedMock
 
 
-def test_plain_form_post_gets_a_task_that_ends_done_with_a_png(served: ServedMock, image_b64: str) -> None:
-    submitted = httpx.post(f"{served.url}/3259-1?appKey=test",
-                           data={"prompt": "snow on the roofs", "orgin_img_base64": image_b64}).json()
+def test_plain_form_post_gets_a_task_that_ends_done_with_a_png(
+    served: ServedMock, image_b64: str
+) -> None:
+    submitted = httpx.post(
+        f"{served.url}/3259-1?appKey=test",
+        data={"prompt": "snow on the roofs", "orgin_img_base64": image_b64},
+    ).json()
     assert submitted["showapi_res_code"] == 0
     task_id = submitted["showapi_res_body"]["taskOrder"]
     body = httpx.post(f"{served.url}/3259-2", params={"appKey": "test", "task_id": task_id}).json()
@@ -36,21 +40,35 @@ def test_generated_client_against_the_served_mock(served: ServedMock, image_b64:
 def test_curl_form_post(served: ServedMock, image_b64: str, tmp_path) -> None:
     form = tmp_path / "form.txt"
     form.write_text(image_b64)
-    done = subprocess.run(["curl", "-s", "-X", "POST", f"{served.url}/3259-1?appKey=test",
-                           "--data-urlencode", "prompt=winter", "--data-urlencode", f"orgin_img_base64@{form}"],
-                          capture_output=True, text=True, timeout=30)
+    done = subprocess.run(
+        [
+            "curl",
+            "-s",
+            "-X",
+            "POST",
+            f"{served.url}/3259-1?appKey=test",
+            "--data-urlencode",
+            "prompt=winter",
+            "--data-urlencode",
+            f"orgin_img_base64@{form}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert '"showapi_res_code":0' in done.stdout
 
 
 def test_callbacks_are_delivered_in_the_background(image_b64: str) -> None:
-    from generated.showapi.mock import create_mock
-    from generator.runtime.clock import SystemClock
-    from generator.runtime.mock.asgi import create_app
+    import threading
+
+    import uvicorn
     from starlette.applications import Starlette
     from starlette.responses import PlainTextResponse
     from starlette.routing import Route
-    import threading
-    import uvicorn
+
+    from generated.showapi.mock import create_mock
+    from generator.runtime.clock import SystemClock
 
     from .conftest import free_port
 
@@ -63,15 +81,22 @@ def test_callbacks_are_delivered_in_the_background(image_b64: str) -> None:
         return PlainTextResponse("ok")
 
     port = free_port()
-    receiver = uvicorn.Server(uvicorn.Config(Starlette(routes=[Route("/hook", hook, methods=["POST"])]),
-                                             host="127.0.0.1", port=port, log_level="warning"))
+    receiver = uvicorn.Server(
+        uvicorn.Config(
+            Starlette(routes=[Route("/hook", hook, methods=["POST"])]),
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+        )
+    )
     thread = threading.Thread(target=receiver.run, daemon=True)
     thread.start()
     try:
         with ServedMock(create_mock(clock=SystemClock(), task_seconds=0)) as served:
             with ShowapiClient("test", base_url=served.url) as client:
-                task = client.submit_repaint(prompt="p", image_base64=image_b64,
-                                             callback_url=f"http://127.0.0.1:{port}/hook")
+                task = client.submit_repaint(
+                    prompt="p", image_base64=image_b64, callback_url=f"http://127.0.0.1:{port}/hook"
+                )
             assert arrived.wait(timeout=10), "no callback arrived"
     finally:
         receiver.should_exit = True
@@ -80,6 +105,10 @@ def test_callbacks_are_delivered_in_the_background(image_b64: str) -> None:
 
 
 def test_module_entry_point_prints_usage() -> None:
-    done = subprocess.run([sys.executable, "-m", "generated.showapi.mock", "--help"],
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "generated.showapi.mock", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0 and "--port" in done.stdout

@@ -35,9 +35,18 @@ def scripted(*steps):
     return httpx.MockTransport(handler), seen
 
 
-OK_GET = httpx.Response(200, json={"showapi_res_code": 0, "showapi_res_error": "", "showapi_res_id": "r1",
-                                   "showapi_res_body": {"ret_code": 0, "taskOrder": "t1", "status": "wait"}})
-OK_SUBMIT = httpx.Response(200, json={"showapi_res_code": 0, "showapi_res_body": {"ret_code": 0, "taskOrder": "t1"}})
+OK_GET = httpx.Response(
+    200,
+    json={
+        "showapi_res_code": 0,
+        "showapi_res_error": "",
+        "showapi_res_id": "r1",
+        "showapi_res_body": {"ret_code": 0, "taskOrder": "t1", "status": "wait"},
+    },
+)
+OK_SUBMIT = httpx.Response(
+    200, json={"showapi_res_code": 0, "showapi_res_body": {"ret_code": 0, "taskOrder": "t1"}}
+)
 
 
 def make(transport, **options) -> ShowapiClient:
@@ -52,7 +61,9 @@ def test_submit_returns_typed_model(client: ShowapiClient, image_b64: str) -> No
 
 def test_wire_names_on_the_wire(image_b64: str) -> None:
     transport, seen = scripted(OK_SUBMIT)
-    make(transport).submit_repaint(prompt="p", image_base64=image_b64, callback_url="https://cb.example/x")
+    make(transport).submit_repaint(
+        prompt="p", image_base64=image_b64, callback_url="https://cb.example/x"
+    )
     form = dict(httpx.QueryParams(seen[0].content.decode()))
     assert set(form) == {"orgin_img_base64", "prompt", "callback_url"}
     assert seen[0].url.params["appKey"] == SECRET
@@ -72,22 +83,30 @@ def test_missing_app_key_is_a_configuration_error(monkeypatch: pytest.MonkeyPatc
         ShowapiClient()
 
 
-def test_base_url_defaults_to_the_spec_and_can_be_overridden(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_base_url_defaults_to_the_spec_and_can_be_overridden(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     assert ShowapiClient("k").base_url == "https://route.showapi.com"
     assert ShowapiClient("k", base_url="http://127.0.0.1:9/").base_url == "http://127.0.0.1:9"
     monkeypatch.setenv("SHOWAPI_BASE_URL", "http://proxy.local")
     assert ShowapiClient("k").base_url == "http://proxy.local"
 
 
-@pytest.mark.parametrize(("kwargs", "problem"), [
-    ({"prompt": "x"}, "exactly one of orgin_img_base64, orgin_img_url is required (got none)"),
-    ({"prompt": "x", "image_base64": "AAAA", "image_url": "https://a.example/i.png"}, "got orgin_img_base64 and orgin_img_url"),
-    ({"prompt": "   ", "image_url": "https://a.example/i.png"}, "prompt must not be empty"),
-    ({"prompt": "x", "image_url": "ftp://a.example/i.png"}, "not an http(s) URL"),
-    ({"prompt": "x", "image_base64": "%%%"}, "not valid base64"),
-    ({"prompt": "x", "image_base64": "R0lGODlhAQABAAAAACw="}, "not a readable image"),
-    ({"prompt": "x", "image_base64": "A" * 3_670_020}, "over 3670016"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "problem"),
+    [
+        ({"prompt": "x"}, "exactly one of orgin_img_base64, orgin_img_url is required (got none)"),
+        (
+            {"prompt": "x", "image_base64": "AAAA", "image_url": "https://a.example/i.png"},
+            "got orgin_img_base64 and orgin_img_url",
+        ),
+        ({"prompt": "   ", "image_url": "https://a.example/i.png"}, "prompt must not be empty"),
+        ({"prompt": "x", "image_url": "ftp://a.example/i.png"}, "not an http(s) URL"),
+        ({"prompt": "x", "image_base64": "%%%"}, "not valid base64"),
+        ({"prompt": "x", "image_base64": "R0lGODlhAQABAAAAACw="}, "not a readable image"),
+        ({"prompt": "x", "image_base64": "A" * 3_670_020}, "over 3670016"),
+    ],
+)
 def test_input_is_checked_before_anything_is_sent(kwargs: dict, problem: str) -> None:
     transport, seen = scripted(OK_SUBMIT)
     with pytest.raises(errors.RequestValidationError) as caught:
@@ -106,21 +125,34 @@ def test_gif_is_refused_as_a_format_the_vendor_does_not_take() -> None:
     Image.new("RGB", (8, 8)).save(buffer, format="GIF")
     transport, seen = scripted(OK_SUBMIT)
     with pytest.raises(errors.RequestValidationError, match="gif images are not accepted"):
-        make(transport).submit_repaint(prompt="x", image_base64=base64.b64encode(buffer.getvalue()).decode())
+        make(transport).submit_repaint(
+            prompt="x", image_base64=base64.b64encode(buffer.getvalue()).decode()
+        )
     assert seen == []
 
 
 def test_gateway_failure_raises_with_code_message_and_request_id() -> None:
-    body = {"showapi_res_code": -1008, "showapi_res_error": "no such app", "showapi_res_id": "abc123",
-            "showapi_res_body": {}}
+    body = {
+        "showapi_res_code": -1008,
+        "showapi_res_error": "no such app",
+        "showapi_res_id": "abc123",
+        "showapi_res_body": {},
+    }
     with pytest.raises(errors.AuthenticationError) as caught:
         make(fixed(body)).get_task(task_id="t1")
-    assert (caught.value.code, caught.value.vendor_message, caught.value.request_id) == (-1008, "no such app", "abc123")
+    assert (caught.value.code, caught.value.vendor_message, caught.value.request_id) == (
+        -1008,
+        "no such app",
+        "abc123",
+    )
 
 
 def test_business_failure_raises_with_ret_code() -> None:
-    body = {"showapi_res_code": 0, "showapi_res_id": "id9",
-            "showapi_res_body": {"ret_code": -1, "remark": "image too large"}}
+    body = {
+        "showapi_res_code": 0,
+        "showapi_res_id": "id9",
+        "showapi_res_body": {"ret_code": -1, "remark": "image too large"},
+    }
     with pytest.raises(errors.APIError) as caught:
         make(fixed(body)).submit_repaint(prompt="p", image_url="https://a.example/i.png")
     assert caught.value.code == -1 and caught.value.vendor_message == "image too large"
@@ -157,8 +189,10 @@ def test_submit_is_retried_when_it_never_reached_the_vendor(image_b64: str) -> N
     assert len(seen) == 2
 
 
-@pytest.mark.parametrize("failure", [httpx.ReadTimeout("no answer"), httpx.RemoteProtocolError("dropped"),
-                                     httpx.Response(502)])
+@pytest.mark.parametrize(
+    "failure",
+    [httpx.ReadTimeout("no answer"), httpx.RemoteProtocolError("dropped"), httpx.Response(502)],
+)
 def test_submit_whose_outcome_is_unknown_is_never_resent(failure, image_b64: str) -> None:
     transport, seen = scripted(failure, OK_SUBMIT)
     with pytest.raises(errors.SDKError) as caught:
@@ -189,8 +223,9 @@ def test_retry_backoff_waits_on_the_clock_not_the_wall() -> None:
     assert 0.5 < clock.time() - start < 2.0  # two backoffs, about 0.5 s then 1 s
 
 
-def test_wait_returns_the_outcome_on_the_virtual_clock(mock: VendorMock, client: ShowapiClient,
-                                                       image_b64: str) -> None:
+def test_wait_returns_the_outcome_on_the_virtual_clock(
+    mock: VendorMock, client: ShowapiClient, image_b64: str
+) -> None:
     task = client.submit_repaint(prompt="p", image_base64=image_b64)
     seen = []
     outcome = client.wait(task.task_order, on_progress=seen.append)
@@ -232,7 +267,9 @@ def test_async_submit_is_not_resent_after_a_dropped_answer(image_b64: str) -> No
         raise httpx.ReadError("connection reset")
 
     async def run():
-        async with AsyncShowapiClient(SECRET, transport=httpx.MockTransport(handler), clock=VirtualClock()) as c:
+        async with AsyncShowapiClient(
+            SECRET, transport=httpx.MockTransport(handler), clock=VirtualClock()
+        ) as c:
             await c.submit_repaint(prompt="p", image_base64=image_b64)
 
     with pytest.raises(errors.APIConnectionError):
@@ -240,8 +277,9 @@ def test_async_submit_is_not_resent_after_a_dropped_answer(image_b64: str) -> No
     assert len(calls) == 1
 
 
-def test_app_key_never_reaches_repr_logs_or_errors(caplog: pytest.LogCaptureFixture, mock: VendorMock,
-                                                   image_b64: str) -> None:
+def test_app_key_never_reaches_repr_logs_or_errors(
+    caplog: pytest.LogCaptureFixture, mock: VendorMock, image_b64: str
+) -> None:
     caplog.set_level(logging.DEBUG)
     mock.add_credential(SECRET)
     with mock.client(ShowapiClient, app_key=SECRET) as client:
@@ -250,7 +288,9 @@ def test_app_key_never_reaches_repr_logs_or_errors(caplog: pytest.LogCaptureFixt
         with pytest.raises(errors.NotFoundError) as not_found:
             client.get_task(task_id="missing")
         text = repr(client) + str(not_found.value) + repr(client._credentials)
-    transport, _ = scripted(httpx.ConnectError(f"refused for https://route.showapi.com/?appKey={SECRET}"))
+    transport, _ = scripted(
+        httpx.ConnectError(f"refused for https://route.showapi.com/?appKey={SECRET}")
+    )
     with pytest.raises(errors.APIConnectionError) as refused:
         make(transport, max_retries=0).get_task(task_id="t1")
     assert "HTTP Request" in caplog.text  # httpx did log the request URLs...

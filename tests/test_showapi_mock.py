@@ -28,8 +28,13 @@ def envelope(response: httpx.Response) -> dict:
 
 
 def submit(http: httpx.Client, image_b64: str, **extra) -> str:
-    body = envelope(http.post("/3259-1", params={"appKey": "test"},
-                              data={"prompt": "p", "orgin_img_base64": image_b64, **extra}))
+    body = envelope(
+        http.post(
+            "/3259-1",
+            params={"appKey": "test"},
+            data={"prompt": "p", "orgin_img_base64": image_b64, **extra},
+        )
+    )
     assert body["showapi_res_code"] == 0, body
     return body["showapi_res_body"]["taskOrder"]
 
@@ -77,8 +82,12 @@ def test_history_pages_are_real(mock: VendorMock, image_b64: str) -> None:
     http = raw(mock)
     ids = [submit(http, image_b64) for _ in range(5)]
     mock.advance(1)
-    pages = [envelope(http.post("/3259-3", params={"appKey": "test", "page": n, "pageSize": 2}))["showapi_res_body"]
-             for n in (1, 2, 3)]
+    pages = [
+        envelope(http.post("/3259-3", params={"appKey": "test", "page": n, "pageSize": 2}))[
+            "showapi_res_body"
+        ]
+        for n in (1, 2, 3)
+    ]
     assert [p["allNum"] for p in pages] == [5, 5, 5]
     assert [p["allPages"] for p in pages] == [3, 3, 3]
     assert [p["currentPage"] for p in pages] == [1, 2, 3]
@@ -98,26 +107,44 @@ def test_history_is_per_app_key(mock: VendorMock, image_b64: str) -> None:
 
 
 @pytest.mark.parametrize("params", [{}, {"appKey": ""}, {"appKey": "nope"}])
-def test_missing_or_unknown_app_key_gets_the_gateway_auth_failure(mock: VendorMock, params: dict) -> None:
+def test_missing_or_unknown_app_key_gets_the_gateway_auth_failure(
+    mock: VendorMock, params: dict
+) -> None:
     body = envelope(raw(mock).post("/3259-3", params=params))
     assert body["showapi_res_code"] == -1008
     assert body["showapi_res_error"] and body["showapi_res_id"]
 
 
-@pytest.mark.parametrize(("form", "code_at", "text"), [
-    ({"orgin_img_url": "https://a.example/x.png"}, "gateway", "prompt is required"),
-    ({"prompt": "p"}, "gateway", "exactly one of"),
-    ({"prompt": "p", "orgin_img_base64": "not base64!"}, "business", "not valid base64"),
-    ({"prompt": "p", "orgin_img_base64": "aGVsbG8gd29ybGQ="}, "business", "not a readable image"),
-    ({"prompt": "p", "orgin_img_url": "https://elsewhere.example/x.png"}, "business", "could not be downloaded"),
-])
-def test_bad_submit_gets_the_vendors_error_shape(mock: VendorMock, form: dict, code_at: str, text: str) -> None:
+@pytest.mark.parametrize(
+    ("form", "code_at", "text"),
+    [
+        ({"orgin_img_url": "https://a.example/x.png"}, "gateway", "prompt is required"),
+        ({"prompt": "p"}, "gateway", "exactly one of"),
+        ({"prompt": "p", "orgin_img_base64": "not base64!"}, "business", "not valid base64"),
+        (
+            {"prompt": "p", "orgin_img_base64": "aGVsbG8gd29ybGQ="},
+            "business",
+            "not a readable image",
+        ),
+        (
+            {"prompt": "p", "orgin_img_url": "https://elsewhere.example/x.png"},
+            "business",
+            "could not be downloaded",
+        ),
+    ],
+)
+def test_bad_submit_gets_the_vendors_error_shape(
+    mock: VendorMock, form: dict, code_at: str, text: str
+) -> None:
     body = envelope(raw(mock).post("/3259-1", params={"appKey": "test"}, data=form))
     if code_at == "gateway":
         assert body["showapi_res_code"] != 0 and text in body["showapi_res_error"]
     else:
         assert body["showapi_res_code"] == 0
-        assert body["showapi_res_body"]["ret_code"] == -1 and text in body["showapi_res_body"]["ret_msg"]
+        assert (
+            body["showapi_res_body"]["ret_code"] == -1
+            and text in body["showapi_res_body"]["ret_msg"]
+        )
     assert not schema_errors(mock.vendor.ops["submit_repaint"].response_schema, body)
     assert mock.store.tasks == {}
 
@@ -127,15 +154,31 @@ def test_unknown_task_gets_ret_code_minus_one(mock: VendorMock) -> None:
     assert body["showapi_res_code"] == 0 and body["showapi_res_body"]["ret_code"] == -1
 
 
-@pytest.mark.parametrize(("method", "path", "kwargs"), [
-    ("POST", "/3259-1", {"content": b"\xff\xfe\x00", "headers": {"content-type": "application/x-www-form-urlencoded"}}),
-    ("POST", "/3259-1", {"json": {"prompt": "p"}}),
-    ("POST", "/3259-3", {"params": {"page": "first"}}),
-    ("POST", "/no-such-api", {}),
-    ("GET", "/3259-2", {}),
-    ("POST", "/3259-1", {"content": b"--x\r\nbroken", "headers": {"content-type": "multipart/form-data"}}),
-])
-def test_garbage_never_gets_a_500_or_a_traceback(mock: VendorMock, method: str, path: str, kwargs: dict) -> None:
+@pytest.mark.parametrize(
+    ("method", "path", "kwargs"),
+    [
+        (
+            "POST",
+            "/3259-1",
+            {
+                "content": b"\xff\xfe\x00",
+                "headers": {"content-type": "application/x-www-form-urlencoded"},
+            },
+        ),
+        ("POST", "/3259-1", {"json": {"prompt": "p"}}),
+        ("POST", "/3259-3", {"params": {"page": "first"}}),
+        ("POST", "/no-such-api", {}),
+        ("GET", "/3259-2", {}),
+        (
+            "POST",
+            "/3259-1",
+            {"content": b"--x\r\nbroken", "headers": {"content-type": "multipart/form-data"}},
+        ),
+    ],
+)
+def test_garbage_never_gets_a_500_or_a_traceback(
+    mock: VendorMock, method: str, path: str, kwargs: dict
+) -> None:
     params = {"appKey": "test", **kwargs.pop("params", {})}
     response = raw(mock).request(method, path, params=params, **kwargs)
     assert response.status_code == 200
@@ -144,13 +187,20 @@ def test_garbage_never_gets_a_500_or_a_traceback(mock: VendorMock, method: str, 
     assert "Traceback" not in response.text
 
 
-def test_an_internal_fault_is_answered_as_a_system_error(mock: VendorMock, monkeypatch, image_b64: str) -> None:
+def test_an_internal_fault_is_answered_as_a_system_error(
+    mock: VendorMock, monkeypatch, image_b64: str
+) -> None:
     def broken(*args, **kwargs):
         raise RuntimeError("bug in the mock")
 
     monkeypatch.setattr(mock, "_submit", broken)
-    body = envelope(raw(mock).post("/3259-1", params={"appKey": "test"},
-                                   data={"prompt": "p", "orgin_img_base64": image_b64}))
+    body = envelope(
+        raw(mock).post(
+            "/3259-1",
+            params={"appKey": "test"},
+            data={"prompt": "p", "orgin_img_base64": image_b64},
+        )
+    )
     assert body["showapi_res_code"] == -1 and "bug" not in json.dumps(body)
 
 
@@ -159,13 +209,19 @@ def test_callback_is_posted_when_the_task_finishes(image_b64: str) -> None:
     receiver = httpx.MockTransport(lambda r: received.append(r) or httpx.Response(200, text="ok"))
     mock = create_mock(callback_transport=receiver)
     with mock.client(ShowapiClient) as client:
-        task = client.submit_repaint(prompt="p", image_base64=image_b64, callback_url="https://hooks.example/done")
+        task = client.submit_repaint(
+            prompt="p", image_base64=image_b64, callback_url="https://hooks.example/done"
+        )
         mock.advance(1)
         assert received == []
         mock.advance(5)
         assert len(received) == 1 and str(received[0].url) == "https://hooks.example/done"
         payload = json.loads(received[0].content)
-        assert payload == {"task_id": task.task_order, "status": "done", "result": payload["result"]}
+        assert payload == {
+            "task_id": task.task_order,
+            "status": "done",
+            "result": payload["result"],
+        }
         assert client.parse_callback(payload).status == "succeeded"
         mock.advance(100)
     assert len(received) == 1
@@ -183,7 +239,9 @@ def test_quota_counts_down_and_is_refused_when_used_up(image_b64: str) -> None:
             client.submit_repaint(prompt="p", image_base64=image_b64)
 
 
-def test_image_by_url_from_the_mock_itself(mock: VendorMock, client: ShowapiClient, image_b64: str) -> None:
+def test_image_by_url_from_the_mock_itself(
+    mock: VendorMock, client: ShowapiClient, image_b64: str
+) -> None:
     first = client.wait(client.submit_repaint(prompt="p", image_base64=image_b64).task_order)
     second = client.submit_repaint(prompt="again", image_url=first.images[0])
     assert client.wait(second.task_order).status == "succeeded"
@@ -200,7 +258,10 @@ def test_admin_api_over_http(mock: VendorMock, image_b64: str) -> None:
     task_id = submit(http, image_b64)
     assert http.post("/_mock/advance", params={"seconds": 5}).status_code == 200
     assert query(http, task_id)["showapi_res_body"]["status"] == "done"
-    assert [e["operation"] for e in http.get("/_mock/journal").json()] == ["submit_repaint", "get_task"]
+    assert [e["operation"] for e in http.get("/_mock/journal").json()] == [
+        "submit_repaint",
+        "get_task",
+    ]
     http.post("/_mock/outcome", params={"status": "failed"})
     failing = submit(http, image_b64)
     http.post("/_mock/advance", params={"seconds": 5})
