@@ -174,19 +174,15 @@ class VendorMock:
             self._app = create_app(self)
         return self._app
 
-    def transport(self) -> httpx.BaseTransport:
-        """A sync httpx transport into this mock."""
-        from .transport import MockTransport
+    def transport(self) -> httpx.MockTransport:
+        """An httpx transport straight into this mock, for sync and async clients alike."""
+        from .transport import mock_transport
 
-        return MockTransport(self)
+        return mock_transport(self)
 
     def async_transport(self, *, asgi: bool = True) -> httpx.AsyncBaseTransport:
         """An async transport: through the Starlette app (``httpx.ASGITransport``) or direct."""
-        if asgi:
-            return httpx.ASGITransport(app=self.app)
-        from .transport import AsyncMockTransport
-
-        return AsyncMockTransport(self)
+        return httpx.ASGITransport(app=self.app) if asgi else self.transport()
 
     def client(self, client_cls: type[T], **options: Any) -> T:
         """A ``client_cls`` wired to this mock: its credentials, its transport and its clock,

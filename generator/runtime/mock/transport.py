@@ -1,7 +1,8 @@
-"""httpx transports that hand requests straight to a mock's core, sync or async.
+"""An httpx transport that hands requests straight to a mock's core.
 
-The sync one is how a blocking client reaches a mock in-process (httpx has no sync ASGI
-transport); the async one skips the ASGI layer for speed. Both see exactly what a server would.
+It is an ``httpx.MockTransport`` around the core, so it serves sync and async clients alike
+(httpx has no sync ASGI transport), and vcrpy, which patches httpx's own transports, records
+through it like through a network.
 """
 
 from __future__ import annotations
@@ -10,36 +11,20 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from .core import MockRequest, MockResponse
+from .core import MockRequest
 
 if TYPE_CHECKING:
     from .core import VendorMock
 
 
-def _to_httpx(response: MockResponse) -> httpx.Response:
-    headers = {"content-type": response.media_type, **response.headers}
-    return httpx.Response(response.status, headers=headers, content=response.body)
-
-
-class MockTransport(httpx.BaseTransport):
-    def __init__(self, mock: VendorMock) -> None:
-        self.mock = mock
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
+def mock_transport(mock: VendorMock) -> httpx.MockTransport:
+    def handle(request: httpx.Request) -> httpx.Response:
         body = request.read()
         incoming = MockRequest.build(
             request.method, str(request.url), request.headers.multi_items(), body
         )
-        return _to_httpx(self.mock.handle(incoming))
+        answer = mock.handle(incoming)
+        headers = {"content-type": answer.media_type, **answer.headers}
+        return httpx.Response(answer.status, headers=headers, content=answer.body)
 
-
-class AsyncMockTransport(httpx.AsyncBaseTransport):
-    def __init__(self, mock: VendorMock) -> None:
-        self.mock = mock
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        body = await request.aread()
-        incoming = MockRequest.build(
-            request.method, str(request.url), request.headers.multi_items(), body
-        )
-        return _to_httpx(self.mock.handle(incoming))
+    return httpx.MockTransport(handle)
