@@ -90,6 +90,17 @@ class JournalEntry:
     response: Any
 
 
+@dataclass
+class Call:
+    """One validated call of an operation, as the role handlers see it."""
+
+    op: Operation
+    values: dict[str, Any]
+    images: dict[str, bytes]
+    account: Account
+    request: MockRequest
+
+
 class MockError(Exception):
     def __init__(self, kind: str, detail: str = "") -> None:
         super().__init__(f"{kind}: {detail}")
@@ -322,26 +333,20 @@ class VendorMock:
         handler = {"submit": self._submit, "get": self._get, "list": self._list}.get(op.role)
         if handler is None:
             raise MockError("unknown_operation", f"{op.name} is not served by this mock")
-        return handler(op, checked.values, checked.images, account, request)
+        return handler(Call(op, checked.values, checked.images, account, request))
 
     # -- roles -------------------------------------------------------------------------------
-    def _submit(
-        self,
-        op: Operation,
-        values: dict[str, Any],
-        images: dict[str, bytes],
-        account: Account,
-        request: MockRequest,
-    ) -> dict[str, Any]:
-        image = self._input_image(op, values, images, request)
-        if account.remaining == 0:
-            raise MockError("quota_exceeded", account.key)
-        account.used += 1
+    def _submit(self, call: Call) -> dict[str, Any]:
+        op, values = call.op, call.values
+        image = self._input_image(call)
+        if call.account.remaining == 0:
+            raise MockError("quota_exceeded", call.account.key)
+        call.account.used += 1
         outcome, error = self._forced.pop(0) if self._forced else ("succeeded", "")
         task = self.store.add(
             MockTask(
                 id=self._new_id(),
-                account=account.key,
+                account=call.account.key,
                 operation=op.name,
                 created_at=self.clock.time(),
                 queue_seconds=self.queue_seconds,
@@ -350,7 +355,7 @@ class VendorMock:
                 error=error,
                 effect=op.mock.effect,
                 inputs=values,
-                base_url=request.base_url,
+                base_url=call.request.base_url,
                 image=image,
                 callback_url=str(values.get(op.mock.callback_url) or ""),
             )
@@ -358,32 +363,19 @@ class VendorMock:
         self.callbacks.watch(task)
         return render(op.mock.response, self._context(task=task, request=values))
 
-    def _get(
-        self,
-        op: Operation,
-        values: dict[str, Any],
-        images: dict[str, bytes],
-        account: Account,
-        request: MockRequest,
-    ) -> dict[str, Any]:
-        task_id = str(values.get(op.task_id, ""))
-        task = self.store.get(task_id, account.key)
+    def _get(self, call: Call) -> dict[str, Any]:
+        task_id = str(call.values.get(call.op.task_id, ""))
+        task = self.store.get(task_id, call.account.key)
         if task is None:
             raise MockError("not_found", task_id)
-        return render(op.mock.response, self._context(task=task, request=values))
+        return render(call.op.mock.response, self._context(task=task, request=call.values))
 
-    def _list(
-        self,
-        op: Operation,
-        values: dict[str, Any],
-        images: dict[str, bytes],
-        account: Account,
-        request: MockRequest,
-    ) -> dict[str, Any]:
-        assert op.pagination is not None
-        number = int(values.get(op.pagination.page) or 1)
-        size = int(values.get(op.pagination.size) or op.pagination.default_size)
-        tasks = self.store.of_account(account.key)
+    def _list(self, call: Call) -> dict[str, Any]:
+        pagination, values = call.op.pagination, call.values
+        assert pagination is not None
+        number = int(values.get(pagination.page) or 1)
+        size = int(values.get(pagination.size) or pagination.default_size)
+        tasks = self.store.of_account(call.account.key)
         page = {
             "number": number,
             "size": size,
@@ -391,7 +383,7 @@ class VendorMock:
             "pages": max(1, -(-len(tasks) // size)),
             "items": tasks[(number - 1) * size : number * size],
         }
-        return render(op.mock.response, self._context(request=values, page=page))
+        return render(call.op.mock.response, self._context(request=values, page=page))
 
     def _context(self, **kwargs: Any) -> Context:
         return Context(
@@ -399,24 +391,20 @@ class VendorMock:
         )
 
     # -- images ------------------------------------------------------------------------------
-    def _input_image(
-        self, op: Operation, values: dict[str, Any], images: dict[str, bytes], request: MockRequest
-    ) -> bytes | None:
-        for name in op.mock.image:
-            if name in images:
-                return images[name]
-            url = values.get(name)
+    def _input_image(self, call: Call) -> bytes | None:
+        """The input image, from the first image input given (decoded or downloaded)."""
+        for name in call.op.mock.image:
+            if name in call.images:
+                return call.images[name]
+            url = call.values.get(name)
             if isinstance(url, str) and url:
-                data = self.fetch(url, request)
-                limit = op.limits.images.get(name)
-                if limit is not None:
-                    if limit.max_bytes and len(data) > limit.max_bytes:
-                        raise MockError(
-                            "invalid_image", f"{name}: {len(data)} bytes, over {limit.max_bytes}"
-                        )
-                    problem = image_problem(data, limit)
-                    if problem:
-                        raise MockError("invalid_image", f"{name}: {problem}")
+                data = self.fetch(url, call.request)
+                limit = call.op.limits.images.get(name)
+                problem = image_problem(data, limit) if limit is not None else ""
+                if limit is not None and limit.max_bytes and len(data) > limit.max_bytes:
+                    problem = f"{len(data)} bytes, over {limit.max_bytes}"
+                if problem:
+                    raise MockError("invalid_image", f"{name}: {problem}")
                 return data
         return None
 
