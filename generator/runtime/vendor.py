@@ -17,9 +17,15 @@ from pydantic import BaseModel, ConfigDict, Field
 Status = Literal["queued", "running", "succeeded", "failed"]
 ErrorKind = Literal[
     "authentication",
+    "token_missing",
+    "token_invalid",
+    "token_not_yet_valid",
+    "token_expired",
     "permission_denied",
+    "account_in_arrears",
     "quota_exceeded",
     "rate_limited",
+    "concurrency_limited",
     "invalid_request",
     "invalid_image",
     "download_failed",
@@ -52,6 +58,8 @@ class Auth(_Model):
     field: str = ""
     prefix: str = ""
     credentials: tuple[Credential, ...]
+    token_ttl_seconds: int = 1800
+    token_not_before_seconds: int = 5
 
 
 class EnvelopeLayer(_Model):
@@ -128,8 +136,14 @@ class CallbackSpec(_Model):
 
 
 class MockDefaults(_Model):
+    """Mock defaults: task durations, and each account's starting quota (submits, None for
+    unlimited), money and price per submit."""
+
     task_seconds: float = 3.0
     queue_seconds: float = 0.0
+    quota: int | None = None
+    money: float | None = None
+    price: float = 0.0
 
 
 class Param(_Model):
@@ -145,16 +159,22 @@ class Param(_Model):
 
 
 class ImageLimit(_Model):
-    source: Literal["base64", "url", "file"]
+    """An image input's limits. ``base64_or_url`` takes either in one field; ``min_aspect`` and
+    ``max_aspect`` bound width / height."""
+
+    source: Literal["base64", "url", "file", "base64_or_url"]
     formats: tuple[str, ...] = ()
     max_bytes: int | None = None
     min_side: int | None = None
     max_side: int | None = None
+    min_aspect: float | None = None
+    max_aspect: float | None = None
 
 
 class Limits(_Model):
     exactly_one_of: tuple[tuple[str, ...], ...] = ()
     non_empty: tuple[str, ...] = ()
+    unique: tuple[str, ...] = ()
     images: dict[str, ImageLimit] = Field(default_factory=dict)
 
 
@@ -168,9 +188,15 @@ class Pagination(_Model):
 
 
 class OperationMock(_Model):
+    """How the mock serves an operation: the image effect and its arguments (effect argument
+    name -> input wire name), the inputs carrying the image, callback URL and the caller's own
+    task id, and the template of the answer's payload."""
+
     effect: str = ""
+    params: dict[str, str] = Field(default_factory=dict)
     image: tuple[str, ...] = ()
     callback_url: str = ""
+    external_id: str = ""
     response: dict[str, Any] = Field(default_factory=dict)
 
 
