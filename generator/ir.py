@@ -192,6 +192,7 @@ class _Builder:
             "response_model": response_model,
             "payload_model": self.payload_model(response_model),
             "response_schema": response_schema,
+            "error_schemas": self.error_schemas(op),
             "response_example": example,
             "callback_model": cb_model,
             "callback_schema": cb_schema,
@@ -311,6 +312,15 @@ class _Builder:
             title = self.shallow(schema).get("title", "") if schema else ""
             return title, self.resolve(schema), media.get("example")
         return "", {}, None
+
+    def error_schemas(self, op: dict[str, Any]) -> dict[str, dict[str, Any]]:
+        """JSON schemas of the non-2xx answers, by status code (or ``default``)."""
+        found = {}
+        for code, response in op.get("responses", {}).items():
+            media = self.shallow(response).get("content", {}).get("application/json")
+            if not str(code).startswith("2") and media and "schema" in media:
+                found[str(code)] = self.resolve(media["schema"])
+        return found
 
     def payload_model(self, response_model: str) -> str:
         """The class of what the envelope unwraps to (the response itself without envelope)."""

@@ -28,11 +28,7 @@ def build_vendor(vendor_dir: Path) -> tuple[str, dict[str, bytes], dict[Path, by
     loaded = load.load(vendor_dir)
     named = models.name_schemas(loaded.document)
     vendor = ir.build(loaded, named)
-    spec_path = (
-        loaded.spec_file.relative_to(ROOT).as_posix()
-        if loaded.spec_file.is_relative_to(ROOT)
-        else loaded.spec_file.name
-    )
+    spec_path = f"specs/{vendor_dir.name}/{loaded.spec_file.name}"
     code = models.render_models(named, str(loaded.spec_file))
     return vendor.package, render.render_package(vendor, code, spec_path), cassettes.build(vendor)
 

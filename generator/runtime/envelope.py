@@ -16,6 +16,14 @@ from .secrets import redact
 from .vendor import EnvelopeLayer, ErrorSpec, Vendor
 
 FALLBACK_KINDS = {
+    "token_missing": "authentication",
+    "token_invalid": "authentication",
+    "token_not_yet_valid": "authentication",
+    "token_expired": "authentication",
+    "account_in_arrears": "quota_exceeded",
+    "concurrency_limited": "rate_limited",
+    "rate_limited": "server_error",
+    "quota_exceeded": "server_error",
     "invalid_image": "invalid_request",
     "download_failed": "invalid_request",
     "payload_too_large": "invalid_request",
@@ -83,6 +91,9 @@ def api_error(
         for kind, spec in vendor.errors.items()
         if spec.layer == layer and code is not None and str(spec.code) == str(code)
     ]
+    if len(kinds) > 1:  # several kinds share the code: the message tells them apart
+        by_text = [k for k in kinds if _message_matches(vendor.errors[k].message, message)]
+        kinds = by_text or kinds
     if len(kinds) > 1 and role == "get" and "not_found" in kinds:
         kinds = ["not_found"]
     if len(kinds) == 1:
@@ -101,12 +112,17 @@ def api_error(
     )
 
 
+def _message_matches(template: str, message: str) -> bool:
+    fixed = template.split("{detail}")[0]
+    return bool(fixed) and message.startswith(fixed)
+
+
 # -- the mock's side ------------------------------------------------------------------------
 
 
-def render_success(vendor: Vendor, payload: dict[str, Any], request_id: str) -> dict[str, Any]:
+def render_success(vendor: Vendor, payload: Any, request_id: str) -> Any:
     """Wrap ``payload`` in every layer, with the success code and request id set."""
-    body: dict[str, Any] = dict(payload)
+    body: Any = dict(payload) if isinstance(payload, dict) else payload
     layers = vendor.envelope.layers
     for index in reversed(range(len(layers))):
         layer = layers[index]
@@ -115,7 +131,8 @@ def render_success(vendor: Vendor, payload: dict[str, Any], request_id: str) -> 
             set_path(body, layer.payload, inner)
             if layer.message:
                 set_path(body, layer.message[0], "")
-        _stamp(body, layer, layer.success[0] if layer.success else None, request_id, True)
+        if isinstance(body, dict):
+            _stamp(body, layer, layer.success[0] if layer.success else None, request_id, True)
     return body
 
 

@@ -149,6 +149,12 @@ class WaitTimeoutError(SDKError):
 
 BY_KIND: dict[str, type[APIError]] = {
     "authentication": AuthenticationError,
+    "token_missing": AuthenticationError,
+    "token_invalid": AuthenticationError,
+    "token_not_yet_valid": AuthenticationError,
+    "token_expired": AuthenticationError,
+    "account_in_arrears": QuotaExceededError,
+    "concurrency_limited": RateLimitError,
     "permission_denied": PermissionDeniedError,
     "quota_exceeded": QuotaExceededError,
     "rate_limited": RateLimitError,

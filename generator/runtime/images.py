@@ -7,7 +7,7 @@ import binascii
 import io
 import re
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageDraw, UnidentifiedImageError
 
 FORMAT_NAMES = {
     "jpg": "jpeg",
@@ -60,11 +60,18 @@ def to_png(img: Image.Image) -> bytes:
     return out.getvalue()
 
 
+def png_bytes(width: int = 64, height: int = 48) -> bytes:
+    """A small, valid PNG: coloured blocks, so it compresses well at any size."""
+    img = Image.new("RGB", (width, height), (40, 90, 160))
+    draw = ImageDraw.Draw(img)
+    step = max(8, min(width, height) // 6)
+    for x in range(0, width, step):
+        for y in range(0, height, step):
+            colour = (x * 255 // max(width, 1), y * 255 // max(height, 1), 128)
+            draw.rectangle([x, y, x + step // 2, y + step // 2], fill=colour)
+    return to_png(img)
+
+
 def png_base64(width: int = 64, height: int = 48) -> str:
-    """A small, valid PNG as base64: the stand-in image of examples and tests."""
-    img = Image.new("RGB", (width, height))
-    pixels = img.load()
-    for x in range(width):
-        for y in range(height):
-            pixels[x, y] = (x * 255 // max(width - 1, 1), y * 255 // max(height - 1, 1), 128)
-    return base64.b64encode(to_png(img)).decode()
+    """:func:`png_bytes` as base64: the stand-in image of examples and tests."""
+    return base64.b64encode(png_bytes(width, height)).decode()

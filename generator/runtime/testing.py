@@ -21,7 +21,7 @@ from pydantic import BaseModel
 
 from .client import AsyncClient, SyncClient
 from .envelope import unwrap
-from .images import png_base64
+from .images import png_base64, png_bytes
 from .mock.core import VendorMock
 from .paths import get_path
 from .validation import validator
@@ -29,7 +29,11 @@ from .vendor import Operation, Vendor
 
 ROOT = Path(__file__).resolve().parents[2]
 CASSETTES = ROOT / "tests" / "cassettes"
-EXAMPLE_VALUES: dict[str, Callable[[], Any]] = {"$example_png": png_base64}
+EXAMPLE_VALUES: dict[str, Callable[[], Any]] = {
+    "$example_png": png_base64,
+    "$example_png_512": lambda: png_base64(512, 384),
+    "$example_png_file": lambda: png_bytes(320, 240),
+}
 RECORD_ENV = "SDK_RECORD"
 
 

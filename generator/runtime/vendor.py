@@ -197,7 +197,7 @@ class OperationMock(_Model):
     image: tuple[str, ...] = ()
     callback_url: str = ""
     external_id: str = ""
-    response: dict[str, Any] = Field(default_factory=dict)
+    response: dict[str, Any] | list[Any] = Field(default_factory=dict)
 
 
 class Operation(_Model):
@@ -218,6 +218,7 @@ class Operation(_Model):
     response_model: str = ""
     payload_model: str = ""
     response_schema: dict[str, Any] = Field(default_factory=dict)
+    error_schemas: dict[str, dict[str, Any]] = Field(default_factory=dict)
     response_example: Any = None
     callback_model: str = ""
     callback_schema: dict[str, Any] = Field(default_factory=dict)

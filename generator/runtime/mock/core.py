@@ -152,15 +152,34 @@ class VendorMock:
         """Forget every task, journal entry and account change."""
         with self._lock:
             self.store = TaskStore()
-            self.accounts = {key: Account(key) for key in self._default_credentials}
+            self.accounts = {}
+            for key in self._default_credentials:
+                self.add_credential(key)
             self.journal: list[JournalEntry] = []
             self._forced: list[tuple[Status, str]] = []
             self._random = random.Random(self._seed)
             self.callbacks.clear()
 
-    def add_credential(self, key: str, quota: int | None = None) -> None:
-        """Accept ``key`` too, with ``quota`` submits (unlimited when None)."""
-        self.accounts[key] = Account(key, quota)
+    def add_credential(
+        self,
+        key: str,
+        quota: int | None = None,
+        *,
+        secret: str | None = None,
+        money: float | None = None,
+    ) -> Account:
+        """Accept ``key`` too, with ``quota`` submits and ``money`` (the vendor's defaults when
+        None), and ``secret`` for signing schemes (the vendor's default secret when None)."""
+        defaults = self.vendor.mock
+        secrets = [c.mock_default for c in self.vendor.auth.credentials[1:2]]
+        account = Account(
+            key,
+            secret=secret if secret is not None else (secrets[0] if secrets else ""),
+            quota=quota if quota is not None else defaults.quota,
+            money=money if money is not None else defaults.money,
+        )
+        self.accounts[key] = account
+        return account
 
     def set_quota(self, key: str, quota: int | None) -> None:
         self.accounts[key].quota = quota
@@ -337,11 +356,23 @@ class VendorMock:
 
     # -- roles -------------------------------------------------------------------------------
     def _submit(self, call: Call) -> dict[str, Any]:
-        op, values = call.op, call.values
+        op, values, account = call.op, call.values, call.account
+        for name in op.limits.unique:
+            value = values.get(name)
+            taken = value and self.store.external_id_taken(str(value), account.key)
+            if taken or (
+                value and any(t.inputs.get(name) == value for t in self._tasks_of(account))
+            ):
+                raise MockError("conflict", f"{name} {value!r} is already used")
         image = self._input_image(call)
-        if call.account.remaining == 0:
-            raise MockError("quota_exceeded", call.account.key)
-        call.account.used += 1
+        price = self.vendor.mock.price
+        if account.remaining == 0:
+            raise MockError("quota_exceeded", account.key)
+        if account.money is not None and account.money < price:
+            raise MockError("account_in_arrears", account.key)
+        account.used += 1
+        if account.money is not None:
+            account.money = round(account.money - price, 2)
         outcome, error = self._forced.pop(0) if self._forced else ("succeeded", "")
         task = self.store.add(
             MockTask(
@@ -354,6 +385,8 @@ class VendorMock:
                 outcome=outcome,
                 error=error,
                 effect=op.mock.effect,
+                args={arg: values.get(wire) for arg, wire in op.mock.params.items()},
+                external_id=str(values.get(op.mock.external_id) or ""),
                 inputs=values,
                 base_url=call.request.base_url,
                 image=image,
@@ -361,14 +394,20 @@ class VendorMock:
             )
         )
         self.callbacks.watch(task)
-        return render(op.mock.response, self._context(task=task, request=values))
+        return render(op.mock.response, self._context(task=task, request=values, account=account))
+
+    def _tasks_of(self, account: Account) -> list[MockTask]:
+        return [t for t in self.store.tasks.values() if t.account == account.key]
 
     def _get(self, call: Call) -> dict[str, Any]:
         task_id = str(call.values.get(call.op.task_id, ""))
         task = self.store.get(task_id, call.account.key)
         if task is None:
             raise MockError("not_found", task_id)
-        return render(call.op.mock.response, self._context(task=task, request=call.values))
+        return render(
+            call.op.mock.response,
+            self._context(task=task, request=call.values, account=call.account),
+        )
 
     def _list(self, call: Call) -> dict[str, Any]:
         pagination, values = call.op.pagination, call.values
@@ -383,7 +422,9 @@ class VendorMock:
             "pages": max(1, -(-len(tasks) // size)),
             "items": tasks[(number - 1) * size : number * size],
         }
-        return render(call.op.mock.response, self._context(request=values, page=page))
+        return render(
+            call.op.mock.response, self._context(request=values, page=page, account=call.account)
+        )
 
     def _context(self, **kwargs: Any) -> Context:
         return Context(
@@ -428,9 +469,13 @@ class VendorMock:
             raise MockError("download_failed", f"{url}: {type(exc).__name__}") from None
         return response.content
 
-    def file_urls(self, task: MockTask) -> list[str]:
+    def file_urls(self, task: MockTask) -> dict[str, str]:
+        """URLs of a finished task's result files, by file name without extension."""
         files = self._task_files(task)
-        return [f"{task.base_url}{FILES_PREFIX}{task.id}/{name}" for name in files]
+        return {
+            name.rsplit(".", 1)[0]: f"{task.base_url}{FILES_PREFIX}{task.id}/{name}"
+            for name in files
+        }
 
     def _task_files(self, task: MockTask) -> dict[str, tuple[bytes, str]]:
         if task.files is None:

@@ -1,8 +1,9 @@
 """What a mock's task makes of its input: real images, made with Pillow.
 
-Each effect takes the task and returns its result files by name. The vendor's spec picks the
-effect by name (``x-sdk-operation.mock.effect``); the mock calls it once, when the task first
-succeeds, and serves the files from ``/_mock/files/<task>/<name>``.
+Each effect takes the task (its input image and ``args``, named by ``x-sdk-operation.mock.params``)
+and returns its result files by name; the name without extension is how templates refer to a
+file (``$task.files.vector``). The mock calls an effect once, when the task first succeeds, and
+serves the files from ``/_mock/files/<task>/<name>``.
 """
 
 from __future__ import annotations
@@ -10,13 +11,25 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 
-from PIL import Image, ImageFilter, ImageOps
+from PIL import Image, ImageEnhance, ImageFilter, ImageOps
 
 from ..images import open_image, to_png
 from .store import MockTask
 
 Files = dict[str, tuple[bytes, str]]
-PNG = "image/png"
+PNG, SVG = "image/png", "image/svg+xml"
+SVG_MAX_SIDE = 96  # vector output is traced from a copy this small, to stay a few kB
+
+
+def _input(task: MockTask) -> Image.Image:
+    if task.image is None:
+        raise ValueError(f"{task.effect} needs an input image")
+    return open_image(task.image).convert("RGB")
+
+
+def _number(task: MockTask, name: str, default: float) -> float:
+    value = task.args.get(name)
+    return default if value is None else float(value)
 
 
 def _tint(task: MockTask) -> tuple[int, int, int]:
@@ -27,12 +40,127 @@ def _tint(task: MockTask) -> tuple[int, int, int]:
 
 def repaint(task: MockTask) -> Files:
     """Redraw the input: posterised, softened and washed with a prompt-dependent colour."""
-    if task.image is None:
-        raise ValueError("repaint needs an input image")
-    img = open_image(task.image).convert("RGB")
+    img = _input(task)
     painted = ImageOps.posterize(img, 3).filter(ImageFilter.SMOOTH_MORE)
     wash = Image.new("RGB", img.size, _tint(task))
     return {"result.png": (to_png(Image.blend(painted, wash, 0.25)), PNG)}
 
 
-EFFECTS: dict[str, Callable[[MockTask], Files]] = {"repaint": repaint}
+def upscaled(img: Image.Image, factor: float) -> Image.Image:
+    size = (max(1, round(img.width * factor)), max(1, round(img.height * factor)))
+    return img.resize(size, Image.Resampling.LANCZOS).filter(ImageFilter.UnsharpMask(2, 80, 2))
+
+
+def hd_repaint(task: MockTask) -> Files:
+    """The input enlarged by ``factor`` and sharpened; with ``vector``, an SVG of it too."""
+    img = upscaled(_input(task), _number(task, "factor", 1.0))
+    files = {"image.png": (to_png(img), PNG)}
+    if task.args.get("vector"):
+        files["vector.svg"] = (svg_of(img, int(_number(task, "colors", 5))), SVG)
+    return files
+
+
+def vectorize(task: MockTask) -> Files:
+    """The input reduced to ``colors`` colours, as a PNG and as an SVG of flat shapes."""
+    img = _input(task)
+    colors = int(_number(task, "colors", 5))
+    flat = img.quantize(colors=colors, method=Image.Quantize.MEDIANCUT).convert("RGB")
+    return {"image.png": (to_png(flat), PNG), "vector.svg": (svg_of(img, colors), SVG)}
+
+
+def svg_of(img: Image.Image, colors: int) -> bytes:
+    """An SVG of ``img`` with at most ``colors`` fill colours: one rect per run of a colour
+    along each row of a reduced copy, scaled back to the image's size."""
+    scale = max(img.width, img.height) / SVG_MAX_SIDE
+    small = (
+        img
+        if scale <= 1
+        else img.resize((max(1, round(img.width / scale)), max(1, round(img.height / scale))))
+    )
+    quantized = small.quantize(colors=colors, method=Image.Quantize.MEDIANCUT)
+    palette = quantized.getpalette() or []
+    fills = {i: "#" + bytes(palette[i * 3 : i * 3 + 3]).hex() for i in range(colors)}
+    sx, sy = img.width / small.width, img.height / small.height
+    pixels = quantized.load()
+    shapes = []
+    for y in range(small.height):
+        x = 0
+        while x < small.width:
+            index, start = pixels[x, y], x
+            while x < small.width and pixels[x, y] == index:
+                x += 1
+            shapes.append(
+                f'<rect x="{start * sx:.1f}" y="{y * sy:.1f}" width="{(x - start) * sx:.1f}" '
+                f'height="{sy:.1f}" fill="{fills[index]}"/>'
+            )
+    head = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{img.width}" height="{img.height}" '
+        f'viewBox="0 0 {img.width} {img.height}" shape-rendering="crispEdges">'
+    )
+    return (head + "".join(shapes) + "</svg>").encode()
+
+
+def face_enhance(task: MockTask) -> Files:
+    """Skin smoothed, detail and contrast lifted: the usual look of a face-repair pass."""
+    img = _input(task).filter(ImageFilter.SMOOTH)
+    img = ImageEnhance.Sharpness(img).enhance(1.8)
+    return {"image.png": (to_png(ImageEnhance.Contrast(img).enhance(1.15)), PNG)}
+
+
+def seamless(task: MockTask) -> Files:
+    """A tile whose opposite edges meet, and a 3x3 grid of it.
+
+    The tile is the input mirrored into a 2x2 block and scaled back, so it repeats exactly;
+    ``fit`` (0.1 to 0.9) softens the joins more the higher it is, blurring with wrap-around.
+    """
+    img = _input(task)
+    w, h = img.size
+    block = Image.new("RGB", (w * 2, h * 2))
+    block.paste(img, (0, 0))
+    block.paste(ImageOps.mirror(img), (w, 0))
+    block.paste(ImageOps.flip(img), (0, h))
+    block.paste(ImageOps.flip(ImageOps.mirror(img)), (w, h))
+    tile = block.resize((w, h), Image.Resampling.LANCZOS)
+    radius = _number(task, "fit", 0.5) * 3
+    wrapped = tiled(tile, 3).filter(ImageFilter.GaussianBlur(radius))
+    tile = wrapped.crop((w, h, 2 * w, 2 * h))
+    return {"image.png": (to_png(tile), PNG), "grid.png": (to_png(tiled(tile, 3)), PNG)}
+
+
+def tiled(tile: Image.Image, n: int) -> Image.Image:
+    grid = Image.new("RGB", (tile.width * n, tile.height * n))
+    for i in range(n):
+        for j in range(n):
+            grid.paste(tile, (i * tile.width, j * tile.height))
+    return grid
+
+
+def multi_shot(task: MockTask) -> Files:
+    """Three distinct views of the subject: mirrored, turned (sheared), and a close-up."""
+    img = _input(task)
+    w, h = img.size
+    mirrored = ImageOps.mirror(img)
+    turned = img.transform(
+        (w, h),
+        Image.Transform.AFFINE,
+        (1, 0.25, -0.125 * h, 0, 1, 0),
+        resample=Image.Resampling.BICUBIC,
+        fillcolor=(255, 255, 255),
+    )
+    close_up = img.crop((w // 6, h // 6, w - w // 6, h - h // 6)).resize(
+        (w, h), Image.Resampling.LANCZOS
+    )
+    return {
+        f"view_{i}.png": (to_png(view), PNG)
+        for i, view in enumerate((mirrored, turned, close_up), 1)
+    }
+
+
+EFFECTS: dict[str, Callable[[MockTask], Files]] = {
+    "repaint": repaint,
+    "hd_repaint": hd_repaint,
+    "vectorize": vectorize,
+    "face_enhance": face_enhance,
+    "seamless": seamless,
+    "multi_shot": multi_shot,
+}

@@ -10,9 +10,14 @@ from ..vendor import Status
 
 @dataclass
 class Account:
+    """A credential the mock accepts: its key, its secret (for signing schemes), what it has
+    left (submits and money) and the tasks it may see."""
+
     key: str
+    secret: str = ""
     quota: int | None = None
     used: int = 0
+    money: float | None = None
 
     @property
     def remaining(self) -> int | None:
@@ -31,6 +36,7 @@ class MockTask:
     run_seconds: float
     outcome: Status
     effect: str
+    args: dict[str, Any]
     inputs: dict[str, Any]
     base_url: str
     image: bytes | None = None
@@ -77,8 +83,18 @@ class TaskStore:
         return task
 
     def get(self, task_id: str, account: str) -> MockTask | None:
+        """The account's task with this id, or with this caller-given (external) id."""
         task = self.tasks.get(task_id)
+        if task is None:
+            task = next(
+                (t for t in self.tasks.values() if t.external_id and t.external_id == task_id), None
+            )
         return task if task is not None and task.account == account else None
+
+    def external_id_taken(self, external_id: str, account: str) -> bool:
+        return any(
+            t.external_id == external_id and t.account == account for t in self.tasks.values()
+        )
 
     def of_account(self, account: str) -> list[MockTask]:
         """Newest first."""

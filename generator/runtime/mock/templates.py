@@ -1,30 +1,36 @@
 """Response templates: how a mock writes a vendor's JSON from its own state.
 
 A template is JSON in which a string starting with ``$`` is a value from the context:
-``$task.<attr>``, ``$request.<wire name>``, ``$page.<attr>`` or ``$view`` (the vendor's task
-object, ``x-sdk.task.view``). Two keys are special: ``$merge`` (an object whose fields are
-copied in) and ``$each`` with ``$item`` (a list: the item template once per task).
+``$task.<attr>``, ``$request.<wire name>``, ``$account.<attr>``, ``$page.<attr>``, ``$view``
+(the vendor's task object, ``x-sdk.task.view``), and inside a list ``$item`` / ``$index``.
+Two keys are special: ``$merge`` (an object whose fields are copied in) and ``$each`` with
+``$item`` (a list: the item template once per element; an element that is a task becomes
+``$task`` too). A value that resolves to ``None`` leaves its key out of an object.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from ..paths import get_path
 from ..vendor import TaskSpec
-from .store import MockTask
+from .store import Account, MockTask
 
 
 @dataclass
 class Context:
     now: float
     task_spec: TaskSpec | None
-    file_urls: Any  # Callable[[MockTask], list[str]]
+    file_urls: Callable[[MockTask], dict[str, str]]
     task: MockTask | None = None
+    account: Account | None = None
     request: dict[str, Any] = field(default_factory=dict)
     page: dict[str, Any] = field(default_factory=dict)
+    item: Any = None
+    index: int = 0
 
 
 def render(template: Any, ctx: Context) -> Any:
@@ -36,52 +42,81 @@ def render(template: Any, ctx: Context) -> Any:
         return template
     if "$each" in template:
         return [
-            render(template["$item"], replace(ctx, task=t)) for t in resolve(template["$each"], ctx)
+            render(template["$item"], _bind(ctx, item, index))
+            for index, item in enumerate(resolve(template["$each"], ctx) or [])
         ]
     out: dict[str, Any] = {}
     if "$merge" in template:
         out.update(render(template["$merge"], ctx))
     for key, value in template.items():
         if not key.startswith("$"):
-            out[key] = render(value, ctx)
+            rendered = render(value, ctx)
+            if rendered is not None:
+                out[key] = rendered
     return out
+
+
+def _bind(ctx: Context, item: Any, index: int) -> Context:
+    task = item if isinstance(item, MockTask) else ctx.task
+    return replace(ctx, item=item, index=index, task=task)
 
 
 def resolve(expr: str, ctx: Context) -> Any:
     source, _, attr = expr[1:].partition(".")
     if source == "view":
         return render(ctx.task_spec.view if ctx.task_spec else {}, ctx)
+    if source == "item":
+        return get_path(ctx.item, attr) if attr else ctx.item
+    if source == "index":
+        return ctx.index
     if source == "request":
         return get_path(ctx.request, attr)
     if source == "page":
         return ctx.page.get(attr)
+    if source == "account":
+        return _account_value(ctx.account, attr)
     if source == "task" and ctx.task is not None:
         return task_value(ctx, ctx.task, attr)
     raise KeyError(f"unknown template value {expr!r}")
 
 
+def _account_value(account: Account | None, attr: str) -> Any:
+    if account is None:
+        return None
+    if attr == "remaining":
+        return account.remaining
+    if attr == "money":
+        return account.money
+    raise KeyError(f"unknown account value {attr!r}")
+
+
 def task_value(ctx: Context, task: MockTask, attr: str) -> Any:
     status = task.status(ctx.now)
-    if attr == "id":
-        return task.id
-    if attr == "status":
-        return ctx.task_spec.wire_status(status) if ctx.task_spec else status
-    if attr in ("image", "images"):
-        urls = ctx.file_urls(task) if status == "succeeded" else []
-        return urls if attr == "images" else (urls[0] if urls else "")
-    if attr == "progress":
-        return task.progress(ctx.now)
-    if attr == "created":
-        return _format_time(ctx, task.created_at)
-    if attr == "created_ms":
-        return int(task.created_at * 1000)
-    if attr == "updated_ms":
-        return int(task.updated_at(ctx.now) * 1000)
-    if attr == "error":
-        return task.error if status == "failed" else ""
-    if attr in ("callback_url", "external_id"):
-        return getattr(task, attr)
-    raise KeyError(f"unknown task value {attr!r}")
+    name, _, rest = attr.partition(".")
+    if name in ("image", "images", "files"):
+        files = ctx.file_urls(task) if status == "succeeded" else {}
+        urls = list(files.values())
+        if name == "files":
+            return files.get(rest)
+        if name == "image":
+            return urls[0] if urls else ""
+        if rest:
+            return urls[int(rest)] if rest.isdigit() and int(rest) < len(urls) else ""
+        return urls
+    simple = {
+        "id": lambda: task.id,
+        "status": lambda: ctx.task_spec.wire_status(status) if ctx.task_spec else status,
+        "progress": lambda: task.progress(ctx.now),
+        "created": lambda: _format_time(ctx, task.created_at),
+        "created_ms": lambda: int(task.created_at * 1000),
+        "updated_ms": lambda: int(task.updated_at(ctx.now) * 1000),
+        "error": lambda: task.error if status == "failed" else "",
+        "callback_url": lambda: task.callback_url,
+        "external_id": lambda: task.external_id,
+    }
+    if name not in simple:
+        raise KeyError(f"unknown task value {attr!r}")
+    return simple[name]()
 
 
 def _format_time(ctx: Context, timestamp: float) -> str:
