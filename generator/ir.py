@@ -299,7 +299,7 @@ class _Builder:
             return "Literal[" + ", ".join(repr(v) for v in schema["enum"]) + "]"
         kind = schema.get("type")
         if kind == "string" and schema.get("format") == "binary":
-            return "bytes"
+            return "FileInput"
         if kind == "array":
             return f"list[{self.py_type(schema.get('items', {}))}]"
         if kind == "object":

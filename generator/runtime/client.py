@@ -12,7 +12,8 @@ import os
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, TypeVar
+from pathlib import Path
+from typing import IO, Any, ClassVar, TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -21,7 +22,7 @@ from pydantic import BaseModel, ValidationError
 from . import errors
 from .auth import plugin_for
 from .clock import Clock, SystemClock
-from .envelope import unwrap
+from .envelope import refusal_kind, unwrap
 from .secrets import Secret, install_log_filter, redact
 from .tasks import PollSchedule, ProgressCallback, TaskOutcome, read_outcome
 from .validation import check
@@ -30,6 +31,7 @@ from .vendor import Operation, Vendor
 M = TypeVar("M", bound=BaseModel)
 log = logging.getLogger("generator.runtime.client")
 NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+NOT_WORTH_RETRYING = {"quota_exceeded", "account_in_arrears", "permission_denied"}
 DEFAULT_TIMEOUT = 30.0
 
 
@@ -53,6 +55,25 @@ def wire_text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+FileInput = bytes | IO[bytes] | os.PathLike[str] | str
+"""A file input: its bytes, an open binary file, or a path."""
+
+
+def read_file(value: FileInput) -> bytes:
+    if isinstance(value, bytes | bytearray):
+        return bytes(value)
+    if hasattr(value, "read"):
+        return value.read()  # type: ignore[union-attr]
+    return Path(value).read_bytes()  # type: ignore[arg-type]
+
+
+def to_wire_value(op: Operation, wire: str, value: Any) -> Any:
+    param = op.params_by_wire.get(wire)
+    if value is not None and param is not None and param.location == "file":
+        return read_file(value)
+    return to_json(value)
 
 
 def to_json(value: Any) -> Any:
@@ -114,7 +135,7 @@ class BaseClient:
         return self.vendor.ops[name]
 
     def _prepare(self, op: Operation, values: Mapping[str, Any]) -> Outgoing:
-        checked = check(op, {k: to_json(v) for k, v in values.items()})
+        checked = check(op, {k: to_wire_value(op, k, v) for k, v in values.items()})
         if checked.problems:
             raise errors.RequestValidationError(op.name, [m for _, m in checked.problems])
         out = Outgoing(op.method, op.path)
@@ -134,12 +155,12 @@ class BaseClient:
             elif param.location == "form":
                 out.form[param.wire] = wire_text(value)
             elif param.location == "file":
-                out.files[param.wire] = value
+                out.files[param.wire] = (param.wire, value)
             else:
                 body[param.wire] = value
         if op.body == "json":
             out.json = body
-        self._auth.apply(out, self._credentials)
+        self._auth.apply(out, self._credentials, self.clock.time())
         return out
 
     def _request(self, out: Outgoing) -> httpx.Request:
@@ -202,6 +223,8 @@ class BaseClient:
             return None
         if status >= 500 and not op.idempotent:
             return None
+        if status == 429 and refusal_kind(self.vendor, response) in NOT_WORTH_RETRYING:
+            return None  # a used-up quota stays used up
         retry_after = response.headers.get("retry-after", "")
         if retry_after.replace(".", "", 1).isdigit():
             return min(float(retry_after), 60.0)

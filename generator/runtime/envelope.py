@@ -112,6 +112,20 @@ def api_error(
     )
 
 
+def refusal_kind(vendor: Vendor, response: Any) -> str:
+    """The error kind a failed HTTP answer names by its envelope code, or ``""``."""
+    try:
+        body = response.json()
+    except ValueError:
+        return ""
+    for index, layer in enumerate(vendor.envelope.layers[:1]):
+        code = get_path(body, layer.code) if layer.code and isinstance(body, dict) else None
+        kinds = [k for k, s in vendor.errors.items() if s.layer == index and str(s.code) == str(code)]
+        if len(kinds) == 1:
+            return kinds[0]
+    return ""
+
+
 def _message_matches(template: str, message: str) -> bool:
     fixed = template.split("{detail}")[0]
     return bool(fixed) and message.startswith(fixed)

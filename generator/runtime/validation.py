@@ -100,6 +100,10 @@ def _check_limits(op: Operation, result: Checked) -> None:
 
 
 def _check_image(name: str, value: Any, limit: ImageLimit, result: Checked) -> None:
+    if limit.source == "base64_or_url" and str(value).startswith(("http://", "https://")):
+        limit = limit.model_copy(update={"source": "url"})
+    elif limit.source == "base64_or_url":
+        limit = limit.model_copy(update={"source": "base64"})
     if limit.source == "url":
         parts = urlsplit(str(value))
         if parts.scheme not in ("http", "https") or not parts.netloc:
@@ -141,4 +145,9 @@ def image_problem(data: bytes, limit: ImageLimit) -> str:
         return f"{width}x{height} is under {limit.min_side} px on a side"
     if limit.max_side and max(width, height) >= limit.max_side:
         return f"{width}x{height} is not under {limit.max_side} px on a side"
+    aspect = width / height if height else 0
+    if (limit.min_aspect and aspect < limit.min_aspect) or (
+        limit.max_aspect and aspect > limit.max_aspect
+    ):
+        return f"{width}x{height} has an aspect ratio outside {limit.min_aspect}-{limit.max_aspect}"
     return ""

@@ -21,7 +21,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 
-from ..auth import plugin_for
+from ..auth import AuthRefused, plugin_for
 from ..clock import Clock, VirtualClock
 from ..envelope import render_error, render_success
 from ..validation import check, coerce, image_problem
@@ -305,11 +305,10 @@ class VendorMock:
             )
 
     def _authenticate(self, request: MockRequest) -> Account:
-        presented = self._auth.presented(request)
-        account = self.accounts.get(presented or "")
-        if account is None:
-            raise MockError("authentication", "missing" if presented is None else "unknown")
-        return account
+        try:
+            return self._auth.authenticate(request, self.accounts, self.clock.time())
+        except AuthRefused as exc:
+            raise MockError(exc.kind, exc.detail) from None
 
     def _inputs(self, op: Operation, request: MockRequest) -> dict[str, Any]:
         values: dict[str, Any] = {}
