@@ -118,12 +118,12 @@ def refusal_kind(vendor: Vendor, response: Any) -> str:
         body = response.json()
     except ValueError:
         return ""
-    for index, layer in enumerate(vendor.envelope.layers[:1]):
-        code = get_path(body, layer.code) if layer.code and isinstance(body, dict) else None
-        kinds = [k for k, s in vendor.errors.items() if s.layer == index and str(s.code) == str(code)]
-        if len(kinds) == 1:
-            return kinds[0]
-    return ""
+    layers = vendor.envelope.layers
+    if not layers or not layers[0].code or not isinstance(body, dict):
+        return ""
+    code = str(get_path(body, layers[0].code))
+    kinds = [k for k, spec in vendor.errors.items() if spec.layer == 0 and str(spec.code) == code]
+    return kinds[0] if len(kinds) == 1 else ""
 
 
 def _message_matches(template: str, message: str) -> bool:
