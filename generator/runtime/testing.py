@@ -50,6 +50,14 @@ def as_kwargs(op: Operation, values: dict[str, Any]) -> dict[str, Any]:
     return {op.params_by_wire[wire].py: value for wire, value in values.items()}
 
 
+def answer_schema(op: Operation, status: int) -> dict[str, Any] | None:
+    """The schema the spec gives an answer with this HTTP status."""
+    if 200 <= status < 300:
+        return op.response_schema
+    errors = op.error_schemas
+    return errors.get(str(status)) or errors.get("default") or op.response_schema
+
+
 def schema_errors(schema: dict[str, Any], instance: Any) -> list[str]:
     return [
         f"{'/'.join(map(str, e.absolute_path)) or '<root>'}: {e.message}"
@@ -113,10 +121,10 @@ class Contract:
         problems = []
         for entry in mock.journal:
             op = self.vendor.ops.get(entry.operation)
-            if op is not None and op.response_schema:
-                problems += [
-                    f"{op.name}: {p}" for p in schema_errors(op.response_schema, entry.response)
-                ]
+            schema = answer_schema(op, entry.status) if op is not None else None
+            if op is not None and schema:
+                found = schema_errors(schema, entry.response)
+                problems += [f"{op.name} ({entry.status}): {p}" for p in found]
         assert not problems, "mock answers break the spec:\n" + "\n".join(problems)
 
     def refused_answers_match_spec(self, name: str) -> None:
