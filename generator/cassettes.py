@@ -8,14 +8,16 @@ Seeded files carry a marker line; a recorded cassette has none and is never over
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 from typing import Any
 
 import httpx
+import jwt
 import yaml
 
 from .runtime.client import SyncClient
-from .runtime.testing import CASSETTES, example_values
+from .runtime.testing import CASSETTES, example_values, scrub_body
 from .runtime.vendor import Operation, Vendor
 
 MARKER = (
@@ -26,6 +28,8 @@ MARKER = (
 def build(vendor: Vendor) -> dict[Path, bytes]:
     """Seed cassettes for every operation with an example answer, by absolute path."""
     out: dict[Path, bytes] = {}
+    # Seeds are signed with the mock's default credentials ("test"), which PyJWT finds short.
+    warnings.filterwarnings("ignore", category=jwt.InsecureKeyLengthWarning)
     for op in vendor.operations:
         if op.response_example is not None and op.example:
             text = MARKER + yaml.safe_dump(
@@ -60,6 +64,9 @@ def _cassette(vendor: Vendor, op: Operation) -> dict[str, Any]:
         client._send(op, example_values(op))
     request = captured[0]
     url = _without_credentials(vendor, request.url)
+    content_type, content = _fixed_boundary(
+        request.headers.get("content-type", ""), request.content
+    )
     return {
         "version": 1,
         "interactions": [
@@ -67,8 +74,8 @@ def _cassette(vendor: Vendor, op: Operation) -> dict[str, Any]:
                 "request": {
                     "method": request.method,
                     "uri": str(url),
-                    "body": _form_without_credentials(vendor, request.content.decode()),
-                    "headers": {"Content-Type": [request.headers.get("content-type", "")]},
+                    "body": _text_if_possible(scrub_body(vendor, content_type, content)),
+                    "headers": {"Content-Type": [content_type]},
                 },
                 "response": {
                     "status": {"code": 200, "message": "OK"},
@@ -87,11 +94,18 @@ def _without_credentials(vendor: Vendor, url: httpx.URL) -> httpx.URL:
     return url.copy_with(params=params or None)
 
 
-def _form_without_credentials(vendor: Vendor, body: str) -> str:
-    if vendor.auth.kind != "form" or not body:
-        return body
-    from urllib.parse import parse_qsl, urlencode
+def _fixed_boundary(content_type: str, body: bytes) -> tuple[str, bytes]:
+    """httpx picks a random multipart boundary; a seed needs the same bytes on every run."""
+    boundary = content_type.partition("boundary=")[2].strip('"')
+    if not boundary:
+        return content_type, body
+    fixed = "seeded-cassette-boundary"
+    return content_type.replace(boundary, fixed), body.replace(boundary.encode(), fixed.encode())
 
-    return urlencode(
-        [(k, v) for k, v in parse_qsl(body, keep_blank_values=True) if k != vendor.auth.field]
-    )
+
+def _text_if_possible(body: bytes) -> str | bytes:
+    """Text bodies stay readable in the cassette; binary ones (file uploads) stay bytes."""
+    try:
+        return body.decode()
+    except UnicodeDecodeError:
+        return body

@@ -124,14 +124,18 @@ class _Builder:
         )
 
     def auth(self, ext: Any, at: list[Any]) -> Auth:
-        if not isinstance(ext, dict) or "scheme" not in ext:
+        """The auth model: ``kind`` and ``field`` come from the named security scheme where
+        OpenAPI can say them; a form-field key, which OpenAPI cannot, names its kind alone."""
+        if not isinstance(ext, dict) or not ("scheme" in ext or "kind" in ext):
             raise self.fail(
-                at, "x-sdk.auth needs 'scheme', a name under components/securitySchemes"
+                at, "x-sdk.auth needs 'scheme' (a name under components/securitySchemes) or 'kind'"
             )
-        schemes = self.doc.get("components", {}).get("securitySchemes", {})
-        scheme = schemes.get(ext["scheme"])
-        if scheme is None:
-            raise self.fail([*at, "scheme"], f"no security scheme named {ext['scheme']!r}")
+        scheme: dict[str, Any] = {}
+        if "scheme" in ext:
+            schemes = self.doc.get("components", {}).get("securitySchemes", {})
+            if ext["scheme"] not in schemes:
+                raise self.fail([*at, "scheme"], f"no security scheme named {ext['scheme']!r}")
+            scheme = schemes[ext["scheme"]]
         kind, field = ext.get("kind"), ext.get("field")
         if kind is None:
             if scheme.get("type") == "apiKey" and scheme.get("in") in ("query", "header"):
@@ -147,10 +151,10 @@ class _Builder:
         return self.check(
             Auth,
             {
+                **ext,
                 "kind": kind,
-                "scheme": ext["scheme"],
+                "scheme": ext.get("scheme", ""),
                 "field": field or "",
-                "prefix": ext.get("prefix", ""),
                 "credentials": credentials,
             },
             at,
@@ -218,9 +222,15 @@ class _Builder:
         )
 
     def params(self, op: dict[str, Any], at: list[Any]) -> tuple[str, list[Param]]:
+        """The operation's inputs, by location. The credential's own field (HD repaint's
+        ``user_key`` form field) is documented in the spec but filled in by the auth plug-in,
+        so it is not an input of the method."""
+        auth_field = self.doc.get("x-sdk", {}).get("auth", {}).get("field")
         params: list[Param] = []
         for i, raw in enumerate(op.get("parameters", [])):
             p = self.shallow(raw)
+            if auth_field and p.get("name") == auth_field:
+                continue
             if p.get("in") not in ("query", "path", "header"):
                 raise self.fail(
                     [*at, "parameters", i, "in"], f"parameters in {p.get('in')!r} are not supported"
@@ -247,6 +257,8 @@ class _Builder:
             schema = self.shallow(content[media_type].get("schema", {}))
             required = set(schema.get("required", []))
             for wire, prop in schema.get("properties", {}).items():
+                if wire == auth_field:
+                    continue
                 resolved = self.shallow(prop)
                 location = body if body == "json" else "form"
                 if body == "multipart" and resolved.get("format") == "binary":

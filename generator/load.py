@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 from openapi_pydantic.v3.v3_0 import OpenAPI as OpenAPI30
 from openapi_pydantic.v3.v3_1 import OpenAPI as OpenAPI31
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from .errors import SpecError, json_pointer
 from .overlay import apply_overlay
@@ -88,11 +88,45 @@ def validate_openapi(document: dict[str, Any], file: str) -> None:
         raise SpecError(file, "/openapi", f"expected OpenAPI 3.0.x or 3.1.x, found {version!r}")
     model = OpenAPI30 if version.startswith("3.0.") else OpenAPI31
     try:
-        model.model_validate(copy.deepcopy(document))
+        validated = model.model_validate(copy.deepcopy(document))
     except ValidationError as exc:
         error = max(exc.errors(), key=lambda e: len(_document_path(document, e["loc"])))
         pointer = json_pointer(_document_path(document, error["loc"]))
         raise SpecError(file, pointer, _describe(error)) from None
+    unknown = _unknown_field(validated, [])
+    if unknown:
+        raise SpecError(
+            file, json_pointer(unknown), f"unknown field {unknown[-1]!r} (extensions start with x-)"
+        )
+
+
+def _unknown_field(node: Any, path: list[Any]) -> list[Any] | None:
+    """The path of the first key OpenAPI does not define and that is not an ``x-`` extension.
+
+    openapi-pydantic accepts any extra key, so a misspelt ``descripton`` (or YAML that split a
+    description at a comma) would otherwise pass unnoticed.
+    """
+    if isinstance(node, BaseModel):
+        for key in node.model_extra or {}:
+            if not key.startswith("x-"):
+                return [*path, key]
+        for name, field in type(node).model_fields.items():
+            value = getattr(node, name)
+            if value is not None and name in node.model_fields_set:
+                found = _unknown_field(value, [*path, field.alias or name])
+                if found:
+                    return found
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            found = _unknown_field(value, [*path, key])
+            if found:
+                return found
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            found = _unknown_field(value, [*path, index])
+            if found:
+                return found
+    return None
 
 
 def _document_path(document: Any, loc: tuple[Any, ...]) -> list[Any]:

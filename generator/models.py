@@ -24,6 +24,7 @@ JSON_TYPES = ("application/json", "application/json;charset=UTF-8")
 def name_schemas(document: dict[str, Any]) -> dict[str, Any]:
     """A copy of ``document`` whose object schemas all live, titled, in components/schemas."""
     doc = copy.deepcopy(document)
+    _inline_shared_parts(doc)
     schemas: dict[str, Any] = doc.setdefault("components", {}).setdefault("schemas", {})
     namer = _Namer(schemas)
     for name in list(schemas):
@@ -45,6 +46,25 @@ def name_schemas(document: dict[str, Any]) -> dict[str, Any]:
                     for media in cb_op.get("requestBody", {}).get("content", {}).values():
                         media["schema"] = namer.hoist(media["schema"], f"{base}Callback")
     return doc
+
+
+def _inline_shared_parts(doc: dict[str, Any]) -> None:
+    """Replace references to shared responses and request bodies (``components/responses``,
+    ``components/requestBodies``) with copies, so every later stage sees each operation whole."""
+    shared = doc.get("components", {})
+
+    def inline(node: dict[str, Any], section: str) -> dict[str, Any]:
+        ref = node.get("$ref", "")
+        prefix = f"#/components/{section}/"
+        if ref.startswith(prefix) and ref[len(prefix) :] in shared.get(section, {}):
+            return copy.deepcopy(shared[section][ref[len(prefix) :]])
+        return node
+
+    for _path, _method, op in operations(doc):
+        if "requestBody" in op:
+            op["requestBody"] = inline(op["requestBody"], "requestBodies")
+        for code, response in op.get("responses", {}).items():
+            op["responses"][code] = inline(response, "responses")
 
 
 def _title_payload(doc: dict[str, Any], schema: dict[str, Any], title: str) -> None:
@@ -91,7 +111,8 @@ class _Namer:
 
     def hoist(self, schema: dict[str, Any], default: str) -> dict[str, Any]:
         """Title ``schema`` and move it to components; returns the ``$ref`` that replaces it."""
-        if "$ref" in schema or not _is_object(schema):
+        titled_list = schema.get("type") == "array" and "title" in schema  # a list payload
+        if "$ref" in schema or not (_is_object(schema) or titled_list):
             self.walk_children(schema, default)
             return schema
         title = schema.get("x-py-class") or schema.get("title") or default

@@ -36,35 +36,47 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def wrap(text: str, width: int = 84) -> list[str]:
-    """Lines of at most ``width`` columns (CJK characters count two), broken at spaces when
-    there are any, anywhere otherwise."""
+def wrap(text: str, width: int = 84, first_width: int | None = None) -> list[str]:
+    """Lines of at most ``width`` columns (``first_width`` for the first line; CJK characters
+    count two), broken at spaces when there are any, anywhere otherwise."""
     lines: list[str] = []
-    for paragraph in " ".join(str(text).split()).split("\n") if text else []:
-        line = ""
-        for word in paragraph.split(" "):
-            candidate = f"{line} {word}" if line else word
-            if display_width(candidate) <= width:
-                line = candidate
-                continue
-            if line:
-                lines.append(line)
-            line = ""
-            for ch in word:
-                if display_width(line + ch) > width:
-                    lines.append(line)
-                    line = ""
-                line += ch
+
+    def room() -> int:
+        return first_width if first_width is not None and not lines else width
+
+    line = ""
+    for word in str(text).split() if text else []:
+        candidate = f"{line} {word}" if line else word
+        if display_width(candidate) <= room():
+            line = candidate
+            continue
         if line:
             lines.append(line)
+        line = ""
+        for ch in word:
+            if display_width(line + ch) > room():
+                lines.append(line)
+                line = ""
+            line += ch
+    if line:
+        lines.append(line)
     return lines
+
+
+def _escape(text: str) -> str:
+    return str(text).replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
 
 
 def docstring(text: str, indent: int = 4, width: int = 84) -> str:
     """``text`` as the body of a docstring: wrapped, escaped, indented after the first line."""
-    safe = str(text).replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
-    pad = " " * indent
-    return ("\n" + pad).join(wrap(safe, width - indent))
+    return ("\n" + " " * indent).join(wrap(_escape(text), width - indent))
+
+
+def arg_doc(text: str, name: str, indent: int = 12, width: int = 84) -> str:
+    """``text`` as the entry of ``name`` in a docstring's Args section (written after
+    ``name: ``): no line, the first included, passes ``width``; later lines hang 4 deeper."""
+    lines = wrap(_escape(text), width - indent - 4, first_width=width - indent - len(name) - 2)
+    return ("\n" + " " * (indent + 4)).join(lines)
 
 
 def environment() -> jinja2.Environment:
@@ -77,6 +89,7 @@ def environment() -> jinja2.Environment:
         autoescape=False,
     )
     env.filters["docstring"] = docstring
+    env.filters["arg_doc"] = arg_doc
     env.filters["wrap"] = wrap
     env.filters["pyrepr"] = repr
     return env

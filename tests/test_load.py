@@ -119,3 +119,25 @@ def test_cli_reports_a_bad_spec_without_a_traceback(spec_dir: Path, capsys) -> N
     assert code == 2
     assert "openapi.json#/paths/~13259-2/post/responses" in err
     assert "Traceback" not in err
+
+
+def test_an_unknown_schema_field_is_refused_with_its_pointer(spec_dir: Path) -> None:
+    def misspell(doc: dict) -> None:
+        schema = doc["paths"]["/3259-2"]["post"]["parameters"][0]["schema"]
+        schema["descripton"] = "a typo"
+
+    edit_spec(spec_dir, misspell)
+    with pytest.raises(SpecError) as caught:
+        load(spec_dir)
+    assert caught.value.pointer == "/paths/~13259-2/post/parameters/0/schema/descripton"
+    assert "unknown field 'descripton'" in caught.value.reason
+
+
+def test_x_extensions_are_allowed_anywhere(spec_dir: Path) -> None:
+    edit_spec(spec_dir, lambda doc: doc["paths"]["/3259-2"]["post"].update({"x-note": 1}))
+    assert load(spec_dir).document["paths"]["/3259-2"]["post"]["x-note"] == 1
+
+
+def test_every_spec_we_ship_loads() -> None:
+    for folder in sorted(p for p in SPECS.iterdir() if p.is_dir()):
+        assert load(folder).document["x-sdk"]["package"]

@@ -23,6 +23,7 @@ from . import errors
 from .auth import plugin_for
 from .clock import Clock, SystemClock
 from .envelope import refusal_kind, unwrap
+from .images import image_format
 from .secrets import Secret, install_log_filter, redact
 from .tasks import PollSchedule, ProgressCallback, TaskOutcome, read_outcome
 from .validation import check
@@ -67,6 +68,15 @@ def read_file(value: FileInput) -> bytes:
     if hasattr(value, "read"):
         return value.read()  # type: ignore[union-attr]
     return Path(value).read_bytes()  # type: ignore[arg-type]
+
+
+def file_part(name: str, data: bytes) -> tuple[str, bytes, str]:
+    """(filename, bytes, content type) of an upload: servers that look at the file name's
+    extension or the part's type get the image's real format."""
+    fmt = image_format(data)
+    if not fmt:
+        return name, data, "application/octet-stream"
+    return f"{name}.{'jpg' if fmt == 'jpeg' else fmt}", data, f"image/{fmt}"
 
 
 def to_wire_value(op: Operation, wire: str, value: Any) -> Any:
@@ -155,7 +165,7 @@ class BaseClient:
             elif param.location == "form":
                 out.form[param.wire] = wire_text(value)
             elif param.location == "file":
-                out.files[param.wire] = (param.wire, value)
+                out.files[param.wire] = file_part(param.wire, value)
             else:
                 body[param.wire] = value
         if op.body == "json":

@@ -92,8 +92,7 @@ def api_error(
         if spec.layer == layer and code is not None and str(spec.code) == str(code)
     ]
     if len(kinds) > 1:  # several kinds share the code: the message tells them apart
-        by_text = [k for k in kinds if _message_matches(vendor.errors[k].message, message)]
-        kinds = by_text or kinds
+        kinds = _by_message(vendor, kinds, message) or kinds
     if len(kinds) > 1 and role == "get" and "not_found" in kinds:
         kinds = ["not_found"]
     if len(kinds) == 1:
@@ -126,9 +125,15 @@ def refusal_kind(vendor: Vendor, response: Any) -> str:
     return kinds[0] if len(kinds) == 1 else ""
 
 
-def _message_matches(template: str, message: str) -> bool:
-    fixed = template.split("{detail}")[0]
-    return bool(fixed) and message.startswith(fixed)
+def _by_message(vendor: Vendor, kinds: list[str], message: str) -> list[str]:
+    """The kinds whose message template's fixed start begins ``message``, keeping only those
+    with the longest such start (``"failed: system error"`` beats ``"failed: "``)."""
+    fixed = {k: vendor.errors[k].message.split("{detail}")[0] for k in kinds}
+    matching = {k: len(f) for k, f in fixed.items() if f and message.startswith(f)}
+    if not matching:
+        return []
+    longest = max(matching.values())
+    return [k for k, n in matching.items() if n == longest]
 
 
 # -- the mock's side ------------------------------------------------------------------------

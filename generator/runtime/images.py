@@ -44,6 +44,14 @@ def sniff(data: bytes) -> tuple[str, int, int]:
         raise ImageProblem("not a readable image") from None
 
 
+def image_format(data: bytes) -> str:
+    """The image format of ``data`` (``png``, ``jpeg``, ...), or ``""`` when it is not one."""
+    try:
+        return sniff(data)[0]
+    except ImageProblem:
+        return ""
+
+
 def open_image(data: bytes) -> Image.Image:
     """Fully decoded RGB(A) image; an unreadable one raises :class:`ImageProblem`."""
     try:

@@ -16,6 +16,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 from pydantic import BaseModel
 
@@ -210,14 +211,38 @@ def cassette_filters(vendor: Vendor) -> dict[str, Any]:
     """vcrpy options that keep this vendor's credentials out of a cassette."""
     auth = vendor.auth
     query = [auth.field] if auth.kind == "query" else []
-    form = [auth.field] if auth.kind == "form" else []
     headers = ["authorization", "x-tc-token"] + ([auth.field] if auth.kind == "header" else [])
+
+    def scrub(request: Any) -> Any:
+        content_type = request.headers.get("Content-Type", "") or ""
+        request.body = scrub_body(vendor, content_type, request.body)
+        return request
+
     return {
         "filter_query_parameters": query,
-        "filter_post_data_parameters": form,
         "filter_headers": headers,
+        "before_record_request": scrub,
         "decode_compressed_response": True,
     }
+
+
+def scrub_body(vendor: Vendor, content_type: str, body: bytes | str | None) -> Any:
+    """``body`` without the credential a form-key vendor sends in it (urlencoded or
+    multipart); other bodies are returned unchanged."""
+    field = vendor.auth.field
+    if vendor.auth.kind != "form" or not body:
+        return body
+    raw = body.encode() if isinstance(body, str) else body
+    if content_type.startswith("application/x-www-form-urlencoded"):
+        pairs = parse_qsl(raw.decode(), keep_blank_values=True)
+        return urlencode([(k, v) for k, v in pairs if k != field]).encode()
+    boundary = content_type.partition("boundary=")[2].strip('"')
+    if content_type.startswith("multipart/form-data") and boundary:
+        marker = b"--" + boundary.encode()
+        named = f'name="{field}"'.encode()
+        parts = raw.split(marker)
+        return marker.join(p for p in parts if named not in p.split(b"\r\n\r\n", 1)[0])
+    return body
 
 
 def _task_id(vendor: Vendor, payload: Any) -> Any:

@@ -110,10 +110,9 @@ def _check_image(name: str, value: Any, limit: ImageLimit, result: Checked) -> N
             result.add("invalid_request", f"{name}: not an http(s) URL")
         return
     if limit.source == "base64":
-        if limit.max_bytes and len(value) > limit.max_bytes:
-            result.add(
-                "payload_too_large", f"{name}: {len(value)} bytes of base64, over {limit.max_bytes}"
-            )
+        too_long = _base64_too_long(str(value), limit)
+        if too_long:
+            result.add("payload_too_large", f"{name}: {too_long}")
             return
         try:
             data = decode_base64(value)
@@ -122,14 +121,24 @@ def _check_image(name: str, value: Any, limit: ImageLimit, result: Checked) -> N
             return
     else:
         data = bytes(value) if not isinstance(value, bytes) else value
-        if limit.max_bytes and len(data) > limit.max_bytes:
-            result.add("payload_too_large", f"{name}: {len(data)} bytes, over {limit.max_bytes}")
-            return
+    if limit.max_bytes and len(data) > limit.max_bytes:
+        result.add("payload_too_large", f"{name}: {len(data)} bytes, over {limit.max_bytes}")
+        return
     problem = image_problem(data, limit)
     if problem:
         result.add("invalid_image", f"{name}: {problem}")
     else:
         result.images[name] = data
+
+
+def _base64_too_long(text: str, limit: ImageLimit) -> str:
+    """Why base64 ``text`` is over the limit before decoding it, or ``""``."""
+    if limit.max_base64_chars and len(text) > limit.max_base64_chars:
+        return f"{len(text)} characters of base64, over {limit.max_base64_chars}"
+    decoded_at_least = len(text) * 3 // 4 - 2
+    if limit.max_bytes and decoded_at_least > limit.max_bytes:
+        return f"about {decoded_at_least} bytes once decoded, over {limit.max_bytes}"
+    return ""
 
 
 def image_problem(data: bytes, limit: ImageLimit) -> str:

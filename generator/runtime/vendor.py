@@ -54,7 +54,7 @@ class Auth(_Model):
     """How requests prove who sends them. ``kind`` picks the plug-in in ``runtime.auth``."""
 
     kind: Literal["query", "form", "header", "bearer_jwt", "tc3"]
-    scheme: str
+    scheme: str = ""
     field: str = ""
     prefix: str = ""
     credentials: tuple[Credential, ...]
@@ -159,12 +159,15 @@ class Param(_Model):
 
 
 class ImageLimit(_Model):
-    """An image input's limits. ``base64_or_url`` takes either in one field; ``min_aspect`` and
-    ``max_aspect`` bound width / height."""
+    """An image input's limits. ``base64_or_url`` takes either in one field. ``max_bytes``
+    bounds the image itself (decoded, downloaded or uploaded); ``max_base64_chars`` the base64
+    text, for vendors that state their limit that way. ``min_aspect`` and ``max_aspect`` bound
+    width / height."""
 
     source: Literal["base64", "url", "file", "base64_or_url"]
     formats: tuple[str, ...] = ()
     max_bytes: int | None = None
+    max_base64_chars: int | None = None
     min_side: int | None = None
     max_side: int | None = None
     min_aspect: float | None = None

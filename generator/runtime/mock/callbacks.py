@@ -75,7 +75,9 @@ class CallbackDispatcher:
                 for status in (*ORDER, task.outcome):
                     if status in spec.when and status not in task.reported:
                         task.reported.add(status)
-                        payload = render(spec.payload, self.mock._context(task=task))
+                        # the task as it was when it reached this status, not as it is now
+                        at = self.mock._context(now=task.reached_at(status), task=task)
+                        payload = render(spec.payload, at)
                         self.pending.append(
                             Delivery(task.id, task.callback_url, status, payload, 0, now)
                         )

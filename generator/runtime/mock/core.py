@@ -271,15 +271,19 @@ class VendorMock:
             return response
 
     def _route(self, request: MockRequest) -> Operation:
+        allowed = []
         for pattern, op in self._routes:
             match = pattern.fullmatch(request.path)
-            if match:
-                if request.method != op.method:
-                    raise MockError(
-                        "invalid_request", f"{request.method} is not allowed here, use {op.method}"
-                    )
+            if match and request.method == op.method:
                 request.query.update({f"{{{k}}}": v for k, v in match.groupdict().items()})
                 return op
+            if match:
+                allowed.append(op.method)
+        if allowed:
+            raise MockError(
+                "unknown_operation",
+                f"{request.method} {request.path} (use {' or '.join(sorted(set(allowed)))})",
+            )
         raise MockError("unknown_operation", request.path)
 
     def _parse_body(self, op: Operation, request: MockRequest) -> None:
@@ -386,6 +390,7 @@ class VendorMock:
                 effect=op.mock.effect,
                 args={arg: values.get(wire) for arg, wire in op.mock.params.items()},
                 external_id=str(values.get(op.mock.external_id) or ""),
+                price=price,
                 inputs=values,
                 base_url=call.request.base_url,
                 image=image,
@@ -425,9 +430,13 @@ class VendorMock:
             call.op.mock.response, self._context(request=values, page=page, account=call.account)
         )
 
-    def _context(self, **kwargs: Any) -> Context:
+    def _context(self, now: float | None = None, **kwargs: Any) -> Context:
+        """Template context at ``now`` (the clock's time by default)."""
         return Context(
-            now=self.clock.time(), task_spec=self.vendor.task, file_urls=self.file_urls, **kwargs
+            now=self.clock.time() if now is None else now,
+            task_spec=self.vendor.task,
+            file_urls=self.file_urls,
+            **kwargs,
         )
 
     # -- images ------------------------------------------------------------------------------

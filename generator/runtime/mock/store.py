@@ -43,6 +43,7 @@ class MockTask:
     callback_url: str = ""
     error: str = ""
     external_id: str = ""
+    price: float = 0.0
     files: dict[str, tuple[bytes, str]] | None = None
     reported: set[str] = field(default_factory=set)
 
@@ -65,13 +66,16 @@ class MockTask:
             return 1.0
         return round((now - started) / self.run_seconds, 4)
 
-    def updated_at(self, now: float) -> float:
-        status = self.status(now)
+    def reached_at(self, status: Status) -> float:
+        """When the task entered ``status``."""
         if status == "queued":
             return self.created_at
         if status == "running":
             return self.created_at + self.queue_seconds
         return self.finishes_at
+
+    def updated_at(self, now: float) -> float:
+        return self.reached_at(self.status(now))
 
 
 class TaskStore:

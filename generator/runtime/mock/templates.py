@@ -5,7 +5,8 @@ A template is JSON in which a string starting with ``$`` is a value from the con
 (the vendor's task object, ``x-sdk.task.view``), and inside a list ``$item`` / ``$index``.
 Two keys are special: ``$merge`` (an object whose fields are copied in) and ``$each`` with
 ``$item`` (a list: the item template once per element; an element that is a task becomes
-``$task`` too). A value that resolves to ``None`` leaves its key out of an object.
+``$task`` too), and ``$when`` (the object is left out, of its list or its parent, when the
+value is empty). A value that resolves to ``None`` leaves its key out of an object.
 """
 
 from __future__ import annotations
@@ -37,9 +38,11 @@ def render(template: Any, ctx: Context) -> Any:
     if isinstance(template, str):
         return resolve(template, ctx) if template.startswith("$") else template
     if isinstance(template, list):
-        return [render(item, ctx) for item in template]
+        return [r for r in (render(item, ctx) for item in template) if r is not None]
     if not isinstance(template, dict):
         return template
+    if "$when" in template and not resolve(template["$when"], ctx):
+        return None
     if "$each" in template:
         return [
             render(template["$item"], _bind(ctx, item, index))
@@ -86,7 +89,7 @@ def _account_value(account: Account | None, attr: str) -> Any:
     if attr == "remaining":
         return account.remaining
     if attr == "money":
-        return account.money
+        return _number(account.money)
     raise KeyError(f"unknown account value {attr!r}")
 
 
@@ -113,10 +116,16 @@ def task_value(ctx: Context, task: MockTask, attr: str) -> Any:
         "error": lambda: task.error if status == "failed" else "",
         "callback_url": lambda: task.callback_url,
         "external_id": lambda: task.external_id,
+        "deduction": lambda: f"{task.price:g}",
     }
     if name not in simple:
         raise KeyError(f"unknown task value {attr!r}")
     return simple[name]()
+
+
+def _number(value: float | None) -> float | int | None:
+    """Money as the vendors write it: a whole amount as an integer."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def _format_time(ctx: Context, timestamp: float) -> str:
