@@ -112,3 +112,41 @@ def test_module_entry_point_prints_usage() -> None:
         timeout=60,
     )
     assert done.returncode == 0 and "--port" in done.stdout
+
+
+def test_hdrepaint_client_against_the_served_mock() -> None:
+    from generated.hdrepaint import AsyncHdrepaintClient, HdrepaintClient
+    from generated.hdrepaint.mock import create_mock as create_hd_mock
+    from generator.runtime.clock import SystemClock
+    from generator.runtime.images import png_bytes
+
+    mock = create_hd_mock(clock=SystemClock(), task_seconds=0, queue_seconds=0)
+    with ServedMock(mock) as served, HdrepaintClient("test", base_url=served.url) as client:
+        task = client.submit_hd_repaint(input_image=png_bytes(40, 30), upscale=2)
+        outcome = client.wait(task.task_id, timeout=10, poll_interval=0.05)
+        image = Image.open(io.BytesIO(httpx.get(outcome.images[0]).content))
+
+        async def run() -> str:
+            async with AsyncHdrepaintClient("test", base_url=served.url) as aclient:
+                accepted = await aclient.submit_seamless(input_image=png_bytes(40, 30))
+                done = await aclient.wait(accepted.task_id, timeout=10, poll_interval=0.05)
+                return done.vendor_status
+
+        import asyncio
+
+        assert asyncio.run(run()) == "Completed"
+    assert outcome.vendor_status == "Completed" and image.size == (80, 60)
+
+
+def test_kling_client_against_the_served_mock() -> None:
+    from generated.kling import KlingClient
+    from generated.kling.mock import create_mock as create_kling_mock
+    from generator.runtime.clock import SystemClock
+    from generator.runtime.images import png_base64
+
+    mock = create_kling_mock(clock=SystemClock(), task_seconds=0, queue_seconds=0)
+    with ServedMock(mock) as served, KlingClient("test", "test", base_url=served.url) as client:
+        task = client.create_task(element_frontal_image=png_base64(400, 300))
+        outcome = client.wait(task.task_id, timeout=10, poll_interval=0.05)
+        views = [httpx.get(url).content for url in outcome.images]
+    assert outcome.status == "succeeded" and len(set(views)) == 3

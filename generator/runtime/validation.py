@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from openapi_schema_validator import OAS30Validator
+from jsonschema import FormatChecker
+from openapi_schema_validator import OAS30Validator, oas30_format_checker
 
 from .images import FORMAT_NAMES, ImageProblem, decode_base64, sniff
 from .vendor import ImageLimit, Operation, Param
@@ -35,11 +36,25 @@ class Checked:
         self.problems.append((kind, message))
 
 
+def _is_web_url(value: object) -> bool:
+    if not isinstance(value, str):
+        return True  # the type check reports it
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+# OpenAPI's formats, plus "uri" (jsonschema checks it only with an optional package installed):
+# the vendors' uri inputs are URLs they download from or POST to, so http(s) with a host.
+FORMATS = FormatChecker(())
+FORMATS.checkers = {**oas30_format_checker.checkers}
+FORMATS.checks("uri")(_is_web_url)
+
+
 def validator(schema: dict[str, Any]) -> OAS30Validator:
     key = json.dumps(schema, sort_keys=True)
     found = _validators.get(key)
     if found is None:
-        found = _validators[key] = OAS30Validator(schema)
+        found = _validators[key] = OAS30Validator(schema, format_checker=FORMATS)
     return found
 
 
@@ -67,6 +82,7 @@ def coerce(param: Param, raw: str) -> Any:
 def check(op: Operation, values: dict[str, Any]) -> Checked:
     """Check ``values`` (wire name -> value, ``None`` for absent) against ``op``."""
     result = Checked({k: v for k, v in values.items() if v is not None})
+    wrong: set[str] = set()
     for param in op.params:
         value = result.values.get(param.wire)
         if value is None:
@@ -77,11 +93,13 @@ def check(op: Operation, values: dict[str, Any]) -> Checked:
             continue
         for error in validator(param.schema_).iter_errors(value):
             result.add("invalid_request", f"{param.wire}: {error.message}")
-    _check_limits(op, result)
+            wrong.add(param.wire)
+    _check_limits(op, result, skip=wrong)
     return result
 
 
-def _check_limits(op: Operation, result: Checked) -> None:
+def _check_limits(op: Operation, result: Checked, skip: set[str]) -> None:
+    """The ``x-sdk-limits`` checks; inputs in ``skip`` already failed their schema."""
     limits, values = op.limits, result.values
     for group in limits.exactly_one_of:
         given = [name for name in group if values.get(name) not in (None, "")]
@@ -95,7 +113,7 @@ def _check_limits(op: Operation, result: Checked) -> None:
             result.add("invalid_request", f"{name} must not be empty")
     for name, limit in limits.images.items():
         value = values.get(name)
-        if value not in (None, ""):
+        if value not in (None, "") and name not in skip:
             _check_image(name, value, limit, result)
 
 
