@@ -92,7 +92,9 @@ def check(op: Operation, values: dict[str, Any]) -> Checked:
         if param.location == "file":
             continue
         for error in validator(param.schema_).iter_errors(value):
-            result.add("invalid_request", f"{param.wire}: {error.message}")
+            uri = error.validator == "format" and error.validator_value == "uri"
+            message = "not an http(s) URL" if uri else error.message
+            result.add("invalid_request", f"{param.wire}: {message}")
             wrong.add(param.wire)
     _check_limits(op, result, skip=wrong)
     return result
