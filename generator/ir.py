@@ -27,6 +27,7 @@ from .runtime.vendor import (
     OperationMock,
     Pagination,
     Param,
+    Setting,
     TaskSpec,
     Vendor,
 )
@@ -120,6 +121,10 @@ class _Builder:
             task=self.check(TaskSpec, task, [*at, "task"]) if task else None,
             callback=self.check(CallbackSpec, callback, [*at, "callback"]) if callback else None,
             mock=self.check(MockDefaults, ext.get("mock", {}), [*at, "mock"]),
+            settings=tuple(
+                self.check(Setting, s, [*at, "settings", i])
+                for i, s in enumerate(ext.get("settings", []))
+            ),
             operations=tuple(self.operations()),
         )
 
@@ -235,16 +240,15 @@ class _Builder:
                 raise self.fail(
                     [*at, "parameters", i, "in"], f"parameters in {p.get('in')!r} are not supported"
                 )
-            params.append(
-                self.param(
-                    p["name"],
-                    p.get("schema", {}),
-                    p["in"],
-                    p.get("required", False),
-                    p.get("description", ""),
-                    p.get("x-py-name"),
-                )
+            param = self.param(
+                p["name"],
+                p.get("schema", {}),
+                p["in"],
+                p.get("required", False),
+                p.get("description", ""),
+                p.get("x-py-name"),
             )
+            params.append(self.filled_by(param, p, [*at, "parameters", i]))
         body = "none"
         content = op.get("requestBody", {}).get("content", {})
         if content:
@@ -281,6 +285,32 @@ class _Builder:
                 )
             seen[p.py] = p.wire
         return body, params
+
+    def filled_by(self, param: Param, raw: dict[str, Any], at: list[Any]) -> Param:
+        """Apply ``x-sdk-from`` (``constant``, ``auth`` or ``setting:<name>``) and
+        ``x-sdk-refusal`` to a parameter."""
+        source = str(raw.get("x-sdk-from", "input"))
+        update: dict[str, Any] = {"refusal": raw.get("x-sdk-refusal", "invalid_request")}
+        if source == "constant":
+            schema = param.schema_
+            value = schema["enum"][0] if len(schema.get("enum", [])) == 1 else schema.get("default")
+            if value is None:
+                raise self.fail([*at, "schema"], "a constant needs a one-value enum or a default")
+            update |= {"source": "constant", "value": str(value)}
+        elif source.startswith("setting:"):
+            name = source.partition(":")[2]
+            settings = [s.get("name") for s in self.doc.get("x-sdk", {}).get("settings", [])]
+            if name not in settings:
+                raise self.fail([*at, "x-sdk-from"], f"no setting {name!r} in x-sdk.settings")
+            update |= {"source": "setting", "value": name}
+        elif source in ("auth", "input"):
+            update["source"] = source
+        else:
+            raise self.fail([*at, "x-sdk-from"], f"unknown source {source!r}")
+        try:
+            return Param.model_validate({**param.model_dump(by_alias=True), **update})
+        except ValidationError as exc:
+            raise self.fail([*at, "x-sdk-refusal"], exc.errors()[0]["msg"]) from None
 
     def param(
         self,

@@ -7,6 +7,7 @@ by the :class:`~generator.runtime.vendor.Vendor` model, never by the vendor's na
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import random
@@ -38,15 +39,18 @@ DEFAULT_TIMEOUT = 30.0
 
 @dataclass
 class Outgoing:
-    """A request being built, before auth signs it and httpx sends it."""
+    """A request being built, before auth signs it and httpx sends it. A JSON body is already
+    serialised (``content``), so that a signing plug-in signs the bytes that are sent."""
 
     method: str
     path: str
+    host: str = ""
+    prefix: str = ""
     query: list[tuple[str, str]] = field(default_factory=list)
     headers: dict[str, str] = field(default_factory=dict)
     form: dict[str, Any] = field(default_factory=dict)
     files: dict[str, Any] = field(default_factory=dict)
-    json: Any = None
+    content: bytes | None = None
 
 
 def wire_text(value: Any) -> str:
@@ -103,12 +107,14 @@ class BaseClient:
         self,
         credentials: Mapping[str, str | Secret | None],
         *,
+        settings: Mapping[str, str | None] | None = None,
         base_url: str | None = None,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         max_retries: int = 2,
         clock: Clock | None = None,
     ) -> None:
         self._credentials = self._resolve_credentials(credentials)
+        self.settings = self._resolve_settings(settings or {})
         self.base_url = self._resolve_base_url(base_url)
         self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
         self.max_retries = max_retries
@@ -123,11 +129,25 @@ class BaseClient:
         resolved: dict[str, Secret] = {}
         for cred in self.vendor.auth.credentials:
             value = given.get(cred.name) or os.environ.get(cred.env)
+            if not value and not cred.required:
+                continue
             if not value:
                 raise errors.ConfigurationError(
                     f"{type(self).__name__} needs {cred.name}: pass it or set {cred.env}"
                 )
             resolved[cred.name] = value if isinstance(value, Secret) else Secret(value)
+        return resolved
+
+    def _resolve_settings(self, given: Mapping[str, str | None]) -> dict[str, str]:
+        resolved: dict[str, str] = {}
+        for setting in self.vendor.settings:
+            value = given.get(setting.name) or os.environ.get(setting.env or "-") or setting.default
+            if setting.choices and value and value not in setting.choices:
+                raise errors.ConfigurationError(
+                    f"{type(self).__name__}: {setting.name} must be one of "
+                    f"{', '.join(setting.choices)}, not {value!r}"
+                )
+            resolved[setting.name] = value
         return resolved
 
     def _resolve_base_url(self, given: str | None) -> str:
@@ -145,10 +165,12 @@ class BaseClient:
         return self.vendor.ops[name]
 
     def _prepare(self, op: Operation, values: Mapping[str, Any]) -> Outgoing:
-        checked = check(op, {k: to_wire_value(op, k, v) for k, v in values.items()})
+        given = {k: to_wire_value(op, k, v) for k, v in values.items()}
+        checked = check(op, {**self._fixed_values(op), **given})
         if checked.problems:
             raise errors.RequestValidationError(op.name, [m for _, m in checked.problems])
-        out = Outgoing(op.method, op.path)
+        url = httpx.URL(self.base_url)
+        out = Outgoing(op.method, op.path, host=url.netloc.decode(), prefix=url.path.rstrip("/"))
         body: dict[str, Any] = {}
         for param in op.params:
             value = checked.values.get(param.wire)
@@ -169,9 +191,20 @@ class BaseClient:
             else:
                 body[param.wire] = value
         if op.body == "json":
-            out.json = body
+            out.content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+            out.headers["Content-Type"] = "application/json"
         self._auth.apply(out, self._credentials, self.clock.time())
         return out
+
+    def _fixed_values(self, op: Operation) -> dict[str, Any]:
+        """The params the caller does not give: the spec's constants and the client's settings."""
+        fixed: dict[str, Any] = {}
+        for param in op.params:
+            if param.source == "constant":
+                fixed[param.wire] = param.value
+            elif param.source == "setting":
+                fixed[param.wire] = self.settings.get(param.value) or None
+        return fixed
 
     def _request(self, out: Outgoing) -> httpx.Request:
         return httpx.Request(
@@ -181,7 +214,7 @@ class BaseClient:
             headers=out.headers,
             data=out.form or None,
             files=out.files or None,
-            json=out.json,
+            content=out.content,
             extensions={"timeout": self.timeout.as_dict()},
         )
 

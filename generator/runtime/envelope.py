@@ -32,6 +32,9 @@ FALLBACK_KINDS = {
     "conflict": "invalid_request",
     "permission_denied": "authentication",
     "invalid_request": "server_error",
+    "image_missing": "invalid_request",
+    "image_resolution": "invalid_image",
+    "unsupported_version": "unknown_operation",
 }
 
 
@@ -86,11 +89,7 @@ def api_error(
     role: str = "",
 ) -> errors.APIError:
     """The typed error for a failure the vendor reported at ``layer`` with ``code``."""
-    kinds = [
-        kind
-        for kind, spec in vendor.errors.items()
-        if spec.layer == layer and code is not None and str(spec.code) == str(code)
-    ]
+    kinds = kinds_of(vendor, layer, code)
     if len(kinds) > 1:  # several kinds share the code: the message tells them apart
         kinds = _by_message(vendor, kinds, message) or kinds
     if len(kinds) > 1 and role == "get" and "not_found" in kinds:
@@ -120,9 +119,26 @@ def refusal_kind(vendor: Vendor, response: Any) -> str:
     layers = vendor.envelope.layers
     if not layers or not layers[0].code or not isinstance(body, dict):
         return ""
-    code = str(get_path(body, layers[0].code))
-    kinds = [k for k, spec in vendor.errors.items() if spec.layer == 0 and str(spec.code) == code]
+    kinds = kinds_of(vendor, 0, get_path(body, layers[0].code))
     return kinds[0] if len(kinds) == 1 else ""
+
+
+def kinds_of(vendor: Vendor, layer: int, code: Any) -> list[str]:
+    """The error kinds whose code (or, failing that, one of whose ``also`` codes) is ``code``."""
+    if code is None:
+        return []
+    mine = [k for k, s in vendor.errors.items() if s.layer == layer]
+    exact = [k for k in mine if str(vendor.errors[k].code) == str(code)]
+    return exact or [k for k in mine if _also(vendor.errors[k], code)]
+
+
+def _also(spec: ErrorSpec, code: Any) -> bool:
+    """True when ``code`` is one of ``spec.also`` (``Prefix.*`` matching a family)."""
+    text = str(code)
+    return any(
+        text == other or (other.endswith(".*") and text.startswith(other[:-1]))
+        for other in spec.also
+    )
 
 
 def _by_message(vendor: Vendor, kinds: list[str], message: str) -> list[str]:
@@ -148,7 +164,7 @@ def render_success(vendor: Vendor, payload: Any, request_id: str) -> Any:
         if layer.payload:
             inner, body = body, {}
             set_path(body, layer.payload, inner)
-            if layer.message:
+            if layer.message and None not in layer.success:  # success is "no error object"
                 set_path(body, layer.message[0], "")
         if isinstance(body, dict):
             _stamp(body, layer, layer.success[0] if layer.success else None, request_id, True)
@@ -185,7 +201,7 @@ def render_error(
             set_path(body, layer.payload, inner)
         else:
             body.update(inner)
-        if layer.message:
+        if layer.message and None not in layer.success:
             set_path(body, layer.message[0], "")
         _stamp(body, layer, layer.success[0] if layer.success else None, request_id, False)
     return spec.http_status, headers, body

@@ -166,6 +166,9 @@ BY_KIND: dict[str, type[APIError]] = {
     "conflict": ConflictError,
     "payload_too_large": PayloadTooLargeError,
     "server_error": ServerError,
+    "image_missing": InvalidRequestError,
+    "image_resolution": InvalidImageError,
+    "unsupported_version": NotFoundError,
 }
 
 BY_HTTP_STATUS: dict[int, type[APIError]] = {

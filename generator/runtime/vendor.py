@@ -34,6 +34,9 @@ ErrorKind = Literal[
     "unknown_operation",
     "payload_too_large",
     "server_error",
+    "image_missing",
+    "image_resolution",
+    "unsupported_version",
 ]
 
 
@@ -42,12 +45,25 @@ class _Model(BaseModel):
 
 
 class Credential(_Model):
-    """One secret the client is constructed with (``app_key``, ``secret_key``, ...)."""
+    """One secret the client is constructed with (``app_key``, ``secret_key``, ...). An
+    optional one (a session token) may be left out; the mock has no default for it."""
 
     name: str
     env: str
     description: str = ""
     mock_default: str = "test"
+    required: bool = True
+
+
+class Setting(_Model):
+    """A client option that is not a secret (Tencent's region): its constructor argument,
+    environment variable, default (empty: required) and allowed values."""
+
+    name: str
+    env: str = ""
+    default: str = ""
+    description: str = ""
+    choices: tuple[str, ...] = ()
 
 
 class Auth(_Model):
@@ -60,6 +76,8 @@ class Auth(_Model):
     credentials: tuple[Credential, ...]
     token_ttl_seconds: int = 1800
     token_not_before_seconds: int = 5
+    service: str = ""
+    max_skew_seconds: int = 300
 
 
 class EnvelopeLayer(_Model):
@@ -85,10 +103,13 @@ class Envelope(_Model):
 
 
 class ErrorSpec(_Model):
-    """How the vendor says one kind of failure: which layer, which code, which HTTP status."""
+    """How the vendor says one kind of failure: which layer, which code, which HTTP status.
+    ``also`` lists the vendor's other codes of this kind (``Prefix.*`` matches a family): the
+    client maps them to the same exception; the mock answers with ``code``."""
 
     layer: int = 0
     code: Any = None
+    also: tuple[str, ...] = ()
     message: str = "{detail}"
     http_status: int = 200
     headers: dict[str, str] = Field(default_factory=dict)
@@ -136,18 +157,26 @@ class CallbackSpec(_Model):
 
 
 class MockDefaults(_Model):
-    """Mock defaults: task durations, and each account's starting quota (submits, None for
-    unlimited), money and price per submit."""
+    """Mock defaults: task durations, each account's starting quota (submits, None for
+    unlimited), money and price per submit, how many jobs an account may run at once (None for
+    no limit), and the largest request body the vendor takes."""
 
     task_seconds: float = 3.0
     queue_seconds: float = 0.0
     quota: int | None = None
     money: float | None = None
     price: float = 0.0
+    concurrency: int | None = None
+    max_body_bytes: int = 32 * 1024 * 1024
 
 
 class Param(_Model):
-    """One input of an operation, wherever it travels."""
+    """One input of an operation, wherever it travels.
+
+    ``source`` says who fills it in: the caller (``input``, a method argument), the spec
+    (``constant``: ``value``), a client setting (``setting``: ``value`` names it) or the auth
+    plug-in (``auth``). A request whose constant differs is refused as ``refusal``.
+    """
 
     wire: str
     py: str
@@ -156,6 +185,9 @@ class Param(_Model):
     schema_: dict[str, Any] = Field(default_factory=dict, alias="schema")
     description: str = ""
     py_type: str = "str"
+    source: Literal["input", "constant", "setting", "auth"] = "input"
+    value: str = ""
+    refusal: ErrorKind = "invalid_request"
 
 
 class ImageLimit(_Model):
@@ -172,6 +204,17 @@ class ImageLimit(_Model):
     max_side: int | None = None
     min_aspect: float | None = None
     max_aspect: float | None = None
+    channels: int | None = None
+
+
+class ImageSlot(_Model):
+    """An image the operation takes in one of several inputs (dotted paths reach into objects),
+    the first one given winning (Tencent: the URL over the base64). ``same_size_as`` names
+    another slot whose image must have the same width and height."""
+
+    inputs: tuple[str, ...]
+    required: bool = False
+    same_size_as: str = ""
 
 
 class Limits(_Model):
@@ -179,6 +222,7 @@ class Limits(_Model):
     non_empty: tuple[str, ...] = ()
     unique: tuple[str, ...] = ()
     images: dict[str, ImageLimit] = Field(default_factory=dict)
+    slots: dict[str, ImageSlot] = Field(default_factory=dict)
 
 
 class Pagination(_Model):
@@ -201,6 +245,7 @@ class OperationMock(_Model):
     callback_url: str = ""
     external_id: str = ""
     response: dict[str, Any] | list[Any] = Field(default_factory=dict)
+    files_ttl: float | None = None
 
 
 class Operation(_Model):
@@ -231,6 +276,11 @@ class Operation(_Model):
     def params_by_wire(self) -> dict[str, Param]:
         return {p.wire: p for p in self.params}
 
+    @cached_property
+    def inputs(self) -> tuple[Param, ...]:
+        """The params the caller gives: the client method's arguments."""
+        return tuple(p for p in self.params if p.source == "input")
+
 
 class Vendor(_Model):
     """One vendor's API, as the runtime serves it."""
@@ -246,6 +296,7 @@ class Vendor(_Model):
     task: TaskSpec | None = None
     callback: CallbackSpec | None = None
     mock: MockDefaults = MockDefaults()
+    settings: tuple[Setting, ...] = ()
     operations: tuple[Operation, ...]
 
     @cached_property
