@@ -220,7 +220,7 @@ class TC3Signature(AuthPlugin):
                 request.content or b"",
             ),
         )
-        scope = f"{secret_id}/{_utc_date(timestamp)}/{self.spec.service}/tc3_request"
+        scope = f"{secret_id}/{utc_date(timestamp)}/{self.spec.service}/tc3_request"
         request.headers["Authorization"] = (
             f"{self.ALGORITHM} Credential={scope}, SignedHeaders={';'.join(self.SIGNED)}, "
             f"Signature={signature}"
@@ -244,7 +244,7 @@ class TC3Signature(AuthPlugin):
         account = accounts.get(secret_id)
         if account is None:
             raise AuthRefused("authentication", "no such SecretId")
-        if service != self.spec.service or date != _utc_date(timestamp):
+        if service != self.spec.service or date != utc_date(timestamp):
             raise AuthRefused("token_invalid", "the credential scope does not match")
         expected = tc3_signature(
             account.secret,
@@ -280,7 +280,7 @@ def canonical_request(
 
 def tc3_signature(secret_key: str, service: str, timestamp: int, canonical: str) -> str:
     """The hex signature of ``canonical`` (see :class:`TC3Signature`)."""
-    date = _utc_date(timestamp)
+    date = utc_date(timestamp)
     scope = f"{date}/{service}/tc3_request"
     digest = hashlib.sha256(canonical.encode()).hexdigest()
     to_sign = f"{TC3Signature.ALGORITHM}\n{timestamp}\n{scope}\n{digest}"
@@ -290,7 +290,8 @@ def tc3_signature(secret_key: str, service: str, timestamp: int, canonical: str)
     return hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest()
 
 
-def _utc_date(timestamp: int) -> str:
+def utc_date(timestamp: int) -> str:
+    """The UTC date of a Unix time, as TC3 credential scopes write it."""
     return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d")
 
 

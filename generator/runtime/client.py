@@ -120,6 +120,11 @@ class BaseClient:
         self.max_retries = max_retries
         self.clock: Clock = clock or SystemClock()
         self._auth = plugin_for(self.vendor.auth)
+        self._limits_in_body = any(
+            spec.http_status < 400
+            for kind, spec in self.vendor.errors.items()
+            if kind in ("rate_limited", "concurrency_limited")
+        )
         install_log_filter()
 
     def __repr__(self) -> str:
@@ -191,7 +196,8 @@ class BaseClient:
             else:
                 body[param.wire] = value
         if op.body == "json":
-            out.content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+            # json.dumps' defaults: the same bytes Tencent's official SDK sends for a body
+            out.content = json.dumps(body).encode()
             out.headers["Content-Type"] = "application/json"
         self._auth.apply(out, self._credentials, self.clock.time())
         return out
@@ -262,7 +268,14 @@ class BaseClient:
         self, op: Operation, response: httpx.Response, attempt: int
     ) -> float | None:
         status = response.status_code
-        if attempt >= self.max_retries or not (status == 429 or status >= 500):
+        if attempt >= self.max_retries:
+            return None
+        if status < 400 and self._limits_in_body:
+            # A rate or job-limit refusal in a 2xx body (Tencent's): nothing was done, so the
+            # request can be resent whatever the operation.
+            limited = refusal_kind(self.vendor, response) in ("rate_limited", "concurrency_limited")
+            return self._backoff(attempt) if limited else None
+        if not (status == 429 or status >= 500):
             return None
         if status >= 500 and not op.idempotent:
             return None

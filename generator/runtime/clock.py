@@ -47,8 +47,10 @@ class VirtualClock:
         self.advance(seconds)
 
     async def asleep(self, seconds: float) -> None:
-        self.advance(seconds)
+        """Let other tasks run first (so concurrent work overlaps, as it would in real time),
+        then move the clock."""
         await asyncio.sleep(0)
+        self.advance(seconds)
 
     def on_advance(self, listener: Callable[[float], None]) -> None:
         """Call ``listener(now)`` after every advance (mocks use it to fire due work)."""

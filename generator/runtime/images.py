@@ -52,6 +52,21 @@ def image_format(data: bytes) -> str:
         return ""
 
 
+def image_size(data: bytes) -> tuple[int, int]:
+    """(width, height) of an image, reading only its header."""
+    _fmt, width, height = sniff(data)
+    return width, height
+
+
+def image_channels(data: bytes) -> int:
+    """How many bands the image has as stored (1 for grey, 3 for RGB, 4 for RGBA)."""
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            return len(img.getbands())
+    except (UnidentifiedImageError, OSError, ValueError):
+        raise ImageProblem("not a readable image") from None
+
+
 def open_image(data: bytes) -> Image.Image:
     """Fully decoded RGB(A) image; an unreadable one raises :class:`ImageProblem`."""
     try:
@@ -83,3 +98,13 @@ def png_bytes(width: int = 64, height: int = 48) -> bytes:
 def png_base64(width: int = 64, height: int = 48) -> str:
     """:func:`png_bytes` as base64: the stand-in image of examples and tests."""
     return base64.b64encode(png_bytes(width, height)).decode()
+
+
+def mask_png_base64(width: int = 64, height: int = 48) -> str:
+    """A single-channel PNG mask of that size, white over a centred block (the part to remove):
+    the stand-in mask of examples and tests, matching :func:`png_base64`'s size."""
+    mask = Image.new("L", (width, height), 0)
+    ImageDraw.Draw(mask).rectangle(
+        (width // 3, height // 3, 2 * width // 3, 2 * height // 3), fill=255
+    )
+    return base64.b64encode(to_png(mask)).decode()

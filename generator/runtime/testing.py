@@ -22,7 +22,7 @@ from pydantic import BaseModel
 
 from .client import AsyncClient, SyncClient
 from .envelope import unwrap
-from .images import png_base64, png_bytes
+from .images import mask_png_base64, png_base64, png_bytes
 from .mock.core import VendorMock
 from .paths import get_path
 from .validation import validator
@@ -34,6 +34,7 @@ EXAMPLE_VALUES: dict[str, Callable[[], Any]] = {
     "$example_png": png_base64,
     "$example_png_512": lambda: png_base64(512, 384),
     "$example_png_file": lambda: png_bytes(320, 240),
+    "$example_mask": mask_png_base64,
 }
 RECORD_ENV = "SDK_RECORD"
 

@@ -16,8 +16,9 @@ from urllib.parse import urlsplit
 from jsonschema import FormatChecker
 from openapi_schema_validator import OAS30Validator, oas30_format_checker
 
-from .images import FORMAT_NAMES, ImageProblem, decode_base64, sniff
-from .vendor import ImageLimit, Operation, Param
+from .images import FORMAT_NAMES, ImageProblem, decode_base64, image_channels, image_size, sniff
+from .paths import get_path
+from .vendor import ImageLimit, ImageSlot, Operation, Param
 
 _validators: dict[str, OAS30Validator] = {}
 TRUE_WORDS = {"true", "1", "yes", "on"}
@@ -116,9 +117,60 @@ def _check_limits(op: Operation, result: Checked, skip: set[str]) -> None:
         if isinstance(values.get(name), str) and not values[name].strip():
             result.add("invalid_request", f"{name} must not be empty")
     for name, limit in limits.images.items():
-        value = values.get(name)
-        if value not in (None, "") and name not in skip:
+        value = get_path(values, name)
+        if value not in (None, "") and name.split(".")[0] not in skip:
             _check_image(name, value, limit, result)
+    for _slot_name, slot in limits.slots.items():
+        if slot.required and effective_input(slot, values) is None:
+            result.add("image_missing", f"one of {', '.join(slot.inputs)} is required")
+    if not result.problems:
+        for problem in slot_problems(op, slot_images(op, values, result.images)):
+            result.add(*problem)
+
+
+def effective_input(slot: ImageSlot, values: dict[str, Any]) -> str | None:
+    """The input a slot's image is taken from: the first of its inputs that is given."""
+    return next((n for n in slot.inputs if get_path(values, n) not in (None, "")), None)
+
+
+def slot_images(
+    op: Operation, values: dict[str, Any], decoded: dict[str, bytes]
+) -> dict[str, bytes]:
+    """Each slot's image, where its effective input is already decoded (base64 or a file)."""
+    found = {}
+    for slot_name, slot in op.limits.slots.items():
+        name = effective_input(slot, values)
+        if name is not None and name in decoded:
+            found[slot_name] = decoded[name]
+    return found
+
+
+def slot_problems(op: Operation, images: dict[str, bytes]) -> list[tuple[str, str]]:
+    """What breaks the slots' rules among ``images`` (slot name -> bytes): a slot that must
+    have the size of another, an image with the wrong number of channels."""
+    problems = []
+    for slot_name, slot in op.limits.slots.items():
+        image = images.get(slot_name)
+        other = images.get(slot.same_size_as) if slot.same_size_as else None
+        if image is None:
+            continue
+        channels = next(
+            (op.limits.images[n].channels for n in slot.inputs if n in op.limits.images), None
+        )
+        if channels is not None and image_channels(image) != channels:
+            problems.append(
+                ("invalid_request", f"{slot_name}: needs {channels} channel(s), a grey image")
+            )
+        if other is not None and image_size(image) != image_size(other):
+            w, h = image_size(image)
+            ow, oh = image_size(other)
+            problems.append(
+                (
+                    "invalid_request",
+                    f"{slot_name} is {w}x{h} but {slot.same_size_as} is {ow}x{oh}",
+                )
+            )
+    return problems
 
 
 def _check_image(name: str, value: Any, limit: ImageLimit, result: Checked) -> None:
@@ -143,12 +195,9 @@ def _check_image(name: str, value: Any, limit: ImageLimit, result: Checked) -> N
             return
     else:
         data = bytes(value) if not isinstance(value, bytes) else value
-    if limit.max_bytes and len(data) > limit.max_bytes:
-        result.add("payload_too_large", f"{name}: {len(data)} bytes, over {limit.max_bytes}")
-        return
-    problem = image_problem(data, limit)
+    problem = data_problem(data, limit)
     if problem:
-        result.add("invalid_image", f"{name}: {problem}")
+        result.add(problem[0], f"{name}: {problem[1]}")
     else:
         result.images[name] = data
 
@@ -163,22 +212,37 @@ def _base64_too_long(text: str, limit: ImageLimit) -> str:
     return ""
 
 
-def image_problem(data: bytes, limit: ImageLimit) -> str:
-    """Why ``data`` breaks ``limit``, or ``""`` when it does not."""
+def data_problem(data: bytes, limit: ImageLimit) -> tuple[str, str] | None:
+    """(error kind, why) when image bytes (decoded, uploaded or downloaded) break ``limit``."""
+    if limit.max_bytes and len(data) > limit.max_bytes:
+        return "payload_too_large", f"{len(data)} bytes, over {limit.max_bytes}"
+    as_base64 = 4 * -(-len(data) // 3)
+    if limit.max_base64_chars and as_base64 > limit.max_base64_chars:
+        return (
+            "payload_too_large",
+            f"{as_base64} characters as base64, over {limit.max_base64_chars}",
+        )
+    return image_problem(data, limit)
+
+
+def image_problem(data: bytes, limit: ImageLimit) -> tuple[str, str] | None:
+    """(error kind, why) when the image breaks ``limit``'s format, side or aspect rules."""
     try:
         fmt, width, height = sniff(data)
     except ImageProblem as exc:
-        return str(exc)
+        return "invalid_image", str(exc)
     allowed = {FORMAT_NAMES.get(f, f) for f in limit.formats}
     if allowed and FORMAT_NAMES.get(fmt, fmt) not in allowed:
-        return f"{fmt or 'unknown'} images are not accepted (use {', '.join(limit.formats)})"
+        accepted = ", ".join(limit.formats)
+        return "invalid_image", f"{fmt or 'unknown'} images are not accepted (use {accepted})"
     if limit.min_side and min(width, height) < limit.min_side:
-        return f"{width}x{height} is under {limit.min_side} px on a side"
+        return "image_resolution", f"{width}x{height} is under {limit.min_side} px on a side"
     if limit.max_side and max(width, height) >= limit.max_side:
-        return f"{width}x{height} is not under {limit.max_side} px on a side"
+        return "image_resolution", f"{width}x{height} is not under {limit.max_side} px on a side"
     aspect = width / height if height else 0
     if (limit.min_aspect and aspect < limit.min_aspect) or (
         limit.max_aspect and aspect > limit.max_aspect
     ):
-        return f"{width}x{height} has an aspect ratio outside {limit.min_aspect}-{limit.max_aspect}"
-    return ""
+        bounds = f"{limit.min_aspect}-{limit.max_aspect}"
+        return "invalid_image", f"{width}x{height} has an aspect ratio outside {bounds}"
+    return None

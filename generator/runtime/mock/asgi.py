@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from .core import MAX_BODY_BYTES, MockRequest
+from .core import MockRequest
 
 if TYPE_CHECKING:
     from .core import VendorMock
@@ -42,16 +42,20 @@ async def _read_body(request: Request, limit: int) -> bytes:
 def create_app(mock: VendorMock, *, background: bool = False) -> Starlette:
     """An ASGI app serving ``mock``. ``background`` runs callback delivery on the real clock."""
 
+    limit = mock.vendor.mock.max_body_bytes
+
     async def endpoint(request: Request) -> Response:
         try:
-            body = await _read_body(request, MAX_BODY_BYTES)
+            body = await _read_body(request, limit)
         except _TooLarge:
-            answer = mock._error("payload_too_large", f"body over {MAX_BODY_BYTES} bytes", "")
+            answer = mock._error("payload_too_large", f"body over {limit} bytes", "")
         else:
             incoming = MockRequest.build(
                 request.method, str(request.url), request.headers.items(), body
             )
             answer = mock.handle(incoming)
+        if answer.delay:
+            await mock.clock.asleep(answer.delay)
         return Response(
             answer.body,
             status_code=answer.status,

@@ -24,7 +24,8 @@ import httpx
 from ..auth import AuthRefused, plugin_for
 from ..clock import Clock, VirtualClock
 from ..envelope import render_error, render_success
-from ..validation import check, coerce, image_problem
+from ..paths import get_path
+from ..validation import check, coerce, data_problem, slot_problems
 from ..vendor import Operation, Status, Vendor
 from . import multipart
 from .callbacks import CallbackDispatcher
@@ -34,7 +35,6 @@ from .templates import Context, render
 
 log = logging.getLogger("generator.runtime.mock")
 FILES_PREFIX = "/_mock/files/"
-MAX_BODY_BYTES = 32 * 1024 * 1024
 MOCK_BASE_URL = "http://mock.invalid"
 T = TypeVar("T")
 
@@ -44,6 +44,7 @@ class MockRequest:
     method: str
     path: str
     base_url: str
+    query_string: str = ""
     query: dict[str, str] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
@@ -60,6 +61,7 @@ class MockRequest:
             method=method.upper(),
             path=parts.path or "/",
             base_url=f"{parts.scheme}://{parts.netloc}",
+            query_string=parts.query,
             query=dict(parse_qsl(parts.query, keep_blank_values=True)),
             headers={k.lower(): v for k, v in headers},
             body=body,
@@ -68,10 +70,14 @@ class MockRequest:
 
 @dataclass
 class MockResponse:
+    """An answer. ``delay`` is how long the vendor would take to give it (a synchronous job):
+    the transports hold it back that long on the mock's clock."""
+
     status: int
     body: bytes
     media_type: str = "application/json"
     headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
 
     def json(self) -> Any:
         return json.loads(self.body)
@@ -99,6 +105,7 @@ class Call:
     images: dict[str, bytes]
     account: Account
     request: MockRequest
+    delay: float = 0.0
 
 
 class MockError(Exception):
@@ -219,7 +226,7 @@ class VendorMock:
         so ``wait()`` moves a virtual clock instead of sleeping."""
         from ..client import AsyncClient
 
-        credentials = {c.name: c.mock_default for c in self.vendor.auth.credentials}
+        credentials = {c.name: c.mock_default for c in self.vendor.auth.credentials if c.required}
         credentials[self.vendor.auth.credentials[0].name] = self._default_credentials[0]
         credentials.update({k: options.pop(k) for k in list(credentials) if k in options})
         options.setdefault("base_url", self.vendor.base_url or MOCK_BASE_URL)
@@ -248,8 +255,9 @@ class VendorMock:
                 account = self._authenticate(request)
                 values = self._inputs(op, request)
                 params = self._masked(values)
-                payload = self._dispatch(op, values, account, request)
+                payload, delay = self._dispatch(op, values, account, request)
                 response = self._json(200, render_success(self.vendor, payload, request_id))
+                response.delay = delay
             except MockError as exc:
                 response = self._error(exc.kind, exc.detail, request_id)
             except Exception:  # a bug in the mock must still answer in the vendor's shape
@@ -271,14 +279,23 @@ class VendorMock:
             return response
 
     def _route(self, request: MockRequest) -> Operation:
-        allowed = []
+        """The operation a request is for: by path and method, then by the constant headers
+        the spec fixes (Tencent's ``X-TC-Action`` and ``X-TC-Version``, all on ``POST /``). A
+        request whose constant differs is refused as that parameter's ``refusal`` says."""
+        allowed: list[str] = []
+        refusals: list[MockError] = []
         for pattern, op in self._routes:
             match = pattern.fullmatch(request.path)
             if match and request.method == op.method:
-                request.query.update({f"{{{k}}}": v for k, v in match.groupdict().items()})
-                return op
-            if match:
+                refusal = _constant_mismatch(op, request)
+                if refusal is None:
+                    request.query.update({f"{{{k}}}": v for k, v in match.groupdict().items()})
+                    return op
+                refusals.append(refusal)
+            elif match:
                 allowed.append(op.method)
+        if refusals:
+            raise refusals[0]
         if allowed:
             raise MockError(
                 "unknown_operation",
@@ -287,8 +304,9 @@ class VendorMock:
         raise MockError("unknown_operation", request.path)
 
     def _parse_body(self, op: Operation, request: MockRequest) -> None:
-        if len(request.body) > MAX_BODY_BYTES:
-            raise MockError("payload_too_large", f"body over {MAX_BODY_BYTES} bytes")
+        limit = self.vendor.mock.max_body_bytes
+        if len(request.body) > limit:
+            raise MockError("payload_too_large", f"body over {limit} bytes")
         content_type = request.headers.get("content-type", "")
         if not request.body:
             return
@@ -347,27 +365,94 @@ class VendorMock:
 
     def _dispatch(
         self, op: Operation, values: dict[str, Any], account: Account, request: MockRequest
-    ) -> dict[str, Any]:
+    ) -> tuple[Any, float]:
+        """The payload of the answer, and how long the vendor would take to give it."""
         checked = check(op, values)
         if checked.problems:
             kind = checked.problems[0][0]
             raise MockError(kind, "; ".join(m for k, m in checked.problems if k == kind))
-        handler = {"submit": self._submit, "get": self._get, "list": self._list}.get(op.role)
+        handler = {
+            "submit": self._submit,
+            "get": self._get,
+            "list": self._list,
+            "action": self._action,
+        }.get(op.role)
         if handler is None:
             raise MockError("unknown_operation", f"{op.name} is not served by this mock")
-        return handler(Call(op, checked.values, checked.images, account, request))
+        call = Call(op, checked.values, checked.images, account, request)
+        return handler(call), call.delay
 
     # -- roles -------------------------------------------------------------------------------
     def _submit(self, call: Call) -> dict[str, Any]:
-        op, values, account = call.op, call.values, call.account
-        for name in op.limits.unique:
-            value = values.get(name)
-            taken = value and self.store.external_id_taken(str(value), account.key)
+        """Start a task; it runs on the clock and is seen by get, list and callbacks."""
+        self._refuse_reused_ids(call)
+        task = self._start(call, self.queue_seconds, self.task_seconds)
+        self.callbacks.watch(task)
+        return render(
+            call.op.mock.response,
+            self._context(task=task, request=call.values, account=call.account),
+        )
+
+    def _action(self, call: Call) -> dict[str, Any]:
+        """A synchronous job (Tencent's): it takes ``task_seconds`` and its result is in the
+        answer. While it runs it holds one of the account's job slots; the transports hold the
+        answer back for as long as the job takes, on the mock's clock."""
+        limit = self.vendor.mock.concurrency
+        now = self.clock.time()
+        busy = [t for t in self._tasks_of(call.account) if t.status(now) in ("queued", "running")]
+        if limit is not None and len(busy) >= limit:
+            raise MockError("concurrency_limited", f"{len(busy)} job(s) running, {limit} allowed")
+        task = self._start(call, 0.0, self.task_seconds)
+        if task.outcome == "failed":
+            raise MockError("server_error", task.error)
+        self._task_files(task)  # a broken input must fail this request, not a later download
+        finished = self._context(
+            now=task.finishes_at, task=task, request=call.values, account=call.account
+        )
+        answer = render(call.op.mock.response, finished)
+        call.delay = task.run_seconds
+        return answer
+
+    def _refuse_reused_ids(self, call: Call) -> None:
+        for name in call.op.limits.unique:
+            value = call.values.get(name)
+            taken = value and self.store.external_id_taken(str(value), call.account.key)
             if taken or (
-                value and any(t.inputs.get(name) == value for t in self._tasks_of(account))
+                value and any(t.inputs.get(name) == value for t in self._tasks_of(call.account))
             ):
                 raise MockError("conflict", f"{name} {value!r} is already used")
+
+    def _start(self, call: Call, queue_seconds: float, run_seconds: float) -> MockTask:
+        """Charge the account and store a new task with the call's images and arguments."""
+        op, values, account = call.op, call.values, call.account
+        slots = self._slot_images(call)
         image = self._input_image(call)
+        self._charge(account)
+        outcome, error = self._forced.pop(0) if self._forced else ("succeeded", "")
+        return self.store.add(
+            MockTask(
+                id=self._new_id(),
+                account=account.key,
+                operation=op.name,
+                created_at=self.clock.time(),
+                queue_seconds=queue_seconds,
+                run_seconds=run_seconds,
+                outcome=outcome,
+                error=error,
+                effect=op.mock.effect,
+                args={arg: get_path(values, wire) for arg, wire in op.mock.params.items()},
+                external_id=str(values.get(op.mock.external_id) or ""),
+                price=self.vendor.mock.price,
+                inputs=values,
+                base_url=call.request.base_url,
+                image=image,
+                slots=slots,
+                files_ttl=op.mock.files_ttl,
+                callback_url=str(values.get(op.mock.callback_url) or ""),
+            )
+        )
+
+    def _charge(self, account: Account) -> None:
         price = self.vendor.mock.price
         if account.remaining == 0:
             raise MockError("quota_exceeded", account.key)
@@ -376,29 +461,6 @@ class VendorMock:
         account.used += 1
         if account.money is not None:
             account.money = round(account.money - price, 2)
-        outcome, error = self._forced.pop(0) if self._forced else ("succeeded", "")
-        task = self.store.add(
-            MockTask(
-                id=self._new_id(),
-                account=call.account.key,
-                operation=op.name,
-                created_at=self.clock.time(),
-                queue_seconds=self.queue_seconds,
-                run_seconds=self.task_seconds,
-                outcome=outcome,
-                error=error,
-                effect=op.mock.effect,
-                args={arg: values.get(wire) for arg, wire in op.mock.params.items()},
-                external_id=str(values.get(op.mock.external_id) or ""),
-                price=price,
-                inputs=values,
-                base_url=call.request.base_url,
-                image=image,
-                callback_url=str(values.get(op.mock.callback_url) or ""),
-            )
-        )
-        self.callbacks.watch(task)
-        return render(op.mock.response, self._context(task=task, request=values, account=account))
 
     def _tasks_of(self, account: Account) -> list[MockTask]:
         return [t for t in self.store.tasks.values() if t.account == account.key]
@@ -436,24 +498,41 @@ class VendorMock:
             now=self.clock.time() if now is None else now,
             task_spec=self.vendor.task,
             file_urls=self.file_urls,
+            file_bytes=self._task_files,
             **kwargs,
         )
 
     # -- images ------------------------------------------------------------------------------
     def _input_image(self, call: Call) -> bytes | None:
         """The input image, from the first image input given (decoded or downloaded)."""
-        for name in call.op.mock.image:
+        return self._image_from(call, call.op.mock.image)
+
+    def _slot_images(self, call: Call) -> dict[str, bytes]:
+        """Every image slot's image (``x-sdk-limits.slots``), checked against the slots' rules
+        now that URLs have been downloaded too."""
+        images = {}
+        for name, slot in call.op.limits.slots.items():
+            image = self._image_from(call, slot.inputs)
+            if image is not None:
+                images[name] = image
+        problems = slot_problems(call.op, images)
+        if problems:
+            raise MockError(*problems[0])
+        return images
+
+    def _image_from(self, call: Call, inputs: Iterable[str]) -> bytes | None:
+        """The image in the first of ``inputs`` given: decoded already, or downloaded and
+        checked against that input's limits."""
+        for name in inputs:
             if name in call.images:
                 return call.images[name]
-            url = call.values.get(name)
+            url = get_path(call.values, name)
             if isinstance(url, str) and url:
                 data = self.fetch(url, call.request)
                 limit = call.op.limits.images.get(name)
-                problem = image_problem(data, limit) if limit is not None else ""
-                if limit is not None and limit.max_bytes and len(data) > limit.max_bytes:
-                    problem = f"{len(data)} bytes, over {limit.max_bytes}"
-                if problem:
-                    raise MockError("invalid_image", f"{name}: {problem}")
+                problem = data_problem(data, limit) if limit is not None else None
+                if problem is not None:
+                    raise MockError(problem[0], f"{name}: {problem[1]}")
                 return data
         return None
 
@@ -492,9 +571,13 @@ class VendorMock:
         return task.files
 
     def _file(self, ref: str) -> tuple[bytes, str] | None:
+        """A result file, while its task has succeeded and its URL has not expired."""
         task_id, _, name = ref.partition("/")
         task = self.store.tasks.get(task_id)
-        if task is None or task.status(self.clock.time()) != "succeeded":
+        now = self.clock.time()
+        if task is None or task.status(now) != "succeeded":
+            return None
+        if task.files_ttl is not None and now > task.finishes_at + task.files_ttl:
             return None
         return self._task_files(task).get(name)
 
@@ -533,6 +616,17 @@ class VendorMock:
     def _error(self, kind: str, detail: str, request_id: str) -> MockResponse:
         status, headers, body = render_error(self.vendor, kind, detail, request_id)
         return self._json(status, body, headers)
+
+
+def _constant_mismatch(op: Operation, request: MockRequest) -> MockError | None:
+    """The refusal for the first constant header of ``op`` that the request gets wrong."""
+    for param in op.params:
+        if param.source == "constant" and param.location == "header":
+            given = request.headers.get(param.wire.lower())
+            if given != param.value:
+                shown = "missing" if given is None else repr(given)
+                return MockError(param.refusal, f"{param.wire} {shown}")
+    return None
 
 
 def _path_pattern(path: str) -> re.Pattern[str]:

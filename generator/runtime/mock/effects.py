@@ -9,15 +9,17 @@ serves the files from ``/_mock/files/<task>/<name>``.
 from __future__ import annotations
 
 import hashlib
+import io
+import math
 from collections.abc import Callable
 
-from PIL import Image, ImageEnhance, ImageFilter, ImageOps
+from PIL import Image, ImageDraw, ImageEnhance, ImageFilter, ImageFont, ImageOps, ImageStat
 
 from ..images import open_image, to_png
 from .store import MockTask
 
 Files = dict[str, tuple[bytes, str]]
-PNG, SVG = "image/png", "image/svg+xml"
+PNG, SVG, JPEG = "image/png", "image/svg+xml", "image/jpeg"
 SVG_MAX_SIDE = 96  # vector output is traced from a copy this small, to stay a few kB
 
 
@@ -25,6 +27,12 @@ def _input(task: MockTask) -> Image.Image:
     if task.image is None:
         raise ValueError(f"{task.effect} needs an input image")
     return open_image(task.image).convert("RGB")
+
+
+def _slot(task: MockTask, name: str) -> Image.Image:
+    if name not in task.slots:
+        raise ValueError(f"{task.effect} needs the {name} image")
+    return open_image(task.slots[name])
 
 
 def _number(task: MockTask, name: str, default: float) -> float:
@@ -156,6 +164,80 @@ def multi_shot(task: MockTask) -> Files:
     }
 
 
+def inpaint_removal(task: MockTask) -> Files:
+    """Erase what the mask's white part covers and fill it from the surroundings, then add the
+    AI-generated mark (``logo_add``, on unless 0) or the caller's logo in ``logo_rect``."""
+    img = _input(task)
+    mask = _slot(task, "mask").convert("L").point(lambda v: 255 if v >= 128 else 0)
+    result = fill_from_surroundings(img, mask)
+    if task.args.get("logo_add") not in (0, "0"):
+        logo = task.slots.get("logo")
+        rect = task.args.get("logo_rect") or {}
+        if logo is not None:
+            result = _paste_logo(result, open_image(logo).convert("RGB"), rect)
+        else:
+            result = _ai_mark(result)
+    out = io.BytesIO()
+    result.save(out, format="JPEG", quality=90)
+    return {"result.jpg": (out.getvalue(), JPEG)}
+
+
+def fill_from_surroundings(img: Image.Image, mask: Image.Image) -> Image.Image:
+    """A classical fill: normalised convolution, coarse to fine. At each scale the hole takes
+    the average of the known pixels around it (weighted by how many are known), finer scales
+    overriding coarser ones where they see enough of the surroundings."""
+    known = ImageOps.invert(mask)
+    layer = img.convert("RGBA")
+    layer.putalpha(known)
+    premultiplied = layer.convert("RGBa")
+    fill = Image.new("RGB", img.size, _mean_colour(img, known))
+    radius = 1
+    while radius < max(img.size):
+        radius *= 2
+    while radius >= 1:
+        blurred = premultiplied.filter(ImageFilter.BoxBlur(radius)).convert("RGBA")
+        coverage = blurred.getchannel("A").point(lambda a: min(255, a * 2))
+        fill.paste(blurred.convert("RGB"), (0, 0), coverage)
+        radius //= 2
+    return Image.composite(img, fill.filter(ImageFilter.GaussianBlur(1)), known)
+
+
+def _mean_colour(img: Image.Image, known: Image.Image) -> tuple[int, int, int]:
+    stats = [ImageStat.Stat(band, known).mean[0] for band in img.split()[:3]]
+    if any(math.isnan(v) for v in stats):  # nothing is known: the mask covers everything
+        return (128, 128, 128)
+    return tuple(round(v) for v in stats)  # type: ignore[return-value]
+
+
+def _ai_mark(img: Image.Image) -> Image.Image:
+    """The vendor's default mark sits in the lower right corner (its text reads "图片由 AI 生成";
+    the mock writes it in Latin letters, which Pillow's built-in font has)."""
+    marked = img.copy()
+    draw = ImageDraw.Draw(marked, "RGBA")
+    text = "AI generated"
+    size = max(10, img.height // 20)
+    font = ImageFont.load_default(size)
+    left, top, right, bottom = draw.textbbox((0, 0), text, font=font)
+    pad = max(2, size // 4)
+    x = img.width - (right - left) - 2 * pad
+    y = img.height - (bottom - top) - 2 * pad
+    draw.rectangle((x, y, img.width, img.height), fill=(0, 0, 0, 140))
+    draw.text((x + pad - left, y + pad - top), text, font=font, fill=(255, 255, 255, 230))
+    return marked
+
+
+def _paste_logo(img: Image.Image, logo: Image.Image, rect: dict[str, int]) -> Image.Image:
+    """The caller's logo stretched into ``rect`` (X, Y, Width, Height), or the lower right
+    corner at a tenth of the width when no rect is given."""
+    width = int(rect.get("Width") or max(1, img.width // 10))
+    height = int(rect.get("Height") or max(1, round(width * logo.height / logo.width)))
+    x = int(rect.get("X", img.width - width))
+    y = int(rect.get("Y", img.height - height))
+    marked = img.copy()
+    marked.paste(logo.resize((max(1, width), max(1, height))), (x, y))
+    return marked
+
+
 EFFECTS: dict[str, Callable[[MockTask], Files]] = {
     "repaint": repaint,
     "hd_repaint": hd_repaint,
@@ -163,4 +245,5 @@ EFFECTS: dict[str, Callable[[MockTask], Files]] = {
     "face_enhance": face_enhance,
     "seamless": seamless,
     "multi_shot": multi_shot,
+    "inpaint_removal": inpaint_removal,
 }

@@ -44,6 +44,8 @@ class MockTask:
     error: str = ""
     external_id: str = ""
     price: float = 0.0
+    slots: dict[str, bytes] = field(default_factory=dict)
+    files_ttl: float | None = None
     files: dict[str, tuple[bytes, str]] | None = None
     reported: set[str] = field(default_factory=set)
 

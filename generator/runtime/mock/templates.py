@@ -6,11 +6,14 @@ A template is JSON in which a string starting with ``$`` is a value from the con
 Two keys are special: ``$merge`` (an object whose fields are copied in) and ``$each`` with
 ``$item`` (a list: the item template once per element; an element that is a task becomes
 ``$task`` too), and ``$when`` (the object is left out, of its list or its parent, when the
-value is empty). A value that resolves to ``None`` leaves its key out of an object.
+value is empty), and ``$case`` (``{"$case": "$request.RspImgType", "url": ..., "$default":
+...}`` renders the template under the value's key). ``$task.base64.<file>`` is a result file as
+base64. A value that resolves to ``None`` leaves its key out of an object.
 """
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -26,6 +29,7 @@ class Context:
     now: float
     task_spec: TaskSpec | None
     file_urls: Callable[[MockTask], dict[str, str]]
+    file_bytes: Callable[[MockTask], dict[str, tuple[bytes, str]]]
     task: MockTask | None = None
     account: Account | None = None
     request: dict[str, Any] = field(default_factory=dict)
@@ -43,6 +47,9 @@ def render(template: Any, ctx: Context) -> Any:
         return template
     if "$when" in template and not resolve(template["$when"], ctx):
         return None
+    if "$case" in template:
+        chosen = str(resolve(template["$case"], ctx))
+        return render(template.get(chosen, template.get("$default")), ctx)
     if "$each" in template:
         return [
             render(template["$item"], _bind(ctx, item, index))
@@ -96,6 +103,10 @@ def _account_value(account: Account | None, attr: str) -> Any:
 def task_value(ctx: Context, task: MockTask, attr: str) -> Any:
     status = task.status(ctx.now)
     name, _, rest = attr.partition(".")
+    if name == "base64":
+        found = ctx.file_bytes(task) if status == "succeeded" else {}
+        data = next((d for n, (d, _t) in found.items() if n.rsplit(".", 1)[0] == rest), None)
+        return None if data is None else base64.b64encode(data).decode()
     if name in ("image", "images", "files"):
         files = ctx.file_urls(task) if status == "succeeded" else {}
         urls = list(files.values())

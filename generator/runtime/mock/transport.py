@@ -24,6 +24,8 @@ def mock_transport(mock: VendorMock) -> httpx.MockTransport:
             request.method, str(request.url), request.headers.multi_items(), body
         )
         answer = mock.handle(incoming)
+        if answer.delay:  # a synchronous job: the call takes that long on the mock's clock
+            mock.clock.sleep(answer.delay)
         headers = {"content-type": answer.media_type, **answer.headers}
         return httpx.Response(answer.status, headers=headers, content=answer.body)
 
