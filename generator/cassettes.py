@@ -17,6 +17,7 @@ import jwt
 import yaml
 
 from .runtime.client import SyncClient
+from .runtime.mock.core import MOCK_BASE_URL
 from .runtime.testing import CASSETTES, example_values, scrub_body
 from .runtime.vendor import Operation, Vendor
 
@@ -61,7 +62,7 @@ def _cassette(vendor: Vendor, op: Operation) -> dict[str, Any]:
         base_url=vendor.base_url or "http://vendor.invalid",
         transport=httpx.MockTransport(respond),
     ) as client:
-        client._send(op, example_values(op))
+        client._send(op, example_values(op, vendor.base_url or MOCK_BASE_URL))
     request = captured[0]
     url = _without_credentials(vendor, request.url)
     content_type, content = _fixed_boundary(

@@ -27,6 +27,7 @@ from .runtime.vendor import (
     OperationMock,
     Pagination,
     Param,
+    Poll,
     Setting,
     TaskSpec,
     Vendor,
@@ -38,7 +39,7 @@ BODY_KINDS = {
     "multipart/form-data": "multipart",
     "application/json": "json",
 }
-ROLE_ORDER = ("submit", "get", "list", "action")
+ROLE_ORDER = ("submit", "get", "list", "action", "catalog")
 SCALARS = {"string": "str", "number": "float", "integer": "int", "boolean": "bool"}
 
 
@@ -194,6 +195,7 @@ class _Builder:
             "doc": ext.get("doc")
             or "\n\n".join(t for t in (op.get("summary"), op.get("description")) if t),
             "body": body,
+            "media_type": next(iter(op.get("requestBody", {}).get("content", {})), ""),
             "params": params,
             "task_id": ext.get("task_id", ""),
             "idempotent": ext.get("idempotent", role != "submit"),
@@ -218,13 +220,17 @@ class _Builder:
                 "mock": self.check(
                     OperationMock, ext.get("mock", {}), [*at, "x-sdk-operation", "mock"]
                 ),
-                "pagination": self.check(
-                    Pagination, ext["pagination"], [*at, "x-sdk-operation", "pagination"]
-                )
-                if "pagination" in ext
-                else None,
+                "pagination": self.optional(Pagination, ext, "pagination", at),
+                "task": self.optional(TaskSpec, ext, "task", at),
+                "poll": self.optional(Poll, ext, "poll", at),
             }
         )
+
+    def optional(self, model: type[M], ext: dict[str, Any], key: str, at: list[Any]) -> M | None:
+        """``ext[key]`` checked as ``model``, or None when the operation does not set it."""
+        if key not in ext:
+            return None
+        return self.check(model, ext[key], [*at, "x-sdk-operation", key])
 
     def params(self, op: dict[str, Any], at: list[Any]) -> tuple[str, list[Param]]:
         """The operation's inputs, by location. The credential's own field (HD repaint's
@@ -248,6 +254,8 @@ class _Builder:
                 p.get("description", ""),
                 p.get("x-py-name"),
             )
+            if p.get("x-sdk-allow-slash"):
+                param = param.model_copy(update={"allow_slash": True})
             params.append(self.filled_by(param, p, [*at, "parameters", i]))
         body = "none"
         content = op.get("requestBody", {}).get("content", {})
@@ -267,16 +275,16 @@ class _Builder:
                 location = body if body == "json" else "form"
                 if body == "multipart" and resolved.get("format") == "binary":
                     location = "file"
-                params.append(
-                    self.param(
-                        wire,
-                        prop,
-                        location,
-                        wire in required,
-                        resolved.get("description", ""),
-                        resolved.get("x-py-name"),
-                    )
+                param = self.param(
+                    wire,
+                    prop,
+                    location,
+                    wire in required,
+                    prop.get("description") or resolved.get("description", ""),
+                    prop.get("x-py-name") or resolved.get("x-py-name"),
                 )
+                aliases = prop.get("x-sdk-aliases") or resolved.get("x-sdk-aliases") or ()
+                params.append(param.model_copy(update={"aliases": tuple(aliases)}))
         seen: dict[str, str] = {}
         for p in params:
             if p.py in seen:
@@ -303,6 +311,15 @@ class _Builder:
             if name not in settings:
                 raise self.fail([*at, "x-sdk-from"], f"no setting {name!r} in x-sdk.settings")
             update |= {"source": "setting", "value": name}
+        elif source.startswith("credential:"):
+            name = source.partition(":")[2]
+            known = [
+                c.get("name")
+                for c in self.doc.get("x-sdk", {}).get("auth", {}).get("credentials", [])
+            ]
+            if name not in known:
+                raise self.fail([*at, "x-sdk-from"], f"no credential {name!r} in x-sdk.auth")
+            update |= {"source": "credential", "value": name}
         elif source in ("auth", "input"):
             update["source"] = source
         else:
@@ -321,14 +338,20 @@ class _Builder:
         description: str,
         py_name: str | None,
     ) -> Param:
+        py_type = self.py_type(schema)
+        resolved = self.resolve(schema)
+        named_enum = (
+            py_type.isidentifier() and py_type not in SCALARS.values() and "enum" in resolved
+        )
         return Param(
             wire=wire,
             py=py_name or snake(wire),
             location=location,
             required=required,
-            schema=self.resolve(schema),
+            schema=resolved,
             description=description,
-            py_type=self.py_type(schema),
+            py_type=py_type,
+            literal=tuple(resolved["enum"]) if named_enum else (),
         )
 
     def py_type(self, schema: dict[str, Any]) -> str:
@@ -336,6 +359,8 @@ class _Builder:
             target = self.deref(schema["$ref"])
             if "title" in target and ("properties" in target or "allOf" in target):
                 return f"models.{target['title']}"
+            if "title" in target and target.get("enum") and target.get("type") == "string":
+                return target["title"]  # a Literal alias the client module defines
             return self.py_type(target)
         if schema.get("enum") and schema.get("type") == "string":
             return "Literal[" + ", ".join(repr(v) for v in schema["enum"]) + "]"
@@ -356,12 +381,14 @@ class _Builder:
         return "", {}, None
 
     def error_schemas(self, op: dict[str, Any]) -> dict[str, dict[str, Any]]:
-        """JSON schemas of the non-2xx answers, by status code (or ``default``)."""
+        """JSON schemas of the non-2xx answers, by status code (or ``default``); an answer the
+        spec declares without a JSON body (a gateway's refusal) maps to ``{}``."""
         found = {}
         for code, response in op.get("responses", {}).items():
+            if str(code).startswith("2"):
+                continue
             media = self.shallow(response).get("content", {}).get("application/json")
-            if not str(code).startswith("2") and media and "schema" in media:
-                found[str(code)] = self.resolve(media["schema"])
+            found[str(code)] = self.resolve(media["schema"]) if media and "schema" in media else {}
         return found
 
     def payload_model(self, response_model: str) -> str:

@@ -161,6 +161,7 @@ def render_models(named: dict[str, Any], file: str) -> str:
             disable_timestamp=True,
             snake_case_field=True,
             use_annotated=True,
+            set_default_enum_member=True,
             field_constraints=True,
             use_standard_collections=True,
             use_union_operator=True,

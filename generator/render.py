@@ -119,8 +119,9 @@ def render_package(vendor: Vendor, models_code: str, spec_path: str) -> dict[str
 
 def _models_header(vendor: Vendor) -> str:
     return (
-        f'"""{vendor.title}: the models of requests, answers and callbacks.\n\n'
-        "Field docs are the vendor's own descriptions, as the spec gives them.\n"
+        '"""'
+        + docstring(f"{vendor.title}: the models of requests, answers and callbacks.", 0, 88)
+        + "\n\nField docs are the spec's descriptions of the vendor's fields.\n"
         '"""\n# ruff: noqa: E501\n'
     )
 

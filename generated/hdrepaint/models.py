@@ -2,7 +2,7 @@
 # Do not edit: change the spec or the templates and regenerate.
 """HD repaint: the models of requests, answers and callbacks.
 
-Field docs are the vendor's own descriptions, as the spec gives them.
+Field docs are the spec's descriptions of the vendor's fields.
 """
 
 # ruff: noqa: E501

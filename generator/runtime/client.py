@@ -23,12 +23,12 @@ from pydantic import BaseModel, ValidationError
 from . import errors
 from .auth import plugin_for
 from .clock import Clock, SystemClock
-from .envelope import refusal_kind, unwrap
+from .envelope import bodiless_error, refusal_kind, unwrap
 from .images import image_format
 from .secrets import Secret, install_log_filter, redact
 from .tasks import PollSchedule, ProgressCallback, TaskOutcome, read_outcome
 from .validation import check
-from .vendor import Operation, Vendor
+from .vendor import Operation, TaskSpec, Vendor
 
 M = TypeVar("M", bound=BaseModel)
 log = logging.getLogger("generator.runtime.client")
@@ -182,8 +182,9 @@ class BaseClient:
             if value is None:
                 continue
             if param.location == "path":
+                safe = "/" if param.allow_slash else ""
                 out.path = out.path.replace(
-                    "{" + param.wire + "}", quote(wire_text(value), safe="")
+                    "{" + param.wire + "}", quote(wire_text(value), safe=safe)
                 )
             elif param.location == "query":
                 out.query.append((param.wire, wire_text(value)))
@@ -198,7 +199,7 @@ class BaseClient:
         if op.body == "json":
             # json.dumps' defaults: the same bytes Tencent's official SDK sends for a body
             out.content = json.dumps(body).encode()
-            out.headers["Content-Type"] = "application/json"
+            out.headers["Content-Type"] = op.media_type or "application/json"
         self._auth.apply(out, self._credentials, self.clock.time())
         return out
 
@@ -210,6 +211,9 @@ class BaseClient:
                 fixed[param.wire] = param.value
             elif param.source == "setting":
                 fixed[param.wire] = self.settings.get(param.value) or None
+            elif param.source == "credential":
+                secret = self._credentials.get(param.value)
+                fixed[param.wire] = secret.get() if secret else None
         return fixed
 
     def _request(self, out: Outgoing) -> httpx.Request:
@@ -230,8 +234,8 @@ class BaseClient:
         except ValueError:
             snippet = redact(response.text[:200])
             if response.status_code >= 400:
-                raise errors.envelope_free_error(
-                    self.vendor.package, response.status_code, snippet, dict(response.headers)
+                raise bodiless_error(
+                    self.vendor, response.status_code, snippet, response.headers
                 ) from None
             raise errors.ResponseFormatError(
                 f"[{self.vendor.package}] {op.name}: answer is not JSON: {snippet!r}"
@@ -308,28 +312,32 @@ class BaseClient:
         )
 
     # -- tasks -------------------------------------------------------------------------------
-    def _task_op(self, role: str) -> Operation:
-        op = self.vendor.op_for_role(role)
-        if op is None or self.vendor.task is None:
-            raise errors.ConfigurationError(
-                f"{self.vendor.package} has no {role} operation for tasks"
-            )
-        return op
-
-    def parse_callback(self, payload: Mapping[str, Any]) -> TaskOutcome:
-        """The outcome a vendor callback reports (the JSON body the vendor POSTed to you)."""
-        if self.vendor.task is None:
+    def _poll(self, operation: str | None) -> tuple[Operation, dict[str, Any], TaskSpec]:
+        """The get operation, its extra inputs and the task family for tasks of ``operation``
+        (a submit operation's name; the vendor's main task family when None)."""
+        if operation is not None and operation not in self.vendor.ops:
+            raise errors.ConfigurationError(f"{self.vendor.package} has no operation {operation!r}")
+        try:
+            op, params = self.vendor.poll_for(operation)
+        except KeyError:
+            raise errors.ConfigurationError(f"{self.vendor.package} has no tasks") from None
+        spec = self.vendor.task_spec(op)
+        if spec is None:
             raise errors.ConfigurationError(f"{self.vendor.package} has no tasks")
+        return op, {**params}, spec
+
+    def parse_callback(
+        self, payload: Mapping[str, Any], *, operation: str | None = None
+    ) -> TaskOutcome:
+        """The outcome a vendor callback reports (the JSON body the vendor POSTed to you) about
+        a task of ``operation`` (the submit that made it; the main task family when None)."""
+        _op, _params, spec = self._poll(operation)
         fields = self.vendor.callback.fields if self.vendor.callback else None
-        return read_outcome(self.vendor.task, dict(payload), fields=fields)
+        return read_outcome(spec, dict(payload), fields=fields)
 
-    def _outcome(self, payload: Any, task_id: str) -> TaskOutcome:
-        assert self.vendor.task is not None
-        return read_outcome(self.vendor.task, payload if isinstance(payload, dict) else {}, task_id)
-
-    def _schedule(self, poll_interval: float | None) -> PollSchedule:
-        assert self.vendor.task is not None
-        return PollSchedule(poll_interval or self.vendor.task.poll_interval)
+    @staticmethod
+    def _outcome(spec: TaskSpec, payload: Any, task_id: str) -> TaskOutcome:
+        return read_outcome(spec, payload if isinstance(payload, dict) else {}, task_id)
 
 
 class SyncClient(BaseClient):
@@ -380,15 +388,18 @@ class SyncClient(BaseClient):
             self.clock.sleep(delay)
             attempt += 1
 
-    def get_outcome(self, task_id: str) -> TaskOutcome:
-        """Where task ``task_id`` stands now."""
-        op = self._task_op("get")
-        return self._outcome(self._send(op, {op.task_id: task_id}), task_id)
+    def get_outcome(self, task_id: str, *, operation: str | None = None) -> TaskOutcome:
+        """Where task ``task_id`` stands now. ``operation`` names the submit that made it when
+        the vendor has several task families (Zhiqite's tools)."""
+        op, values, spec = self._poll(operation)
+        values[op.task_id] = task_id
+        return self._outcome(spec, self._send(op, values), task_id)
 
     def wait(
         self,
         task_id: str,
         *,
+        operation: str | None = None,
         timeout: float = 600.0,
         poll_interval: float | None = None,
         on_progress: ProgressCallback | None = None,
@@ -397,11 +408,12 @@ class SyncClient(BaseClient):
 
         Polls start at the vendor's advised interval (or ``poll_interval``) and back off.
         ``on_progress`` is called with every outcome seen. Raises ``WaitTimeoutError`` when
-        ``timeout`` seconds pass first.
+        ``timeout`` seconds pass first. ``operation`` is as for :meth:`get_outcome`.
         """
         deadline = self.clock.time() + timeout
-        for interval in self._schedule(poll_interval):
-            outcome = self.get_outcome(task_id)
+        spec = self._poll(operation)[2]
+        for interval in PollSchedule(poll_interval or spec.poll_interval):
+            outcome = self.get_outcome(task_id, operation=operation)
             if on_progress is not None:
                 on_progress(outcome)
             if outcome.done:
@@ -461,23 +473,26 @@ class AsyncClient(BaseClient):
             await self.clock.asleep(delay)
             attempt += 1
 
-    async def get_outcome(self, task_id: str) -> TaskOutcome:
-        """Where task ``task_id`` stands now."""
-        op = self._task_op("get")
-        return self._outcome(await self._send(op, {op.task_id: task_id}), task_id)
+    async def get_outcome(self, task_id: str, *, operation: str | None = None) -> TaskOutcome:
+        """Where task ``task_id`` stands now (see SyncClient.get_outcome)."""
+        op, values, spec = self._poll(operation)
+        values[op.task_id] = task_id
+        return self._outcome(spec, await self._send(op, values), task_id)
 
     async def wait(
         self,
         task_id: str,
         *,
+        operation: str | None = None,
         timeout: float = 600.0,
         poll_interval: float | None = None,
         on_progress: ProgressCallback | None = None,
     ) -> TaskOutcome:
         """Poll until the task succeeds or fails, and return its outcome (see SyncClient.wait)."""
         deadline = self.clock.time() + timeout
-        for interval in self._schedule(poll_interval):
-            outcome = await self.get_outcome(task_id)
+        spec = self._poll(operation)[2]
+        for interval in PollSchedule(poll_interval or spec.poll_interval):
+            outcome = await self.get_outcome(task_id, operation=operation)
             if on_progress is not None:
                 on_progress(outcome)
             if outcome.done:

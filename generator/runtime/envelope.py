@@ -8,6 +8,7 @@ ShowAPI has two (the gateway's ``showapi_res_code``, then the business ``ret_cod
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from . import errors
@@ -110,6 +111,26 @@ def api_error(
     )
 
 
+def bodiless_error(
+    vendor: Vendor, status_code: int, text: str, headers: Mapping[str, str]
+) -> errors.APIError:
+    """The typed error for an HTTP failure without the vendor's JSON (a gateway's refusal):
+    its reason from ``envelope.error_header`` when the vendor names one, its kind from the
+    bodiless ``errors`` with that status (told apart by the reason's text)."""
+    header = vendor.envelope.error_header.lower()
+    message = redact(headers.get(header, "") if header else "") or text or f"HTTP {status_code}"
+    kinds = [k for k, s in vendor.errors.items() if not s.body and s.http_status == status_code]
+    if len(kinds) > 1:
+        kinds = _by_message(vendor, kinds, message) or kinds
+    if len(kinds) == 1:
+        cls = errors.BY_KIND[kinds[0]]
+    elif status_code >= 500:
+        cls = errors.ServerError
+    else:
+        cls = errors.BY_HTTP_STATUS.get(status_code, errors.APIError)
+    return cls(message, vendor=vendor.package, status_code=status_code, body=text)
+
+
 def refusal_kind(vendor: Vendor, response: Any) -> str:
     """The error kind a failed HTTP answer names by its envelope code, or ``""``."""
     try:
@@ -179,12 +200,15 @@ def error_spec(vendor: Vendor, kind: str) -> ErrorSpec:
 
 def render_error(
     vendor: Vendor, kind: str, detail: str, request_id: str
-) -> tuple[int, dict[str, str], dict[str, Any]]:
-    """HTTP status, headers and body with which the vendor reports a failure of ``kind``."""
+) -> tuple[int, dict[str, str], dict[str, Any] | None]:
+    """HTTP status, headers and body with which the vendor reports a failure of ``kind``; the
+    body is None for a refusal that has none (a gateway's, its reason in a header)."""
     spec = error_spec(vendor, kind)
     message = spec.message.replace("{detail}", detail)
     headers = {k: v.replace("{detail}", detail) for k, v in spec.headers.items()}
     layers = vendor.envelope.layers
+    if not spec.body:
+        return spec.http_status, headers, None
     if not layers:
         return spec.http_status, headers, {}
     failing = layers[min(spec.layer, len(layers) - 1)]
@@ -215,4 +239,5 @@ def _stamp(
     if layer.request_id:
         set_path(body, layer.request_id, request_id)
     for key, value in (layer.on_success if succeeded else layer.on_error).items():
-        body.setdefault(key, value)
+        if succeeded or key not in body:
+            body[key] = value

@@ -180,11 +180,3 @@ BY_HTTP_STATUS: dict[int, type[APIError]] = {
     413: PayloadTooLargeError,
     429: RateLimitError,
 }
-
-
-def envelope_free_error(
-    vendor: str, status_code: int, text: str, headers: dict[str, str]
-) -> APIError:
-    """An HTTP failure whose body is not the vendor's JSON (a gateway page, say)."""
-    cls = ServerError if status_code >= 500 else BY_HTTP_STATUS.get(status_code, APIError)
-    return cls(text or f"HTTP {status_code}", vendor=vendor, status_code=status_code, body=text)

@@ -1,6 +1,7 @@
 """Dotted paths into JSON values, as the ``x-sdk`` extensions write them.
 
-``a.b`` is a key inside a key; ``a[].b`` collects ``b`` from every item of the list ``a``.
+``a.b`` is a key inside a key (``a.0.b``: inside the first item of the list ``a``); ``a[].b``
+collects ``b`` from every item of the list ``a``.
 """
 
 from __future__ import annotations
@@ -15,9 +16,12 @@ def get_path(value: Any, path: str, default: Any = None) -> Any:
     if not path:
         return value
     for key in path.split("."):
-        if not isinstance(value, dict) or key not in value:
+        if isinstance(value, list) and key.isdigit() and int(key) < len(value):
+            value = value[int(key)]
+        elif isinstance(value, dict) and key in value:
+            value = value[key]
+        else:
             return default
-        value = value[key]
     return value
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .paths import get_all, get_path
-from .vendor import Status, TaskFields, TaskSpec
+from .vendor import Operation, Status, TaskFields, TaskSpec, Vendor
 
 ProgressCallback = Callable[["TaskOutcome"], None]
 
@@ -17,7 +17,9 @@ class TaskOutcome:
     """Where a task stands, in the same terms for every vendor.
 
     ``status`` is one of queued / running / succeeded / failed; ``vendor_status`` is the word
-    the vendor used; ``raw`` is the vendor's own task object, nothing dropped.
+    the vendor used; ``progress`` runs from 0 to 1 where the vendor reports it, and ``preview``
+    is its intermediate image (base64) where it sends one; ``error`` is the vendor's reason
+    for a failure; ``raw`` is the vendor's own task object, nothing dropped.
     """
 
     task_id: str
@@ -25,6 +27,7 @@ class TaskOutcome:
     vendor_status: str
     images: tuple[str, ...] = ()
     progress: float | None = None
+    preview: str = field(default="", repr=False)
     error: str = ""
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
 
@@ -47,16 +50,27 @@ def read_outcome(
         for url in get_all(payload, path)
         if url not in (None, "")
     )
-    progress = get_path(payload, fields.progress) if fields.progress else None
+    error = get_path(payload, fields.error) if fields.error and status == "failed" else None
     return TaskOutcome(
         task_id=str(get_path(payload, fields.id) or task_id),
         status=status,
         vendor_status=wire_text,
         images=images,
-        progress=float(progress) if isinstance(progress, int | float) else None,
-        error=str(get_path(payload, fields.error) or "") if fields.error else "",
+        progress=_fraction(get_path(payload, fields.progress) if fields.progress else None),
+        preview=str(get_path(payload, fields.preview) or "") if fields.preview else "",
+        error=str(error or ""),
         raw=payload,
     )
+
+
+def _fraction(value: Any) -> float | None:
+    """Progress as a number from 0 to 1, whether the vendor sends it as a number or as text."""
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def _loose_status(spec: TaskSpec, wire: str) -> Status:
@@ -81,3 +95,15 @@ class PollSchedule:
         while True:
             yield interval
             interval = min(interval * self.factor, max(self.max_interval, self.interval))
+
+
+def submitted_task_id(vendor: Vendor, submit: Operation, payload: Any, sent: dict[str, Any]) -> str:
+    """The id to follow a just-submitted task by: where the submit's ``task_id`` says (a path
+    in the answer, or ``$request.<input>`` for an id the caller gave and the answer does not
+    repeat), else where the task family keeps its id."""
+    where = submit.task_id
+    if where.startswith("$request."):
+        return str(get_path(sent, where.removeprefix("$request.")) or "")
+    spec = vendor.task_spec(vendor.poll_for(submit.name)[0])
+    path = where or (spec.fields.id if spec is not None else "")
+    return str(get_path(payload, path) or "")

@@ -16,35 +16,47 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from pydantic import BaseModel
 
 from .client import AsyncClient, SyncClient
 from .envelope import unwrap
 from .images import mask_png_base64, png_base64, png_bytes
-from .mock.core import VendorMock
-from .paths import get_path
+from .mock.core import MOCK_BASE_URL, VendorMock
+from .tasks import submitted_task_id
 from .validation import validator
 from .vendor import Operation, Vendor
 
 ROOT = Path(__file__).resolve().parents[2]
 CASSETTES = ROOT / "tests" / "cassettes"
-EXAMPLE_VALUES: dict[str, Callable[[], Any]] = {
-    "$example_png": png_base64,
-    "$example_png_512": lambda: png_base64(512, 384),
-    "$example_png_file": lambda: png_bytes(320, 240),
-    "$example_mask": mask_png_base64,
+EXAMPLE_VALUES: dict[str, Callable[[str], Any]] = {
+    "$example_png": lambda _base: png_base64(),
+    "$example_png_512": lambda _base: png_base64(512, 384),
+    "$example_png_file": lambda _base: png_bytes(320, 240),
+    "$example_mask": lambda _base: mask_png_base64(),
+    # An image URL the mock serves itself (from the base URL the client calls).
+    "$example_png_url": lambda base: f"{base}/_mock/examples/example.png",
 }
 RECORD_ENV = "SDK_RECORD"
 
 
-def example_values(op: Operation) -> dict[str, Any]:
-    """The operation's example inputs by wire name, placeholders filled in."""
-    return {
-        wire: EXAMPLE_VALUES[v]() if isinstance(v, str) and v in EXAMPLE_VALUES else v
-        for wire, v in op.example.items()
-    }
+def example_values(op: Operation, base_url: str = MOCK_BASE_URL) -> dict[str, Any]:
+    """The operation's example inputs by wire name, placeholders filled in at any depth
+    (URL placeholders point at the scheme and host of ``base_url``)."""
+    parts = urlsplit(base_url)
+    origin = f"{parts.scheme}://{parts.netloc}"
+
+    def fill(value: Any) -> Any:
+        if isinstance(value, str) and value in EXAMPLE_VALUES:
+            return EXAMPLE_VALUES[value](origin)
+        if isinstance(value, dict):
+            return {k: fill(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [fill(v) for v in value]
+        return value
+
+    return fill(dict(op.example))
 
 
 def as_kwargs(op: Operation, values: dict[str, Any]) -> dict[str, Any]:
@@ -53,11 +65,14 @@ def as_kwargs(op: Operation, values: dict[str, Any]) -> dict[str, Any]:
 
 
 def answer_schema(op: Operation, status: int) -> dict[str, Any] | None:
-    """The schema the spec gives an answer with this HTTP status."""
+    """The schema the spec gives an answer with this HTTP status: ``{}`` for one it declares
+    without a body, None when it declares nothing for that status."""
     if 200 <= status < 300:
         return op.response_schema
-    errors = op.error_schemas
-    return errors.get(str(status)) or errors.get("default") or op.response_schema
+    declared = op.error_schemas
+    if str(status) in declared:
+        return declared[str(status)]
+    return declared.get("default", op.response_schema if status < 300 else None)
 
 
 def schema_errors(schema: dict[str, Any], instance: Any) -> list[str]:
@@ -83,16 +98,28 @@ class Contract:
         self.models = models
 
     def _inputs(self, op: Operation, mock: VendorMock, client: SyncClient) -> dict[str, Any]:
-        """Example inputs, with a task the mock really has where the operation needs one."""
-        values = example_values(op)
+        """Example inputs, with a task the mock really has where the operation needs one: made
+        by a submit of the task family ``op`` reads."""
+        values = self.examples(op)
         if op.role in ("get", "list"):
-            submit = self.vendor.op_for_role("submit")
+            submit = self._submit_for(op)
             if submit is not None:
-                payload = client._send(submit, example_values(submit))
-                task_id = str(_task_id(self.vendor, payload))
+                sent = self.examples(submit)
+                payload = client._send(submit, sent)
+                _poll, params = self.vendor.poll_for(submit.name)
                 if op.task_id:
-                    values[op.task_id] = task_id
+                    values.update(params)
+                    values[op.task_id] = submitted_task_id(self.vendor, submit, payload, sent)
         return as_kwargs(op, values)
+
+    def examples(self, op: Operation) -> dict[str, Any]:
+        return example_values(op, self.vendor.base_url or MOCK_BASE_URL)
+
+    def _submit_for(self, op: Operation) -> Operation | None:
+        submits = [o for o in self.vendor.operations if o.role == "submit"]
+        if op.role == "get":
+            submits = [o for o in submits if self.vendor.poll_for(o.name)[0].name == op.name]
+        return submits[0] if submits else None
 
     def round_trip(self, name: str) -> BaseModel:
         """Call ``name`` on a client wired to a fresh mock; check the model and every answer."""
@@ -123,8 +150,14 @@ class Contract:
         problems = []
         for entry in mock.journal:
             op = self.vendor.ops.get(entry.operation)
-            schema = answer_schema(op, entry.status) if op is not None else None
-            if op is not None and schema:
+            if op is None:
+                continue
+            schema = answer_schema(op, entry.status)
+            if schema is None:
+                problems.append(f"{op.name} ({entry.status}): the spec declares no such answer")
+            elif schema == {} and entry.response is not None:
+                problems.append(f"{op.name} ({entry.status}): declared without a body, got one")
+            elif schema:
                 found = schema_errors(schema, entry.response)
                 problems += [f"{op.name} ({entry.status}): {p}" for p in found]
         assert not problems, "mock answers break the spec:\n" + "\n".join(problems)
@@ -167,7 +200,7 @@ class Contract:
         assert not schema_errors(op.callback_schema, op.callback_example)
         getattr(self.models, op.callback_model).model_validate(op.callback_example)
         with self.create_mock().client(self.client_cls) as client:
-            return client.parse_callback(op.callback_example)
+            return client.parse_callback(op.callback_example, operation=name)
 
     # -- cassettes -----------------------------------------------------------------------
     def cassette(self, name: str) -> Path:
@@ -203,7 +236,7 @@ class Contract:
             self.vcr().use_cassette(str(path)),
             self.client_cls(**credentials, base_url=base_url, max_retries=0) as client,
         ):
-            result = getattr(client, name)(**as_kwargs(op, example_values(op)))
+            result = getattr(client, name)(**as_kwargs(op, self.examples(op)))
         assert isinstance(result, getattr(self.models, op.payload_model))
         return result
 
@@ -213,6 +246,9 @@ def cassette_filters(vendor: Vendor) -> dict[str, Any]:
     auth = vendor.auth
     query = [auth.field] if auth.kind == "query" else []
     headers = ["authorization", "x-tc-token"] + ([auth.field] if auth.kind == "header" else [])
+    headers += sorted(  # headers that carry a credential (Zhiqite's account key pair)
+        {p.wire for op in vendor.operations for p in op.params if p.source == "credential"}
+    )
 
     def scrub(request: Any) -> Any:
         content_type = request.headers.get("Content-Type", "") or ""
@@ -244,8 +280,3 @@ def scrub_body(vendor: Vendor, content_type: str, body: bytes | str | None) -> A
         parts = raw.split(marker)
         return marker.join(p for p in parts if named not in p.split(b"\r\n\r\n", 1)[0])
     return body
-
-
-def _task_id(vendor: Vendor, payload: Any) -> Any:
-    assert vendor.task is not None
-    return get_path(payload, vendor.task.fields.id)

@@ -237,8 +237,8 @@ def image_problem(data: bytes, limit: ImageLimit) -> tuple[str, str] | None:
         return "invalid_image", f"{fmt or 'unknown'} images are not accepted (use {accepted})"
     if limit.min_side and min(width, height) < limit.min_side:
         return "image_resolution", f"{width}x{height} is under {limit.min_side} px on a side"
-    if limit.max_side and max(width, height) >= limit.max_side:
-        return "image_resolution", f"{width}x{height} is not under {limit.max_side} px on a side"
+    if limit.max_side and max(width, height) > limit.max_side:
+        return "image_resolution", f"{width}x{height} is over {limit.max_side} px on a side"
     aspect = width / height if height else 0
     if (limit.min_aspect and aspect < limit.min_aspect) or (
         limit.max_aspect and aspect > limit.max_aspect

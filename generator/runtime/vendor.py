@@ -99,7 +99,12 @@ class EnvelopeLayer(_Model):
 
 
 class Envelope(_Model):
+    """The layers of an answer, and ``error_header``: the response header in which a gateway
+    in front of the vendor gives its reason when it refuses without a body (Alibaba's
+    ``X-Ca-Error-Message``)."""
+
     layers: tuple[EnvelopeLayer, ...] = ()
+    error_header: str = ""
 
 
 class ErrorSpec(_Model):
@@ -113,6 +118,7 @@ class ErrorSpec(_Model):
     message: str = "{detail}"
     http_status: int = 200
     headers: dict[str, str] = Field(default_factory=dict)
+    body: bool = True
 
 
 class TaskFields(_Model):
@@ -122,23 +128,30 @@ class TaskFields(_Model):
     status: str
     images: tuple[str, ...] = ()
     progress: str = ""
+    preview: str = ""
     created: str = ""
     error: str = ""
 
 
 class TaskSpec(_Model):
+    """A task family: how the vendor writes its tasks. ``status_type`` says whether status
+    words are strings or integers on the wire; ``messages`` is the text the vendor puts beside
+    each status (Zhiqite's ``desc``)."""
+
     poll_interval: float = 2.0
     statuses: dict[str, Status]
+    status_type: Literal["string", "integer"] = "string"
+    messages: dict[Status, str] = Field(default_factory=dict)
     fields: TaskFields
     view: dict[str, Any] = Field(default_factory=dict)
     time_format: str = "%Y-%m-%d %H:%M:%S"
     utc_offset_hours: float = 0
 
-    def wire_status(self, status: Status) -> str:
+    def wire_status(self, status: Status) -> str | int:
         """The vendor's word for ``status``; a vendor without a word for queued says running's."""
         for wire, canonical in self.statuses.items():
             if canonical == status:
-                return wire
+                return int(wire) if self.status_type == "integer" else wire
         if status == "queued":
             return self.wire_status("running")
         raise KeyError(status)
@@ -185,9 +198,12 @@ class Param(_Model):
     schema_: dict[str, Any] = Field(default_factory=dict, alias="schema")
     description: str = ""
     py_type: str = "str"
-    source: Literal["input", "constant", "setting", "auth"] = "input"
+    source: Literal["input", "constant", "setting", "auth", "credential"] = "input"
     value: str = ""
     refusal: ErrorKind = "invalid_request"
+    aliases: tuple[str, ...] = ()
+    allow_slash: bool = False
+    literal: tuple[str, ...] = ()
 
 
 class ImageLimit(_Model):
@@ -237,7 +253,9 @@ class Pagination(_Model):
 class OperationMock(_Model):
     """How the mock serves an operation: the image effect and its arguments (effect argument
     name -> input wire name), the inputs carrying the image, callback URL and the caller's own
-    task id, and the template of the answer's payload."""
+    task id, the template of the answer's payload, and how long result URLs live. A catalog
+    operation serves ``rows``, keeping those whose field equals each given filter input
+    (``filters``: input wire name -> row field)."""
 
     effect: str = ""
     params: dict[str, str] = Field(default_factory=dict)
@@ -246,6 +264,16 @@ class OperationMock(_Model):
     external_id: str = ""
     response: dict[str, Any] | list[Any] = Field(default_factory=dict)
     files_ttl: float | None = None
+    rows: tuple[dict[str, Any], ...] = ()
+    filters: dict[str, str] = Field(default_factory=dict)
+
+
+class Poll(_Model):
+    """Which get operation follows a submit's tasks, with the inputs it needs besides the
+    task id (Zhiqite's tool tasks: ``get_tool_task`` with ``toolCode: enhance``)."""
+
+    operation: str
+    params: dict[str, Any] = Field(default_factory=dict)
 
 
 class Operation(_Model):
@@ -253,12 +281,15 @@ class Operation(_Model):
     operation_id: str
     method: str
     path: str
-    role: Literal["submit", "get", "list", "action"]
+    role: Literal["submit", "get", "list", "action", "catalog"]
     doc: str = ""
     body: Literal["none", "form", "json", "multipart"] = "none"
+    media_type: str = ""
     params: tuple[Param, ...] = ()
     task_id: str = ""
     idempotent: bool = True
+    task: TaskSpec | None = None
+    poll: Poll | None = None
     limits: Limits = Limits()
     pagination: Pagination | None = None
     mock: OperationMock = OperationMock()
@@ -305,6 +336,28 @@ class Vendor(_Model):
 
     def op_for_role(self, role: str) -> Operation | None:
         return next((op for op in self.operations if op.role == role), None)
+
+    def literal_types(self) -> list[tuple[str, tuple[str, ...]]]:
+        """The named string enums the client's method arguments use, as (name, values)."""
+        found = {p.py_type: p.literal for op in self.operations for p in op.inputs if p.literal}
+        return sorted(found.items())
+
+    def poll_for(self, submit: str | None = None) -> tuple[Operation, dict[str, Any]]:
+        """The get operation that follows tasks of ``submit`` (a submit operation's name; the
+        vendor's first get operation when None), with the inputs it needs besides the id."""
+        op = self.ops.get(submit or "")
+        if op is not None and op.poll is not None:
+            return self.ops[op.poll.operation], dict(op.poll.params)
+        if op is not None and op.role == "get":
+            return op, {}
+        default = self.op_for_role("get")
+        if default is None:
+            raise KeyError(f"{self.package} has no get operation")
+        return default, {}
+
+    def task_spec(self, get: Operation | None = None) -> TaskSpec | None:
+        """The task family a get operation reads (its own, else the vendor's)."""
+        return (get.task if get is not None else None) or self.task
 
 
 def load_vendor(path: str | Path) -> Vendor:

@@ -14,7 +14,7 @@ import random
 import re
 import string
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlsplit
@@ -24,9 +24,10 @@ import httpx
 from ..auth import AuthRefused, plugin_for
 from ..clock import Clock, VirtualClock
 from ..envelope import render_error, render_success
+from ..images import png_bytes
 from ..paths import get_path
 from ..validation import check, coerce, data_problem, slot_problems
-from ..vendor import Operation, Status, Vendor
+from ..vendor import Operation, Param, Status, TaskSpec, Vendor
 from . import multipart
 from .callbacks import CallbackDispatcher
 from .effects import EFFECTS
@@ -35,6 +36,11 @@ from .templates import Context, render
 
 log = logging.getLogger("generator.runtime.mock")
 FILES_PREFIX = "/_mock/files/"
+# Example input images the mock serves itself, so examples can pass images by URL.
+EXAMPLE_IMAGES: dict[str, Callable[[], bytes]] = {
+    "example.png": lambda: png_bytes(512, 384),
+    "small.png": lambda: png_bytes(64, 48),
+}
 MOCK_BASE_URL = "http://mock.invalid"
 T = TypeVar("T")
 
@@ -145,7 +151,8 @@ class VendorMock:
             credentials or [c.mock_default for c in vendor.auth.credentials[:1]] or ["test"]
         )
         self._auth = plugin_for(vendor.auth)
-        self._routes = [(_path_pattern(op.path), op) for op in vendor.operations]
+        self._routes = [(_path_pattern(op), op) for op in vendor.operations]
+        self._prefix = urlsplit(vendor.base_url).path.rstrip("/")
         self._lock = threading.RLock()
         self._seed = seed
         self._app: Any = None
@@ -247,14 +254,14 @@ class VendorMock:
             request_id = self._new_id(24).lower()
             op_name, params = "", {}
             try:
-                if request.path.startswith("/_mock/"):
+                if self._route_path(request).startswith("/_mock/"):
                     return self._admin(request)
                 op = self._route(request)
                 op_name = op.name
                 self._parse_body(op, request)
                 account = self._authenticate(request)
                 values = self._inputs(op, request)
-                params = self._masked(values)
+                params = self._masked(op, values)
                 payload, delay = self._dispatch(op, values, account, request)
                 response = self._json(200, render_success(self.vendor, payload, request_id))
                 response.delay = delay
@@ -284,8 +291,9 @@ class VendorMock:
         request whose constant differs is refused as that parameter's ``refusal`` says."""
         allowed: list[str] = []
         refusals: list[MockError] = []
+        path = self._route_path(request)
         for pattern, op in self._routes:
-            match = pattern.fullmatch(request.path)
+            match = pattern.fullmatch(path)
             if match and request.method == op.method:
                 refusal = _constant_mismatch(op, request)
                 if refusal is None:
@@ -302,6 +310,13 @@ class VendorMock:
                 f"{request.method} {request.path} (use {' or '.join(sorted(set(allowed)))})",
             )
         raise MockError("unknown_operation", request.path)
+
+    def _route_path(self, request: MockRequest) -> str:
+        """The path without the server URL's own path (``/AIGCImgOpenServ``), when it has it:
+        clients pointed at the vendor's base URL and at a served mock both reach the mock."""
+        if self._prefix and request.path.startswith(self._prefix + "/"):
+            return request.path[len(self._prefix) :]
+        return request.path
 
     def _parse_body(self, op: Operation, request: MockRequest) -> None:
         limit = self.vendor.mock.max_body_bytes
@@ -347,18 +362,18 @@ class VendorMock:
                 values[param.wire] = request.files.get(param.wire)
                 continue
             else:
-                values[param.wire] = (
-                    request.json.get(param.wire) if isinstance(request.json, dict) else None
-                )
+                values[param.wire] = _json_field(request.json, param)
                 continue
             values[param.wire] = None if raw is None else coerce(param, raw)
         if op.body == "json" and request.json is not None and not isinstance(request.json, dict):
             raise MockError("invalid_request", "the JSON body must be an object")
         return values
 
-    def _masked(self, values: dict[str, Any]) -> dict[str, Any]:
+    def _masked(self, op: Operation, values: dict[str, Any]) -> dict[str, Any]:
+        """What the journal keeps of a request's inputs: no file bytes, no credentials."""
+        secret = {p.wire for p in op.params if p.source == "credential"}
         return {
-            k: ("<bytes>" if isinstance(v, bytes) else v)
+            k: ("<bytes>" if isinstance(v, bytes) else "****" if k in secret else v)
             for k, v in values.items()
             if v is not None
         }
@@ -376,6 +391,7 @@ class VendorMock:
             "get": self._get,
             "list": self._list,
             "action": self._action,
+            "catalog": self._catalog,
         }.get(op.role)
         if handler is None:
             raise MockError("unknown_operation", f"{op.name} is not served by this mock")
@@ -415,10 +431,12 @@ class VendorMock:
 
     def _refuse_reused_ids(self, call: Call) -> None:
         for name in call.op.limits.unique:
-            value = call.values.get(name)
-            taken = value and self.store.external_id_taken(str(value), call.account.key)
-            if taken or (
-                value and any(t.inputs.get(name) == value for t in self._tasks_of(call.account))
+            value = get_path(call.values, name)
+            if value in (None, ""):
+                continue
+            mine = self._tasks_of(call.account)
+            if self.store.external_id_taken(str(value), call.account.key) or any(
+                get_path(t.inputs, name) == value for t in mine
             ):
                 raise MockError("conflict", f"{name} {value!r} is already used")
 
@@ -441,14 +459,15 @@ class VendorMock:
                 error=error,
                 effect=op.mock.effect,
                 args={arg: get_path(values, wire) for arg, wire in op.mock.params.items()},
-                external_id=str(values.get(op.mock.external_id) or ""),
+                external_id=str(get_path(values, op.mock.external_id) or ""),
                 price=self.vendor.mock.price,
                 inputs=values,
                 base_url=call.request.base_url,
                 image=image,
                 slots=slots,
                 files_ttl=op.mock.files_ttl,
-                callback_url=str(values.get(op.mock.callback_url) or ""),
+                callback_url=str(get_path(values, op.mock.callback_url) or ""),
+                poll_op=self._poll_op(op),
             )
         )
 
@@ -465,10 +484,17 @@ class VendorMock:
     def _tasks_of(self, account: Account) -> list[MockTask]:
         return [t for t in self.store.tasks.values() if t.account == account.key]
 
+    def _poll_op(self, op: Operation) -> str:
+        try:
+            return self.vendor.poll_for(op.name)[0].name
+        except KeyError:
+            return ""
+
     def _get(self, call: Call) -> dict[str, Any]:
+        """A task of this get operation's family, found by its id or the caller's own id."""
         task_id = str(call.values.get(call.op.task_id, ""))
         task = self.store.get(task_id, call.account.key)
-        if task is None:
+        if task is None or (task.poll_op and task.poll_op != call.op.name):
             raise MockError("not_found", task_id)
         return render(
             call.op.mock.response,
@@ -476,27 +502,36 @@ class VendorMock:
         )
 
     def _list(self, call: Call) -> dict[str, Any]:
-        pagination, values = call.op.pagination, call.values
-        assert pagination is not None
-        number = int(values.get(pagination.page) or 1)
-        size = int(values.get(pagination.size) or pagination.default_size)
-        tasks = self.store.of_account(call.account.key)
-        page = {
-            "number": number,
-            "size": size,
-            "total": len(tasks),
-            "pages": max(1, -(-len(tasks) // size)),
-            "items": tasks[(number - 1) * size : number * size],
-        }
+        values = call.values
+        page = _page(call.op, values, self.store.of_account(call.account.key))
         return render(
             call.op.mock.response, self._context(request=values, page=page, account=call.account)
         )
+
+    def _catalog(self, call: Call) -> dict[str, Any]:
+        """One page of the operation's static rows, those matching every filter given."""
+        mock, values = call.op.mock, call.values
+        rows = [
+            row
+            for row in mock.rows
+            if all(
+                values.get(wire) in (None, "") or row.get(field) == values.get(wire)
+                for wire, field in mock.filters.items()
+            )
+        ]
+        page = _page(call.op, values, rows)
+        return render(mock.response, self._context(request=values, page=page, account=call.account))
+
+    def task_spec(self, task: MockTask | None) -> TaskSpec | None:
+        """The task family a task belongs to: that of the get operation that follows it."""
+        get = self.vendor.ops.get(task.poll_op) if task is not None and task.poll_op else None
+        return self.vendor.task_spec(get)
 
     def _context(self, now: float | None = None, **kwargs: Any) -> Context:
         """Template context at ``now`` (the clock's time by default)."""
         return Context(
             now=self.clock.time() if now is None else now,
-            task_spec=self.vendor.task,
+            task_spec=self.task_spec(kwargs.get("task")),
             file_urls=self.file_urls,
             file_bytes=self._task_files,
             **kwargs,
@@ -540,8 +575,8 @@ class VendorMock:
         """Bytes at ``url``: the mock's own files, or an allowed host; nothing else is fetched."""
         parts = urlsplit(url)
         own = f"{parts.scheme}://{parts.netloc}" == request.base_url
-        if own and parts.path.startswith(FILES_PREFIX):
-            found = self._file(parts.path[len(FILES_PREFIX) :])
+        if own and parts.path.startswith(("/_mock/files/", "/_mock/examples/")):
+            found = self._served_file(parts.path)
             if found is None:
                 raise MockError("download_failed", url)
             return found[0]
@@ -582,10 +617,18 @@ class VendorMock:
         return self._task_files(task).get(name)
 
     # -- admin -------------------------------------------------------------------------------
+    def _served_file(self, path: str) -> tuple[bytes, str] | None:
+        """A result file (``/_mock/files/<task>/<name>``) or an example input image
+        (``/_mock/examples/<name>``, what ``$example_png_url`` points at)."""
+        if path.startswith(FILES_PREFIX):
+            return self._file(path[len(FILES_PREFIX) :])
+        maker = EXAMPLE_IMAGES.get(path.removeprefix("/_mock/examples/"))
+        return (maker(), "image/png") if maker is not None else None
+
     def _admin(self, request: MockRequest) -> MockResponse:
-        path = request.path
-        if path.startswith(FILES_PREFIX) and request.method == "GET":
-            found = self._file(path[len(FILES_PREFIX) :])
+        path = self._route_path(request)
+        if path.startswith(("/_mock/files/", "/_mock/examples/")) and request.method == "GET":
+            found = self._served_file(path)
             if found is None:
                 return self._json(404, {"error": "no such file"})
             return MockResponse(200, found[0], found[1])
@@ -615,7 +658,35 @@ class VendorMock:
 
     def _error(self, kind: str, detail: str, request_id: str) -> MockResponse:
         status, headers, body = render_error(self.vendor, kind, detail, request_id)
+        if body is None:  # a gateway's refusal: the reason is in the headers only
+            return MockResponse(status, b"", "text/plain", headers)
         return self._json(status, body, headers)
+
+
+def _page(op: Operation, values: dict[str, Any], items: list[Any]) -> dict[str, Any]:
+    """The page the request asks for (its ``pagination`` inputs) of ``items``."""
+    pagination = op.pagination
+    page_input = pagination.page if pagination else ""
+    size_input = pagination.size if pagination else ""
+    number = int(values.get(page_input) or 1)
+    size = int(values.get(size_input) or (pagination.default_size if pagination else 20))
+    return {
+        "number": number,
+        "size": size,
+        "total": len(items),
+        "pages": max(1, -(-len(items) // size)),
+        "items": items[(number - 1) * size : number * size],
+    }
+
+
+def _json_field(body: Any, param: Param) -> Any:
+    """A JSON body's field by its wire name, or by one of the spellings the vendor also takes."""
+    if not isinstance(body, dict):
+        return None
+    for name in (param.wire, *param.aliases):
+        if name in body:
+            return body[name]
+    return None
 
 
 def _constant_mismatch(op: Operation, request: MockRequest) -> MockError | None:
@@ -629,9 +700,16 @@ def _constant_mismatch(op: Operation, request: MockRequest) -> MockError | None:
     return None
 
 
-def _path_pattern(path: str) -> re.Pattern[str]:
-    parts = re.split(r"(\{[^}]+\})", path)
-    regex = "".join(f"(?P<{p[1:-1]}>[^/]+)" if p.startswith("{") else re.escape(p) for p in parts)
+def _path_pattern(op: Operation) -> re.Pattern[str]:
+    """A regex of the operation's path; a parameter marked ``allow_slash`` may span segments."""
+    slashy = {p.wire for p in op.params if p.location == "path" and p.allow_slash}
+    regex = ""
+    for part in re.split(r"(\{[^}]+\})", op.path):
+        name = part[1:-1]
+        if part.startswith("{"):
+            regex += f"(?P<{name}>.+?)" if name in slashy else f"(?P<{name}>[^/]+)"
+        else:
+            regex += re.escape(part)
     return re.compile(regex)
 
 

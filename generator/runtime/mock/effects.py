@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import io
 import math
+import random
 from collections.abc import Callable
 
 from PIL import Image, ImageDraw, ImageEnhance, ImageFilter, ImageFont, ImageOps, ImageStat
@@ -238,6 +239,82 @@ def _paste_logo(img: Image.Image, logo: Image.Image, rect: dict[str, int]) -> Im
     return marked
 
 
+def sd_draw(task: MockTask) -> Files:
+    """Stable Diffusion as a mock draws it: ``n_iter`` x ``batch_size`` images of ``width`` x
+    ``height`` (or the hires size with ``enable_hr``), each different (its seed shifts the
+    pattern). With an input image (image-to-image, ControlNet) each is that image, resized and
+    repainted; without one, a gradient in the prompt's colour with seeded shapes."""
+    count = int(_number(task, "n_iter", 1)) * int(_number(task, "batch_size", 1))
+    size = _drawing_size(task)
+    base = _input(task).resize(size, Image.Resampling.LANCZOS) if task.image else None
+    files = {}
+    for index, seed in enumerate(task.seeds(count), 1):
+        img = base.copy() if base is not None else _gradient(size, _tint(task))
+        files[f"image_{index}.png"] = (to_png(_seeded_shapes(img, seed)), PNG)
+    return files
+
+
+def _drawing_size(task: MockTask) -> tuple[int, int]:
+    width, height = int(_number(task, "width", 512)), int(_number(task, "height", 512))
+    if not task.args.get("enable_hr"):
+        return width, height
+    hr_x, hr_y = int(_number(task, "hr_resize_x", 0)), int(_number(task, "hr_resize_y", 0))
+    if hr_x > 0 and hr_y > 0:
+        return hr_x, hr_y
+    scale = _number(task, "hr_scale", 2)
+    return round(width * scale), round(height * scale)
+
+
+def _gradient(size: tuple[int, int], tint: tuple[int, int, int]) -> Image.Image:
+    top = Image.new("RGB", size, tint)
+    bottom = Image.new("RGB", size, tuple(255 - c for c in tint))
+    mask = Image.linear_gradient("L").resize(size)
+    return Image.composite(bottom, top, mask)
+
+
+def _seeded_shapes(img: Image.Image, seed: int) -> Image.Image:
+    """A few translucent ellipses placed by ``seed``: same seed, same picture."""
+    rng = random.Random(seed)
+    layer = img.convert("RGBA")
+    draw = ImageDraw.Draw(layer, "RGBA")
+    w, h = img.size
+    for _ in range(4):
+        x, y = rng.randrange(w), rng.randrange(h)
+        r = rng.randrange(max(2, min(w, h) // 8), max(3, min(w, h) // 3))
+        colour = (rng.randrange(256), rng.randrange(256), rng.randrange(256), 110)
+        draw.ellipse((x - r, y - r, x + r, y + r), fill=colour)
+    return layer.convert("RGB")
+
+
+def face_swap(task: MockTask) -> Files:
+    """The source's central region (where a portrait's face is) blended into an ellipse at the
+    centre of the target, the target's size kept."""
+    target = _input(task)
+    source = _slot(task, "source").convert("RGB")
+    w, h = target.size
+    box = (w // 4, h // 5, w - w // 4, h - h // 5)
+    sw, sh = source.size
+    face = source.crop((sw // 4, sh // 5, sw - sw // 4, sh - sh // 5))
+    face = face.resize((box[2] - box[0], box[3] - box[1]), Image.Resampling.LANCZOS)
+    mask = Image.new("L", face.size, 0)
+    ImageDraw.Draw(mask).ellipse((0, 0, face.width - 1, face.height - 1), fill=255)
+    swapped = target.copy()
+    swapped.paste(face, box[:2], mask.filter(ImageFilter.GaussianBlur(3)))
+    return {"image.png": (to_png(swapped), PNG)}
+
+
+def enhance(task: MockTask) -> Files:
+    """Super-resolution: the input enlarged by ``factor`` (mode 0) or to ``width`` x
+    ``height`` (mode 1), sharpened."""
+    img = _input(task)
+    if int(_number(task, "mode", 0)) == 1:
+        size = (int(_number(task, "width", img.width)), int(_number(task, "height", img.height)))
+        out = img.resize(size, Image.Resampling.LANCZOS).filter(ImageFilter.UnsharpMask(2, 80, 2))
+    else:
+        out = upscaled(img, _number(task, "factor", 2))
+    return {"image.png": (to_png(out), PNG)}
+
+
 EFFECTS: dict[str, Callable[[MockTask], Files]] = {
     "repaint": repaint,
     "hd_repaint": hd_repaint,
@@ -246,4 +323,7 @@ EFFECTS: dict[str, Callable[[MockTask], Files]] = {
     "seamless": seamless,
     "multi_shot": multi_shot,
     "inpaint_removal": inpaint_removal,
+    "sd_draw": sd_draw,
+    "face_swap": face_swap,
+    "enhance": enhance,
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,6 +47,7 @@ class MockTask:
     price: float = 0.0
     slots: dict[str, bytes] = field(default_factory=dict)
     files_ttl: float | None = None
+    poll_op: str = ""
     files: dict[str, tuple[bytes, str]] | None = None
     reported: set[str] = field(default_factory=set)
 
@@ -67,6 +69,18 @@ class MockTask:
         if now >= self.finishes_at or self.run_seconds <= 0:
             return 1.0
         return round((now - started) / self.run_seconds, 4)
+
+    def seeds(self, count: int) -> list[int]:
+        """The seed of each of ``count`` results: the caller's ``seed`` argument counting up,
+        or, for none or -1 (random), one derived from the task id."""
+        given = self.args.get("seed")
+        try:
+            base = int(given) if given is not None else -1
+        except (TypeError, ValueError):
+            base = -1
+        if base < 0:
+            base = int.from_bytes(hashlib.sha256(self.id.encode()).digest()[:4], "big") >> 1
+        return [base + i for i in range(count)]
 
     def reached_at(self, status: Status) -> float:
         """When the task entered ``status``."""

@@ -5,7 +5,8 @@ A template is JSON in which a string starting with ``$`` is a value from the con
 (the vendor's task object, ``x-sdk.task.view``), and inside a list ``$item`` / ``$index``.
 Two keys are special: ``$merge`` (an object whose fields are copied in) and ``$each`` with
 ``$item`` (a list: the item template once per element; an element that is a task becomes
-``$task`` too), and ``$when`` (the object is left out, of its list or its parent, when the
+``$task`` too; ``$task.outputs`` gives ``url``, ``index`` and ``seed`` per result file), and
+``$when`` (the object is left out, of its list or its parent, when the
 value is empty), and ``$case`` (``{"$case": "$request.RspImgType", "url": ..., "$default":
 ...}`` renders the template under the value's key). ``$task.base64.<file>`` is a result file as
 base64. A value that resolves to ``None`` leaves its key out of an object.
@@ -14,10 +15,13 @@ base64. A value that resolves to ``None`` leaves its key out of an object.
 from __future__ import annotations
 
 import base64
+import io
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
+
+from PIL import Image, ImageFilter
 
 from ..paths import get_path
 from ..vendor import TaskSpec
@@ -117,10 +121,18 @@ def task_value(ctx: Context, task: MockTask, attr: str) -> Any:
         if rest:
             return urls[int(rest)] if rest.isdigit() and int(rest) < len(urls) else ""
         return urls
+    if name == "file_url":  # where a result file is served once the task succeeds
+        return f"{task.base_url}/_mock/files/{task.id}/{rest}"
+    if name == "outputs":
+        return _outputs(ctx, task) if status == "succeeded" else []
     simple = {
         "id": lambda: task.id,
         "status": lambda: ctx.task_spec.wire_status(status) if ctx.task_spec else status,
+        "message": lambda: ctx.task_spec.messages.get(status, "") if ctx.task_spec else "",
+        "running": lambda: status == "running",
         "progress": lambda: task.progress(ctx.now),
+        "progress_text": lambda: f"{task.progress(ctx.now):.2f}",
+        "preview": lambda: _preview(ctx, task) if status == "running" else None,
         "created": lambda: _format_time(ctx, task.created_at),
         "created_ms": lambda: int(task.created_at * 1000),
         "updated_ms": lambda: int(task.updated_at(ctx.now) * 1000),
@@ -132,6 +144,28 @@ def task_value(ctx: Context, task: MockTask, attr: str) -> Any:
     if name not in simple:
         raise KeyError(f"unknown task value {attr!r}")
     return simple[name]()
+
+
+def _outputs(ctx: Context, task: MockTask) -> list[dict[str, Any]]:
+    """Each result file of a finished task: its URL, position and seed."""
+    urls = list(ctx.file_urls(task).values())
+    seeds = task.seeds(len(urls))
+    return [{"url": url, "index": i, "seed": seeds[i]} for i, url in enumerate(urls)]
+
+
+def _preview(ctx: Context, task: MockTask) -> str | None:
+    """An intermediate image while the task runs: its first result, small and blurred the
+    more the less progress has been made, as base64 JPEG."""
+    files = ctx.file_bytes(task)
+    first = next((data for data, kind in files.values() if kind.startswith("image/")), None)
+    if first is None or first.lstrip().startswith(b"<"):
+        return None
+    img = Image.open(io.BytesIO(first)).convert("RGB")
+    img.thumbnail((128, 128))
+    blur = (1.0 - task.progress(ctx.now)) * 8
+    out = io.BytesIO()
+    img.filter(ImageFilter.GaussianBlur(blur)).save(out, format="JPEG", quality=70)
+    return base64.b64encode(out.getvalue()).decode()
 
 
 def _number(value: float | None) -> float | int | None:
