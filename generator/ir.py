@@ -198,6 +198,7 @@ class _Builder:
             "media_type": next(iter(op.get("requestBody", {}).get("content", {})), ""),
             "params": params,
             "task_id": ext.get("task_id", ""),
+            "caller_id": ext.get("caller_id", ""),
             "idempotent": ext.get("idempotent", role != "submit"),
             "example": ext.get("example", {}),
             "response_model": response_model,
@@ -285,7 +286,9 @@ class _Builder:
                 )
                 aliases = prop.get("x-sdk-aliases") or resolved.get("x-sdk-aliases") or ()
                 params.append(param.model_copy(update={"aliases": tuple(aliases)}))
-        seen: dict[str, str] = {}
+        seen: dict[str, str] = {
+            name: "the wait options" for name in ("timeout", "on_progress", "show_progress")
+        }
         for p in params:
             if p.py in seen:
                 raise self.fail(

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import socket
-import threading
 from collections.abc import Iterator
 
 import pytest
-import uvicorn
 
 from generated.showapi import ShowapiClient
 from generated.showapi.mock import create_mock
 from generator.runtime.clock import SystemClock
 from generator.runtime.images import png_base64
+from generator.runtime.live import LiveServer
 from generator.runtime.mock import VendorMock
 from generator.runtime.mock.asgi import create_app
 
@@ -33,43 +31,13 @@ def client(mock: VendorMock) -> Iterator[ShowapiClient]:
         yield c
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class ServedMock:
-    """A mock served by uvicorn on 127.0.0.1 in a background thread, on the real clock."""
+class ServedMock(LiveServer):
+    """A mock served by uvicorn on 127.0.0.1 in a background thread, on the real clock,
+    delivering its callbacks in the background."""
 
     def __init__(self, mock: VendorMock) -> None:
+        super().__init__(create_app(mock, background=True))
         self.mock = mock
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(
-            create_app(mock, background=True),
-            host="127.0.0.1",
-            port=self.port,
-            log_level="warning",
-            lifespan="on",
-        )
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> ServedMock:
-        self.thread.start()
-        started = threading.Event()
-        for _ in range(500):  # bounded: at most a few seconds for the server to bind
-            if self.server.started:
-                started.set()
-                break
-            started.wait(0.01)
-        assert started.is_set(), "uvicorn did not start"
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
 
 
 @pytest.fixture

@@ -59,49 +59,29 @@ def test_curl_form_post(served: ServedMock, image_b64: str, tmp_path) -> None:
     assert '"showapi_res_code":0' in done.stdout
 
 
-def test_callbacks_are_delivered_in_the_background(image_b64: str) -> None:
+def test_callbacks_are_delivered_in_the_background_to_the_receiver(image_b64: str) -> None:
     import threading
 
-    import uvicorn
-    from starlette.applications import Starlette
-    from starlette.responses import PlainTextResponse
-    from starlette.routing import Route
-
+    from generated.showapi import VENDOR
     from generated.showapi.mock import create_mock
     from generator.runtime.clock import SystemClock
-
-    from .conftest import free_port
+    from generator.runtime.live import LiveServer
+    from generator.runtime.receiver import CallbackReceiver
 
     arrived = threading.Event()
-    payloads = []
-
-    async def hook(request):
-        payloads.append(await request.json())
-        arrived.set()
-        return PlainTextResponse("ok")
-
-    port = free_port()
-    receiver = uvicorn.Server(
-        uvicorn.Config(
-            Starlette(routes=[Route("/hook", hook, methods=["POST"])]),
-            host="127.0.0.1",
-            port=port,
-            log_level="warning",
+    receiver = CallbackReceiver([VENDOR], on_outcome=lambda _vendor, _outcome: arrived.set())
+    with (
+        LiveServer(receiver.app) as hooks,
+        ServedMock(create_mock(clock=SystemClock(), task_seconds=0)) as served,
+        ShowapiClient("test", base_url=served.url) as client,
+    ):
+        task = client.submit_repaint(
+            prompt="p", image_base64=image_b64, callback_url=f"{hooks.url}/showapi"
         )
-    )
-    thread = threading.Thread(target=receiver.run, daemon=True)
-    thread.start()
-    try:
-        with ServedMock(create_mock(clock=SystemClock(), task_seconds=0)) as served:
-            with ShowapiClient("test", base_url=served.url) as client:
-                task = client.submit_repaint(
-                    prompt="p", image_base64=image_b64, callback_url=f"http://127.0.0.1:{port}/hook"
-                )
-            assert arrived.wait(timeout=10), "no callback arrived"
-    finally:
-        receiver.should_exit = True
-        thread.join(timeout=10)
-    assert payloads[0]["task_id"] == task.task_order and payloads[0]["status"] == "done"
+        assert arrived.wait(timeout=10), "no callback arrived"
+    outcome = receiver.received[0].outcome
+    assert outcome.task_id == task.task_order and outcome.status == "succeeded"
+    assert outcome.images[0].startswith(served.url)
 
 
 def test_module_entry_point_prints_usage() -> None:
@@ -150,3 +130,34 @@ def test_kling_client_against_the_served_mock() -> None:
         outcome = client.wait(task.task_id, timeout=10, poll_interval=0.05)
         views = [httpx.get(url).content for url in outcome.images]
     assert outcome.status == "succeeded" and len(set(views)) == 3
+
+
+def test_serving_every_mock_at_once_prints_their_urls_and_each_answers() -> None:
+    import os
+    import signal
+
+    from generator.runtime.live import free_port
+    from generator.runtime.mock.serve import vendor_packages
+
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "generator.runtime.mock.serve", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        assert server.stdout is not None
+        lines = [server.stdout.readline().split() for _ in vendor_packages()]
+        urls = {name: url for name, url in lines}
+        assert (
+            sorted(urls)
+            == vendor_packages()
+            == sorted(["hdrepaint", "kling", "showapi", "tencent_aiart", "zhiqite"])
+        )
+        for url in urls.values():
+            assert httpx.get(f"{url}/_mock/journal", timeout=10).json() == []
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)

@@ -15,6 +15,7 @@ import httpx
 from generator.runtime.client import AsyncClient, FileInput, SyncClient
 from generator.runtime.clock import Clock
 from generator.runtime.secrets import Secret
+from generator.runtime.tasks import ProgressCallback, TaskOutcome
 
 from . import models
 from .vendor import VENDOR
@@ -123,6 +124,51 @@ class HdrepaintClient(SyncClient):
             },
         )
 
+    def submit_hd_repaint_and_wait(
+        self,
+        *,
+        input_image: FileInput,
+        sdxl_model_dropdown: str | None = None,
+        style_dropdown: str | None = None,
+        upscale: float | None = None,
+        s_noise: float | None = None,
+        steps: float | None = None,
+        high_fidelity: bool | None = None,
+        strong_inpaint: bool | None = None,
+        strong_inpaint_intensity: float | None = None,
+        prompt: str | None = None,
+        neg_prompt: str | None = None,
+        vector_switch: bool | None = None,
+        color_count: int | None = None,
+        timeout: float = 600.0,
+        on_progress: ProgressCallback | None = None,
+        show_progress: bool | None = None,
+    ) -> TaskOutcome:
+        """Like ``submit_hd_repaint``, then wait for the task and return its outcome
+        (``timeout``, ``on_progress`` and ``show_progress`` are as for ``wait``).
+        """
+        return self._submit_and_wait(
+            "submit_hd_repaint",
+            {
+                "sdxl_model_dropdown": sdxl_model_dropdown,
+                "style_dropdown": style_dropdown,
+                "upscale": upscale,
+                "s_noise": s_noise,
+                "steps": steps,
+                "high_fidelity": high_fidelity,
+                "strong_inpaint": strong_inpaint,
+                "strong_inpaint_intensity": strong_inpaint_intensity,
+                "prompt": prompt,
+                "neg_prompt": neg_prompt,
+                "input_image": input_image,
+                "vector_switch": vector_switch,
+                "color_count": color_count,
+            },
+            timeout=timeout,
+            on_progress=on_progress,
+            show_progress=show_progress,
+        )
+
     def submit_vector(
         self,
         *,
@@ -146,6 +192,29 @@ class HdrepaintClient(SyncClient):
             },
         )
 
+    def submit_vector_and_wait(
+        self,
+        *,
+        input_image: FileInput,
+        color_count: int | None = None,
+        timeout: float = 600.0,
+        on_progress: ProgressCallback | None = None,
+        show_progress: bool | None = None,
+    ) -> TaskOutcome:
+        """Like ``submit_vector``, then wait for the task and return its outcome
+        (``timeout``, ``on_progress`` and ``show_progress`` are as for ``wait``).
+        """
+        return self._submit_and_wait(
+            "submit_vector",
+            {
+                "color_count": color_count,
+                "input_image": input_image,
+            },
+            timeout=timeout,
+            on_progress=on_progress,
+            show_progress=show_progress,
+        )
+
     def submit_face_enhance(
         self,
         *,
@@ -163,6 +232,27 @@ class HdrepaintClient(SyncClient):
             {
                 "input_image": input_image,
             },
+        )
+
+    def submit_face_enhance_and_wait(
+        self,
+        *,
+        input_image: FileInput,
+        timeout: float = 600.0,
+        on_progress: ProgressCallback | None = None,
+        show_progress: bool | None = None,
+    ) -> TaskOutcome:
+        """Like ``submit_face_enhance``, then wait for the task and return its outcome
+        (``timeout``, ``on_progress`` and ``show_progress`` are as for ``wait``).
+        """
+        return self._submit_and_wait(
+            "submit_face_enhance",
+            {
+                "input_image": input_image,
+            },
+            timeout=timeout,
+            on_progress=on_progress,
+            show_progress=show_progress,
         )
 
     def submit_seamless(
@@ -188,6 +278,29 @@ class HdrepaintClient(SyncClient):
                 "fit": fit,
                 "input_image": input_image,
             },
+        )
+
+    def submit_seamless_and_wait(
+        self,
+        *,
+        input_image: FileInput,
+        fit: float | None = None,
+        timeout: float = 600.0,
+        on_progress: ProgressCallback | None = None,
+        show_progress: bool | None = None,
+    ) -> TaskOutcome:
+        """Like ``submit_seamless``, then wait for the task and return its outcome
+        (``timeout``, ``on_progress`` and ``show_progress`` are as for ``wait``).
+        """
+        return self._submit_and_wait(
+            "submit_seamless",
+            {
+                "fit": fit,
+                "input_image": input_image,
+            },
+            timeout=timeout,
+            on_progress=on_progress,
+            show_progress=show_progress,
         )
 
     def get_task(
@@ -315,6 +428,51 @@ class AsyncHdrepaintClient(AsyncClient):
             },
         )
 
+    async def submit_hd_repaint_and_wait(
+        self,
+        *,
+        input_image: FileInput,
+        sdxl_model_dropdown: str | None = None,
+        style_dropdown: str | None = None,
+        upscale: float | None = None,
+        s_noise: float | None = None,
+        steps: float | None = None,
+        high_fidelity: bool | None = None,
+        strong_inpaint: bool | None = None,
+        strong_inpaint_intensity: float | None = None,
+        prompt: str | None = None,
+        neg_prompt: str | None = None,
+        vector_switch: bool | None = None,
+        color_count: int | None = None,
+        timeout: float = 600.0,
+        on_progress: ProgressCallback | None = None,
+        show_progress: bool | None = None,
+    ) -> TaskOutcome:
+        """Like ``submit_hd_repaint``, then wait for the task and return its outcome
+        (``timeout``, ``on_progress`` and ``show_progress`` are as for ``wait``).
+        """
+        return await self._submit_and_wait(
+            "submit_hd_repaint",
+            {
+                "sdxl_model_dropdown": sdxl_model_dropdown,
+                "style_dropdown": style_dropdown,
+                "upscale": upscale,
+                "s_noise": s_noise,
+                "steps": steps,
+                "high_fidelity": high_fidelity,
+                "strong_inpaint": strong_inpaint,
+                "strong_inpaint_intensity": strong_inpaint_intensity,
+                "prompt": prompt,
+                "neg_prompt": neg_prompt,
+                "input_image": input_image,
+                "vector_switch": vector_switch,
+                "color_count": color_count,
+            },
+            timeout=timeout,
+            on_progress=on_progress,
+            show_progress=show_progress,
+        )
+
     async def submit_vector(
         self,
         *,
@@ -338,6 +496,29 @@ class AsyncHdrepaintClient(AsyncClient):
             },
         )
 
+    async def submit_vector_and_wait(
+        self,
+        *,
+        input_image: FileInput,
+        color_count: int | None = None,
+        timeout: float = 600.0,
+        on_progress: ProgressCallback | None = None,
+        show_progress: bool | None = None,
+    ) -> TaskOutcome:
+        """Like ``submit_vector``, then wait for the task and return its outcome
+        (``timeout``, ``on_progress`` and ``show_progress`` are as for ``wait``).
+        """
+        return await self._submit_and_wait(
+            "submit_vector",
+            {
+                "color_count": color_count,
+                "input_image": input_image,
+            },
+            timeout=timeout,
+            on_progress=on_progress,
+            show_progress=show_progress,
+        )
+
     async def submit_face_enhance(
         self,
         *,
@@ -355,6 +536,27 @@ class AsyncHdrepaintClient(AsyncClient):
             {
                 "input_image": input_image,
             },
+        )
+
+    async def submit_face_enhance_and_wait(
+        self,
+        *,
+        input_image: FileInput,
+        timeout: float = 600.0,
+        on_progress: ProgressCallback | None = None,
+        show_progress: bool | None = None,
+    ) -> TaskOutcome:
+        """Like ``submit_face_enhance``, then wait for the task and return its outcome
+        (``timeout``, ``on_progress`` and ``show_progress`` are as for ``wait``).
+        """
+        return await self._submit_and_wait(
+            "submit_face_enhance",
+            {
+                "input_image": input_image,
+            },
+            timeout=timeout,
+            on_progress=on_progress,
+            show_progress=show_progress,
         )
 
     async def submit_seamless(
@@ -380,6 +582,29 @@ class AsyncHdrepaintClient(AsyncClient):
                 "fit": fit,
                 "input_image": input_image,
             },
+        )
+
+    async def submit_seamless_and_wait(
+        self,
+        *,
+        input_image: FileInput,
+        fit: float | None = None,
+        timeout: float = 600.0,
+        on_progress: ProgressCallback | None = None,
+        show_progress: bool | None = None,
+    ) -> TaskOutcome:
+        """Like ``submit_seamless``, then wait for the task and return its outcome
+        (``timeout``, ``on_progress`` and ``show_progress`` are as for ``wait``).
+        """
+        return await self._submit_and_wait(
+            "submit_seamless",
+            {
+                "fit": fit,
+                "input_image": input_image,
+            },
+            timeout=timeout,
+            on_progress=on_progress,
+            show_progress=show_progress,
         )
 
     async def get_task(

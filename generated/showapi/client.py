@@ -15,6 +15,7 @@ import httpx
 from generator.runtime.client import AsyncClient, SyncClient
 from generator.runtime.clock import Clock
 from generator.runtime.secrets import Secret
+from generator.runtime.tasks import ProgressCallback, TaskOutcome
 
 from . import models
 from .vendor import VENDOR
@@ -100,6 +101,33 @@ class ShowapiClient(SyncClient):
                 "prompt": prompt,
                 "callback_url": callback_url,
             },
+        )
+
+    def submit_repaint_and_wait(
+        self,
+        *,
+        prompt: str,
+        image_base64: str | None = None,
+        image_url: str | None = None,
+        callback_url: str | None = None,
+        timeout: float = 600.0,
+        on_progress: ProgressCallback | None = None,
+        show_progress: bool | None = None,
+    ) -> TaskOutcome:
+        """Like ``submit_repaint``, then wait for the task and return its outcome
+        (``timeout``, ``on_progress`` and ``show_progress`` are as for ``wait``).
+        """
+        return self._submit_and_wait(
+            "submit_repaint",
+            {
+                "orgin_img_base64": image_base64,
+                "orgin_img_url": image_url,
+                "prompt": prompt,
+                "callback_url": callback_url,
+            },
+            timeout=timeout,
+            on_progress=on_progress,
+            show_progress=show_progress,
         )
 
     def get_task(
@@ -224,6 +252,33 @@ class AsyncShowapiClient(AsyncClient):
                 "prompt": prompt,
                 "callback_url": callback_url,
             },
+        )
+
+    async def submit_repaint_and_wait(
+        self,
+        *,
+        prompt: str,
+        image_base64: str | None = None,
+        image_url: str | None = None,
+        callback_url: str | None = None,
+        timeout: float = 600.0,
+        on_progress: ProgressCallback | None = None,
+        show_progress: bool | None = None,
+    ) -> TaskOutcome:
+        """Like ``submit_repaint``, then wait for the task and return its outcome
+        (``timeout``, ``on_progress`` and ``show_progress`` are as for ``wait``).
+        """
+        return await self._submit_and_wait(
+            "submit_repaint",
+            {
+                "orgin_img_base64": image_base64,
+                "orgin_img_url": image_url,
+                "prompt": prompt,
+                "callback_url": callback_url,
+            },
+            timeout=timeout,
+            on_progress=on_progress,
+            show_progress=show_progress,
         )
 
     async def get_task(

@@ -11,6 +11,8 @@ import json
 import logging
 import os
 import random
+import sys
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,8 +27,17 @@ from .auth import plugin_for
 from .clock import Clock, SystemClock
 from .envelope import bodiless_error, refusal_kind, unwrap
 from .images import image_format
+from .paths import get_path, set_path
 from .secrets import Secret, install_log_filter, redact
-from .tasks import PollSchedule, ProgressCallback, TaskOutcome, read_outcome
+from .tasks import (
+    PollSchedule,
+    ProgressCallback,
+    TaskOutcome,
+    TerminalProgress,
+    read_outcome,
+    result_file_name,
+    submitted_task_id,
+)
 from .validation import check
 from .vendor import Operation, TaskSpec, Vendor
 
@@ -51,6 +62,20 @@ class Outgoing:
     form: dict[str, Any] = field(default_factory=dict)
     files: dict[str, Any] = field(default_factory=dict)
     content: bytes | None = None
+
+
+@dataclass
+class Prepared:
+    """A request ready to send: the httpx request, the values sent (wire names, JSON-ready)
+    and whether resending it is safe."""
+
+    request: httpx.Request
+    sent: dict[str, Any]
+    safe: bool
+
+
+class Recovered(dict[str, Any]):
+    """A submit's answer rebuilt from the task a lost first attempt made (see ``_recover``)."""
 
 
 def wire_text(value: Any) -> str:
@@ -169,16 +194,31 @@ class BaseClient:
     def _operation(self, name: str) -> Operation:
         return self.vendor.ops[name]
 
-    def _prepare(self, op: Operation, values: Mapping[str, Any]) -> Outgoing:
-        given = {k: to_wire_value(op, k, v) for k, v in values.items()}
+    def _prepare(self, op: Operation, values: Mapping[str, Any]) -> Prepared:
+        """Check ``values`` (wire names) and build the signed request."""
+        given = {k: to_wire_value(op, k, v) for k, v in self._named(op, values).items()}
         checked = check(op, {**self._fixed_values(op), **given})
         if checked.problems:
             raise errors.RequestValidationError(op.name, [m for _, m in checked.problems])
+        out = self._outgoing(op, checked.values)
+        self._auth.apply(out, self._credentials, self.clock.time())
+        named = bool(op.caller_id) and get_path(given, op.caller_id) not in (None, "")
+        return Prepared(self._request(out), given, op.idempotent or named)
+
+    def _named(self, op: Operation, values: Mapping[str, Any]) -> Mapping[str, Any]:
+        """``values`` with the task named where the caller may name it and did not: a resend
+        of a named submit cannot make a second task."""
+        param = op.params_by_wire.get(op.caller_id)
+        if param is None or param.required or values.get(op.caller_id) is not None:
+            return values
+        return {**values, op.caller_id: f"sdk-{uuid.uuid4().hex}"}
+
+    def _outgoing(self, op: Operation, values: Mapping[str, Any]) -> Outgoing:
         url = httpx.URL(self.base_url)
         out = Outgoing(op.method, op.path, host=url.netloc.decode(), prefix=url.path.rstrip("/"))
         body: dict[str, Any] = {}
         for param in op.params:
-            value = checked.values.get(param.wire)
+            value = values.get(param.wire)
             if value is None:
                 continue
             if param.location == "path":
@@ -200,7 +240,6 @@ class BaseClient:
             # json.dumps' defaults: the same bytes Tencent's official SDK sends for a body
             out.content = json.dumps(body).encode()
             out.headers["Content-Type"] = op.media_type or "application/json"
-        self._auth.apply(out, self._credentials, self.clock.time())
         return out
 
     def _fixed_values(self, op: Operation) -> dict[str, Any]:
@@ -247,6 +286,13 @@ class BaseClient:
         try:
             return model.model_validate(payload)
         except ValidationError as exc:
+            if isinstance(payload, Recovered):
+                raise errors.ConflictError(
+                    f"an earlier attempt of this submit made the task; follow it with "
+                    f"wait(..., operation={op.name!r})",
+                    vendor=self.vendor.package,
+                    body=dict(payload),
+                ) from None
             raise errors.ResponseFormatError(
                 f"[{self.vendor.package}] {op.name}: answer does not match {model.__name__}: "
                 f"{exc.error_count()} problem(s), first: {exc.errors()[0]['msg']}"
@@ -254,22 +300,23 @@ class BaseClient:
 
     # -- retries -----------------------------------------------------------------------------
     def _retry_after_error(
-        self, op: Operation, exc: httpx.TransportError, attempt: int
+        self, prepared: Prepared, exc: httpx.TransportError, attempt: int
     ) -> float | None:
         """Seconds to wait before retrying after ``exc``, or None to give up.
 
         A request that never reached the vendor is always safe to resend. One that may have
-        reached it is resent only when the operation is idempotent: resending a submit whose
-        outcome is unknown could pay for the task twice.
+        reached it is resent only when that is safe: the operation is idempotent, or the task
+        is named by the caller. Resending an unnamed submit whose outcome is unknown could pay
+        for the task twice.
         """
         if attempt >= self.max_retries:
             return None
-        if isinstance(exc, NOT_SENT) or op.idempotent:
+        if isinstance(exc, NOT_SENT) or prepared.safe:
             return self._backoff(attempt)
         return None
 
     def _retry_after_status(
-        self, op: Operation, response: httpx.Response, attempt: int
+        self, prepared: Prepared, response: httpx.Response, attempt: int
     ) -> float | None:
         status = response.status_code
         if attempt >= self.max_retries:
@@ -281,7 +328,7 @@ class BaseClient:
             return self._backoff(attempt) if limited else None
         if not (status == 429 or status >= 500):
             return None
-        if status >= 500 and not op.idempotent:
+        if status >= 500 and not prepared.safe:
             return None
         if status == 429 and refusal_kind(self.vendor, response) in NOT_WORTH_RETRYING:
             return None  # a used-up quota stays used up
@@ -290,13 +337,27 @@ class BaseClient:
             return min(float(retry_after), 60.0)
         return self._backoff(attempt)
 
+    # -- caller-named tasks -------------------------------------------------------------------
+    def _recovery_query(self, submit: Operation, task_id: str) -> tuple[Operation, dict[str, Any]]:
+        """The get request for a named task whose submit was resent and refused as a duplicate:
+        the first attempt reached the vendor and made the task."""
+        get, values = self.vendor.poll_for(submit.name)
+        return get, {**values, get.task_id: task_id}
+
+    def _recover(self, submit: Operation, task_id: str, task: Any) -> Recovered:
+        """The submit's answer, rebuilt from the task object the first attempt made."""
+        log.info("%s: a resent submit found its task %s already made", submit.name, task_id)
+        payload = Recovered(task if isinstance(task, dict) else {})
+        if submit.task_id and not submit.task_id.startswith("$"):
+            set_path(payload, submit.task_id, task_id)
+        return payload
+
     @staticmethod
     def _backoff(attempt: int) -> float:
         return min(0.5 * 2**attempt, 8.0) * random.uniform(0.75, 1.0)
 
-    def _transport_error(
-        self, op: Operation, exc: httpx.TransportError
-    ) -> errors.APIConnectionError:
+    def _transport_error(self, what: str, exc: httpx.TransportError) -> errors.APIConnectionError:
+        """The typed error for a request (``what``: an operation's name) that got no answer."""
         host = httpx.URL(self.base_url).host
         sent = not isinstance(exc, NOT_SENT)
         cls = (
@@ -307,7 +368,7 @@ class BaseClient:
         detail = redact(str(exc)) or type(exc).__name__
         outcome = " (the vendor may have received it)" if sent else ""
         return cls(
-            f"[{self.vendor.package}] {op.name}: no answer from {host}{outcome}: {detail}",
+            f"[{self.vendor.package}] {what}: no answer from {host}{outcome}: {detail}",
             sent=sent,
         )
 
@@ -334,6 +395,50 @@ class BaseClient:
         _op, _params, spec = self._poll(operation)
         fields = self.vendor.callback.fields if self.vendor.callback else None
         return read_outcome(spec, dict(payload), fields=fields)
+
+    def _submitted(self, name: str, values: Mapping[str, Any]) -> tuple[Operation, dict[str, Any]]:
+        """The submit operation ``name`` and its values with the task named if it may be."""
+        op = self._operation(name)
+        return op, dict(self._named(op, values))
+
+    def _task_id_of(self, op: Operation, payload: Any, values: Mapping[str, Any]) -> str:
+        sent = {k: to_json(v) for k, v in values.items()}
+        task_id = submitted_task_id(self.vendor, op, payload, sent)
+        if not task_id:
+            raise errors.ResponseFormatError(
+                f"[{self.vendor.package}] {op.name}: the answer carries no task id"
+            )
+        return task_id
+
+    def _reporter(
+        self, on_progress: ProgressCallback | None, show_progress: bool | None
+    ) -> ProgressCallback | None:
+        """``on_progress``, plus a progress line on the terminal when asked, or by default
+        when standard error is a terminal (it appears once a wait has lasted a few seconds)."""
+        show = sys.stderr.isatty() if show_progress is None else show_progress
+        if not show:
+            return on_progress
+        terminal = TerminalProgress(sys.stderr, self.clock, quiet_seconds=0 if show_progress else 3)
+        if on_progress is None:
+            return terminal
+
+        def both(outcome: TaskOutcome) -> None:
+            on_progress(outcome)
+            terminal(outcome)
+
+        return both
+
+    def _save(
+        self, folder: Path, outcome: TaskOutcome, index: int, response: httpx.Response
+    ) -> Path:
+        """Write one downloaded result into ``folder``, named after its URL (or the task)."""
+        if response.status_code >= 400:
+            raise bodiless_error(
+                self.vendor, response.status_code, redact(response.text[:200]), response.headers
+            )
+        path = folder / result_file_name(outcome, index, str(response.url), response.headers)
+        path.write_bytes(response.content)
+        return path
 
     @staticmethod
     def _outcome(spec: TaskSpec, payload: Any, task_id: str) -> TaskOutcome:
@@ -370,23 +475,35 @@ class SyncClient(BaseClient):
         return self._model(op, model, self._send(op, values))
 
     def _send(self, op: Operation, values: Mapping[str, Any]) -> Any:
-        request = self._request(self._prepare(op, values))
+        prepared = self._prepare(op, values)
         attempt = 0
         while True:
             log.debug("%s %s (%s), attempt %d", op.method, op.path, op.name, attempt + 1)
             try:
-                response = self._http.send(request)
+                response = self._http.send(prepared.request)
             except httpx.TransportError as exc:
-                delay = self._retry_after_error(op, exc, attempt)
+                delay = self._retry_after_error(prepared, exc, attempt)
                 if delay is None:
-                    raise self._transport_error(op, exc) from exc
+                    raise self._transport_error(op.name, exc) from exc
             else:
-                delay = self._retry_after_status(op, response, attempt)
+                delay = self._retry_after_status(prepared, response, attempt)
                 if delay is None:
-                    return self._read(op, response)
+                    return self._read_or_recover(op, prepared, response, attempt)
                 response.close()
             self.clock.sleep(delay)
             attempt += 1
+
+    def _read_or_recover(
+        self, op: Operation, prepared: Prepared, response: httpx.Response, attempt: int
+    ) -> Any:
+        try:
+            return self._read(op, response)
+        except errors.ConflictError:
+            if attempt == 0 or not op.caller_id:
+                raise
+            task_id = str(get_path(prepared.sent, op.caller_id))
+            get, values = self._recovery_query(op, task_id)
+            return self._recover(op, task_id, self._send(get, values))
 
     def get_outcome(self, task_id: str, *, operation: str | None = None) -> TaskOutcome:
         """Where task ``task_id`` stands now. ``operation`` names the submit that made it when
@@ -403,19 +520,23 @@ class SyncClient(BaseClient):
         timeout: float = 600.0,
         poll_interval: float | None = None,
         on_progress: ProgressCallback | None = None,
+        show_progress: bool | None = None,
     ) -> TaskOutcome:
         """Poll until the task succeeds or fails, and return its outcome.
 
         Polls start at the vendor's advised interval (or ``poll_interval``) and back off.
-        ``on_progress`` is called with every outcome seen. Raises ``WaitTimeoutError`` when
-        ``timeout`` seconds pass first. ``operation`` is as for :meth:`get_outcome`.
+        ``on_progress`` is called with every outcome seen. ``show_progress`` draws a progress
+        line on standard error (by default, when it is a terminal and the wait is long).
+        Raises ``WaitTimeoutError`` when ``timeout`` seconds pass first. ``operation`` is as
+        for :meth:`get_outcome`.
         """
         deadline = self.clock.time() + timeout
         spec = self._poll(operation)[2]
+        report = self._reporter(on_progress, show_progress)
         for interval in PollSchedule(poll_interval or spec.poll_interval):
             outcome = self.get_outcome(task_id, operation=operation)
-            if on_progress is not None:
-                on_progress(outcome)
+            if report is not None:
+                report(outcome)
             if outcome.done:
                 return outcome
             remaining = deadline - self.clock.time()
@@ -423,6 +544,28 @@ class SyncClient(BaseClient):
                 raise errors.WaitTimeoutError(outcome, timeout)
             self.clock.sleep(min(interval, remaining))
         raise AssertionError("unreachable")
+
+    def _submit_and_wait(
+        self, name: str, values: Mapping[str, Any], **wait_options: Any
+    ) -> TaskOutcome:
+        """Submit with ``name`` and wait for the task (behind the ``*_and_wait`` methods)."""
+        op, named = self._submitted(name, values)
+        task_id = self._task_id_of(op, self._send(op, named), named)
+        return self.wait(task_id, operation=name, **wait_options)
+
+    def download(self, outcome: TaskOutcome, folder: str | os.PathLike[str]) -> list[Path]:
+        """Save the outcome's result images into ``folder`` (made if missing); returns the
+        files written, in the order of ``outcome.images``."""
+        target = Path(folder)
+        target.mkdir(parents=True, exist_ok=True)
+        saved = []
+        for index, url in enumerate(outcome.images):
+            try:
+                response = self._http.get(url, timeout=self.timeout)
+            except httpx.TransportError as exc:
+                raise self._transport_error("download", exc) from exc
+            saved.append(self._save(target, outcome, index, response))
+        return saved
 
 
 class AsyncClient(BaseClient):
@@ -455,23 +598,35 @@ class AsyncClient(BaseClient):
         return self._model(op, model, await self._send(op, values))
 
     async def _send(self, op: Operation, values: Mapping[str, Any]) -> Any:
-        request = self._request(self._prepare(op, values))
+        prepared = self._prepare(op, values)
         attempt = 0
         while True:
             log.debug("%s %s (%s), attempt %d", op.method, op.path, op.name, attempt + 1)
             try:
-                response = await self._http.send(request)
+                response = await self._http.send(prepared.request)
             except httpx.TransportError as exc:
-                delay = self._retry_after_error(op, exc, attempt)
+                delay = self._retry_after_error(prepared, exc, attempt)
                 if delay is None:
-                    raise self._transport_error(op, exc) from exc
+                    raise self._transport_error(op.name, exc) from exc
             else:
-                delay = self._retry_after_status(op, response, attempt)
+                delay = self._retry_after_status(prepared, response, attempt)
                 if delay is None:
-                    return self._read(op, response)
+                    return await self._read_or_recover(op, prepared, response, attempt)
                 await response.aclose()
             await self.clock.asleep(delay)
             attempt += 1
+
+    async def _read_or_recover(
+        self, op: Operation, prepared: Prepared, response: httpx.Response, attempt: int
+    ) -> Any:
+        try:
+            return self._read(op, response)
+        except errors.ConflictError:
+            if attempt == 0 or not op.caller_id:
+                raise
+            task_id = str(get_path(prepared.sent, op.caller_id))
+            get, values = self._recovery_query(op, task_id)
+            return self._recover(op, task_id, await self._send(get, values))
 
     async def get_outcome(self, task_id: str, *, operation: str | None = None) -> TaskOutcome:
         """Where task ``task_id`` stands now (see SyncClient.get_outcome)."""
@@ -487,14 +642,16 @@ class AsyncClient(BaseClient):
         timeout: float = 600.0,
         poll_interval: float | None = None,
         on_progress: ProgressCallback | None = None,
+        show_progress: bool | None = None,
     ) -> TaskOutcome:
         """Poll until the task succeeds or fails, and return its outcome (see SyncClient.wait)."""
         deadline = self.clock.time() + timeout
         spec = self._poll(operation)[2]
+        report = self._reporter(on_progress, show_progress)
         for interval in PollSchedule(poll_interval or spec.poll_interval):
             outcome = await self.get_outcome(task_id, operation=operation)
-            if on_progress is not None:
-                on_progress(outcome)
+            if report is not None:
+                report(outcome)
             if outcome.done:
                 return outcome
             remaining = deadline - self.clock.time()
@@ -502,3 +659,24 @@ class AsyncClient(BaseClient):
                 raise errors.WaitTimeoutError(outcome, timeout)
             await self.clock.asleep(min(interval, remaining))
         raise AssertionError("unreachable")
+
+    async def _submit_and_wait(
+        self, name: str, values: Mapping[str, Any], **wait_options: Any
+    ) -> TaskOutcome:
+        """Submit with ``name`` and wait for the task (behind the ``*_and_wait`` methods)."""
+        op, named = self._submitted(name, values)
+        task_id = self._task_id_of(op, await self._send(op, named), named)
+        return await self.wait(task_id, operation=name, **wait_options)
+
+    async def download(self, outcome: TaskOutcome, folder: str | os.PathLike[str]) -> list[Path]:
+        """Save the outcome's result images into ``folder`` (see SyncClient.download)."""
+        target = Path(folder)
+        target.mkdir(parents=True, exist_ok=True)
+        saved = []
+        for index, url in enumerate(outcome.images):
+            try:
+                response = await self._http.get(url, timeout=self.timeout)
+            except httpx.TransportError as exc:
+                raise self._transport_error("download", exc) from exc
+            saved.append(self._save(target, outcome, index, response))
+        return saved

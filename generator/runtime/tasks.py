@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import mimetypes
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TextIO
+from urllib.parse import unquote, urlsplit
 
 from .paths import get_all, get_path
 from .vendor import Operation, Status, TaskFields, TaskSpec, Vendor
 
 ProgressCallback = Callable[["TaskOutcome"], None]
+SAFE_NAME = re.compile(r"[\w.-]{1,120}")
+SAFE_ID = re.compile(r"[^\w.-]")
 
 
 @dataclass(frozen=True)
@@ -107,3 +112,38 @@ def submitted_task_id(vendor: Vendor, submit: Operation, payload: Any, sent: dic
     spec = vendor.task_spec(vendor.poll_for(submit.name)[0])
     path = where or (spec.fields.id if spec is not None else "")
     return str(get_path(payload, path) or "")
+
+
+class TerminalProgress:
+    """A progress line for long waits on a terminal: ``task abc: running 42% (12 s)``, redrawn
+    in place, ended with a newline when the task is done. Nothing shows before
+    ``quiet_seconds`` have passed, so short waits stay silent."""
+
+    def __init__(self, stream: TextIO, clock: Any, quiet_seconds: float = 3.0) -> None:
+        self.stream = stream
+        self.clock = clock
+        self.quiet_seconds = quiet_seconds
+        self.started = clock.time()
+        self.shown = False
+
+    def __call__(self, outcome: TaskOutcome) -> None:
+        elapsed = self.clock.time() - self.started
+        if elapsed < self.quiet_seconds and not (self.shown and outcome.done):
+            return
+        percent = f" {outcome.progress * 100:.0f}%" if outcome.progress is not None else ""
+        line = f"task {outcome.task_id}: {outcome.status}{percent} ({elapsed:.0f} s)"
+        self.stream.write("\r" + line.ljust(60) + ("\n" if outcome.done else ""))
+        self.stream.flush()
+        self.shown = True
+
+
+def result_file_name(outcome: TaskOutcome, index: int, url: str, headers: Mapping[str, str]) -> str:
+    """The file name a downloaded result is saved under: its URL's last segment when that
+    looks like a file name, else ``<task>-<n>`` with the extension its content type gives;
+    prefixed by its position when the outcome has several results."""
+    name = unquote(urlsplit(url).path.rsplit("/", 1)[-1])
+    if not SAFE_NAME.fullmatch(name) or "." not in name:
+        kind = headers.get("content-type", "").split(";")[0].strip()
+        extension = mimetypes.guess_extension(kind) or ".bin"
+        name = f"{SAFE_ID.sub('_', outcome.task_id) or 'result'}{extension}"
+    return f"{index + 1:02d}-{name}" if len(outcome.images) > 1 else name

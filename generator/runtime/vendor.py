@@ -252,8 +252,8 @@ class Pagination(_Model):
 
 class OperationMock(_Model):
     """How the mock serves an operation: the image effect and its arguments (effect argument
-    name -> input wire name), the inputs carrying the image, callback URL and the caller's own
-    task id, the template of the answer's payload, and how long result URLs live. A catalog
+    name -> input wire name), the inputs carrying the image and the callback URL, the template
+    of the answer's payload, and how long result URLs live. A catalog
     operation serves ``rows``, keeping those whose field equals each given filter input
     (``filters``: input wire name -> row field)."""
 
@@ -261,7 +261,6 @@ class OperationMock(_Model):
     params: dict[str, str] = Field(default_factory=dict)
     image: tuple[str, ...] = ()
     callback_url: str = ""
-    external_id: str = ""
     response: dict[str, Any] | list[Any] = Field(default_factory=dict)
     files_ttl: float | None = None
     rows: tuple[dict[str, Any], ...] = ()
@@ -287,6 +286,7 @@ class Operation(_Model):
     media_type: str = ""
     params: tuple[Param, ...] = ()
     task_id: str = ""
+    caller_id: str = ""
     idempotent: bool = True
     task: TaskSpec | None = None
     poll: Poll | None = None

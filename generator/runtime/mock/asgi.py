@@ -5,14 +5,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from .core import MockRequest
+from .messages import MockRequest
 
 if TYPE_CHECKING:
     from .core import VendorMock
@@ -23,6 +23,18 @@ CALLBACK_TICK = 0.1
 
 class _TooLarge(Exception):
     pass
+
+
+class ConnectionDropped(Exception):
+    """Raised by the app, after starting an answer, to break the connection (an injected
+    ``drop`` fault): uvicorn then closes it, and ``MockASGITransport`` raises httpx's error."""
+
+
+class _Dropped(Response):
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        headers = [(b"content-type", b"application/json"), (b"content-length", b"64")]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        raise ConnectionDropped("the mock dropped this connection (an injected fault)")
 
 
 async def _read_body(request: Request, limit: int) -> bytes:
@@ -56,6 +68,8 @@ def create_app(mock: VendorMock, *, background: bool = False) -> Starlette:
             answer = mock.handle(incoming)
         if answer.delay:
             await mock.clock.asleep(answer.delay)
+        if answer.dropped:
+            return _Dropped()
         return Response(
             answer.body,
             status_code=answer.status,

@@ -3,7 +3,9 @@
 The dispatcher notices status changes (``x-sdk.callback.when``), renders the vendor's payload
 (``x-sdk.callback.payload``) and POSTs it as JSON to the task's callback URL. A delivery counts
 when the receiver answers 2xx (and, where the vendor asks for one, the expected JSON reply);
-otherwise it is tried again after each step of ``retry_seconds``, on the mock's clock.
+otherwise it is tried again after each step of ``retry_seconds`` (times the mock's
+``callback_scale``, so that a served mock need not wait an hour of real time), on the mock's
+clock.
 """
 
 from __future__ import annotations
@@ -136,7 +138,7 @@ class CallbackDispatcher:
         if accepted:
             return
         if delivery.attempt < len(spec.retry_seconds):
-            delivery.due = now + spec.retry_seconds[delivery.attempt]
+            delivery.due = now + spec.retry_seconds[delivery.attempt] * self.mock.callback_scale
             delivery.attempt += 1
             with self.mock._lock:
                 self.pending.append(delivery)

@@ -15,7 +15,6 @@ import re
 import string
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlsplit
 
@@ -25,14 +24,15 @@ from ..auth import AuthRefused, plugin_for
 from ..clock import Clock, VirtualClock
 from ..envelope import render_error, render_success
 from ..images import png_bytes
-from ..paths import get_path
-from ..validation import check, coerce, data_problem, slot_problems
-from ..vendor import Operation, Param, Status, TaskSpec, Vendor
+from ..validation import check, coerce
+from ..vendor import Operation, Param, Status, Vendor
 from . import multipart
+from .admin import Fault, FaultKind, admin
 from .callbacks import CallbackDispatcher
 from .effects import EFFECTS
+from .messages import Call, JournalEntry, MockError, MockRequest, MockResponse
+from .roles import Roles
 from .store import Account, MockTask, TaskStore
-from .templates import Context, render
 
 log = logging.getLogger("generator.runtime.mock")
 FILES_PREFIX = "/_mock/files/"
@@ -45,89 +45,14 @@ MOCK_BASE_URL = "http://mock.invalid"
 T = TypeVar("T")
 
 
-@dataclass
-class MockRequest:
-    method: str
-    path: str
-    base_url: str
-    query_string: str = ""
-    query: dict[str, str] = field(default_factory=dict)
-    headers: dict[str, str] = field(default_factory=dict)
-    body: bytes = b""
-    form: dict[str, Any] = field(default_factory=dict)
-    files: dict[str, bytes] = field(default_factory=dict)
-    json: Any = None
-
-    @classmethod
-    def build(
-        cls, method: str, url: str, headers: Iterable[tuple[str, str]], body: bytes
-    ) -> MockRequest:
-        parts = urlsplit(url)
-        return cls(
-            method=method.upper(),
-            path=parts.path or "/",
-            base_url=f"{parts.scheme}://{parts.netloc}",
-            query_string=parts.query,
-            query=dict(parse_qsl(parts.query, keep_blank_values=True)),
-            headers={k.lower(): v for k, v in headers},
-            body=body,
-        )
-
-
-@dataclass
-class MockResponse:
-    """An answer. ``delay`` is how long the vendor would take to give it (a synchronous job):
-    the transports hold it back that long on the mock's clock."""
-
-    status: int
-    body: bytes
-    media_type: str = "application/json"
-    headers: dict[str, str] = field(default_factory=dict)
-    delay: float = 0.0
-
-    def json(self) -> Any:
-        return json.loads(self.body)
-
-
-@dataclass
-class JournalEntry:
-    """One request the mock received (credentials masked) and what it answered."""
-
-    time: float
-    method: str
-    path: str
-    operation: str
-    status: int
-    params: dict[str, Any]
-    response: Any
-
-
-@dataclass
-class Call:
-    """One validated call of an operation, as the role handlers see it."""
-
-    op: Operation
-    values: dict[str, Any]
-    images: dict[str, bytes]
-    account: Account
-    request: MockRequest
-    delay: float = 0.0
-
-
-class MockError(Exception):
-    def __init__(self, kind: str, detail: str = "") -> None:
-        super().__init__(f"{kind}: {detail}")
-        self.kind = kind
-        self.detail = detail
-
-
-class VendorMock:
+class VendorMock(Roles):
     """A functional fake of one vendor.
 
     ``clock`` defaults to a :class:`VirtualClock` that tests advance; served mocks pass a
     system clock. ``credentials`` are the keys the mock accepts (LocalStack's ``test`` by
     default). ``allowed_hosts`` are hosts the mock may download input images from, besides
-    itself. ``callback_transport`` lets tests receive callbacks in-process.
+    itself. ``callback_transport`` lets tests receive callbacks in-process; ``callback_scale``
+    shrinks the vendor's callback retry ladder (0.01: an hour's step takes 36 s).
     """
 
     def __init__(
@@ -140,6 +65,7 @@ class VendorMock:
         queue_seconds: float | None = None,
         allowed_hosts: Iterable[str] = (),
         callback_transport: httpx.BaseTransport | None = None,
+        callback_scale: float = 1.0,
         seed: int = 0,
     ) -> None:
         self.vendor = vendor
@@ -147,6 +73,7 @@ class VendorMock:
         self.task_seconds = vendor.mock.task_seconds if task_seconds is None else task_seconds
         self.queue_seconds = vendor.mock.queue_seconds if queue_seconds is None else queue_seconds
         self.allowed_hosts = set(allowed_hosts)
+        self.callback_scale = callback_scale
         self._default_credentials = tuple(
             credentials or [c.mock_default for c in vendor.auth.credentials[:1]] or ["test"]
         )
@@ -171,6 +98,7 @@ class VendorMock:
                 self.add_credential(key)
             self.journal: list[JournalEntry] = []
             self._forced: list[tuple[Status, str]] = []
+            self._faults: list[Fault] = []
             self._random = random.Random(self._seed)
             self.callbacks.clear()
 
@@ -202,6 +130,33 @@ class VendorMock:
         """Make the next ``count`` submitted tasks end in ``status`` (failed or succeeded)."""
         self._forced.extend([(status, error or "the task failed (forced by the test)")] * count)
 
+    def inject_fault(
+        self,
+        kind: FaultKind,
+        count: int = 1,
+        *,
+        seconds: float = 0.0,
+        status: int = 503,
+        operation: str = "",
+    ) -> None:
+        """Make the next ``count`` requests (of ``operation``, or any) meet a fault: ``latency``
+        (``seconds`` more on the clock), ``error`` (HTTP ``status``, nothing done), ``drop``
+        (done, then the connection breaks) or ``rate_limit`` (the vendor's refusal)."""
+        if operation and operation not in self.vendor.ops:
+            raise ValueError(f"{self.vendor.package} has no operation {operation!r}")
+        self._faults.append(Fault(kind, count, seconds, status, operation))
+
+    def clear_faults(self) -> None:
+        self._faults.clear()
+
+    def _take_fault(self, operation: str) -> Fault | None:
+        fault = next((f for f in self._faults if f.applies_to(operation)), None)
+        if fault is not None:
+            fault.count -= 1
+            if fault.count <= 0:
+                self._faults.remove(fault)
+        return fault
+
     def advance(self, seconds: float) -> None:
         """Move a virtual clock forward; tasks progress and due callbacks are sent."""
         if not isinstance(self.clock, VirtualClock):
@@ -226,7 +181,9 @@ class VendorMock:
 
     def async_transport(self, *, asgi: bool = True) -> httpx.AsyncBaseTransport:
         """An async transport: through the Starlette app (``httpx.ASGITransport``) or direct."""
-        return httpx.ASGITransport(app=self.app) if asgi else self.transport()
+        from .transport import MockASGITransport
+
+        return MockASGITransport(app=self.app) if asgi else self.transport()
 
     def client(self, client_cls: type[T], **options: Any) -> T:
         """A ``client_cls`` wired to this mock: its credentials, its transport and its clock,
@@ -251,20 +208,13 @@ class VendorMock:
     def handle(self, request: MockRequest) -> MockResponse:
         """Answer one request. Never raises."""
         with self._lock:
+            path = self._route_path(request)
+            if path.startswith("/_mock/"):
+                return admin(self, request, path)
             request_id = self._new_id(24).lower()
-            op_name, params = "", {}
+            entry = JournalEntry(self.clock.time(), request.method, request.path, "", 0, {}, None)
             try:
-                if self._route_path(request).startswith("/_mock/"):
-                    return self._admin(request)
-                op = self._route(request)
-                op_name = op.name
-                self._parse_body(op, request)
-                account = self._authenticate(request)
-                values = self._inputs(op, request)
-                params = self._masked(op, values)
-                payload, delay = self._dispatch(op, values, account, request)
-                response = self._json(200, render_success(self.vendor, payload, request_id))
-                response.delay = delay
+                response = self._answer(request, request_id, entry)
             except MockError as exc:
                 response = self._error(exc.kind, exc.detail, request_id)
             except Exception:  # a bug in the mock must still answer in the vendor's shape
@@ -272,18 +222,31 @@ class VendorMock:
                     "mock %s failed on %s %s", self.vendor.package, request.method, request.path
                 )
                 response = self._error("server_error", "internal error", request_id)
-            self.journal.append(
-                JournalEntry(
-                    self.clock.time(),
-                    request.method,
-                    request.path,
-                    op_name,
-                    response.status,
-                    params,
-                    _json_or_none(response),
-                )
-            )
+            entry.status, entry.response = response.status, _json_or_none(response)
+            self.journal.append(entry)
             return response
+
+    def _answer(self, request: MockRequest, request_id: str, entry: JournalEntry) -> MockResponse:
+        """Route, fault, parse, authenticate, validate and serve; failures raise MockError."""
+        op = self._route(request)
+        entry.operation = op.name
+        fault = self._take_fault(op.name)
+        if fault is not None and fault.kind in ("error", "rate_limit"):
+            return self._faulty(fault, request_id)
+        try:
+            self._parse_body(op, request)
+            account = self._authenticate(request)
+            values = self._inputs(op, request)
+            entry.params = self._masked(op, values)
+            payload, delay = self._dispatch(op, values, account, request)
+            response = self._json(200, render_success(self.vendor, payload, request_id))
+            response.delay = delay
+        except MockError as exc:
+            response = self._error(exc.kind, exc.detail, request_id)
+        if fault is not None:  # latency and drop happen after the work is done
+            response.delay += fault.seconds if fault.kind == "latency" else 0.0
+            response.dropped = fault.kind == "drop"
+        return response
 
     def _route(self, request: MockRequest) -> Operation:
         """The operation a request is for: by path and method, then by the constant headers
@@ -398,179 +361,6 @@ class VendorMock:
         call = Call(op, checked.values, checked.images, account, request)
         return handler(call), call.delay
 
-    # -- roles -------------------------------------------------------------------------------
-    def _submit(self, call: Call) -> dict[str, Any]:
-        """Start a task; it runs on the clock and is seen by get, list and callbacks."""
-        self._refuse_reused_ids(call)
-        task = self._start(call, self.queue_seconds, self.task_seconds)
-        self.callbacks.watch(task)
-        return render(
-            call.op.mock.response,
-            self._context(task=task, request=call.values, account=call.account),
-        )
-
-    def _action(self, call: Call) -> dict[str, Any]:
-        """A synchronous job (Tencent's): it takes ``task_seconds`` and its result is in the
-        answer. While it runs it holds one of the account's job slots; the transports hold the
-        answer back for as long as the job takes, on the mock's clock."""
-        limit = self.vendor.mock.concurrency
-        now = self.clock.time()
-        busy = [t for t in self._tasks_of(call.account) if t.status(now) in ("queued", "running")]
-        if limit is not None and len(busy) >= limit:
-            raise MockError("concurrency_limited", f"{len(busy)} job(s) running, {limit} allowed")
-        task = self._start(call, 0.0, self.task_seconds)
-        if task.outcome == "failed":
-            raise MockError("server_error", task.error)
-        self._task_files(task)  # a broken input must fail this request, not a later download
-        finished = self._context(
-            now=task.finishes_at, task=task, request=call.values, account=call.account
-        )
-        answer = render(call.op.mock.response, finished)
-        call.delay = task.run_seconds
-        return answer
-
-    def _refuse_reused_ids(self, call: Call) -> None:
-        for name in call.op.limits.unique:
-            value = get_path(call.values, name)
-            if value in (None, ""):
-                continue
-            mine = self._tasks_of(call.account)
-            if self.store.external_id_taken(str(value), call.account.key) or any(
-                get_path(t.inputs, name) == value for t in mine
-            ):
-                raise MockError("conflict", f"{name} {value!r} is already used")
-
-    def _start(self, call: Call, queue_seconds: float, run_seconds: float) -> MockTask:
-        """Charge the account and store a new task with the call's images and arguments."""
-        op, values, account = call.op, call.values, call.account
-        slots = self._slot_images(call)
-        image = self._input_image(call)
-        self._charge(account)
-        outcome, error = self._forced.pop(0) if self._forced else ("succeeded", "")
-        return self.store.add(
-            MockTask(
-                id=self._new_id(),
-                account=account.key,
-                operation=op.name,
-                created_at=self.clock.time(),
-                queue_seconds=queue_seconds,
-                run_seconds=run_seconds,
-                outcome=outcome,
-                error=error,
-                effect=op.mock.effect,
-                args={arg: get_path(values, wire) for arg, wire in op.mock.params.items()},
-                external_id=str(get_path(values, op.mock.external_id) or ""),
-                price=self.vendor.mock.price,
-                inputs=values,
-                base_url=call.request.base_url,
-                image=image,
-                slots=slots,
-                files_ttl=op.mock.files_ttl,
-                callback_url=str(get_path(values, op.mock.callback_url) or ""),
-                poll_op=self._poll_op(op),
-            )
-        )
-
-    def _charge(self, account: Account) -> None:
-        price = self.vendor.mock.price
-        if account.remaining == 0:
-            raise MockError("quota_exceeded", account.key)
-        if account.money is not None and account.money < price:
-            raise MockError("account_in_arrears", account.key)
-        account.used += 1
-        if account.money is not None:
-            account.money = round(account.money - price, 2)
-
-    def _tasks_of(self, account: Account) -> list[MockTask]:
-        return [t for t in self.store.tasks.values() if t.account == account.key]
-
-    def _poll_op(self, op: Operation) -> str:
-        try:
-            return self.vendor.poll_for(op.name)[0].name
-        except KeyError:
-            return ""
-
-    def _get(self, call: Call) -> dict[str, Any]:
-        """A task of this get operation's family, found by its id or the caller's own id."""
-        task_id = str(call.values.get(call.op.task_id, ""))
-        task = self.store.get(task_id, call.account.key)
-        if task is None or (task.poll_op and task.poll_op != call.op.name):
-            raise MockError("not_found", task_id)
-        return render(
-            call.op.mock.response,
-            self._context(task=task, request=call.values, account=call.account),
-        )
-
-    def _list(self, call: Call) -> dict[str, Any]:
-        values = call.values
-        page = _page(call.op, values, self.store.of_account(call.account.key))
-        return render(
-            call.op.mock.response, self._context(request=values, page=page, account=call.account)
-        )
-
-    def _catalog(self, call: Call) -> dict[str, Any]:
-        """One page of the operation's static rows, those matching every filter given."""
-        mock, values = call.op.mock, call.values
-        rows = [
-            row
-            for row in mock.rows
-            if all(
-                values.get(wire) in (None, "") or row.get(field) == values.get(wire)
-                for wire, field in mock.filters.items()
-            )
-        ]
-        page = _page(call.op, values, rows)
-        return render(mock.response, self._context(request=values, page=page, account=call.account))
-
-    def task_spec(self, task: MockTask | None) -> TaskSpec | None:
-        """The task family a task belongs to: that of the get operation that follows it."""
-        get = self.vendor.ops.get(task.poll_op) if task is not None and task.poll_op else None
-        return self.vendor.task_spec(get)
-
-    def _context(self, now: float | None = None, **kwargs: Any) -> Context:
-        """Template context at ``now`` (the clock's time by default)."""
-        return Context(
-            now=self.clock.time() if now is None else now,
-            task_spec=self.task_spec(kwargs.get("task")),
-            file_urls=self.file_urls,
-            file_bytes=self._task_files,
-            **kwargs,
-        )
-
-    # -- images ------------------------------------------------------------------------------
-    def _input_image(self, call: Call) -> bytes | None:
-        """The input image, from the first image input given (decoded or downloaded)."""
-        return self._image_from(call, call.op.mock.image)
-
-    def _slot_images(self, call: Call) -> dict[str, bytes]:
-        """Every image slot's image (``x-sdk-limits.slots``), checked against the slots' rules
-        now that URLs have been downloaded too."""
-        images = {}
-        for name, slot in call.op.limits.slots.items():
-            image = self._image_from(call, slot.inputs)
-            if image is not None:
-                images[name] = image
-        problems = slot_problems(call.op, images)
-        if problems:
-            raise MockError(*problems[0])
-        return images
-
-    def _image_from(self, call: Call, inputs: Iterable[str]) -> bytes | None:
-        """The image in the first of ``inputs`` given: decoded already, or downloaded and
-        checked against that input's limits."""
-        for name in inputs:
-            if name in call.images:
-                return call.images[name]
-            url = get_path(call.values, name)
-            if isinstance(url, str) and url:
-                data = self.fetch(url, call.request)
-                limit = call.op.limits.images.get(name)
-                problem = data_problem(data, limit) if limit is not None else None
-                if problem is not None:
-                    raise MockError(problem[0], f"{name}: {problem[1]}")
-                return data
-        return None
-
     def fetch(self, url: str, request: MockRequest) -> bytes:
         """Bytes at ``url``: the mock's own files, or an allowed host; nothing else is fetched."""
         parts = urlsplit(url)
@@ -625,58 +415,24 @@ class VendorMock:
         maker = EXAMPLE_IMAGES.get(path.removeprefix("/_mock/examples/"))
         return (maker(), "image/png") if maker is not None else None
 
-    def _admin(self, request: MockRequest) -> MockResponse:
-        path = self._route_path(request)
-        if path.startswith(("/_mock/files/", "/_mock/examples/")) and request.method == "GET":
-            found = self._served_file(path)
-            if found is None:
-                return self._json(404, {"error": "no such file"})
-            return MockResponse(200, found[0], found[1])
-        if path == "/_mock/journal" and request.method == "GET":
-            return self._json(200, [entry.__dict__ for entry in self.journal])
-        if path == "/_mock/reset" and request.method == "POST":
-            self.reset()
-            return self._json(200, {"ok": True})
-        if path == "/_mock/advance" and request.method == "POST":
-            seconds = float(request.query.get("seconds", "0") or 0)
-            if not isinstance(self.clock, VirtualClock):
-                return self._json(409, {"error": "this mock runs on the real clock"})
-            self.advance(seconds)
-            return self._json(200, {"now": self.clock.time()})
-        if path == "/_mock/outcome" and request.method == "POST":
-            status = request.query.get("status", "failed")
-            if status not in ("succeeded", "failed"):
-                return self._json(400, {"error": "status must be succeeded or failed"})
-            self.force_outcome(status, int(request.query.get("count", "1")))  # type: ignore[arg-type]
-            return self._json(200, {"ok": True})
-        return self._json(404, {"error": f"no admin route {request.method} {path}"})
-
     # -- answers -----------------------------------------------------------------------------
     def _json(self, status: int, body: Any, headers: dict[str, str] | None = None) -> MockResponse:
         data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
         return MockResponse(status, data, "application/json", headers or {})
+
+    def _faulty(self, fault: Fault, request_id: str) -> MockResponse:
+        """The answer of an injected error or rate-limit fault (nothing is done)."""
+        if fault.kind == "rate_limit":
+            return self._error("rate_limited", "injected by the test", request_id)
+        response = self._error("server_error", "injected by the test", request_id)
+        response.status = fault.status
+        return response
 
     def _error(self, kind: str, detail: str, request_id: str) -> MockResponse:
         status, headers, body = render_error(self.vendor, kind, detail, request_id)
         if body is None:  # a gateway's refusal: the reason is in the headers only
             return MockResponse(status, b"", "text/plain", headers)
         return self._json(status, body, headers)
-
-
-def _page(op: Operation, values: dict[str, Any], items: list[Any]) -> dict[str, Any]:
-    """The page the request asks for (its ``pagination`` inputs) of ``items``."""
-    pagination = op.pagination
-    page_input = pagination.page if pagination else ""
-    size_input = pagination.size if pagination else ""
-    number = int(values.get(page_input) or 1)
-    size = int(values.get(size_input) or (pagination.default_size if pagination else 20))
-    return {
-        "number": number,
-        "size": size,
-        "total": len(items),
-        "pages": max(1, -(-len(items) // size)),
-        "items": items[(number - 1) * size : number * size],
-    }
 
 
 def _json_field(body: Any, param: Param) -> Any:

@@ -1,15 +1,20 @@
-"""Serve a generated vendor mock on a loopback port, in real time.
+"""Serve generated vendor mocks on loopback ports, in real time.
 
+    python -m generator.runtime.mock.serve                 # every vendor, from port 8000 up
     python -m generator.runtime.mock.serve showapi --port 8000
 
 Tasks take ``--task-seconds`` (the vendor's default otherwise), callbacks are delivered in the
-background, and the mock accepts the credential ``test`` plus any ``--credential`` given.
+background (their retry ladder scaled by ``--callback-scale``), and each mock accepts the
+credential ``test`` plus any ``--credential`` given. The URLs are printed once serving starts.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import importlib
+import importlib.util
+import pkgutil
 import sys
 from typing import Any
 
@@ -20,39 +25,79 @@ from .asgi import create_app
 from .core import VendorMock
 
 
+def vendor_packages() -> list[str]:
+    """Every generated vendor package with a mock."""
+    import generated
+
+    return sorted(
+        m.name
+        for m in pkgutil.iter_modules(generated.__path__)
+        if m.ispkg and importlib.util.find_spec(f"generated.{m.name}.mock") is not None
+    )
+
+
 def build_mock(package: str, **options: Any) -> VendorMock:
     """The mock of generated vendor ``package`` (``generated.<package>.mock.create_mock``)."""
     try:
         module = importlib.import_module(f"generated.{package}.mock")
     except ModuleNotFoundError:
-        raise SystemExit(f"no generated vendor {package!r}: run 'make generate' first") from None
+        known = ", ".join(vendor_packages()) or "none: run 'make generate' first"
+        raise SystemExit(f"no generated vendor {package!r} (known: {known})") from None
     return module.create_mock(**options)
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="mock", description="Serve a vendor mock on loopback.")
-    p.add_argument("vendor", help="generated vendor package, e.g. showapi")
+    p = argparse.ArgumentParser(prog="mock", description="Serve vendor mocks on loopback.")
+    p.add_argument("vendors", nargs="*", help="generated vendor packages (default: all)")
     p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--port", type=int, default=8000, help="the first vendor's port")
     p.add_argument("--task-seconds", type=float, default=None, help="how long each task runs")
+    p.add_argument("--callback-scale", type=float, default=1.0, help="retry ladder factor")
     p.add_argument("--credential", action="append", default=[], help="another key to accept")
     p.add_argument("--allow-host", action="append", default=[], help="host images may come from")
     return p
 
 
+def servers(args: argparse.Namespace) -> list[tuple[str, uvicorn.Server]]:
+    """One uvicorn server per vendor, on consecutive ports."""
+    found = []
+    for offset, package in enumerate(args.vendors or vendor_packages()):
+        mock = build_mock(
+            package,
+            clock=SystemClock(),
+            task_seconds=args.task_seconds,
+            allowed_hosts=args.allow_host,
+            credentials=["test", *args.credential],
+            callback_scale=args.callback_scale,
+        )
+        config = uvicorn.Config(
+            create_app(mock, background=True),
+            host=args.host,
+            port=args.port + offset,
+            log_level="warning",
+        )
+        found.append((package, uvicorn.Server(config)))
+    return found
+
+
+async def serve_all(named: list[tuple[str, uvicorn.Server]]) -> None:
+    tasks = [asyncio.create_task(server.serve()) for _name, server in named]
+    while not all(server.started for _name, server in named):
+        if any(task.done() for task in tasks):  # a port in use, say: uvicorn has said why
+            break
+        await asyncio.sleep(0.05)
+    for name, server in named:
+        if server.started:
+            config = server.config
+            print(f"{name:<15} http://{config.host}:{config.port}", flush=True)
+    await asyncio.gather(*tasks)
+
+
 def main(argv: list[str] | None = None) -> None:
     args = parser().parse_args(argv)
-    mock = build_mock(
-        args.vendor,
-        clock=SystemClock(),
-        task_seconds=args.task_seconds,
-        allowed_hosts=args.allow_host,
-        credentials=["test", *args.credential],
-    )
-    print(f"{args.vendor} mock on http://{args.host}:{args.port}", file=sys.stderr, flush=True)
-    uvicorn.run(
-        create_app(mock, background=True), host=args.host, port=args.port, log_level="warning"
-    )
+    named = servers(args)
+    print(f"serving {len(named)} mock(s); Ctrl-C stops", file=sys.stderr, flush=True)
+    asyncio.run(serve_all(named))
 
 
 if __name__ == "__main__":

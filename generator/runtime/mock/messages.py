@@ -1,0 +1,90 @@
+"""The mock's messages: a request as received, an answer, a journal entry, a validated call."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from ..vendor import Operation
+from .store import Account
+
+
+@dataclass
+class MockRequest:
+    method: str
+    path: str
+    base_url: str
+    query_string: str = ""
+    query: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    form: dict[str, Any] = field(default_factory=dict)
+    files: dict[str, bytes] = field(default_factory=dict)
+    json: Any = None
+
+    @classmethod
+    def build(
+        cls, method: str, url: str, headers: Iterable[tuple[str, str]], body: bytes
+    ) -> MockRequest:
+        parts = urlsplit(url)
+        return cls(
+            method=method.upper(),
+            path=parts.path or "/",
+            base_url=f"{parts.scheme}://{parts.netloc}",
+            query_string=parts.query,
+            query=dict(parse_qsl(parts.query, keep_blank_values=True)),
+            headers={k.lower(): v for k, v in headers},
+            body=body,
+        )
+
+
+@dataclass
+class MockResponse:
+    """An answer. ``delay`` is how long the vendor would take to give it (a synchronous job, or
+    injected latency): the transports hold it back that long on the mock's clock. A ``dropped``
+    answer never reaches the caller: the connection breaks after the request was handled."""
+
+    status: int
+    body: bytes
+    media_type: str = "application/json"
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+    dropped: bool = False
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+@dataclass
+class JournalEntry:
+    """One request the mock received (credentials masked) and what it answered."""
+
+    time: float
+    method: str
+    path: str
+    operation: str
+    status: int
+    params: dict[str, Any]
+    response: Any
+
+
+@dataclass
+class Call:
+    """One validated call of an operation, as the role handlers see it."""
+
+    op: Operation
+    values: dict[str, Any]
+    images: dict[str, bytes]
+    account: Account
+    request: MockRequest
+    delay: float = 0.0
+
+
+class MockError(Exception):
+    def __init__(self, kind: str, detail: str = "") -> None:
+        super().__init__(f"{kind}: {detail}")
+        self.kind = kind
+        self.detail = detail
