@@ -28,8 +28,25 @@ def test_python_examples_run_and_their_tests_pass(monkeypatch: pytest.MonkeyPatc
     tests = [f for name, f in namespace.items() if name.startswith("test_") and callable(f)]
     assert len(tests) >= 2
     for test in tests:
-        test()
+        test(**plugin_fixtures(test))
     assert callable(namespace["repaint"])
+
+
+def plugin_fixtures(test) -> dict:
+    """The pytest plugin's ``<vendor>_mock`` / ``<vendor>_client`` arguments a README test asks
+    for, built as the plugin builds them (one mock per vendor, its client wired to it)."""
+    import inspect
+
+    from generator.runtime.mock.serve import build_mock
+    from generator.runtime.pytest_plugin import _client_class
+
+    mocks: dict = {}
+    values = {}
+    for name in inspect.signature(test).parameters:
+        vendor, _, kind = name.rpartition("_")
+        mock = mocks.setdefault(vendor, build_mock(vendor))
+        values[name] = mock if kind == "mock" else mock.client(_client_class(vendor))
+    return values
 
 
 def test_make_targets_named_in_the_readme_exist() -> None:
