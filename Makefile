@@ -15,8 +15,15 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]'
 	@rm -f $(VENV)/.installed-* && touch $@
 
-generate: $(STAMP)   ## regenerate generated/ (and seed cassettes) from specs/
+generate: $(STAMP)   ## regenerate what changed in generated/ and report each vendor's API changes
 	$(BIN)/python -m generator generate
+
+diff: $(STAMP)       ## API changes between two spec versions; exits 1 on a breaking one
+	@test -n "$(OLD)" -a -n "$(NEW)" || { echo "usage: make diff OLD=<folder|file|REV:path> NEW=<...> [JSON=1]"; exit 2; }
+	$(BIN)/python -m generator diff "$(OLD)" "$(NEW)" $(if $(JSON),--json)
+
+watch: $(STAMP)      ## regenerate a vendor whenever its spec or overlay is saved
+	$(BIN)/python -m generator watch
 
 check: $(STAMP)      ## fail, naming each stale file, when generated/ does not match specs/
 	$(BIN)/python -m generator check

@@ -26,17 +26,21 @@ MARKER = (
 )
 
 
-def build(vendor: Vendor) -> dict[Path, bytes]:
-    """Seed cassettes for every operation with an example answer, by absolute path."""
+def build(vendor: Vendor, root: Path = CASSETTES) -> dict[Path, bytes]:
+    """Seed cassettes for every operation with an example answer, by absolute path under
+    ``root`` (``tests/cassettes``)."""
     out: dict[Path, bytes] = {}
     # Seeds are signed with the mock's default credentials ("test"), which PyJWT finds short.
     warnings.filterwarnings("ignore", category=jwt.InsecureKeyLengthWarning)
     for op in vendor.operations:
         if op.response_example is not None and op.example:
-            text = MARKER + yaml.safe_dump(
-                _cassette(vendor, op), sort_keys=True, allow_unicode=True
+            text = MARKER + yaml.dump(
+                _cassette(vendor, op),
+                Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper),
+                sort_keys=True,
+                allow_unicode=True,
             )
-            out[CASSETTES / vendor.package / f"{op.name}.yaml"] = text.encode()
+            out[root / vendor.package / f"{op.name}.yaml"] = text.encode()
     return out
 
 

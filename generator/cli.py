@@ -1,8 +1,20 @@
-"""``python -m generator generate | check``: behind ``make generate`` and ``make check``."""
+"""``python -m generator generate | check | diff | watch``: behind ``make generate``,
+``make check``, ``make diff`` and ``make watch``.
+
+- ``generate`` rebuilds the vendors whose spec, overlay, generator or templates changed
+  (``--force``: all) and prints, per rebuilt vendor, what changed in its API.
+- ``check`` rebuilds everything in memory and fails naming each file that differs.
+- ``diff OLD NEW`` reports the API changes between two versions of a spec (a vendor folder, a
+  spec file, or ``REV:path`` from git), as text or ``--json``; it exits 1 on a breaking
+  change, so a CI job can gate a vendor update.
+- ``watch`` regenerates a vendor whenever its spec or overlay is saved.
+"""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
 import sys
 from pathlib import Path
 
@@ -11,28 +23,57 @@ from .errors import SpecError
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m generator")
-    commands = parser.add_subparsers(dest="command", required=True)
-    gen = commands.add_parser("generate", help="regenerate generated/ from specs/")
-    gen.add_argument("--specs", type=Path, default=pipeline.SPECS)
-    gen.add_argument("--out", type=Path, default=pipeline.GENERATED)
-    chk = commands.add_parser("check", help="fail if generated/ does not match specs/")
-    chk.add_argument("--specs", type=Path, default=pipeline.SPECS)
-    chk.add_argument("--out", type=Path, default=pipeline.GENERATED)
-    args = parser.parse_args(argv)
+    args = _parser().parse_args(argv)
     try:
-        files, seeds = pipeline.build(args.specs)
+        return COMMANDS[args.command](args)
     except SpecError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    if args.command == "generate":
-        changed = pipeline.write(files, args.out)
-        for rel in changed:
-            print(f"  wrote {args.out.name}/{rel}")
-        for path in pipeline.write_seeds(seeds):
-            print(f"  seeded {path.relative_to(pipeline.ROOT)}")
-        print(f"generated {len(files)} files, {len(changed)} changed")
-        return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m generator")
+    commands = parser.add_subparsers(dest="command", required=True)
+    gen = commands.add_parser("generate", help="regenerate what changed in generated/")
+    gen.add_argument("--force", action="store_true", help="rebuild every vendor")
+    chk = commands.add_parser("check", help="fail if generated/ does not match specs/")
+    watch = commands.add_parser("watch", help="regenerate a vendor when its spec is saved")
+    watch.add_argument("--interval", type=float, default=0.5, help="seconds between looks")
+    for sub in (gen, chk, watch):
+        sub.add_argument("--specs", type=Path, default=pipeline.SPECS)
+        sub.add_argument("--out", type=Path, default=pipeline.GENERATED)
+    dif = commands.add_parser("diff", help="API changes between two versions of a spec")
+    dif.add_argument("old", help="vendor folder, spec file, or REV:path (git)")
+    dif.add_argument("new", help="vendor folder, spec file, or REV:path (git)")
+    dif.add_argument("--overlay", type=Path, help="overlay to apply to both (ShowAPI's)")
+    dif.add_argument("--json", action="store_true", help="print JSON instead of text")
+    return parser
+
+
+def _generate(args: argparse.Namespace) -> int:
+    done = pipeline.generate(args.specs, args.out, force=args.force)
+    _print_generated(done, args.out)
+    return 0
+
+
+def _print_generated(done: pipeline.Generated, out: Path) -> None:
+    if done.changes:
+        from .diff import report
+
+        for package, changes in done.changes.items():
+            print(report(changes, package))
+    for rel in done.written:
+        print(f"  wrote {out.name}/{rel}")
+    for path in done.seeded:
+        shown = path.relative_to(pipeline.ROOT) if path.is_relative_to(pipeline.ROOT) else path
+        print(f"  seeded {shown}")
+    rebuilt = ", ".join(done.changes) or "none"
+    unchanged = ", ".join(done.skipped) or "none"
+    print(f"rebuilt: {rebuilt}; unchanged: {unchanged}; {len(done.written)} file(s) written")
+
+
+def _check(args: argparse.Namespace) -> int:
+    files, _ = pipeline.build(args.specs)
     bad = pipeline.stale(files, args.out)
     for rel in bad:
         print(f"stale: {args.out.name}/{rel}", file=sys.stderr)
@@ -44,3 +85,39 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print(f"generated/ matches specs/ ({len(files)} files)")
     return 0
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from .diff import diff, is_breaking, report
+    from .versions import api_of
+
+    old, new = api_of(args.old, args.overlay), api_of(args.new, args.overlay)
+    changes = diff(old, new)
+    breaking = is_breaking(changes)
+    if args.json:
+        answer = {
+            "vendor": new.package,
+            "breaking": breaking,
+            "changes": [c.as_json() for c in changes],
+        }
+        print(json.dumps(answer, indent=1, ensure_ascii=False))
+    else:
+        print(report(changes, new.package))
+    return 1 if breaking else 0
+
+
+def _watch(args: argparse.Namespace) -> int:
+    from .watch import watch
+
+    print(f"watching {args.specs} (Ctrl-C stops)", file=sys.stderr, flush=True)
+    with contextlib.suppress(KeyboardInterrupt):
+        watch(
+            args.specs,
+            args.out,
+            interval=args.interval,
+            on_done=lambda d: _print_generated(d, args.out),
+        )
+    return 0
+
+
+COMMANDS = {"generate": _generate, "check": _check, "diff": _diff, "watch": _watch}

@@ -180,7 +180,9 @@ class _Builder:
         at = ["paths", path, method]
         ext = op.get("x-sdk-operation", {})
         name = ext.get("name") or snake(op.get("operationId", ""))
-        if not is_identifier(name) or name[0].isdigit():
+        if name[:1].isdigit():  # a vendor id like 3259_4_POST, not named by us yet
+            name = f"op_{name.rstrip('_')}"
+        if not is_identifier(name):
             raise self.fail([*at, "x-sdk-operation", "name"], "each operation needs a Python name")
         body, params = self.params(op, at)
         response_model, response_schema, example = self.response(op)

@@ -13,15 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from openapi_pydantic.v3.v3_0 import OpenAPI as OpenAPI30
-from openapi_pydantic.v3.v3_1 import OpenAPI as OpenAPI31
 from pydantic import BaseModel, ValidationError
 
 from .errors import SpecError, json_pointer
+from .layout import OVERLAY_NAME, SPEC_NAMES
 from .overlay import apply_overlay
-
-SPEC_NAMES = ("openapi.json", "openapi.yaml", "openapi.yml")
-OVERLAY_NAME = "overlay.yaml"
 
 
 @dataclass(frozen=True)
@@ -33,6 +29,10 @@ class LoadedSpec:
     overlay_file: Path | None
     document: dict[str, Any]
     sha256: str
+
+
+# libyaml's loader when PyYAML has it (its wheels do): ten times faster on our specs.
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def find_spec(vendor_dir: Path) -> Path:
@@ -69,7 +69,7 @@ def parse_document(raw: bytes, file: Path) -> Any:
     try:
         if file.suffix == ".json":
             return json.loads(text)
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=YAML_LOADER)
     except json.JSONDecodeError as exc:
         raise SpecError(
             str(file), "/", f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
@@ -86,6 +86,9 @@ def validate_openapi(document: dict[str, Any], file: str) -> None:
     version = str(document.get("openapi", ""))
     if not version.startswith(("3.0.", "3.1.")):
         raise SpecError(file, "/openapi", f"expected OpenAPI 3.0.x or 3.1.x, found {version!r}")
+    from openapi_pydantic.v3.v3_0 import OpenAPI as OpenAPI30
+    from openapi_pydantic.v3.v3_1 import OpenAPI as OpenAPI31
+
     model = OpenAPI30 if version.startswith("3.0.") else OpenAPI31
     try:
         validated = model.model_validate(copy.deepcopy(document))

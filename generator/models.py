@@ -12,8 +12,6 @@ import copy
 import json
 from typing import Any
 
-from datamodel_code_generator import DataModelType, InputFileType, generate
-
 from .errors import SpecError
 from .naming import pascal
 
@@ -152,6 +150,8 @@ def render_models(named: dict[str, Any], file: str) -> str:
         "paths": {},
         "components": {"schemas": named["components"]["schemas"]},
     }
+    from datamodel_code_generator import DataModelType, InputFileType, generate
+
     try:
         code = generate(
             json.dumps(document),

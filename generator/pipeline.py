@@ -1,18 +1,75 @@
 """The whole compile: every vendor folder in ``specs/`` to its package in ``generated/``.
 
-``build`` is pure: the same specs give the same bytes. ``write`` puts them on disk (removing
-files a vendor no longer has), and ``stale`` lists what on disk differs, for ``make check``.
+``build`` is pure: the same specs give the same bytes; ``stale`` lists what on disk differs,
+for ``make check``. ``generate`` is what ``make generate`` runs: it rebuilds only the vendors
+whose spec, overlay, generator or templates changed since the last run (``fingerprints.json``
+records what each package was made from), says per vendor what changed in its API since the
+last generation (``diff``), and removes the packages of vendors that are gone.
+
+The heavy stages (datamodel-code-generator, Jinja, ruff) are imported only when a vendor is
+actually rebuilt, so a run with nothing to do stays fast.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import shutil
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import cassettes, ir, load, models, render
-from .render import ROOT
+from .layout import GENERATED, OVERLAY_NAME, ROOT, SPEC_NAMES, SPECS, TEMPLATES
 
-SPECS = ROOT / "specs"
-GENERATED = ROOT / "generated"
+if TYPE_CHECKING:
+    from .diff import Change
+    from .runtime.vendor import Vendor
+
+__all__ = ["GENERATED", "ROOT", "SPECS", "build", "generate", "stale", "write"]
+FINGERPRINTS = "fingerprints.json"
+INIT = (
+    b'"""Generated vendor packages: one per spec in specs/. Do not edit; run `make generate`."""\n'
+)
+
+
+@dataclass
+class VendorBuild:
+    """One vendor compiled: its package name, files (by path inside the package; Python
+    sources unformatted until ``finish``), seed cassettes, vendor model, and the fingerprint
+    of what it was made from."""
+
+    folder: str
+    package: str
+    sources: dict[str, str]
+    seeds: dict[Path, bytes]
+    vendor: Vendor
+    fingerprint: str
+    files: dict[str, bytes] = field(default_factory=dict)
+
+
+def finish(builds: list[VendorBuild]) -> None:
+    """Format every build's Python sources with ruff, in one batch, into ``files``."""
+    from .render import format_python
+
+    sources = {f"{b.package}/{rel}": text for b in builds for rel, text in b.sources.items()}
+    formatted = format_python(sources)
+    for built in builds:
+        prefix = f"{built.package}/"
+        built.files = {
+            rel[len(prefix) :]: text.encode()
+            for rel, text in formatted.items()
+            if rel.startswith(prefix)
+        }
+
+
+@dataclass
+class Generated:
+    """What ``generate`` did: per rebuilt vendor, the API changes; the files written."""
+
+    changes: dict[str, list[Change]] = field(default_factory=dict)
+    written: list[str] = field(default_factory=list)
+    seeded: list[Path] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
 
 
 def vendor_dirs(specs: Path = SPECS) -> list[Path]:
@@ -20,32 +77,146 @@ def vendor_dirs(specs: Path = SPECS) -> list[Path]:
 
 
 def _has_spec(folder: Path) -> bool:
-    return any((folder / name).is_file() for name in load.SPEC_NAMES)
+    return any((folder / name).is_file() for name in SPEC_NAMES)
 
 
-def build_vendor(vendor_dir: Path) -> tuple[str, dict[str, bytes], dict[Path, bytes]]:
-    """(package name, files by path inside the package, seed cassettes) for one vendor."""
+def tool_digest() -> str:
+    """A hash of everything besides the spec that shapes the output: the generator's code
+    (its runtime included) and the templates."""
+    digest = hashlib.sha256()
+    sources = sorted((ROOT / "generator").rglob("*.py")) + sorted(TEMPLATES.glob("*"))
+    for path in sources:
+        if "__pycache__" not in path.parts:
+            digest.update(path.relative_to(ROOT).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def fingerprint(vendor_dir: Path, tools: str) -> str:
+    digest = hashlib.sha256(tools.encode())
+    for name in (*SPEC_NAMES, OVERLAY_NAME):
+        if (vendor_dir / name).is_file():
+            digest.update(name.encode())
+            digest.update((vendor_dir / name).read_bytes())
+    return digest.hexdigest()
+
+
+def build_vendor(
+    vendor_dir: Path, tools: str | None = None, cassettes_dir: Path | None = None
+) -> VendorBuild:
+    """Compile one vendor folder (the heavy stages are imported here, on first use); seed
+    cassettes go under ``cassettes_dir`` (``tests/cassettes`` by default)."""
+    from . import cassettes, ir, load, models, render
+
     loaded = load.load(vendor_dir)
     named = models.name_schemas(loaded.document)
     vendor = ir.build(loaded, named)
     spec_path = f"specs/{vendor_dir.name}/{loaded.spec_file.name}"
     code = models.render_models(named, str(loaded.spec_file))
-    return vendor.package, render.render_package(vendor, code, spec_path), cassettes.build(vendor)
+    return VendorBuild(
+        folder=vendor_dir.name,
+        package=vendor.package,
+        sources=render.render_package(vendor, code, spec_path),
+        seeds=cassettes.build(vendor, cassettes_dir or cassettes.CASSETTES),
+        vendor=vendor,
+        fingerprint=fingerprint(vendor_dir, tools or tool_digest()),
+    )
 
 
 def build(specs: Path = SPECS) -> tuple[dict[str, bytes], dict[Path, bytes]]:
     """Every generated file by its path relative to ``generated/``, and the seed cassettes."""
-    files: dict[str, bytes] = {"__init__.py": INIT}
+    tools = tool_digest()
+    builds = [build_vendor(folder, tools) for folder in vendor_dirs(specs)]
+    finish(builds)
+    made = [(b.folder, b.package, b.fingerprint) for b in builds]
+    files: dict[str, bytes] = {"__init__.py": INIT, FINGERPRINTS: _fingerprints(made)}
     seeds: dict[Path, bytes] = {}
-    for folder in vendor_dirs(specs):
-        package, package_files, package_seeds = build_vendor(folder)
-        files.update({f"{package}/{rel}": data for rel, data in package_files.items()})
-        seeds.update(package_seeds)
+    for built in builds:
+        files.update({f"{built.package}/{rel}": data for rel, data in built.files.items()})
+        seeds.update(built.seeds)
     return files, seeds
+
+
+def _fingerprints(made: list[tuple[str, str, str]]) -> bytes:
+    """``fingerprints.json``: per spec folder, its package and what it was made from."""
+    table = {folder: {"package": package, "fingerprint": fp} for folder, package, fp in made}
+    return (json.dumps(table, indent=1, sort_keys=True) + "\n").encode()
+
+
+def generate(
+    specs: Path = SPECS,
+    out: Path = GENERATED,
+    *,
+    force: bool = False,
+    cassettes_dir: Path | None = None,
+) -> Generated:
+    """Rebuild what changed (everything with ``force``) and report each vendor's API changes;
+    seed cassettes go under ``cassettes_dir`` (``tests/cassettes`` by default)."""
+    tools = tool_digest()
+    recorded = _recorded(out)
+    done = Generated()
+    made: list[tuple[str, str, str]] = []
+    builds: list[VendorBuild] = []
+    for folder in vendor_dirs(specs):
+        entry = recorded.get(folder.name, {})
+        current = fingerprint(folder, tools)
+        package = entry.get("package", "")
+        if not force and entry.get("fingerprint") == current and (out / package).is_dir():
+            done.skipped.append(package)
+            made.append((folder.name, package, current))
+        else:
+            builds.append(build_vendor(folder, tools, cassettes_dir))
+    finish(builds)
+    for built in builds:
+        done.changes[built.package] = _api_changes(out / built.package, built.vendor)
+        done.written += _write_package(built, out)
+        done.seeded += write_seeds(built.seeds)
+        made.append((built.folder, built.package, built.fingerprint))
+    done.written += _remove_gone(out, {package for _f, package, _fp in made}, recorded)
+    index = {"__init__.py": INIT, FINGERPRINTS: _fingerprints(made)}
+    done.written += write(index, out, prune=False)
+    return done
+
+
+def _recorded(out: Path) -> dict[str, dict[str, str]]:
+    try:
+        return json.loads((out / FINGERPRINTS).read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def _api_changes(package_dir: Path, vendor: Vendor) -> list[Change]:
+    """What changed since the package on disk was generated (nothing to compare: no changes)."""
+    from .diff import diff
+    from .runtime.vendor import load_vendor
+
+    try:
+        previous = load_vendor(package_dir / "vendor.json")
+    except (OSError, ValueError):
+        return []
+    return diff(previous, vendor)
+
+
+def _write_package(built: VendorBuild, out: Path) -> list[str]:
+    files = {f"{built.package}/{rel}": data for rel, data in built.files.items()}
+    return write(files, out, prune=True, within=built.package)
+
+
+def _remove_gone(out: Path, packages: set[str], recorded: dict[str, dict[str, str]]) -> list[str]:
+    """Delete the packages of vendors whose spec folder is gone."""
+    removed = []
+    for entry in recorded.values():
+        package = entry.get("package", "")
+        if package and package not in packages and (out / package).is_dir():
+            shutil.rmtree(out / package)
+            removed.append(f"{package}/")
+    return removed
 
 
 def write_seeds(seeds: dict[Path, bytes]) -> list[Path]:
     """Write seed cassettes, never over a recorded one; returns those that changed."""
+    from . import cassettes
+
     changed = []
     for path, data in sorted(seeds.items()):
         if cassettes.writable(path) and (not path.is_file() or path.read_bytes() != data):
@@ -55,13 +226,11 @@ def write_seeds(seeds: dict[Path, bytes]) -> list[Path]:
     return changed
 
 
-INIT = (
-    b'"""Generated vendor packages: one per spec in specs/. Do not edit; run `make generate`."""\n'
-)
-
-
-def write(files: dict[str, bytes], out: Path = GENERATED) -> list[str]:
-    """Write ``files`` under ``out``; returns the paths that changed (removed ones included)."""
+def write(
+    files: dict[str, bytes], out: Path = GENERATED, *, prune: bool = True, within: str = ""
+) -> list[str]:
+    """Write ``files`` under ``out``; with ``prune``, remove files under ``out`` (or its
+    ``within`` folder) that ``files`` does not have. Returns the paths that changed."""
     changed = []
     for rel, data in sorted(files.items()):
         path = out / rel
@@ -69,11 +238,12 @@ def write(files: dict[str, bytes], out: Path = GENERATED) -> list[str]:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
             changed.append(rel)
-    for path in sorted(_on_disk(out)):
-        rel = path.relative_to(out).as_posix()
-        if rel not in files:
-            path.unlink()
-            changed.append(rel)
+    if prune:
+        for path in sorted(_on_disk(out / within if within else out)):
+            rel = path.relative_to(out).as_posix()
+            if rel not in files:
+                path.unlink()
+                changed.append(rel)
     return changed
 
 

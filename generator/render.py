@@ -7,6 +7,7 @@ code beside it and is byte-identical from run to run.
 
 from __future__ import annotations
 
+import functools
 import json
 import subprocess
 import sys
@@ -15,12 +16,9 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-import jinja2
-
+from .layout import ROOT, TEMPLATES
 from .runtime.vendor import Vendor
 
-ROOT = Path(__file__).resolve().parent.parent
-TEMPLATES = ROOT / "templates"
 # (template, output path inside generated/<package>/)
 PACKAGE_FILES = (
     ("package_init.py.jinja", "__init__.py"),
@@ -79,7 +77,12 @@ def arg_doc(text: str, name: str, indent: int = 12, width: int = 84) -> str:
     return ("\n" + " " * (indent + 4)).join(lines)
 
 
-def environment() -> jinja2.Environment:
+@functools.cache
+def environment() -> Any:
+    """The Jinja environment of ``templates/``, made once: templates compile once per run
+    (jinja2 is imported here, when first needed)."""
+    import jinja2
+
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         undefined=jinja2.StrictUndefined,
@@ -102,19 +105,19 @@ def stamp(vendor: Vendor, spec_path: str) -> str:
     )
 
 
-def render_package(vendor: Vendor, models_code: str, spec_path: str) -> dict[str, bytes]:
-    """Every file of ``generated/<package>/`` by its path inside the package."""
+def render_package(vendor: Vendor, models_code: str, spec_path: str) -> dict[str, str]:
+    """Every file of ``generated/<package>/`` by its path inside the package, the Python ones
+    not yet formatted (``format_python`` does that, for many packages in one batch)."""
     env = environment()
     header = stamp(vendor, spec_path)
     context: dict[str, Any] = {"vendor": vendor, "stamp": header, "spec_path": spec_path}
     sources = {out: env.get_template(name).render(context) for name, out in PACKAGE_FILES}
     sources["models.py"] = header + _models_header(vendor) + _strip_codegen_header(models_code)
-    files = {path: text.encode() for path, text in format_python(sources).items()}
-    files["vendor.json"] = (
+    sources["vendor.json"] = (
         json.dumps(vendor.model_dump(mode="json", by_alias=True), indent=1, ensure_ascii=False)
         + "\n"
-    ).encode()
-    return files
+    )
+    return sources
 
 
 def _models_header(vendor: Vendor) -> str:

@@ -470,9 +470,12 @@ class SyncClient(BaseClient):
         if self._owns_http:
             self._http.close()
 
-    def _call(self, name: str, model: type[M], values: Mapping[str, Any]) -> M:
+    def _call(self, name: str, model: type[M] | None, values: Mapping[str, Any]) -> Any:
+        """Send operation ``name`` and return its payload as ``model`` (as it came, for an
+        operation whose spec gives the answer no schema)."""
         op = self._operation(name)
-        return self._model(op, model, self._send(op, values))
+        payload = self._send(op, values)
+        return payload if model is None else self._model(op, model, payload)
 
     def _send(self, op: Operation, values: Mapping[str, Any]) -> Any:
         prepared = self._prepare(op, values)
@@ -593,9 +596,11 @@ class AsyncClient(BaseClient):
         if self._owns_http:
             await self._http.aclose()
 
-    async def _call(self, name: str, model: type[M], values: Mapping[str, Any]) -> M:
+    async def _call(self, name: str, model: type[M] | None, values: Mapping[str, Any]) -> Any:
+        """Send operation ``name`` and return its payload (see SyncClient._call)."""
         op = self._operation(name)
-        return self._model(op, model, await self._send(op, values))
+        payload = await self._send(op, values)
+        return payload if model is None else self._model(op, model, payload)
 
     async def _send(self, op: Operation, values: Mapping[str, Any]) -> Any:
         prepared = self._prepare(op, values)

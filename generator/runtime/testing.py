@@ -76,10 +76,57 @@ def answer_schema(op: Operation, status: int) -> dict[str, Any] | None:
 
 
 def schema_errors(schema: dict[str, Any], instance: Any) -> list[str]:
-    return [
+    """Why ``instance`` breaks ``schema``: its rules, and any field it has that the schema does
+    not declare (a mock must not answer what the spec no longer has: client code reading such
+    a field would work against the mock and fail against the vendor)."""
+    found = [
         f"{'/'.join(map(str, e.absolute_path)) or '<root>'}: {e.message}"
         for e in validator(schema).iter_errors(instance)
     ]
+    return found + [f"{path}: not declared by the spec" for path in undeclared(schema, instance)]
+
+
+def undeclared(schema: dict[str, Any], instance: Any, path: str = "") -> list[str]:
+    """Paths of object fields in ``instance`` that ``schema`` (with its ``allOf`` parts)
+    does not declare, where it declares properties and allows no others by default."""
+    if isinstance(instance, list) and isinstance(schema.get("items"), dict):
+        return [
+            p for i, v in enumerate(instance) for p in undeclared(schema["items"], v, f"{path}/{i}")
+        ]
+    if not isinstance(instance, dict):
+        return []
+    props = declared_properties(schema)
+    if not props or schema.get("additionalProperties") not in (None, False):
+        return []
+    extra = [f"{path}/{key}" for key in instance if key not in props]
+    nested = [
+        p
+        for key, v in instance.items()
+        if key in props
+        for p in undeclared(props[key], v, f"{path}/{key}")
+    ]
+    return extra + nested
+
+
+def declared_properties(schema: dict[str, Any]) -> dict[str, Any]:
+    props = dict(schema.get("properties", {}))
+    for part in schema.get("allOf", []):
+        props.update(declared_properties(part))
+    return props
+
+
+def declares(schema: dict[str, Any], path: str) -> bool:
+    """True when ``schema`` declares the field at dotted ``path`` (``a[].b`` goes into the
+    items of the list ``a``)."""
+    node: dict[str, Any] | None = schema
+    for part in path.split("."):
+        if node is None:
+            return False
+        many = part.endswith("[]")
+        node = declared_properties(node).get(part.removesuffix("[]"))
+        if many and node is not None:
+            node = node.get("items")
+    return node is not None
 
 
 class Contract:
@@ -127,7 +174,7 @@ class Contract:
         mock = self.create_mock()
         with mock.client(self.client_cls) as client:
             result = getattr(client, name)(**self._inputs(op, mock, client))
-        assert isinstance(result, getattr(self.models, op.payload_model))
+        self._assert_model(op, result)
         self.assert_answers_match_spec(mock)
         return result
 
@@ -142,9 +189,13 @@ class Contract:
                 return await getattr(client, name)(**kwargs)
 
         result = asyncio.run(run())
-        assert isinstance(result, getattr(self.models, op.payload_model))
+        self._assert_model(op, result)
         self.assert_answers_match_spec(mock)
         return result
+
+    def _assert_model(self, op: Operation, result: Any) -> None:
+        if op.payload_model:
+            assert isinstance(result, getattr(self.models, op.payload_model))
 
     def assert_answers_match_spec(self, mock: VendorMock) -> None:
         problems = []
@@ -161,6 +212,32 @@ class Contract:
                 found = schema_errors(schema, entry.response)
                 problems += [f"{op.name} ({entry.status}): {p}" for p in found]
         assert not problems, "mock answers break the spec:\n" + "\n".join(problems)
+
+    def task_fields_are_in_the_spec(self) -> None:
+        """The fields the client follows tasks by are fields the spec's answers declare: each
+        submit's new task id, and each task family's status, images, progress and error."""
+        problems = []
+        for op in self.vendor.operations:
+            if op.role == "get" and self.vendor.task_spec(op) is not None:
+                fields = self.vendor.task_spec(op).fields  # type: ignore[union-attr]
+                paths = [
+                    fields.status,
+                    *fields.images,
+                    fields.progress,
+                    fields.preview,
+                    fields.error,
+                ]
+                problems += self._missing(op, [p for p in paths if p])
+            if op.role == "submit" and not op.task_id.startswith("$"):
+                family = self.vendor.task_spec(self.vendor.poll_for(op.name)[0])
+                problems += self._missing(op, [op.task_id or (family.fields.id if family else "")])
+        assert not problems, "the client follows tasks by fields the spec lacks:\n" + "\n".join(
+            problems
+        )
+
+    def _missing(self, op: Operation, paths: list[str]) -> list[str]:
+        schema = payload_schema(self.vendor, op)
+        return [f"{op.name}: {path}" for path in paths if path and not declares(schema, path)]
 
     def refused_answers_match_spec(self, name: str) -> None:
         """A request with an unknown credential is refused, in a shape the spec allows."""
@@ -237,7 +314,7 @@ class Contract:
             self.client_cls(**credentials, base_url=base_url, max_retries=0) as client,
         ):
             result = getattr(client, name)(**as_kwargs(op, self.examples(op)))
-        assert isinstance(result, getattr(self.models, op.payload_model))
+        self._assert_model(op, result)
         return result
 
 
@@ -280,3 +357,12 @@ def scrub_body(vendor: Vendor, content_type: str, body: bytes | str | None) -> A
         parts = raw.split(marker)
         return marker.join(p for p in parts if named not in p.split(b"\r\n\r\n", 1)[0])
     return body
+
+
+def payload_schema(vendor: Vendor, op: Operation) -> dict[str, Any]:
+    """The schema of what the envelope unwraps to, inside ``op``'s answer schema."""
+    schema = op.response_schema
+    for layer in vendor.envelope.layers:
+        for key in filter(None, layer.payload.split(".")):
+            schema = declared_properties(schema).get(key, {})
+    return schema

@@ -16,6 +16,10 @@ from ..vendor import VENDOR
 contract = Contract(VENDOR, HdrepaintClient, AsyncHdrepaintClient, create_mock, models)
 
 
+def test_task_fields_are_in_the_spec() -> None:
+    contract.task_fields_are_in_the_spec()
+
+
 def test_submit_hd_repaint_round_trip() -> None:
     contract.round_trip("submit_hd_repaint")
 

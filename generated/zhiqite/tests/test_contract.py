@@ -17,6 +17,10 @@ from ..vendor import VENDOR
 contract = Contract(VENDOR, ZhiqiteClient, AsyncZhiqiteClient, create_mock, models)
 
 
+def test_task_fields_are_in_the_spec() -> None:
+    contract.task_fields_are_in_the_spec()
+
+
 def test_text_to_image_round_trip() -> None:
     contract.round_trip("text_to_image")
 
