@@ -261,23 +261,30 @@ def test_a_vendor_update_end_to_end(tmp_path: Path) -> None:
     the regenerated client and mock; a removed answer field is reported as breaking and the
     regenerated contract tests catch the client code that followed tasks by it; our overlay
     still applies to the new file; and a target it no longer finds is named."""
-    specs = tmp_path / "specs"
-    showapi_copy(tmp_path, lambda d: (add_style_field(d), add_cancel_operation(d)))
-    out = tmp_path / "generated"
-    done = pipeline.generate(specs, out, cassettes_dir=tmp_path / "cassettes")
+    specs, out, cassettes = tmp_path / "specs", tmp_path / "generated", tmp_path / "cassettes"
+    spec = showapi_copy(tmp_path) / "openapi.json"
+    pipeline.generate(specs, out, cassettes_dir=cassettes)  # the release we had
+    doc = json.loads(spec.read_text())
+    add_style_field(doc)
+    add_cancel_operation(doc)
+    spec.write_text(json.dumps(doc, ensure_ascii=False, indent=2))
+    done = pipeline.generate(specs, out, cassettes_dir=cassettes)  # the new release
+    reported = {(c.operation, c.place, c.kind, c.breaking) for c in done.changes["showapi"]}
+    assert reported == {
+        ("submit_repaint", "style", "field_added", False),
+        ("op_3259_4_post", "", "operation_added", False),
+    }
     client = (out / "showapi" / "client.py").read_text()
     assert "style: str | None = None" in client and "def op_3259_4_post(" in client
     vendor = json.loads((out / "showapi" / "vendor.json").read_text())
     assert any(op["path"] == "/3259-4" for op in vendor["operations"])  # the mock routes it too
 
     # the next release drops taskOrder from the submit answer
-    spec = specs / "showapi" / "openapi.json"
-    doc = json.loads(spec.read_text())
     submit_body(doc).pop("taskOrder")
     spec.write_text(json.dumps(doc, ensure_ascii=False, indent=2))
     report = run_cli("diff", str(SHOWAPI), str(specs / "showapi"))
     assert report.returncode == 1 and "taskOrder: field removed" in report.stdout
-    pipeline.generate(specs, out, cassettes_dir=tmp_path / "cassettes")
+    pipeline.generate(specs, out, cassettes_dir=cassettes)
     shutil.copy(ROOT / "generated" / "__init__.py", out / "__init__.py")
     tests = subprocess.run(
         [
@@ -304,7 +311,7 @@ def test_a_vendor_update_end_to_end(tmp_path: Path) -> None:
     doc["paths"]["/3259-30"] = doc["paths"].pop("/3259-3")
     spec.write_text(json.dumps(doc, ensure_ascii=False, indent=2))
     with pytest.raises(SpecError) as caught:
-        pipeline.generate(specs, out, cassettes_dir=tmp_path / "cassettes")
+        pipeline.generate(specs, out, cassettes_dir=cassettes)
     assert caught.value.file.endswith("overlay.yaml")
     assert (
         "$.paths['/3259-3'].post" in caught.value.reason
