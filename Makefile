@@ -39,8 +39,11 @@ mock: $(STAMP)       ## serve every mock from PORT up, or one: make mock VENDOR=
 lint: $(STAMP)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check generator tests bench
 
-bench: $(STAMP)      ## benchmarks (ratios measured side by side in one run)
-	$(BIN)/python -m bench
+bench: $(STAMP)      ## benchmarks (ratios side by side in one run; installs wrk / Prism on first use)
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+bench-profile: $(STAMP)   ## where the time goes on the benchmarked paths (cProfile)
+	$(BIN)/python -m bench.profile $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build *.egg-info bench/.node bench/results

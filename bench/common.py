@@ -1,0 +1,95 @@
+"""What the benchmarks share: results, and timing that puts both sides of a ratio side by side."""
+
+from __future__ import annotations
+
+import gc
+import os
+import resource
+import statistics
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent  # the repository
+
+
+@dataclass
+class Result:
+    """One number of the table. ``ok`` is None when the row has no target (context only)."""
+
+    bench: str
+    name: str
+    value: float | None
+    unit: str
+    target: str = ""
+    ok: bool | None = None
+    note: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+# The in-process benchmarks time the CPU time of their own thread, not the wall clock: on a
+# shared machine the wall clock also counts the time other processes hold the core, which is
+# most of the noise. The work measured is single-threaded and never sleeps (the mock's clock is
+# virtual), so on a quiet machine both agree.
+clock = time.thread_time
+
+
+def per_call(fn: Callable[[], object], calls: int) -> float:
+    """CPU seconds per call of ``fn`` over ``calls`` calls, after a collection so that no
+    earlier garbage is collected on this round's time."""
+    gc.collect()
+    start = clock()
+    for _ in range(calls):
+        fn()
+    return (clock() - start) / calls
+
+
+def interleaved(
+    fns: Mapping[str, Callable[[], object]], *, rounds: int, calls: int, warmup: int = 50
+) -> dict[str, list[float]]:
+    """Seconds per call of each of ``fns``, one sample per round, in alternating order (ABC,
+    CBA, ABC, ...) so that drift of the machine hits every side alike."""
+    names = list(fns)
+    for name in names:
+        for _ in range(warmup):
+            fns[name]()
+    samples: dict[str, list[float]] = {name: [] for name in names}
+    for i in range(rounds):
+        for name in names if i % 2 == 0 else reversed(names):
+            samples[name].append(per_call(fns[name], calls))
+    return samples
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def paired_ratio(a: list[float], b: list[float]) -> float:
+    """Median of the per-round ratios a/b: each ratio compares samples taken next to each
+    other, which is steadier than a ratio of two medians when the machine drifts."""
+    return statistics.median(x / y for x, y in zip(a, b, strict=True))
+
+
+def spread(values: list[float]) -> float:
+    """(max - min) / median of the samples: how noisy a measurement was."""
+    mid = statistics.median(values)
+    return (max(values) - min(values)) / mid if mid else 0.0
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds all cores of the machine have spent busy since boot (/proc/stat)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def own_cpu_seconds() -> float:
+    """CPU seconds of this process and the children it has waited for."""
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
