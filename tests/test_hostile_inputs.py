@@ -107,3 +107,29 @@ def test_showapi_mock_answers_bad_input_in_its_envelope(method, path, kwargs) ->
     failed = body["showapi_res_code"] != 0 or body["showapi_res_body"]["ret_code"] != 0
     assert failed, body
     assert mock.store.tasks == {}
+
+
+def test_every_effect_makes_the_files_it_names() -> None:
+    """Result URLs are given before the files are made: the names must agree."""
+    from generator.runtime.mock.effects import EFFECTS
+    from generator.runtime.mock.store import MockTask
+
+    image = png_bytes(64, 48)
+    args = {"vector": True, "n_iter": 2, "batch_size": 2, "width": 64, "height": 64}
+    for name, effect in EFFECTS.items():
+        task = MockTask(
+            id="t",
+            account="a",
+            operation="op",
+            created_at=0,
+            queue_seconds=0,
+            run_seconds=0,
+            outcome="succeeded",
+            effect=name,
+            args=args,
+            inputs={},
+            base_url="http://m",
+            image=image,
+            slots={"mask": png_bytes(64, 48), "source": image},
+        )
+        assert sorted(effect.make(task)) == sorted(effect.names(task)), name

@@ -143,7 +143,7 @@ def test_bad_submit_gets_the_vendors_error_shape(
         assert body["showapi_res_code"] == 0
         assert (
             body["showapi_res_body"]["ret_code"] == -1
-            and text in body["showapi_res_body"]["ret_msg"]
+            and text in body["showapi_res_body"]["remark"]  # the submit answer's message field
         )
     assert not schema_errors(mock.vendor.ops["submit_repaint"].response_schema, body)
     assert mock.store.tasks == {}

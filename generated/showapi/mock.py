@@ -15,9 +15,8 @@ As a server: ``make mock VENDOR=showapi PORT=8000`` or
 import sys
 from typing import Any
 
-from starlette.applications import Starlette
-
 from generator.runtime.mock import VendorMock
+from generator.runtime.mock.asgi import MockApp
 from generator.runtime.mock.serve import main as serve
 
 from .vendor import VENDOR
@@ -28,8 +27,8 @@ def create_mock(**options: Any) -> VendorMock:
     return VendorMock(VENDOR, **options)
 
 
-def create_app(**options: Any) -> Starlette:
-    """The mock as a Starlette app, for any ASGI server or ``httpx.ASGITransport``."""
+def create_app(**options: Any) -> MockApp:
+    """The mock as an ASGI app, for any ASGI server or ``httpx.ASGITransport``."""
     return create_mock(**options).app
 
 

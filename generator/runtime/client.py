@@ -25,7 +25,7 @@ from pydantic import BaseModel, ValidationError
 from . import errors
 from .auth import plugin_for
 from .clock import Clock, SystemClock
-from .envelope import bodiless_error, refusal_kind, unwrap
+from .envelope import bodiless_error, json_of, refusal_kind, unwrap
 from .images import image_format
 from .paths import get_path, set_path
 from .secrets import Secret, install_log_filter, redact
@@ -141,6 +141,8 @@ class BaseClient:
         self._credentials = self._resolve_credentials(credentials)
         self.settings = self._resolve_settings(settings or {})
         self.base_url = self._resolve_base_url(base_url)
+        url = httpx.URL(self.base_url)
+        self._host, self._prefix = url.netloc.decode(), url.path.rstrip("/")
         self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
         self.max_retries = max_retries
         self.clock: Clock = clock or SystemClock()
@@ -214,8 +216,7 @@ class BaseClient:
         return {**values, op.caller_id: f"sdk-{uuid.uuid4().hex}"}
 
     def _outgoing(self, op: Operation, values: Mapping[str, Any]) -> Outgoing:
-        url = httpx.URL(self.base_url)
-        out = Outgoing(op.method, op.path, host=url.netloc.decode(), prefix=url.path.rstrip("/"))
+        out = Outgoing(op.method, op.path, host=self._host, prefix=self._prefix)
         body: dict[str, Any] = {}
         for param in op.params:
             value = values.get(param.wire)
@@ -269,7 +270,7 @@ class BaseClient:
 
     def _read(self, op: Operation, response: httpx.Response) -> Any:
         try:
-            body = response.json()
+            body = json_of(response)
         except ValueError:
             snippet = redact(response.text[:200])
             if response.status_code >= 400:

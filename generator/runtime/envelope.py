@@ -13,6 +13,7 @@ from typing import Any
 
 from . import errors
 from .paths import get_path, set_path
+from .schemas import declares
 from .secrets import redact
 from .vendor import EnvelopeLayer, ErrorSpec, Vendor
 
@@ -131,10 +132,28 @@ def bodiless_error(
     return cls(message, vendor=vendor.package, status_code=status_code, body=text)
 
 
+def json_of(response: Any) -> Any:
+    """An httpx response's JSON, parsed once however often it is asked for (``ValueError``
+    when it is not JSON)."""
+    cached = response.__dict__.get("_sdk_json", _UNSET)
+    if cached is _UNSET:
+        try:
+            cached = response.json()
+        except ValueError as exc:
+            cached = exc
+        response.__dict__["_sdk_json"] = cached
+    if isinstance(cached, ValueError):
+        raise cached
+    return cached
+
+
+_UNSET = object()
+
+
 def refusal_kind(vendor: Vendor, response: Any) -> str:
     """The error kind a failed HTTP answer names by its envelope code, or ``""``."""
     try:
-        body = response.json()
+        body = json_of(response)
     except ValueError:
         return ""
     layers = vendor.envelope.layers
@@ -199,10 +218,16 @@ def error_spec(vendor: Vendor, kind: str) -> ErrorSpec:
 
 
 def render_error(
-    vendor: Vendor, kind: str, detail: str, request_id: str
+    vendor: Vendor,
+    kind: str,
+    detail: str,
+    request_id: str,
+    schema: dict[str, Any] | None = None,
 ) -> tuple[int, dict[str, str], dict[str, Any] | None]:
     """HTTP status, headers and body with which the vendor reports a failure of ``kind``; the
-    body is None for a refusal that has none (a gateway's, its reason in a header)."""
+    body is None for a refusal that has none (a gateway's, its reason in a header). The
+    message goes into the first of the layer's message fields that the operation's answer
+    ``schema`` declares (ShowAPI's submit has ``remark``, its list ``ret_msg``)."""
     spec = error_spec(vendor, kind)
     message = spec.message.replace("{detail}", detail)
     headers = {k: v.replace("{detail}", detail) for k, v in spec.headers.items()}
@@ -216,7 +241,7 @@ def render_error(
     if failing.payload and spec.layer < len(layers) - 1:
         set_path(body, failing.payload, {})
     if failing.message:
-        set_path(body, failing.message[0], message)
+        set_path(body, _message_field(layers, spec.layer, schema), message)
     _stamp(body, failing, spec.code, request_id, False)
     for index in reversed(range(min(spec.layer, len(layers)))):
         layer = layers[index]
@@ -229,6 +254,16 @@ def render_error(
             set_path(body, layer.message[0], "")
         _stamp(body, layer, layer.success[0] if layer.success else None, request_id, False)
     return spec.http_status, headers, body
+
+
+def _message_field(layers: tuple[EnvelopeLayer, ...], index: int, schema: Any) -> str:
+    failing = layers[min(index, len(layers) - 1)]
+    if schema:
+        prefix = "".join(f"{layer.payload}." for layer in layers[:index] if layer.payload)
+        for path in failing.message:
+            if declares(schema, prefix + path):
+                return path
+    return failing.message[0]
 
 
 def _stamp(

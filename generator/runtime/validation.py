@@ -21,6 +21,7 @@ from .paths import get_path
 from .vendor import ImageLimit, ImageSlot, Operation, Param
 
 _validators: dict[str, OAS30Validator] = {}
+_by_identity: dict[int, tuple[dict[str, Any], OAS30Validator]] = {}
 TRUE_WORDS = {"true", "1", "yes", "on"}
 FALSE_WORDS = {"false", "0", "no", "off", ""}
 
@@ -52,11 +53,100 @@ FORMATS.checks("uri")(_is_web_url)
 
 
 def validator(schema: dict[str, Any]) -> OAS30Validator:
+    """The compiled validator of ``schema``, made once per distinct schema."""
+    known = _by_identity.get(id(schema))
+    if known is not None and known[0] is schema:  # the same dict object as last time
+        return known[1]
     key = json.dumps(schema, sort_keys=True)
     found = _validators.get(key)
     if found is None:
         found = _validators[key] = OAS30Validator(schema, format_checker=FORMATS)
+    _by_identity[id(schema)] = (schema, found)  # holding the dict keeps its id unique
     return found
+
+
+def schema_problems(schema: dict[str, Any], value: Any) -> list[str]:
+    """Why ``value`` breaks ``schema``, in jsonschema's words: directly for the plain scalar
+    schemas most inputs have (a type, bounds, an enum), by jsonschema for anything else."""
+    if schema.keys() <= SIMPLE_KEYS:
+        return simple_problems(schema, value)
+    problems = []
+    for error in validator(schema).iter_errors(value):
+        uri = error.validator == "format" and error.validator_value == "uri"
+        problems.append("not an http(s) URL" if uri else error.message)
+    return problems
+
+
+SIMPLE_KEYS = frozenset(
+    {
+        "type", "format", "enum", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
+        "minLength", "maxLength", "multipleOf", "nullable", "default", "description", "title",
+        "example", "x-py-name", "x-sdk-aliases",
+    }
+)  # fmt: skip
+TYPES: dict[str, Any] = {
+    "string": lambda v: isinstance(v, str),
+    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
+    "boolean": lambda v: isinstance(v, bool),
+}
+
+
+def simple_problems(schema: dict[str, Any], value: Any) -> list[str]:
+    """:func:`schema_problems` for a schema whose keys are all in ``SIMPLE_KEYS``."""
+    if value is None:
+        return [] if schema.get("nullable") else ["None for not nullable"]
+    kind = schema.get("type")
+    if kind in TYPES and not TYPES[kind](value):
+        return [f"{value!r} is not of type {kind!r}"]
+    problems = []
+    if "enum" in schema and value not in schema["enum"]:
+        problems.append(f"{value!r} is not one of {schema['enum']!r}")
+    if isinstance(value, str):
+        problems += _length_problems(schema, value)
+        if schema.get("format") == "uri" and not _is_web_url(value):
+            problems.append("not an http(s) URL")
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        problems += _number_problems(schema, value)
+    return problems
+
+
+def _length_problems(schema: dict[str, Any], value: str) -> list[str]:
+    if "minLength" in schema and len(value) < schema["minLength"]:
+        return [
+            f"{value!r} should be non-empty"
+            if schema["minLength"] == 1
+            else f"{value!r} is too short"
+        ]
+    if "maxLength" in schema and len(value) > schema["maxLength"]:
+        return [f"{value!r} is too long"]
+    return []
+
+
+def _number_problems(schema: dict[str, Any], value: float) -> list[str]:
+    problems = []
+    low, high = schema.get("minimum"), schema.get("maximum")
+    if low is not None:
+        if schema.get("exclusiveMinimum") and value <= low:
+            problems.append(f"{value!r} is less than or equal to the minimum of {low!r}")
+        elif value < low:
+            problems.append(f"{value!r} is less than the minimum of {low!r}")
+    if high is not None:
+        if schema.get("exclusiveMaximum") and value >= high:
+            problems.append(f"{value!r} is greater than or equal to the maximum of {high!r}")
+        elif value > high:
+            problems.append(f"{value!r} is greater than the maximum of {high!r}")
+    step = schema.get("multipleOf")
+    if step and _not_multiple(value, step):
+        problems.append(f"{value!r} is not a multiple of {step!r}")
+    return problems
+
+
+def _not_multiple(value: float, step: float) -> bool:
+    if isinstance(step, float):
+        quotient = value / step
+        return int(quotient) != quotient
+    return value % step != 0 if isinstance(value, int) else int(value / step) != value / step
 
 
 def coerce(param: Param, raw: str) -> Any:
@@ -94,9 +184,7 @@ def check(op: Operation, values: dict[str, Any]) -> Checked:
             continue
         if param.location == "file":
             continue
-        for error in validator(param.schema_).iter_errors(value):
-            uri = error.validator == "format" and error.validator_value == "uri"
-            message = "not an http(s) URL" if uri else error.message
+        for message in schema_problems(param.schema_, value):
             result.add("invalid_request", f"{param.wire}: {message}")
             wrong.add(param.wire)
     _check_limits(op, result, skip=wrong)

@@ -2,7 +2,7 @@
 
 ``VendorMock`` (in ``core``) keeps accounts, tasks on a clock, files and a journal, and answers
 requests in the vendor's own shapes. It is reached in-process through httpx transports or
-``httpx.ASGITransport`` over its Starlette app, or served on a loopback port by ``serve``.
+``httpx.ASGITransport`` over its ASGI app, or served on a loopback port by ``serve``.
 """
 
 from .core import MockRequest, MockResponse, VendorMock

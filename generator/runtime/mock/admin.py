@@ -71,7 +71,7 @@ def _route(mock: VendorMock, request: MockRequest, path: str) -> MockResponse:
             return mock._json(404, {"error": "no such file"})
         return MockResponse(200, found[0], found[1])
     handlers = {
-        ("GET", "/_mock/journal"): lambda: [asdict(entry) for entry in mock.journal],
+        ("GET", "/_mock/journal"): lambda: [entry.as_json() for entry in mock.journal],
         ("POST", "/_mock/reset"): lambda: _done(mock.reset()),
         ("POST", "/_mock/advance"): lambda: _advance(mock, query),
         ("POST", "/_mock/outcome"): lambda: _outcome(mock, query),

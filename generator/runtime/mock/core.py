@@ -1,6 +1,6 @@
 """The mock's core: one synchronous function from a request to a response, over its state.
 
-Adapters put it on the wire: ``asgi`` (a Starlette app, for uvicorn and httpx.ASGITransport)
+Adapters put it on the wire: ``asgi`` (an ASGI app, for uvicorn and httpx.ASGITransport)
 and ``transport`` (httpx transports that call it directly, sync or async). Every answer is in
 the vendor's own shape, failures included; an unexpected fault inside the mock becomes the
 vendor's system-error answer, never a traceback.
@@ -14,6 +14,7 @@ import random
 import re
 import string
 import threading
+from collections import deque
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlsplit
@@ -53,6 +54,7 @@ class VendorMock(Roles):
     default). ``allowed_hosts`` are hosts the mock may download input images from, besides
     itself. ``callback_transport`` lets tests receive callbacks in-process; ``callback_scale``
     shrinks the vendor's callback retry ladder (0.01: an hour's step takes 36 s).
+    ``journal`` keeps the last ``journal_limit`` requests (None: all of them).
     """
 
     def __init__(
@@ -66,6 +68,7 @@ class VendorMock(Roles):
         allowed_hosts: Iterable[str] = (),
         callback_transport: httpx.BaseTransport | None = None,
         callback_scale: float = 1.0,
+        journal_limit: int | None = 10_000,
         seed: int = 0,
     ) -> None:
         self.vendor = vendor
@@ -74,11 +77,13 @@ class VendorMock(Roles):
         self.queue_seconds = vendor.mock.queue_seconds if queue_seconds is None else queue_seconds
         self.allowed_hosts = set(allowed_hosts)
         self.callback_scale = callback_scale
+        self.journal_limit = journal_limit
         self._default_credentials = tuple(
             credentials or [c.mock_default for c in vendor.auth.credentials[:1]] or ["test"]
         )
         self._auth = plugin_for(vendor.auth)
         self._routes = [(_path_pattern(op), op) for op in vendor.operations]
+        self._exact = _exact_routes(vendor)
         self._prefix = urlsplit(vendor.base_url).path.rstrip("/")
         self._lock = threading.RLock()
         self._seed = seed
@@ -96,7 +101,7 @@ class VendorMock(Roles):
             self.accounts = {}
             for key in self._default_credentials:
                 self.add_credential(key)
-            self.journal: list[JournalEntry] = []
+            self.journal: deque[JournalEntry] = deque(maxlen=self.journal_limit)
             self._forced: list[tuple[Status, str]] = []
             self._faults: list[Fault] = []
             self._random = random.Random(self._seed)
@@ -166,7 +171,7 @@ class VendorMock(Roles):
     # -- wiring ------------------------------------------------------------------------------
     @property
     def app(self) -> Any:
-        """The Starlette app (built once); callbacks run on advance, not in the background."""
+        """The ASGI app (built once); callbacks run on advance, not in the background."""
         if self._app is None:
             from .asgi import create_app
 
@@ -180,7 +185,7 @@ class VendorMock(Roles):
         return mock_transport(self)
 
     def async_transport(self, *, asgi: bool = True) -> httpx.AsyncBaseTransport:
-        """An async transport: through the Starlette app (``httpx.ASGITransport``) or direct."""
+        """An async transport: through the ASGI app (``httpx.ASGITransport``) or direct."""
         from .transport import MockASGITransport
 
         return MockASGITransport(app=self.app) if asgi else self.transport()
@@ -211,8 +216,8 @@ class VendorMock(Roles):
             path = self._route_path(request)
             if path.startswith("/_mock/"):
                 return admin(self, request, path)
-            request_id = self._new_id(24).lower()
-            entry = JournalEntry(self.clock.time(), request.method, request.path, "", 0, {}, None)
+            request_id = f"{self._random.getrandbits(96):024x}"
+            entry = JournalEntry(self.clock.time(), request.method, request.path)
             try:
                 response = self._answer(request, request_id, entry)
             except MockError as exc:
@@ -222,7 +227,8 @@ class VendorMock(Roles):
                     "mock %s failed on %s %s", self.vendor.package, request.method, request.path
                 )
                 response = self._error("server_error", "internal error", request_id)
-            entry.status, entry.response = response.status, _json_or_none(response)
+            entry.status, entry.answer = response.status, response.body
+            entry.media_type = response.media_type
             self.journal.append(entry)
             return response
 
@@ -242,7 +248,7 @@ class VendorMock(Roles):
             response = self._json(200, render_success(self.vendor, payload, request_id))
             response.delay = delay
         except MockError as exc:
-            response = self._error(exc.kind, exc.detail, request_id)
+            response = self._error(exc.kind, exc.detail, request_id, op)
         if fault is not None:  # latency and drop happen after the work is done
             response.delay += fault.seconds if fault.kind == "latency" else 0.0
             response.dropped = fault.kind == "drop"
@@ -255,6 +261,9 @@ class VendorMock(Roles):
         allowed: list[str] = []
         refusals: list[MockError] = []
         path = self._route_path(request)
+        exact = self._exact.get((request.method, path))
+        if exact is not None and _constant_mismatch(exact, request) is None:
+            return exact  # the common case: a path without parameters, no constant to check
         for pattern, op in self._routes:
             match = pattern.fullmatch(path)
             if match and request.method == op.method:
@@ -382,17 +391,19 @@ class VendorMock(Roles):
         return response.content
 
     def file_urls(self, task: MockTask) -> dict[str, str]:
-        """URLs of a finished task's result files, by file name without extension."""
-        files = self._task_files(task)
+        """URLs of a finished task's result files, by file name without extension (the files
+        themselves are made when first downloaded)."""
+        effect = EFFECTS.get(task.effect)
+        names = effect.names(task) if effect is not None else []
         return {
             name.rsplit(".", 1)[0]: f"{task.base_url}{FILES_PREFIX}{task.id}/{name}"
-            for name in files
+            for name in names
         }
 
     def _task_files(self, task: MockTask) -> dict[str, tuple[bytes, str]]:
         if task.files is None:
             effect = EFFECTS.get(task.effect)
-            task.files = effect(task) if effect is not None else {}
+            task.files = effect.make(task) if effect is not None else {}
         return task.files
 
     def _file(self, ref: str) -> tuple[bytes, str] | None:
@@ -428,8 +439,11 @@ class VendorMock(Roles):
         response.status = fault.status
         return response
 
-    def _error(self, kind: str, detail: str, request_id: str) -> MockResponse:
-        status, headers, body = render_error(self.vendor, kind, detail, request_id)
+    def _error(
+        self, kind: str, detail: str, request_id: str, op: Operation | None = None
+    ) -> MockResponse:
+        schema = op.response_schema if op is not None else None
+        status, headers, body = render_error(self.vendor, kind, detail, request_id, schema)
         if body is None:  # a gateway's refusal: the reason is in the headers only
             return MockResponse(status, b"", "text/plain", headers)
         return self._json(status, body, headers)
@@ -443,6 +457,15 @@ def _json_field(body: Any, param: Param) -> Any:
         if name in body:
             return body[name]
     return None
+
+
+def _exact_routes(vendor: Vendor) -> dict[tuple[str, str], Operation]:
+    """(method, path) -> operation, for paths without parameters that one operation owns."""
+    found: dict[tuple[str, str], list[Operation]] = {}
+    for op in vendor.operations:
+        if "{" not in op.path:
+            found.setdefault((op.method, op.path), []).append(op)
+    return {key: ops[0] for key, ops in found.items() if len(ops) == 1}
 
 
 def _constant_mismatch(op: Operation, request: MockRequest) -> MockError | None:
@@ -467,12 +490,3 @@ def _path_pattern(op: Operation) -> re.Pattern[str]:
         else:
             regex += re.escape(part)
     return re.compile(regex)
-
-
-def _json_or_none(response: MockResponse) -> Any:
-    if response.media_type != "application/json":
-        return None
-    try:
-        return response.json()
-    except ValueError:
-        return None

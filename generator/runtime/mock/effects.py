@@ -2,8 +2,9 @@
 
 Each effect takes the task (its input image and ``args``, named by ``x-sdk-operation.mock.params``)
 and returns its result files by name; the name without extension is how templates refer to a
-file (``$task.files.vector``). The mock calls an effect once, when the task first succeeds, and
-serves the files from ``/_mock/files/<task>/<name>``.
+file (``$task.files.vector``). The names are known up front (``Effect.names``): the mock makes
+the files once, the first time one is downloaded (or its bytes are needed), and serves them
+from ``/_mock/files/<task>/<name>``.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import io
 import math
 import random
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from PIL import Image, ImageDraw, ImageEnhance, ImageFilter, ImageFont, ImageOps, ImageStat
 
@@ -315,15 +317,37 @@ def enhance(task: MockTask) -> Files:
     return {"image.png": (to_png(out), PNG)}
 
 
-EFFECTS: dict[str, Callable[[MockTask], Files]] = {
-    "repaint": repaint,
-    "hd_repaint": hd_repaint,
-    "vectorize": vectorize,
-    "face_enhance": face_enhance,
-    "seamless": seamless,
-    "multi_shot": multi_shot,
-    "inpaint_removal": inpaint_removal,
-    "sd_draw": sd_draw,
-    "face_swap": face_swap,
-    "enhance": enhance,
+@dataclass(frozen=True)
+class Effect:
+    """An effect, and the names of the files it makes (known without making them, so that a
+    task's result URLs cost nothing until someone downloads them)."""
+
+    make: Callable[[MockTask], Files]
+    names: Callable[[MockTask], list[str]]
+
+
+def _fixed(*names: str) -> Callable[[MockTask], list[str]]:
+    return lambda _task: list(names)
+
+
+def _hd_repaint_names(task: MockTask) -> list[str]:
+    return ["image.png", "vector.svg"] if task.args.get("vector") else ["image.png"]
+
+
+def _drawing_names(task: MockTask) -> list[str]:
+    count = int(_number(task, "n_iter", 1)) * int(_number(task, "batch_size", 1))
+    return [f"image_{i}.png" for i in range(1, count + 1)]
+
+
+EFFECTS: dict[str, Effect] = {
+    "repaint": Effect(repaint, _fixed("result.png")),
+    "hd_repaint": Effect(hd_repaint, _hd_repaint_names),
+    "vectorize": Effect(vectorize, _fixed("image.png", "vector.svg")),
+    "face_enhance": Effect(face_enhance, _fixed("image.png")),
+    "seamless": Effect(seamless, _fixed("image.png", "grid.png")),
+    "multi_shot": Effect(multi_shot, _fixed("view_1.png", "view_2.png", "view_3.png")),
+    "inpaint_removal": Effect(inpaint_removal, _fixed("result.jpg")),
+    "sd_draw": Effect(sd_draw, _drawing_names),
+    "face_swap": Effect(face_swap, _fixed("image.png")),
+    "enhance": Effect(enhance, _fixed("image.png")),
 }

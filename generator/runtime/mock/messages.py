@@ -29,16 +29,31 @@ class MockRequest:
     def build(
         cls, method: str, url: str, headers: Iterable[tuple[str, str]], body: bytes
     ) -> MockRequest:
+        """A request from its URL (httpx transports)."""
         parts = urlsplit(url)
-        return cls(
-            method=method.upper(),
+        return cls.parts(
+            method=method,
             path=parts.path or "/",
             base_url=f"{parts.scheme}://{parts.netloc}",
             query_string=parts.query,
-            query=dict(parse_qsl(parts.query, keep_blank_values=True)),
             headers={k.lower(): v for k, v in headers},
             body=body,
         )
+
+    @classmethod
+    def parts(
+        cls,
+        *,
+        method: str,
+        path: str,
+        base_url: str,
+        query_string: str,
+        headers: dict[str, str],
+        body: bytes,
+    ) -> MockRequest:
+        """A request from its parts, headers already lower-cased (the ASGI app)."""
+        query = dict(parse_qsl(query_string, keep_blank_values=True)) if query_string else {}
+        return cls(method.upper(), path, base_url, query_string, query, headers, body)
 
 
 @dataclass
@@ -60,15 +75,38 @@ class MockResponse:
 
 @dataclass
 class JournalEntry:
-    """One request the mock received (credentials masked) and what it answered."""
+    """One request the mock received (credentials masked) and what it answered. The answer
+    is kept as sent and read as JSON only when asked for (``response``)."""
 
     time: float
     method: str
     path: str
-    operation: str
-    status: int
-    params: dict[str, Any]
-    response: Any
+    operation: str = ""
+    status: int = 0
+    params: dict[str, Any] = field(default_factory=dict)
+    answer: bytes = field(default=b"", repr=False)
+    media_type: str = field(default="", repr=False)
+
+    @property
+    def response(self) -> Any:
+        """The answer's JSON, or None when it had none."""
+        if self.media_type != "application/json" or not self.answer:
+            return None
+        try:
+            return json.loads(self.answer)
+        except ValueError:
+            return None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "time": self.time,
+            "method": self.method,
+            "path": self.path,
+            "operation": self.operation,
+            "status": self.status,
+            "params": self.params,
+            "response": self.response,
+        }
 
 
 @dataclass

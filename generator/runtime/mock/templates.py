@@ -15,6 +15,7 @@ base64. A value that resolves to ``None`` leaves its key out of an object.
 from __future__ import annotations
 
 import base64
+import functools
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -24,7 +25,7 @@ from typing import Any
 from PIL import Image, ImageFilter
 
 from ..paths import get_path
-from ..vendor import TaskSpec
+from ..vendor import Status, TaskSpec
 from .store import Account, MockTask
 
 
@@ -125,25 +126,40 @@ def task_value(ctx: Context, task: MockTask, attr: str) -> Any:
         return f"{task.base_url}/_mock/files/{task.id}/{rest}"
     if name == "outputs":
         return _outputs(ctx, task) if status == "succeeded" else []
-    simple = {
-        "id": lambda: task.id,
-        "status": lambda: ctx.task_spec.wire_status(status) if ctx.task_spec else status,
-        "message": lambda: ctx.task_spec.messages.get(status, "") if ctx.task_spec else "",
-        "running": lambda: status == "running",
-        "progress": lambda: task.progress(ctx.now),
-        "progress_text": lambda: f"{task.progress(ctx.now):.2f}",
-        "preview": lambda: _preview(ctx, task) if status == "running" else None,
-        "created": lambda: _format_time(ctx, task.created_at),
-        "created_ms": lambda: int(task.created_at * 1000),
-        "updated_ms": lambda: int(task.updated_at(ctx.now) * 1000),
-        "error": lambda: task.error if status == "failed" else "",
-        "callback_url": lambda: task.callback_url,
-        "external_id": lambda: task.external_id,
-        "deduction": lambda: f"{task.price:g}",
-    }
-    if name not in simple:
-        raise KeyError(f"unknown task value {attr!r}")
-    return simple[name]()
+    return _simple_task_value(ctx, task, name, status, attr)
+
+
+def _simple_task_value(ctx: Context, task: MockTask, name: str, status: Status, attr: str) -> Any:
+    spec = ctx.task_spec
+    if name == "id":
+        return task.id
+    if name == "status":
+        return spec.wire_status(status) if spec else status
+    if name == "external_id":
+        return task.external_id
+    if name == "created_ms":
+        return int(task.created_at * 1000)
+    if name == "updated_ms":
+        return int(task.updated_at(ctx.now) * 1000)
+    if name == "created":
+        return _format_time(ctx, task.created_at)
+    if name == "error":
+        return task.error if status == "failed" else ""
+    if name == "message":
+        return spec.messages.get(status, "") if spec else ""
+    if name == "running":
+        return status == "running"
+    if name == "progress":
+        return task.progress(ctx.now)
+    if name == "progress_text":
+        return f"{task.progress(ctx.now):.2f}"
+    if name == "preview":
+        return _preview(ctx, task) if status == "running" else None
+    if name == "callback_url":
+        return task.callback_url
+    if name == "deduction":
+        return f"{task.price:g}"
+    raise KeyError(f"unknown task value {attr!r}")
 
 
 def _outputs(ctx: Context, task: MockTask) -> list[dict[str, Any]]:
@@ -173,8 +189,14 @@ def _number(value: float | None) -> float | int | None:
     return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
+@functools.lru_cache(maxsize=4096)
+def _formatted(timestamp: float, offset_hours: float, time_format: str) -> str:
+    moment = datetime.fromtimestamp(timestamp, UTC) + timedelta(hours=offset_hours)
+    return moment.strftime(time_format)
+
+
 def _format_time(ctx: Context, timestamp: float) -> str:
     spec = ctx.task_spec
-    offset = timedelta(hours=spec.utc_offset_hours if spec else 0)
-    moment = datetime.fromtimestamp(timestamp, UTC) + offset
-    return moment.strftime(spec.time_format if spec else "%Y-%m-%d %H:%M:%S")
+    if spec is None:
+        return _formatted(timestamp, 0, "%Y-%m-%d %H:%M:%S")
+    return _formatted(timestamp, spec.utc_offset_hours, spec.time_format)

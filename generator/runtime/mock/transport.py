@@ -3,7 +3,7 @@
 ``mock_transport`` is an ``httpx.MockTransport`` around the mock's core, so it serves sync and
 async clients alike (httpx has no sync ASGI transport), and vcrpy, which patches httpx's own
 transports, records through it like through a network. ``MockASGITransport`` goes through the
-mock's Starlette app. Both hold answers back on the mock's clock (synchronous jobs, injected
+mock's ASGI app. Both hold answers back on the mock's clock (synchronous jobs, injected
 latency) and turn a dropped connection into the error httpx raises for one.
 """
 
