@@ -43,32 +43,80 @@ class Context:
     index: int = 0
 
 
+Compiled = Callable[[Context], Any]
+_compiled: dict[int, tuple[Any, Compiled]] = {}
+
+
 def render(template: Any, ctx: Context) -> Any:
+    """``template`` rendered in ``ctx``."""
+    return compile_template(template)(ctx)
+
+
+def compile_template(template: Any) -> Compiled:
+    """``template`` as a function of the context, made once per template: the mock answers
+    every request from compiled templates, not by walking the JSON again."""
+    known = _compiled.get(id(template))
+    if known is not None and known[0] is template:
+        return known[1]
+    compiled = _compile(template)
+    if isinstance(template, dict | list):  # holding the template keeps its id unique
+        _compiled[id(template)] = (template, compiled)
+    return compiled
+
+
+def _compile(template: Any) -> Compiled:
     if isinstance(template, str):
-        return resolve(template, ctx) if template.startswith("$") else template
+        return _expression(template) if template.startswith("$") else _constant(template)
     if isinstance(template, list):
-        return [r for r in (render(item, ctx) for item in template) if r is not None]
-    if not isinstance(template, dict):
-        return template
-    if "$when" in template and not resolve(template["$when"], ctx):
-        return None
+        items = [compile_template(item) for item in template]
+        return lambda ctx: [r for r in (item(ctx) for item in items) if r is not None]
+    if isinstance(template, dict):
+        return _compile_object(template)
+    return _constant(template)
+
+
+def _constant(value: Any) -> Compiled:
+    return lambda _ctx: value
+
+
+def _compile_object(template: dict[str, Any]) -> Compiled:
+    when = _expression(template["$when"]) if "$when" in template else None
     if "$case" in template:
-        chosen = str(resolve(template["$case"], ctx))
-        return render(template.get(chosen, template.get("$default")), ctx)
-    if "$each" in template:
-        return [
-            render(template["$item"], _bind(ctx, item, index))
-            for index, item in enumerate(resolve(template["$each"], ctx) or [])
-        ]
-    out: dict[str, Any] = {}
-    if "$merge" in template:
-        out.update(render(template["$merge"], ctx))
-    for key, value in template.items():
-        if not key.startswith("$"):
-            rendered = render(value, ctx)
+        body = _compile_case(template)
+    elif "$each" in template:
+        body = _compile_each(template)
+    else:
+        body = _compile_fields(template)
+    if when is None:
+        return body
+    return lambda ctx: body(ctx) if when(ctx) else None
+
+
+def _compile_case(template: dict[str, Any]) -> Compiled:
+    chooser = _expression(template["$case"])
+    cases = {k: compile_template(v) for k, v in template.items() if not k.startswith("$")}
+    default = compile_template(template.get("$default"))
+    return lambda ctx: cases.get(str(chooser(ctx)), default)(ctx)
+
+
+def _compile_each(template: dict[str, Any]) -> Compiled:
+    each, item = _expression(template["$each"]), compile_template(template["$item"])
+    return lambda ctx: [item(_bind(ctx, x, i)) for i, x in enumerate(each(ctx) or [])]
+
+
+def _compile_fields(template: dict[str, Any]) -> Compiled:
+    merge = compile_template(template["$merge"]) if "$merge" in template else None
+    fields = [(k, compile_template(v)) for k, v in template.items() if not k.startswith("$")]
+
+    def fill(ctx: Context) -> dict[str, Any]:
+        out: dict[str, Any] = dict(merge(ctx)) if merge is not None else {}
+        for key, value in fields:
+            rendered = value(ctx)
             if rendered is not None:
                 out[key] = rendered
-    return out
+        return out
+
+    return fill
 
 
 def _bind(ctx: Context, item: Any, index: int) -> Context:
@@ -77,22 +125,31 @@ def _bind(ctx: Context, item: Any, index: int) -> Context:
 
 
 def resolve(expr: str, ctx: Context) -> Any:
+    """The value of one ``$`` expression in ``ctx``."""
+    return _expression(expr)(ctx)
+
+
+@functools.lru_cache(maxsize=1024)
+def _expression(expr: str) -> Compiled:
     source, _, attr = expr[1:].partition(".")
-    if source == "view":
-        return render(ctx.task_spec.view if ctx.task_spec else {}, ctx)
-    if source == "item":
-        return get_path(ctx.item, attr) if attr else ctx.item
-    if source == "index":
-        return ctx.index
-    if source == "request":
-        return get_path(ctx.request, attr)
-    if source == "page":
-        return ctx.page.get(attr)
-    if source == "account":
-        return _account_value(ctx.account, attr)
-    if source == "task" and ctx.task is not None:
-        return task_value(ctx, ctx.task, attr)
-    raise KeyError(f"unknown template value {expr!r}")
+    getters: dict[str, Compiled] = {
+        "view": lambda ctx: render(ctx.task_spec.view if ctx.task_spec else {}, ctx),
+        "item": (lambda ctx: get_path(ctx.item, attr)) if attr else (lambda ctx: ctx.item),
+        "index": lambda ctx: ctx.index,
+        "request": lambda ctx: get_path(ctx.request, attr),
+        "page": lambda ctx: ctx.page.get(attr),
+        "account": lambda ctx: _account_value(ctx.account, attr),
+        "task": lambda ctx: _task(ctx, attr, expr),
+    }
+    if source not in getters:
+        raise KeyError(f"unknown template value {expr!r}")
+    return getters[source]
+
+
+def _task(ctx: Context, attr: str, expr: str) -> Any:
+    if ctx.task is None:
+        raise KeyError(f"unknown template value {expr!r} (no task here)")
+    return task_value(ctx, ctx.task, attr)
 
 
 def _account_value(account: Account | None, attr: str) -> Any:
