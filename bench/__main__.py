@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from . import client_overhead, loopback, round_trip, submit_wait
+from . import client_overhead, loopback, regenerate, round_trip, submit_wait
 from .common import ROOT, Result, machine_busy_seconds, own_cpu_seconds
 
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
@@ -32,6 +32,7 @@ BENCHES: dict[str, Callable[..., list[Result]]] = {
     "round_trip": round_trip.run,
     "submit_wait": submit_wait.run,
     "loopback": loopback.run,
+    "regenerate": regenerate.run,
 }
 
 

@@ -36,6 +36,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     gen = commands.add_parser("generate", help="regenerate what changed in generated/")
     gen.add_argument("--force", action="store_true", help="rebuild every vendor")
+    gen.add_argument("--cassettes", type=Path, default=None, help="where seed cassettes go")
     chk = commands.add_parser("check", help="fail if generated/ does not match specs/")
     watch = commands.add_parser("watch", help="regenerate a vendor when its spec is saved")
     watch.add_argument("--interval", type=float, default=0.5, help="seconds between looks")
@@ -51,7 +52,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _generate(args: argparse.Namespace) -> int:
-    done = pipeline.generate(args.specs, args.out, force=args.force)
+    done = pipeline.generate(args.specs, args.out, force=args.force, cassettes_dir=args.cassettes)
     _print_generated(done, args.out)
     return 0
 

@@ -1,0 +1,89 @@
+"""Regeneration speed: a full regeneration of all five vendors, and a run with nothing to do,
+beside openapi-python-client generating a client for the ShowAPI spec alone.
+
+Each is a whole command as a user runs it (``python -m generator generate`` with a fresh
+interpreter, imports included), on copies of ``specs/`` and ``generated/`` in a temporary
+folder so the repository is not touched. The three commands run in alternating rounds; the
+medians are compared. Targets: full regeneration under 2 s wall, no-change run under 0.3 s.
+openapi-python-client is installed on first use into ``bench/.opc/`` (gitignored).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from .common import ROOT, Result
+
+HERE = Path(__file__).resolve().parent
+OPC_VENV = HERE / ".opc"
+OPC_VERSION = "0.29.1"
+FULL_TARGET_S, NOTHING_TARGET_S = 2.0, 0.3
+
+
+def _opc() -> Path:
+    """The openapi-python-client command, installed in its own venv when missing."""
+    command = OPC_VENV / "bin" / "openapi-python-client"
+    if not command.exists():
+        print(f"installing openapi-python-client {OPC_VERSION} into {OPC_VENV}", file=sys.stderr)
+        subprocess.run([sys.executable, "-m", "venv", str(OPC_VENV)], check=True)
+        pip = [str(OPC_VENV / "bin" / "python"), "-m", "pip", "install", "--quiet"]
+        subprocess.run([*pip, f"openapi-python-client=={OPC_VERSION}"], check=True)
+    return command
+
+
+def _timed(cmd: list[str], cwd: Path) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, check=False)
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd[:4])} failed: {(done.stderr or done.stdout)[-400:]}")
+    return elapsed
+
+
+def run(*, quick: bool = False) -> list[Result]:
+    rounds = 3 if quick else 7
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        shutil.copytree(ROOT / "specs", work / "specs")
+        shutil.copytree(
+            ROOT / "generated", work / "generated", ignore=shutil.ignore_patterns("__pycache__")
+        )
+        ours = [sys.executable, "-m", "generator", "generate", "--specs", str(work / "specs")]
+        ours += ["--out", str(work / "generated"), "--cassettes", str(work / "cassettes")]
+        spec = work / "showapi.json"
+        spec.write_text(json.dumps(_showapi_document()))
+        theirs = [str(_opc()), "generate", "--path", str(spec), "--output-path"]
+        theirs += [str(work / "opc"), "--overwrite"]
+        _timed(ours, ROOT)  # in step with this checkout, and imports warmed in the OS cache
+        samples: dict[str, list[float]] = {"full": [], "nothing": [], "opc": []}
+        for i in range(rounds):
+            order = ["full", "nothing", "opc"] if i % 2 == 0 else ["opc", "nothing", "full"]
+            for name in order:
+                cmd = {"full": [*ours, "--force"], "nothing": ours, "opc": theirs}[name]
+                samples[name].append(_timed(cmd, ROOT))
+    full, nothing, opc = (statistics.median(samples[k]) for k in ("full", "nothing", "opc"))
+    note = f"median of {rounds} alternating rounds, wall clock, fresh interpreter each"
+    return [
+        Result("regenerate", "full regeneration, all 5 vendors (wall)", full, "s",
+               f"< {FULL_TARGET_S:g} s", full < FULL_TARGET_S, note),
+        Result("regenerate", "no-change run (wall)", nothing, "s",
+               f"< {NOTHING_TARGET_S:g} s", nothing < NOTHING_TARGET_S, note),
+        Result("regenerate", f"openapi-python-client {OPC_VERSION}, ShowAPI spec alone", opc, "s",
+               note=note),
+        Result("regenerate", "full regeneration / openapi-python-client (one vendor)",
+               full / opc, "x", note="five vendors with clients, mocks, tests and cassettes"),
+    ]  # fmt: skip
+
+
+def _showapi_document() -> dict:
+    """ShowAPI with our overlay applied: the document both generators are given."""
+    from generator.load import load
+
+    return load(ROOT / "specs" / "showapi").document
