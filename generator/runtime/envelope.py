@@ -198,17 +198,37 @@ def _by_message(vendor: Vendor, kinds: list[str], message: str) -> list[str]:
 def render_success(vendor: Vendor, payload: Any, request_id: str) -> Any:
     """Wrap ``payload`` in every layer, with the success code and request id set."""
     body: Any = dict(payload) if isinstance(payload, dict) else payload
-    layers = vendor.envelope.layers
-    for index in reversed(range(len(layers))):
-        layer = layers[index]
-        if layer.payload:
+    for layer, wrap, code, blank_message in _success_steps(vendor):
+        if wrap:
             inner, body = body, {}
             set_path(body, layer.payload, inner)
-            if layer.message and None not in layer.success:  # success is "no error object"
+            if blank_message:
                 set_path(body, layer.message[0], "")
         if isinstance(body, dict):
-            _stamp(body, layer, layer.success[0] if layer.success else None, request_id, True)
+            _stamp(body, layer, code, request_id, True)
     return body
+
+
+_steps: dict[int, tuple[Vendor, tuple[tuple[EnvelopeLayer, bool, Any, bool], ...]]] = {}
+
+
+def _success_steps(vendor: Vendor) -> tuple[tuple[EnvelopeLayer, bool, Any, bool], ...]:
+    """The layers innermost first, each with what a success writes into it (worked out once
+    per vendor: a mock answers every request through here)."""
+    known = _steps.get(id(vendor))
+    if known is not None and known[0] is vendor:
+        return known[1]
+    steps = tuple(
+        (
+            layer,
+            bool(layer.payload),
+            layer.success[0] if layer.success else None,
+            bool(layer.payload and layer.message and None not in layer.success),
+        )
+        for layer in reversed(vendor.envelope.layers)
+    )
+    _steps[id(vendor)] = (vendor, steps)
+    return steps
 
 
 def error_spec(vendor: Vendor, kind: str) -> ErrorSpec:
