@@ -62,9 +62,15 @@ class AuthRefused(Exception):
 
 
 class AuthPlugin:
+    # Request headers in which this plug-in sends a secret (kept out of cassettes).
+    SECRET_HEADERS: tuple[str, ...] = ()
+
     def __init__(self, spec: Auth) -> None:
         self.spec = spec
         self.field = spec.field
+
+    def secret_headers(self) -> list[str]:
+        return [*self.SECRET_HEADERS]
 
     def apply(self, request: Outgoing, credentials: Mapping[str, Secret], now: float) -> None:
         raise NotImplementedError
@@ -110,6 +116,9 @@ class FormKey(AuthPlugin):
 class HeaderKey(AuthPlugin):
     """A key in a header, after a fixed prefix (Alibaba market ``APPCODE <AppCode>``)."""
 
+    def secret_headers(self) -> list[str]:
+        return [self.field.lower()]
+
     def apply(self, request: Outgoing, credentials: Mapping[str, Secret], now: float) -> None:
         request.headers[self.field] = self.spec.prefix + self._first(credentials)
 
@@ -125,6 +134,7 @@ class BearerJWT(AuthPlugin):
     (Kling). The client makes a new token a minute before the old one expires."""
 
     REFRESH_MARGIN = 60.0
+    SECRET_HEADERS = ("authorization",)
 
     def __init__(self, spec: Auth) -> None:
         super().__init__(spec)
@@ -194,6 +204,7 @@ class TC3Signature(AuthPlugin):
 
     ALGORITHM = "TC3-HMAC-SHA256"
     SIGNED = ("content-type", "host")
+    SECRET_HEADERS = ("authorization", "x-tc-token")
 
     def apply(self, request: Outgoing, credentials: Mapping[str, Secret], now: float) -> None:
         names = [c.name for c in self.spec.credentials]

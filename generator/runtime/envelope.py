@@ -96,12 +96,7 @@ def api_error(
         kinds = _by_message(vendor, kinds, message) or kinds
     if len(kinds) > 1 and role == "get" and "not_found" in kinds:
         kinds = ["not_found"]
-    if len(kinds) == 1:
-        cls = errors.BY_KIND[kinds[0]]
-    elif status_code >= 500:
-        cls = errors.ServerError
-    else:
-        cls = errors.BY_HTTP_STATUS.get(status_code, errors.APIError)
+    cls = _error_class(kinds, status_code)
     return cls(
         redact(message or "request failed"),
         vendor=vendor.package,
@@ -123,13 +118,17 @@ def bodiless_error(
     kinds = [k for k, s in vendor.errors.items() if not s.body and s.http_status == status_code]
     if len(kinds) > 1:
         kinds = _by_message(vendor, kinds, message) or kinds
-    if len(kinds) == 1:
-        cls = errors.BY_KIND[kinds[0]]
-    elif status_code >= 500:
-        cls = errors.ServerError
-    else:
-        cls = errors.BY_HTTP_STATUS.get(status_code, errors.APIError)
+    cls = _error_class(kinds, status_code)
     return cls(message, vendor=vendor.package, status_code=status_code, body=text)
+
+
+def _error_class(kinds: list[str], status_code: int) -> type[errors.APIError]:
+    """The exception of the one kind found; else the one the HTTP status suggests."""
+    if len(kinds) == 1:
+        return errors.BY_KIND[kinds[0]]
+    if status_code >= 500:
+        return errors.ServerError
+    return errors.BY_HTTP_STATUS.get(status_code, errors.APIError)
 
 
 def json_of(response: Any) -> Any:

@@ -20,6 +20,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from pydantic import BaseModel
 
+from .auth import plugin_for
 from .client import AsyncClient, SyncClient
 from .envelope import unwrap
 from .images import mask_png_base64, png_base64, png_bytes
@@ -282,7 +283,7 @@ def cassette_filters(vendor: Vendor) -> dict[str, Any]:
     """vcrpy options that keep this vendor's credentials out of a cassette."""
     auth = vendor.auth
     query = [auth.field] if auth.kind == "query" else []
-    headers = ["authorization", "x-tc-token"] + ([auth.field] if auth.kind == "header" else [])
+    headers = ["authorization", *plugin_for(auth).secret_headers()]
     headers += sorted(  # headers that carry a credential (Zhiqite's account key pair)
         {p.wire for op in vendor.operations for p in op.params if p.source == "credential"}
     )
