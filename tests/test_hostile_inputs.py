@@ -133,3 +133,12 @@ def test_every_effect_makes_the_files_it_names() -> None:
             slots={"mask": png_bytes(64, 48), "source": image},
         )
         assert sorted(effect.make(task)) == sorted(effect.names(task)), name
+
+
+def test_credentials_are_checked_before_a_broken_body_is_refused() -> None:
+    mock = create_kling_mock()
+    with httpx.Client(transport=mock.transport(), base_url="https://kling.invalid") as http:
+        answer = http.post(
+            KLING_PATH, content=b"\x00", headers={"content-type": "application/json"}
+        )
+    assert answer.status_code == 401 and answer.json()["code"] == 1001

@@ -240,8 +240,10 @@ class VendorMock(Roles):
         if fault is not None and fault.kind in ("error", "rate_limit"):
             return self._faulty(fault, request_id)
         try:
-            self._parse_body(op, request)
-            account = self._authenticate(request)
+            unreadable = self._read_body(op, request)
+            account = self._authenticate(request)  # credentials first, as gateways check them
+            if unreadable is not None:
+                raise unreadable
             values = self._inputs(op, request)
             entry.params = self._masked(op, values)
             payload, delay = self._dispatch(op, values, account, request)
@@ -289,6 +291,17 @@ class VendorMock(Roles):
         if self._prefix and request.path.startswith(self._prefix + "/"):
             return request.path[len(self._prefix) :]
         return request.path
+
+    def _read_body(self, op: Operation, request: MockRequest) -> MockError | None:
+        """Parse the body; a body that cannot be read is returned as the error to answer once
+        the credentials have been checked (a key in a form field needs the body read first)."""
+        try:
+            self._parse_body(op, request)
+        except MockError as exc:
+            if exc.kind == "payload_too_large":
+                raise
+            return exc
+        return None
 
     def _parse_body(self, op: Operation, request: MockRequest) -> None:
         limit = self.vendor.mock.max_body_bytes
