@@ -102,7 +102,7 @@ class CallbackDispatcher:
                 try:
                     response = client.post(delivery.url, json=delivery.payload)
                     self._settle(delivery, now, response.status_code, response.text)
-                except httpx.HTTPError as exc:
+                except (httpx.HTTPError, ValueError) as exc:  # a URL httpx cannot use too
                     self._settle(delivery, now, 0, type(exc).__name__)
 
     async def arun_due(self) -> None:
@@ -116,7 +116,7 @@ class CallbackDispatcher:
                 try:
                     response = await client.post(delivery.url, json=delivery.payload)
                     self._settle(delivery, now, response.status_code, response.text)
-                except httpx.HTTPError as exc:
+                except (httpx.HTTPError, ValueError) as exc:  # a URL httpx cannot use too
                     self._settle(delivery, now, 0, type(exc).__name__)
 
     def _settle(self, delivery: Delivery, now: float, status_code: int, text: str) -> None:

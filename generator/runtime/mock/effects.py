@@ -231,13 +231,22 @@ def _ai_mark(img: Image.Image) -> Image.Image:
 
 def _paste_logo(img: Image.Image, logo: Image.Image, rect: dict[str, int]) -> Image.Image:
     """The caller's logo stretched into ``rect`` (X, Y, Width, Height), or the lower right
-    corner at a tenth of the width when no rect is given."""
+    corner at a tenth of the width when no rect is given. Only the part of the rect inside
+    the image is drawn (a huge rect costs no more than the image)."""
     width = int(rect.get("Width") or max(1, img.width // 10))
     height = int(rect.get("Height") or max(1, round(width * logo.height / logo.width)))
     x = int(rect.get("X", img.width - width))
     y = int(rect.get("Y", img.height - height))
+    left, top = max(x, 0), max(y, 0)
+    right, bottom = min(x + width, img.width), min(y + height, img.height)
     marked = img.copy()
-    marked.paste(logo.resize((max(1, width), max(1, height))), (x, y))
+    if right <= left or bottom <= top or width < 1 or height < 1:
+        return marked  # the rect misses the image
+    # the logo's part that lands inside the image, scaled as the whole rect would scale it
+    sx, sy = logo.width / width, logo.height / height
+    box = ((left - x) * sx, (top - y) * sy, (right - x) * sx, (bottom - y) * sy)
+    visible = logo.resize((right - left, bottom - top), Image.Resampling.BILINEAR, box=box)
+    marked.paste(visible, (left, top))
     return marked
 
 
@@ -335,7 +344,9 @@ def _hd_repaint_names(task: MockTask) -> list[str]:
 
 
 def _drawing_names(task: MockTask) -> list[str]:
-    count = int(_number(task, "n_iter", 1)) * int(_number(task, "batch_size", 1))
+    count = max(0, int(_number(task, "n_iter", 1)) * int(_number(task, "batch_size", 1)))
+    if count > 1_000_000:  # no list of a billion names: the mock refuses such a task anyway
+        count = 1_000_001
     return [f"image_{i}.png" for i in range(1, count + 1)]
 
 

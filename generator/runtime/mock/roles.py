@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from ..paths import get_path
 from ..validation import data_problem, slot_problems
 from ..vendor import Operation, TaskSpec
+from .effects import EFFECTS
 from .messages import Call, MockError
 from .store import Account, MockTask
 from .templates import Context, render
@@ -22,6 +23,9 @@ if TYPE_CHECKING:
     _Base = VendorMock
 else:
     _Base = object
+
+
+MAX_RESULT_FILES = 256
 
 
 class Roles(_Base):
@@ -71,31 +75,41 @@ class Roles(_Base):
         op, values, account = call.op, call.values, call.account
         slots = self._slot_images(call)
         image = self._input_image(call)
-        self._charge(account)
-        outcome, error = self._forced.pop(0) if self._forced else ("succeeded", "")
-        return self.store.add(
-            MockTask(
-                id=self._new_id(),
-                account=account.key,
-                operation=op.name,
-                created_at=self.clock.time(),
-                queue_seconds=queue_seconds,
-                run_seconds=run_seconds,
-                outcome=outcome,
-                error=error,
-                effect=op.mock.effect,
-                args={arg: get_path(values, wire) for arg, wire in op.mock.params.items()},
-                external_id=str(get_path(values, op.caller_id) or ""),
-                price=self.vendor.mock.price,
-                inputs=values,
-                base_url=call.request.base_url,
-                image=image,
-                slots=slots,
-                files_ttl=op.mock.files_ttl,
-                callback_url=str(get_path(values, op.mock.callback_url) or ""),
-                poll_op=self._poll_op(op),
-            )
+        task = MockTask(
+            id=self._new_id(),
+            account=account.key,
+            operation=op.name,
+            created_at=self.clock.time(),
+            queue_seconds=queue_seconds,
+            run_seconds=run_seconds,
+            outcome="succeeded",
+            effect=op.mock.effect,
+            args={arg: get_path(values, wire) for arg, wire in op.mock.params.items()},
+            external_id=str(_given(values, op.caller_id) or ""),
+            price=self.vendor.mock.price,
+            inputs=values,
+            base_url=call.request.base_url,
+            image=image,
+            slots=slots,
+            files_ttl=op.mock.files_ttl,
+            callback_url=str(_given(values, op.mock.callback_url) or ""),
+            poll_op=self._poll_op(op),
         )
+        self._refuse_oversized(task)
+        self._charge(account)
+        task.outcome, task.error = self._forced.pop(0) if self._forced else ("succeeded", "")
+        return self.store.add(task)
+
+    def _refuse_oversized(self, task: MockTask) -> None:
+        """A mock's own limit: it makes real files, so a task asking for more than
+        ``MAX_RESULT_FILES`` (a billion images, say) is refused rather than attempted."""
+        effect = EFFECTS.get(task.effect)
+        count = len(effect.names(task)) if effect is not None else 0
+        if count > MAX_RESULT_FILES:
+            raise MockError(
+                "invalid_request",
+                f"this mock makes at most {MAX_RESULT_FILES} result files a task, not {count}",
+            )
 
     def _charge(self, account: Account) -> None:
         price = self.vendor.mock.price
@@ -212,3 +226,8 @@ def _page(op: Operation, values: dict[str, Any], items: list[Any]) -> dict[str, 
         "pages": max(1, -(-len(items) // size)),
         "items": items[(number - 1) * size : number * size],
     }
+
+
+def _given(values: dict[str, Any], path: str) -> Any:
+    """The input at dotted ``path``; None when the operation names no such input."""
+    return get_path(values, path) if path else None
