@@ -10,6 +10,7 @@ import pytest
 from generated.kling.mock import create_mock as create_kling
 from generated.showapi import ShowapiClient
 from generated.showapi.mock import create_mock as create_showapi
+from generator.runtime import errors
 from generator.runtime.clock import SystemClock
 from generator.runtime.images import png_base64
 from generator.runtime.mock.asgi import _read_body, _TooLarge
@@ -43,7 +44,7 @@ def test_faults_credentials_quotas_and_reset_over_http() -> None:
             admin.post("/quota", params={"key": "team-b-key", "quota": ""})  # unlimited now
             client.submit_repaint(prompt="p", image_base64=png_base64())
             admin.post("/quota", params={"key": "team-b-key", "quota": 2})
-            with pytest.raises(Exception, match="no calls left"):
+            with pytest.raises(errors.QuotaExceededError, match="no calls left"):
                 client.submit_repaint(prompt="p", image_base64=png_base64())
 
         journal = admin.get("/journal").json()
@@ -114,3 +115,17 @@ def test_an_oversized_body_gets_the_vendors_error_from_the_served_mock() -> None
     with ServedMock(create_tencent(clock=SystemClock())) as served:
         answer = httpx.post(served.url + "/", content=b"x" * (11 << 20)).json()
     assert answer["Response"]["Error"]["Code"] == "FailedOperation.ImageSizeExceed"
+
+
+def test_a_websocket_is_refused_not_left_hanging() -> None:
+    sent: list[dict] = []
+
+    async def receive() -> dict:
+        return {"type": "websocket.connect"}
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    app = create_kling().app
+    asyncio.run(app({"type": "websocket", "path": "/", "headers": []}, receive, send))
+    assert sent == [{"type": "websocket.close", "code": 1003}]

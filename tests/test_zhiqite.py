@@ -3,6 +3,7 @@ progress, n_iter x batch_size images with seeds, tool tasks, catalogues and call
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 
@@ -117,9 +118,8 @@ def test_text_to_image_runs_queued_running_succeeded_with_progress_and_a_preview
     assert first.status == 3 and running.status == 1
     assert running.temporary_image_dto is not None
     assert 0 < float(running.temporary_image_dto.progress) < 1
-    assert Image.open(
-        io.BytesIO(__import__("base64").b64decode(running.temporary_image_dto.current_image))
-    )
+    preview = Image.open(io.BytesIO(base64.b64decode(running.temporary_image_dto.current_image)))
+    assert preview.format == "JPEG" and max(preview.size) <= 128
     assert outcome.status == "succeeded" and len(outcome.images) == 4
     images = outcome.raw["differentialImageRspList"]
     assert [image["seed"] for image in images] == [100, 101, 102, 103]

@@ -72,6 +72,9 @@ class MockApp:
             await self._lifespan(receive, send)
         elif scope["type"] == "http":
             await self._http(scope, receive, send)
+        elif scope["type"] == "websocket":  # no vendor speaks it: refuse the handshake
+            await receive()
+            await send({"type": "websocket.close", "code": 1003})
 
     async def _http(self, scope: Scope, receive: Any, send: Any) -> None:
         body = _Body(scope, receive)
