@@ -384,4 +384,3 @@ def shorten(value: Any, depth: int = 0) -> Any:
             kept.append(f"… {len(value) - SHORT_LIST} more")
         return kept
     return value
-

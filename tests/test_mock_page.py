@@ -1,0 +1,377 @@
+"""The mock's page for people (``GET /_mock/``), in a real headless Chromium, and its data.
+
+The browser is Debian's ``chromium`` package driven by Playwright (never a browser that
+Playwright would download): the set-up installs it with apt-get when it is missing and this
+runs as root, and the browser tests are skipped, saying why, only when it cannot be had.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from PIL import Image
+
+from generated.showapi import ShowapiClient
+from generated.showapi.mock import create_mock as create_showapi
+from generator.runtime import errors
+from generator.runtime.clock import VirtualClock
+from generator.runtime.images import png_base64
+from generator.runtime.live import LiveServer
+from generator.runtime.mock import VendorMock
+from generator.runtime.mock.page import MAX_LIMIT
+from generator.runtime.mock.serve import build_mock, vendor_packages
+
+ROOT = Path(__file__).resolve().parents[1]
+HOUSE = ROOT / "tests" / "data" / "house.png"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+TOKEN_HEADER = "x-mock-admin-token"
+
+
+# -- the browser ------------------------------------------------------------------------------
+def _install_chromium() -> str:
+    """Why Chromium cannot be had, or "" once ``/usr/bin/chromium`` is there."""
+    if os.path.exists(CHROMIUM):
+        return ""
+    if os.name != "posix" or os.geteuid() != 0 or shutil.which("apt-get") is None:
+        return "Chromium is missing, and only root with apt-get can install it"
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    lock = ["-o", "DPkg::Lock::Timeout=600"]
+    for step in (["update"], ["install", "-y", "--no-install-recommends", "chromium"]):
+        done = subprocess.run(
+            ["apt-get", *lock, *step], env=env, capture_output=True, text=True, timeout=1200
+        )
+        if done.returncode != 0:
+            return f"apt-get {step[0]} chromium failed: {done.stderr.strip()[-300:]}"
+    return "" if os.path.exists(CHROMIUM) else "apt-get installed no /usr/bin/chromium"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    problem = _install_chromium()
+    if problem:
+        pytest.skip(f"no headless browser for the mock page: {problem}")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("playwright is not installed (it is in the dev extra)")
+    with tempfile.TemporaryDirectory() as profile, sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            profile, executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        try:
+            yield context
+        finally:
+            context.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    tab = browser.new_page()
+    tab.set_default_timeout(15_000)
+    yield tab
+    tab.close()
+
+
+class VirtualServedMock(LiveServer):
+    """A mock on a loopback port whose clock moves only when someone advances it."""
+
+    def __init__(self, mock: VendorMock, app: Any = None) -> None:
+        super().__init__(app or mock.app)
+        self.mock = mock
+
+
+def house() -> str:
+    import base64
+
+    return base64.b64encode(HOUSE.read_bytes()).decode()
+
+
+# -- in the browser ---------------------------------------------------------------------------
+def test_a_task_is_followed_from_submit_to_its_result_and_faults_are_driven_from_the_page(
+    page: Any,
+) -> None:
+    mock = create_showapi(clock=VirtualClock(), task_seconds=3)
+    with (
+        VirtualServedMock(mock) as served,
+        ShowapiClient("test", base_url=served.url, max_retries=0) as client,
+    ):
+        page.goto(f"{served.url}/_mock/")
+        page.wait_for_selector("text=No tasks yet.")
+        task_id = client.submit_repaint(prompt="snow on the roofs", image_base64=house()).task_order
+
+        card = page.locator(f'article.task[data-id="{task_id}"]')
+        card.wait_for()  # the page noticed the new task by itself
+        assert card.get_attribute("data-status") == "running"
+        assert _natural_width(card.locator('img[data-kind="input"]')) > 0
+
+        page.click("#advance-quick button[data-seconds='5']")
+        page.wait_for_selector(f'article.task[data-id="{task_id}"][data-status="succeeded"]')
+        result = card.locator('img[data-kind="result"]')
+        page.wait_for_function(
+            "img => img.complete && img.naturalWidth > 0", arg=result.element_handle()
+        )
+        assert _natural_width(result) > 0 and mock.clock.time() == VirtualClock().time() + 5
+
+        with pytest.raises(errors.NotFoundError):
+            client.get_task(task_id="no-such-task")
+        page.click("button[data-tab=journal]")
+        page.wait_for_selector("details.entry")
+        assert page.locator("details.entry").count() == 2
+        page.check("#journal-failures")
+        page.wait_for_function("document.querySelectorAll('details.entry').length === 1")
+        refused = page.locator("details.entry").first
+        assert "no task with id no-such-task" in refused.inner_text()
+        assert refused.get_attribute("data-operation") == "get_task"
+
+        page.select_option("#fault-kind", "error")
+        page.fill("#fault-status", "502")
+        page.select_option("#fault-operation", "get_task")
+        page.click("#inject")
+        page.wait_for_selector("li.fault")
+        assert "502" in page.inner_text("#faults")
+        with pytest.raises(errors.ServerError) as failed:
+            client.get_task(task_id=task_id)
+        assert failed.value.status_code == 502
+        page.wait_for_function("!document.querySelector('li.fault')")  # used up: gone from the page
+        assert client.get_task(task_id=task_id).status == "done"
+
+
+def test_the_next_outcome_and_reset_are_set_from_the_page(page: Any) -> None:
+    mock = create_showapi(clock=VirtualClock(), task_seconds=3)
+    with VirtualServedMock(mock) as served, ShowapiClient("test", base_url=served.url) as client:
+        page.goto(f"{served.url}/_mock/")
+        page.select_option("#outcome-status", "failed")
+        page.fill("#outcome-error", "the GPU caught fire")
+        page.click("#outcome-form button")
+        page.wait_for_selector("#outcomes >> text=the GPU caught fire")
+        task_id = client.submit_repaint(prompt="p", image_base64=png_base64(64, 48)).task_order
+        page.fill("#advance-seconds", "4")
+        page.click("#advance")
+        card = page.locator(f'article.task[data-id="{task_id}"][data-status="failed"]')
+        assert "the GPU caught fire" in card.inner_text()
+
+        page.click("#reset")
+        page.click("#reset")  # a second click confirms
+        page.wait_for_selector("text=No tasks yet.")
+        assert mock.store.tasks == {} and len(mock.journal) == 0
+
+
+def test_the_page_asks_for_the_admin_token_and_sends_it_as_the_header(page: Any) -> None:
+    mock = create_showapi(clock=VirtualClock())
+    seen: list[str] = []
+    app = _token_guard(mock.app, "s3cret-admin-token", seen)
+    with VirtualServedMock(mock, app) as served:
+        page.goto(f"{served.url}/_mock/")
+        page.wait_for_selector("#token-dialog[open]")
+        page.fill("#token-input", "wrong")
+        page.click("#token-save")
+        page.wait_for_selector("#token-note >> text=refused that token")
+        page.fill("#token-input", "s3cret-admin-token")
+        page.click("#token-save")
+        page.wait_for_selector("text=No tasks yet.")
+        page.click("#advance-quick button[data-seconds='30']")
+        page.wait_for_function(
+            f"document.querySelector('#clock').textContent.includes('{_clock(30)}')"
+        )
+        assert page.evaluate("sessionStorage.getItem('mock-admin-token')") == "s3cret-admin-token"
+    assert seen[-1] == "s3cret-admin-token" and "wrong" in seen
+
+
+def test_the_page_fits_a_phone_and_a_laptop(page: Any) -> None:
+    mock = create_showapi(clock=VirtualClock())
+    with mock.client(ShowapiClient) as client:
+        client.submit_repaint(prompt="a long prompt " * 20, image_base64=house())
+    with VirtualServedMock(mock) as served:
+        for width, height in ((390, 844), (1280, 800)):
+            page.set_viewport_size({"width": width, "height": height})
+            page.goto(f"{served.url}/_mock/")
+            page.wait_for_selector("article.task")
+            for tab in ("tasks", "journal"):
+                page.click(f"button[data-tab={tab}]")
+                page.wait_for_timeout(50)
+                overflow = page.evaluate("document.documentElement.scrollWidth")
+                assert overflow <= width, f"{tab} is {overflow} px wide on a {width} px screen"
+
+
+def _natural_width(locator: Any) -> int:
+    return locator.evaluate("img => img.naturalWidth")
+
+
+def _clock(seconds: float) -> str:
+    from datetime import UTC, datetime
+
+    at = datetime.fromtimestamp(VirtualClock().time() + seconds, UTC)
+    return at.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _token_guard(app: Any, token: str, seen: list[str]) -> Any:
+    """``app`` behind an admin token on every /_mock/ path but the page itself, answering
+    401 without it, as a mock with an admin token set does."""
+
+    async def guarded(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["path"].startswith("/_mock/"):
+            given = dict(scope["headers"]).get(TOKEN_HEADER.encode(), b"").decode()
+            if scope["path"] != "/_mock/" and given != token:
+                if given:
+                    seen.append(given)
+                body = b'{"error":"admin token required"}'
+                start = [(b"content-type", b"application/json")]
+                await send({"type": "http.response.start", "status": 401, "headers": start})
+                await send({"type": "http.response.body", "body": body})
+                return
+            if given:
+                seen.append(given)
+        await app(scope, receive, send)
+
+    return guarded
+
+
+# -- the page's data, without a browser -------------------------------------------------------
+@pytest.mark.parametrize("package", vendor_packages())
+def test_every_mock_serves_the_page_and_its_data(package: str) -> None:
+    mock = build_mock(package)
+    with httpx.Client(transport=mock.transport(), base_url="http://mock.test") as http:
+        page = http.get("/_mock/")
+        state = http.get("/_mock/state").json()
+        tasks = http.get("/_mock/tasks").json()
+        journal = http.get("/_mock/journal/page").json()
+        callbacks = http.get("/_mock/callbacks").json()
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert b"<script" in page.content and not _external_assets(page.text)
+    assert state["vendor"]["package"] == package and state["clock"]["virtual"] is True
+    assert {op["name"] for op in state["operations"]} == set(mock.vendor.ops)
+    assert tasks["total"] == journal["total"] == callbacks["total"] == 0
+
+
+def _external_assets(html: str) -> list[str]:
+    import re
+
+    return re.findall(r"""(?:src|href)=["'](?:https?:)?//""", html) + re.findall(r"@import", html)
+
+
+def test_a_data_page_stays_small_with_10000_tasks_and_a_full_journal() -> None:
+    mock = create_showapi(journal_limit=10_000)
+    big_prompt = "x" * 5_000
+    image = png_base64(16, 16)
+    for _ in range(10_000):
+        _submit(mock, big_prompt, image)
+    assert len(mock.store.tasks) == 10_000 and len(mock.journal) == 10_000
+    with httpx.Client(transport=mock.transport(), base_url="http://mock.test") as http:
+        first = http.get("/_mock/tasks", params={"limit": 50})
+        deep = http.get("/_mock/tasks", params={"offset": 9_990, "limit": 50}).json()
+        journal = http.get("/_mock/journal/page", params={"limit": MAX_LIMIT})
+        state = http.get("/_mock/state")
+        too_many = http.get("/_mock/tasks", params={"limit": MAX_LIMIT + 1})
+        whole = http.get("/_mock/journal")
+    page = first.json()
+    assert page["total"] == 10_000 and len(page["items"]) == 50
+    assert len(first.content) < 40_000  # one page, not the store: 50 rows of under 800 bytes
+    assert len(journal.content) < MAX_LIMIT * 1_200  # prompts and images cut short
+    assert len(state.content) < 4_000
+    assert whole.content.count(big_prompt.encode()) >= 10_000  # what the page never loads
+    assert len(deep["items"]) == 10 and deep["items"][-1]["id"] == next(iter(mock.store.tasks))
+    assert page["items"][0]["id"] == list(mock.store.tasks)[-1]  # newest first
+    assert too_many.status_code == 400 and "limit" in too_many.json()["error"]
+
+
+def _submit(mock: VendorMock, prompt: str, image: str) -> None:
+    from urllib.parse import urlencode
+
+    from generator.runtime.mock import MockRequest
+
+    body = urlencode({"prompt": prompt, "orgin_img_base64": image}).encode()
+    answer = mock.handle(
+        MockRequest.build(
+            "POST",
+            "http://mock.test/3259-1?appKey=test",
+            [("content-type", "application/x-www-form-urlencoded")],
+            body,
+        )
+    )
+    assert answer.status == 200 and answer.json()["showapi_res_body"]["ret_code"] == 0
+
+
+def test_credentials_never_reach_the_pages_data() -> None:
+    key = "team-b-secret-app-key"
+    mock = create_showapi()
+    mock.add_credential(key)
+    with mock.client(ShowapiClient, app_key=key) as client:
+        task = client.submit_repaint(prompt="p", image_base64=png_base64(32, 32))
+        with pytest.raises(errors.NotFoundError):
+            client.get_task(task_id="missing")
+    with httpx.Client(transport=mock.transport(), base_url="http://mock.test") as http:
+        answers = [
+            http.get(path).text
+            for path in (
+                "/_mock/state",
+                "/_mock/tasks",
+                f"/_mock/tasks/{task.task_order}",
+                "/_mock/journal/page",
+                "/_mock/callbacks",
+            )
+        ]
+    assert all(key not in text for text in answers)
+    state = json.loads(answers[0])
+    assert {"te****", "t****"} == {a["key"] for a in state["accounts"]}
+
+
+def test_journal_rows_name_the_vendor_code_and_reason_of_each_refusal() -> None:
+    mock = create_showapi()
+    mock.inject_fault("error", status=503, operation="get_task")
+    with mock.client(ShowapiClient, max_retries=0) as client:
+        task = client.submit_repaint(prompt="p", image_base64=png_base64(32, 32))
+        with pytest.raises(errors.ServerError):
+            client.get_task(task_id=task.task_order)
+        with pytest.raises(errors.NotFoundError):
+            client.get_task(task_id="missing")
+    with httpx.Client(transport=mock.transport(), base_url="http://mock.test") as http:
+        rows = http.get("/_mock/journal/page").json()["items"]
+        failures = http.get("/_mock/journal/page", params={"failures": 1}).json()
+        of_submit = http.get("/_mock/journal/page", params={"operation": "submit_repaint"}).json()
+    missing, faulted, submitted = rows
+    assert (missing["status"], missing["code"], missing["reason"]) == (
+        200,
+        -1,
+        "no task with id missing",
+    )
+    assert faulted["status"] == 503 and faulted["failed"] and faulted["code"] == -1
+    assert not submitted["failed"] and submitted["code"] is None
+    assert failures["total"] == 2 and [r["status"] for r in failures["items"]] == [200, 503]
+    assert of_submit["total"] == 1 and of_submit["items"][0]["operation"] == "submit_repaint"
+
+
+def test_a_task_detail_has_the_vendors_own_view_and_thumbnails_are_small() -> None:
+    mock = create_showapi()
+    with mock.client(ShowapiClient) as client:
+        outcome = client.submit_repaint_and_wait(prompt="p", image_base64=house())
+    task_id = outcome.task_id
+    with httpx.Client(transport=mock.transport(), base_url="http://mock.test") as http:
+        detail = http.get(f"/_mock/tasks/{task_id}").json()
+        thumb = http.get(f"/_mock/thumbs/{task_id}/result.png")
+        missing = http.get("/_mock/tasks/nope")
+    assert detail["view"]["showapi_res_body"]["taskOrder"] == task_id
+    assert detail["view"]["showapi_res_body"]["status"] == "done"
+    assert detail["request"]["orgin_img_base64"].endswith("characters)")
+    img = Image.open(io.BytesIO(thumb.content))
+    assert thumb.headers["content-type"] == "image/png" and max(img.size) == 160
+    assert missing.status_code == 400 and "no task" in missing.json()["error"]
