@@ -177,7 +177,9 @@ def test_the_next_outcome_and_reset_are_set_from_the_page(page: Any) -> None:
 
 
 def test_the_page_asks_for_the_admin_token_and_sends_it_as_the_header(page: Any) -> None:
-    mock = create_showapi(clock=VirtualClock())
+    mock = create_showapi(clock=VirtualClock(), task_seconds=3)
+    with mock.client(ShowapiClient) as client:
+        done = client.submit_repaint_and_wait(prompt="p", image_base64=house())
     seen: list[str] = []
     app = _token_guard(mock.app, "s3cret-admin-token", seen)
     with VirtualServedMock(mock, app) as served:
@@ -188,11 +190,13 @@ def test_the_page_asks_for_the_admin_token_and_sends_it_as_the_header(page: Any)
         page.wait_for_selector("#token-note >> text=refused that token")
         page.fill("#token-input", "s3cret-admin-token")
         page.click("#token-save")
-        page.wait_for_selector("text=No tasks yet.")
-        page.click("#advance-quick button[data-seconds='30']")
+        result = page.locator(f'article.task[data-id="{done.task_id}"] img[data-kind="result"]')
         page.wait_for_function(
-            f"document.querySelector('#clock').textContent.includes('{_clock(30)}')"
-        )
+            "img => img.complete && img.naturalWidth > 0", arg=result.element_handle()
+        )  # images too come with the token
+        later = _clock(mock.clock.time() + 30)
+        page.click("#advance-quick button[data-seconds='30']")
+        page.wait_for_function(f"document.querySelector('#clock').textContent.includes('{later}')")
         assert page.evaluate("sessionStorage.getItem('mock-admin-token')") == "s3cret-admin-token"
     assert seen[-1] == "s3cret-admin-token" and "wrong" in seen
 
@@ -217,16 +221,16 @@ def _natural_width(locator: Any) -> int:
     return locator.evaluate("img => img.naturalWidth")
 
 
-def _clock(seconds: float) -> str:
+def _clock(at: float) -> str:
+    """The clock's time as the page shows it (in UTC, whatever the machine's zone)."""
     from datetime import UTC, datetime
 
-    at = datetime.fromtimestamp(VirtualClock().time() + seconds, UTC)
-    return at.strftime("%Y-%m-%d %H:%M:%S")
+    return datetime.fromtimestamp(at, UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _token_guard(app: Any, token: str, seen: list[str]) -> Any:
-    """``app`` behind an admin token on every /_mock/ path but the page itself, answering
-    401 without it, as a mock with an admin token set does."""
+    """``app`` behind an admin token on every /_mock/ path but the page itself (result files
+    included), answering 401 without it, as a mock with an admin token set does."""
 
     async def guarded(scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] == "http" and scope["path"].startswith("/_mock/"):
