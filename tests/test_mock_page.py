@@ -379,3 +379,52 @@ def test_a_task_detail_has_the_vendors_own_view_and_thumbnails_are_small() -> No
     img = Image.open(io.BytesIO(thumb.content))
     assert thumb.headers["content-type"] == "image/png" and max(img.size) == 160
     assert missing.status_code == 400 and "no task" in missing.json()["error"]
+
+
+def test_callbacks_show_each_attempt_its_answer_and_the_next_retry() -> None:
+    from generated.zhiqite import VENDOR as ZHIQITE
+    from generated.zhiqite import ZhiqiteClient
+    from generated.zhiqite.mock import create_mock as create_zhiqite
+
+    answers = iter([(500, "down"), (200, "not the reply it wants"), (200, '{"code": "200"}')])
+
+    def receiver(_request: httpx.Request) -> httpx.Response:
+        status, text = next(answers)
+        return httpx.Response(status, text=text)
+
+    mock = create_zhiqite(callback_transport=httpx.MockTransport(receiver))
+    ladder = ZHIQITE.callback.retry_seconds
+    image = "https://zhiqite.market.alicloudapi.com/_mock/examples/example.png"
+    with mock.client(ZhiqiteClient) as client:
+        client.enhance(business_task_id="order-7", image=image, callback_url="https://hooks.test/z")
+    mock.advance(mock.queue_seconds + mock.task_seconds)  # done: the first delivery is refused
+    first = _callbacks(mock)
+    mock.advance(ladder[0])  # the second: a 200, but not the reply the vendor expects
+    mock.advance(ladder[1])  # the third is accepted
+    last = _callbacks(mock)
+
+    (retrying,) = first["items"]
+    assert retrying["state"] == "retrying" and retrying["status"] == "succeeded"
+    assert [a["answer"] for a in retrying["attempts"]] == ["down"]
+    assert retrying["next_at"] == retrying["attempts"][0]["time"] + ladder[0]
+    (delivered,) = last["items"]
+    assert delivered["state"] == "delivered" and delivered["next_at"] is None
+    assert [(a["attempt"], a["accepted"]) for a in delivered["attempts"]] == [
+        (1, False),
+        (2, False),
+        (3, True),
+    ]
+    assert delivered["url"] == "https://hooks.test/z"
+    assert delivered["payload"]["businessTaskId"] == "order-7"
+    task = _page_json(mock, f"/_mock/tasks/{delivered['task_id']}")
+    assert task["external_id"] == "order-7" and task["callback_url"] == "https://hooks.test/z"
+    assert "test" not in [str(v) for v in task["request"].values()]  # the credential headers
+
+
+def _callbacks(mock: VendorMock) -> dict[str, Any]:
+    return _page_json(mock, "/_mock/callbacks")
+
+
+def _page_json(mock: VendorMock, path: str) -> Any:
+    with httpx.Client(transport=mock.transport(), base_url="http://mock.test") as http:
+        return http.get(path).json()

@@ -197,7 +197,7 @@ def task_detail(mock: VendorMock, task_id: str) -> dict[str, Any]:
     now = mock.clock.time()
     return {
         **task_row(mock, task, now),
-        "request": shorten(task.inputs),
+        "request": shorten(mock._masked(mock.vendor.ops[task.operation], task.inputs)),
         "view": shorten(vendor_view(mock, task)),
         "view_operation": task.poll_op or task.operation,
     }
