@@ -7,6 +7,7 @@ runs as root, and the browser tests are skipped, saying why, only when it cannot
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -131,6 +132,11 @@ def test_a_task_is_followed_from_submit_to_its_result_and_faults_are_driven_from
             "img => img.complete && img.naturalWidth > 0", arg=result.element_handle()
         )
         assert _natural_width(result) > 0 and mock.clock.time() == VirtualClock().time() + 5
+        card.locator("button.raw").click()  # the vendor's own answer about the task
+        page.wait_for_selector("#view-dialog[open]")
+        view = json.loads(page.inner_text("#view-body"))["answer"]["showapi_res_body"]
+        assert (view["taskOrder"], view["status"]) == (task_id, "done")
+        page.click("#view-close")
 
         with pytest.raises(errors.NotFoundError):
             client.get_task(task_id="no-such-task")
@@ -313,6 +319,29 @@ def _submit(mock: VendorMock, prompt: str, image: str) -> None:
         )
     )
     assert answer.status == 200 and answer.json()["showapi_res_body"]["ret_code"] == 0
+
+
+@pytest.mark.parametrize("package", vendor_packages())
+def test_no_credential_of_any_vendor_reaches_the_pages_data(package: str) -> None:
+    from generator.runtime.pytest_plugin import _client_class
+    from generator.runtime.testing import as_kwargs, example_values
+
+    key, secret = "page-key-4f9a2c71e0", "page-secret-8d03be55aa"
+    mock = build_mock(package)
+    mock.add_credential(key, secret=secret)
+    names = [c.name for c in mock.vendor.auth.credentials]
+    given = dict(zip(names, (key, secret), strict=False))
+    with mock.client(_client_class(package), max_retries=0, **given) as client:
+        for op in mock.vendor.operations:
+            with contextlib.suppress(errors.APIError):
+                getattr(client, op.name)(**as_kwargs(op, example_values(op, client.base_url)))
+    mock.advance(60)
+    assert mock.accounts[key].used > 0  # the calls were made with these credentials
+    paths = ["/_mock/state", "/_mock/tasks", "/_mock/journal/page", "/_mock/callbacks"]
+    paths += [f"/_mock/tasks/{task_id}" for task_id in mock.store.tasks]
+    for path in paths:
+        text = json.dumps(_page_json(mock, path))
+        assert key not in text and secret not in text, path
 
 
 def test_credentials_never_reach_the_pages_data() -> None:
