@@ -223,6 +223,35 @@ def test_the_page_fits_a_phone_and_a_laptop(page: Any) -> None:
                 assert overflow <= width, f"{tab} is {overflow} px wide on a {width} px screen"
 
 
+BIG_PROMPT = "x" * 1_000
+
+
+@pytest.fixture(scope="module")
+def busy_mock() -> VendorMock:
+    """A mock with 10,000 tasks of long prompts, its journal full (the tests only read it)."""
+    mock = create_showapi(clock=VirtualClock(), journal_limit=10_000)
+    image = png_base64(16, 16)
+    for _ in range(10_000):
+        _submit(mock, BIG_PROMPT, image)
+    return mock
+
+
+def test_the_page_pages_through_10000_tasks(page: Any, busy_mock: VendorMock) -> None:
+    mock = busy_mock
+    newest = list(mock.store.tasks)[::-1]
+    with VirtualServedMock(mock) as served:
+        page.goto(f"{served.url}/_mock/")
+        page.wait_for_selector(".pager[data-for=tasks] >> text=1–50 of 10,000")
+        assert page.locator("article.task").count() == 50
+        assert page.locator("article.task").first.get_attribute("data-id") == newest[0]
+        page.click(".pager[data-for=tasks] button[data-step='1']")
+        page.wait_for_selector(".pager[data-for=tasks] >> text=51–100 of 10,000")
+        assert page.locator("article.task").first.get_attribute("data-id") == newest[50]
+        page.fill("#task-q", newest[9_999])
+        page.wait_for_selector(".pager[data-for=tasks] >> text=1 shown")
+        assert page.locator("article.task").first.get_attribute("data-id") == newest[9_999]
+
+
 def _natural_width(locator: Any) -> int:
     return locator.evaluate("img => img.naturalWidth")
 
@@ -279,12 +308,10 @@ def _external_assets(html: str) -> list[str]:
     return re.findall(r"""(?:src|href)=["'](?:https?:)?//""", html) + re.findall(r"@import", html)
 
 
-def test_a_data_page_stays_small_with_10000_tasks_and_a_full_journal() -> None:
-    mock = create_showapi(journal_limit=10_000)
-    big_prompt = "x" * 5_000
-    image = png_base64(16, 16)
-    for _ in range(10_000):
-        _submit(mock, big_prompt, image)
+def test_a_data_page_stays_small_with_10000_tasks_and_a_full_journal(
+    busy_mock: VendorMock,
+) -> None:
+    mock = busy_mock
     assert len(mock.store.tasks) == 10_000 and len(mock.journal) == 10_000
     with httpx.Client(transport=mock.transport(), base_url="http://mock.test") as http:
         first = http.get("/_mock/tasks", params={"limit": 50})
@@ -298,7 +325,7 @@ def test_a_data_page_stays_small_with_10000_tasks_and_a_full_journal() -> None:
     assert len(first.content) < 40_000  # one page, not the store: 50 rows of under 800 bytes
     assert len(journal.content) < MAX_LIMIT * 1_200  # prompts and images cut short
     assert len(state.content) < 4_000
-    assert whole.content.count(big_prompt.encode()) >= 10_000  # what the page never loads
+    assert whole.content.count(BIG_PROMPT.encode()) >= 10_000  # what the page never loads
     assert len(deep["items"]) == 10 and deep["items"][-1]["id"] == next(iter(mock.store.tasks))
     assert page["items"][0]["id"] == list(mock.store.tasks)[-1]  # newest first
     assert too_many.status_code == 400 and "limit" in too_many.json()["error"]
