@@ -349,7 +349,9 @@ def _submit(mock: VendorMock, prompt: str, image: str) -> None:
 
 
 @pytest.mark.parametrize("package", vendor_packages())
-def test_no_credential_of_any_vendor_reaches_the_pages_data(package: str) -> None:
+def test_every_vendors_tasks_show_their_view_and_images_without_credentials(
+    package: str,
+) -> None:
     from generator.runtime.pytest_plugin import _client_class
     from generator.runtime.testing import as_kwargs, example_values
 
@@ -366,9 +368,17 @@ def test_no_credential_of_any_vendor_reaches_the_pages_data(package: str) -> Non
     assert mock.accounts[key].used > 0  # the calls were made with these credentials
     paths = ["/_mock/state", "/_mock/tasks", "/_mock/journal/page", "/_mock/callbacks"]
     paths += [f"/_mock/tasks/{task_id}" for task_id in mock.store.tasks]
-    for path in paths:
-        text = json.dumps(_page_json(mock, path))
-        assert key not in text and secret not in text, path
+    with httpx.Client(transport=mock.transport(), base_url="http://mock.test") as http:
+        for path in paths:
+            answer = http.get(path)
+            assert answer.status_code == 200, (path, answer.text[:200])
+            assert key not in answer.text and secret not in answer.text, path
+        for task in http.get("/_mock/tasks").json()["items"]:
+            assert task["status"] == "succeeded" and task["results"], task["id"]
+            assert http.get(f"/_mock/tasks/{task['id']}").json()["view"]  # the vendor's answer
+            for name in task["inputs"] + task["results"]:
+                thumb = http.get(f"/_mock/thumbs/{task['id']}/{name}")
+                assert thumb.headers["content-type"].startswith("image/"), (task["id"], name)
 
 
 def test_credentials_never_reach_the_pages_data() -> None:

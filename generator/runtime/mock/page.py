@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict
 from importlib import resources
 from itertools import islice
@@ -50,34 +50,36 @@ class PageError(ValueError):
     """A bad request for the page's data (the admin API answers HTTP 400 with the reason)."""
 
 
+# The page itself holds no data: a browser opens it without the admin token, and its script
+# then sends the token with every call (an admin-token check must let these two through).
+PAGE_PATHS = ("/_mock/", "/_mock/index.html")
+
+
 def route(mock: VendorMock, request: MockRequest, path: str) -> MockResponse | None:
     """The answer to a page request, or None when ``path`` is not one of the page's."""
     if request.method != "GET":
         return None
-    query = request.query
-    if path in ("/_mock/", "/_mock/index.html"):
-        return MockResponse(200, _html(), "text/html; charset=utf-8", _NO_STORE)
-    if path == "/_mock/callbacks":
-        return mock._json(200, callbacks(mock, *_paging(query)), _NO_STORE)
-    if path == "/_mock/state":
-        return mock._json(200, state(mock), _NO_STORE)
-    if path == "/_mock/tasks":
-        offset, limit = _paging(query)
-        found = tasks(mock, offset, limit, query.get("status", ""), query.get("q", ""))
-        return mock._json(200, found, _NO_STORE)
-    if path.startswith("/_mock/tasks/"):
-        return mock._json(200, task_detail(mock, path.removeprefix("/_mock/tasks/")), _NO_STORE)
+    if path in PAGE_PATHS:
+        return MockResponse(200, _html(), "text/html; charset=utf-8", _no_store())
     if path.startswith("/_mock/thumbs/"):
         return thumbnail(mock, path.removeprefix("/_mock/thumbs/"))
-    if path == "/_mock/journal/page":
-        offset, limit = _paging(query)
-        failures = query.get("failures", "") in ("1", "true", "yes")
-        found = journal(mock, offset, limit, query.get("operation", ""), failures)
-        return mock._json(200, found, _NO_STORE)
-    return None
+    if path.startswith("/_mock/tasks/"):
+        return mock._json(200, task_detail(mock, path.removeprefix("/_mock/tasks/")), _no_store())
+    reader = _READERS.get(path)
+    return None if reader is None else mock._json(200, reader(mock, request.query), _no_store())
 
 
-_NO_STORE = {"cache-control": "no-store"}
+def _no_store() -> dict[str, str]:
+    return {"cache-control": "no-store"}
+
+
+def _tasks(mock: VendorMock, query: dict[str, str]) -> dict[str, Any]:
+    return tasks(mock, *_paging(query), query.get("status", ""), query.get("q", ""))
+
+
+def _journal(mock: VendorMock, query: dict[str, str]) -> dict[str, Any]:
+    failures = query.get("failures", "") in ("1", "true", "yes")
+    return journal(mock, *_paging(query), query.get("operation", ""), failures)
 
 
 @functools.cache
@@ -222,13 +224,13 @@ def thumbnail(mock: VendorMock, ref: str) -> MockResponse:
     if data is None:
         return mock._json(404, {"error": f"no image {ref!r}"})
     if data.lstrip().startswith(b"<svg"):
-        return MockResponse(200, data, "image/svg+xml", _NO_STORE)
+        return MockResponse(200, data, "image/svg+xml", _no_store())
     try:
         img = open_image(data)
     except ImageProblem:
         return mock._json(404, {"error": f"{ref!r} is not a readable image"})
     img.thumbnail((THUMB_SIDE, THUMB_SIDE), Image.Resampling.LANCZOS)
-    return MockResponse(200, to_png(img), "image/png", _NO_STORE)
+    return MockResponse(200, to_png(img), "image/png", _no_store())
 
 
 def _image_of(mock: VendorMock, task: MockTask, name: str) -> bytes | None:
@@ -384,3 +386,11 @@ def shorten(value: Any, depth: int = 0) -> Any:
             kept.append(f"… {len(value) - SHORT_LIST} more")
         return kept
     return value
+
+
+_READERS: dict[str, Callable[[VendorMock, dict[str, str]], dict[str, Any]]] = {
+    "/_mock/state": lambda mock, _query: state(mock),
+    "/_mock/tasks": _tasks,
+    "/_mock/journal/page": _journal,
+    "/_mock/callbacks": lambda mock, query: callbacks(mock, *_paging(query)),
+}
