@@ -57,7 +57,7 @@ def _install_chromium() -> str:
         return "Chromium is missing, and only root with apt-get can install it"
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     lock = ["-o", "DPkg::Lock::Timeout=600"]
-    for step in (["update"], ["install", "-y", "--no-install-recommends", "chromium"]):
+    for step in (["update"], ["install", "-y", "chromium"]):
         done = subprocess.run(
             ["apt-get", *lock, *step], env=env, capture_output=True, text=True, timeout=1200
         )
