@@ -7,6 +7,7 @@ runs as root, and the browser tests are skipped, saying why, only when it cannot
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import io
 import json
@@ -116,6 +117,8 @@ def test_a_task_is_followed_from_submit_to_its_result_and_faults_are_driven_from
         VirtualServedMock(mock) as served,
         ShowapiClient("test", base_url=served.url, max_retries=0) as client,
     ):
+        requested: list[str] = []
+        page.on("request", lambda request: requested.append(request.url))
         page.goto(f"{served.url}/_mock/")
         page.wait_for_selector("text=No tasks yet.")
         task_id = client.submit_repaint(prompt="snow on the roofs", image_base64=house()).task_order
@@ -160,6 +163,8 @@ def test_a_task_is_followed_from_submit_to_its_result_and_faults_are_driven_from
         assert failed.value.status_code == 502
         page.wait_for_function("!document.querySelector('li.fault')")  # used up: gone from the page
         assert client.get_task(task_id=task_id).status == "done"
+    outside = [url for url in requested if not url.startswith((served.url, "blob:", "data:"))]
+    assert requested and not outside  # nothing from outside the mock
 
 
 def test_the_next_outcome_and_reset_are_set_from_the_page(page: Any) -> None:
@@ -300,12 +305,22 @@ def test_every_mock_serves_the_page_and_its_data(package: str) -> None:
     assert state["vendor"]["package"] == package and state["clock"]["virtual"] is True
     assert {op["name"] for op in state["operations"]} == set(mock.vendor.ops)
     assert tasks["total"] == journal["total"] == callbacks["total"] == 0
+    assert asyncio.run(_through_the_app(mock, "/_mock/")) == page.content  # the ASGI app too
+
+
+async def _through_the_app(mock: VendorMock, path: str) -> bytes:
+    transport = mock.async_transport()
+    async with httpx.AsyncClient(transport=transport, base_url="http://mock.test") as http:
+        return (await http.get(path)).content
 
 
 def _external_assets(html: str) -> list[str]:
+    """Anything the page would load from another host: scripts, styles, fonts, images."""
     import re
 
-    return re.findall(r"""(?:src|href)=["'](?:https?:)?//""", html) + re.findall(r"@import", html)
+    found = re.findall(r"""(?:src|href)=["'](?:https?:)?//""", html)
+    found += re.findall(r"""url\(\s*["']?(?:https?:)?//""", html)
+    return found + re.findall(r"""@import|fetch\(\s*[`"']https?:""", html)
 
 
 def test_a_data_page_stays_small_with_10000_tasks_and_a_full_journal(
