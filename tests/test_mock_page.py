@@ -509,3 +509,25 @@ def _callbacks(mock: VendorMock) -> dict[str, Any]:
 def _page_json(mock: VendorMock, path: str) -> Any:
     with httpx.Client(transport=mock.transport(), base_url="http://mock.test") as http:
         return http.get(path).json()
+
+
+GATEWAYS = [p for p in vendor_packages() if not build_mock(p).vendor.errors["authentication"].body]
+
+
+@pytest.mark.parametrize("package", GATEWAYS)
+def test_a_gateway_refusal_shows_the_code_and_reason_from_its_headers(package: str) -> None:
+    from generator.runtime.pytest_plugin import _client_class
+    from generator.runtime.testing import as_kwargs, example_values
+
+    mock = build_mock(package)
+    spec = mock.vendor.errors["authentication"]
+    reason_header = mock.vendor.envelope.error_header
+    (code_header,) = set(spec.headers) - {reason_header}
+    op = mock.vendor.operations[0]
+    wrong = {mock.vendor.auth.credentials[0].name: "not-the-key"}
+    client = mock.client(_client_class(package), max_retries=0, **wrong)
+    with client, pytest.raises(errors.AuthenticationError):
+        getattr(client, op.name)(**as_kwargs(op, example_values(op, client.base_url)))
+    (row,) = _page_json(mock, "/_mock/journal/page?failures=1")["items"]
+    assert (row["status"], row["code"]) == (spec.http_status, spec.headers[code_header])
+    assert row["reason"].startswith(spec.headers[reason_header].split("{detail}")[0])

@@ -311,9 +311,18 @@ def refusal_of(mock: VendorMock, entry: JournalEntry) -> tuple[Any, str] | None:
         node = get_path(node, layer.payload, {}) if layer.payload else node
     if entry.status < 400:
         return None
-    header = mock.vendor.envelope.error_header.lower()
+    return _header_refusal(mock, entry)
+
+
+def _header_refusal(mock: VendorMock, entry: JournalEntry) -> tuple[Any, str]:
+    """A refusal without the vendor's JSON (a gateway's): its reason from the vendor's error
+    header, its code from the other headers the vendor's bodiless errors set."""
+    vendor = mock.vendor
+    reason_header = vendor.envelope.error_header.lower()
     headers = {k.lower(): v for k, v in entry.headers.items()}
-    return None, headers.get(header, "") if header else f"HTTP {entry.status}"
+    named = {h.lower() for spec in vendor.errors.values() if not spec.body for h in spec.headers}
+    code = next((headers[h] for h in sorted(named - {reason_header}) if h in headers), None)
+    return code, headers.get(reason_header, "") or f"HTTP {entry.status}"
 
 
 # -- callbacks --------------------------------------------------------------------------------
