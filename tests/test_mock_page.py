@@ -221,7 +221,7 @@ def test_the_page_fits_a_phone_and_a_laptop(page: Any) -> None:
             page.set_viewport_size({"width": width, "height": height})
             page.goto(f"{served.url}/_mock/")
             page.wait_for_selector("article.task")
-            for tab in ("tasks", "journal"):
+            for tab in ("tasks", "journal", "callbacks"):
                 page.click(f"button[data-tab={tab}]")
                 page.wait_for_timeout(50)
                 overflow = page.evaluate("document.documentElement.scrollWidth")
