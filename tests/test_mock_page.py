@@ -223,7 +223,7 @@ def test_the_page_fits_a_phone_and_a_laptop(page: Any) -> None:
             page.wait_for_selector("article.task")
             for tab in ("tasks", "journal", "callbacks"):
                 page.click(f"button[data-tab={tab}]")
-                page.wait_for_timeout(50)
+                page.wait_for_selector(f"#tab-{tab}:not([hidden]) .pager")
                 overflow = page.evaluate("document.documentElement.scrollWidth")
                 assert overflow <= width, f"{tab} is {overflow} px wide on a {width} px screen"
 
