@@ -221,9 +221,10 @@ def test_the_page_fits_a_phone_and_a_laptop(page: Any) -> None:
             page.set_viewport_size({"width": width, "height": height})
             page.goto(f"{served.url}/_mock/")
             page.wait_for_selector("article.task")
-            for tab in ("tasks", "journal", "callbacks"):
+            shown = {"tasks": "article.task", "journal": "details.entry", "callbacks": ".empty"}
+            for tab, rows in shown.items():
                 page.click(f"button[data-tab={tab}]")
-                page.wait_for_selector(f"#tab-{tab}:not([hidden]) .pager")
+                page.wait_for_selector(f"#tab-{tab}:not([hidden]) {rows}")
                 overflow = page.evaluate("document.documentElement.scrollWidth")
                 assert overflow <= width, f"{tab} is {overflow} px wide on a {width} px screen"
 
