@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -306,10 +307,17 @@ def test_every_mock_serves_the_page_and_its_data(package: str) -> None:
     assert state["vendor"]["package"] == package and state["clock"]["virtual"] is True
     assert {op["name"] for op in state["operations"]} == set(mock.vendor.ops)
     assert tasks["total"] == journal["total"] == callbacks["total"] == 0
-    assert asyncio.run(_through_the_app(mock, "/_mock/")) == page.content  # the ASGI app too
+    assert _through_the_app(mock, "/_mock/") == page.content  # the ASGI app answers it too
 
 
-async def _through_the_app(mock: VendorMock, path: str) -> bytes:
+def _through_the_app(mock: VendorMock, path: str) -> bytes:
+    """``path`` from the mock's ASGI app in-process, on a loop of its own thread (Playwright's
+    sync API keeps a loop running in this one while the browser is open)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, _aget(mock, path)).result()
+
+
+async def _aget(mock: VendorMock, path: str) -> bytes:
     transport = mock.async_transport()
     async with httpx.AsyncClient(transport=transport, base_url="http://mock.test") as http:
         return (await http.get(path)).content
