@@ -44,6 +44,7 @@ THUMB_SIDE = 160
 SHORT_TEXT = 160  # longer strings (base64 images, say) are cut in the page's data
 SHORT_LIST = 8
 MAX_DEPTH = 6
+MAX_ACCOUNTS = 50  # the state's accounts; a mock rarely has more than a few
 
 
 class PageError(ValueError):
@@ -122,8 +123,9 @@ def state(mock: VendorMock) -> dict[str, Any]:
                 "remaining": a.remaining,
                 "money": a.money,
             }
-            for a in mock.accounts.values()
+            for a in islice(mock.accounts.values(), MAX_ACCOUNTS)
         ],
+        "accounts_total": len(mock.accounts),
         "callbacks": {
             "sent": len(mock.callbacks.attempts),
             "pending": len(mock.callbacks.pending),
