@@ -95,8 +95,8 @@ def page(browser: Any) -> Iterator[Any]:
     tab.close()
 
 
-class VirtualServedMock(LiveServer):
-    """A mock on a loopback port whose clock moves only when someone advances it."""
+class OnAPort(LiveServer):
+    """A mock on a loopback port, on its own clock (a virtual one moves only when advanced)."""
 
     def __init__(self, mock: VendorMock, app: Any = None) -> None:
         super().__init__(app or mock.app)
@@ -115,7 +115,7 @@ def test_a_task_is_followed_from_submit_to_its_result_and_faults_are_driven_from
 ) -> None:
     mock = create_showapi(clock=VirtualClock(), task_seconds=3)
     with (
-        VirtualServedMock(mock) as served,
+        OnAPort(mock) as served,
         ShowapiClient("test", base_url=served.url, max_retries=0) as client,
     ):
         requested: list[str] = []
@@ -170,7 +170,7 @@ def test_a_task_is_followed_from_submit_to_its_result_and_faults_are_driven_from
 
 def test_the_next_outcome_and_reset_are_set_from_the_page(page: Any) -> None:
     mock = create_showapi(clock=VirtualClock(), task_seconds=3)
-    with VirtualServedMock(mock) as served, ShowapiClient("test", base_url=served.url) as client:
+    with OnAPort(mock) as served, ShowapiClient("test", base_url=served.url) as client:
         page.goto(f"{served.url}/_mock/")
         page.select_option("#outcome-status", "failed")
         page.fill("#outcome-error", "the GPU caught fire")
@@ -194,7 +194,7 @@ def test_the_page_asks_for_the_admin_token_and_sends_it_as_the_header(page: Any)
         done = client.submit_repaint_and_wait(prompt="p", image_base64=house())
     seen: list[str] = []
     app = _token_guard(mock.app, "s3cret-admin-token", seen)
-    with VirtualServedMock(mock, app) as served:
+    with OnAPort(mock, app) as served:
         page.goto(f"{served.url}/_mock/")
         page.wait_for_selector("#token-dialog[open]")
         page.fill("#token-input", "wrong")
@@ -213,11 +213,23 @@ def test_the_page_asks_for_the_admin_token_and_sends_it_as_the_header(page: Any)
     assert seen[-1] == "s3cret-admin-token" and "wrong" in seen
 
 
+def test_on_a_real_clock_the_page_offers_no_advance(page: Any) -> None:
+    from generator.runtime.clock import SystemClock
+    from generator.runtime.mock.asgi import create_app
+
+    mock = create_showapi(clock=SystemClock())
+    with OnAPort(mock, create_app(mock, background=True)) as served:
+        page.goto(f"{served.url}/_mock/")
+        page.wait_for_selector("#clock-note >> text=real clock")
+        assert page.locator("#clock-panel button:enabled").count() == 0
+        assert "real clock" in page.inner_text("#clock")
+
+
 def test_the_page_fits_a_phone_and_a_laptop(page: Any) -> None:
     mock = create_showapi(clock=VirtualClock())
     with mock.client(ShowapiClient) as client:
         client.submit_repaint(prompt="a long prompt " * 20, image_base64=house())
-    with VirtualServedMock(mock) as served:
+    with OnAPort(mock) as served:
         for width, height in ((390, 844), (1280, 800)):
             page.set_viewport_size({"width": width, "height": height})
             page.goto(f"{served.url}/_mock/")
@@ -246,7 +258,7 @@ def busy_mock() -> VendorMock:
 def test_the_page_pages_through_10000_tasks(page: Any, busy_mock: VendorMock) -> None:
     mock = busy_mock
     newest = list(mock.store.tasks)[::-1]
-    with VirtualServedMock(mock) as served:
+    with OnAPort(mock) as served:
         page.goto(f"{served.url}/_mock/")
         page.wait_for_selector(".pager[data-for=tasks] >> text=1–50 of 10,000")
         assert page.locator("article.task").count() == 50
