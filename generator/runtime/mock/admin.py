@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from ..clock import VirtualClock
 from .messages import MockRequest, MockResponse
+from .page import route as page_route
 
 if TYPE_CHECKING:
     from .core import VendorMock
@@ -70,6 +71,9 @@ def _route(mock: VendorMock, request: MockRequest, path: str) -> MockResponse:
         if found is None:
             return mock._json(404, {"error": "no such file"})
         return MockResponse(200, found[0], found[1])
+    page = page_route(mock, request, path)  # the page for people and its data (page.py)
+    if page is not None:
+        return page
     handlers = {
         ("GET", "/_mock/journal"): lambda: [entry.as_json() for entry in mock.journal],
         ("POST", "/_mock/reset"): lambda: _done(mock.reset()),

@@ -154,6 +154,16 @@ class VendorMock(Roles):
     def clear_faults(self) -> None:
         self._faults.clear()
 
+    @property
+    def faults(self) -> list[Fault]:
+        """The faults in force, in the order they apply."""
+        return list(self._faults)
+
+    @property
+    def forced_outcomes(self) -> list[tuple[Status, str]]:
+        """How the next submitted tasks will end (``force_outcome``), and with what error."""
+        return list(self._forced)
+
     def _take_fault(self, operation: str) -> Fault | None:
         fault = next((f for f in self._faults if f.applies_to(operation)), None)
         if fault is not None:
@@ -228,7 +238,7 @@ class VendorMock(Roles):
                 )
                 response = self._error("server_error", "internal error", request_id)
             entry.status, entry.answer = response.status, response.body
-            entry.media_type = response.media_type
+            entry.media_type, entry.headers = response.media_type, response.headers
             self.journal.append(entry)
             return response
 

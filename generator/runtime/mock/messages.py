@@ -86,6 +86,7 @@ class JournalEntry:
     params: dict[str, Any] = field(default_factory=dict)
     answer: bytes = field(default=b"", repr=False)
     media_type: str = field(default="", repr=False)
+    headers: dict[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def response(self) -> Any:
