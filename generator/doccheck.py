@@ -1,0 +1,451 @@
+"""Compare a vendor's document, as the vendor publishes it, with the vendor's spec.
+
+``python -m generator doc-check VENDOR DOCUMENT`` reads the document with the layout in
+``specs/<vendor>/doc-layout.yaml`` (data, not code: how an operation starts, what a table row
+looks like, which words mean which type, where ranges, defaults and enums hide in a
+description) and compares every documented operation and input field, and the documented
+error messages, with the spec: name, type, required, default, range, enum. Each difference is
+printed with the document's line; one the spec explains as deliberate (an ``x-sdk-doc`` note
+on the field, see specs/EXTENSIONS.md) is marked so. The exit status is 1 when a difference
+is left unexplained.
+
+A layout with ``format: openapi`` says the document is itself an OpenAPI file (ShowAPI's): it
+is compared with the shipped spec, overlay applied to both, by the API diff.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .layout import SPECS
+from .load import find_spec, load
+
+LAYOUT_NAME = "doc-layout.yaml"
+ASPECTS = ("name", "type", "required", "default", "range", "enum")
+
+
+@dataclass
+class DocField:
+    path: str
+    line: int
+    type: str | None = None
+    required: bool | None = None
+    default: str | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    enum: tuple[str, ...] | None = None
+
+
+@dataclass
+class DocOperation:
+    key: str  # "POST /path" or an operation id
+    line: int
+    fields: dict[str, DocField] = field(default_factory=dict)
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Difference:
+    line: int
+    operation: str
+    place: str
+    aspect: str
+    document: str
+    spec: str
+    explained: str = ""
+
+    def render(self, document: str) -> str:
+        mark = f"  [deliberate: {self.explained}]" if self.explained else ""
+        return (
+            f"{document}:{self.line}: {self.operation} {self.place}: {self.aspect}: "
+            f"document says {self.document}, spec says {self.spec}{mark}"
+        )
+
+
+# -- reading the document -------------------------------------------------------------------
+class Reader:
+    """Reads a document line by line as its layout says."""
+
+    def __init__(self, layout: dict[str, Any]) -> None:
+        self.layout = layout
+        self.op_patterns = [re.compile(p) for p in _list(layout["operation"])]
+        self.row_patterns = [re.compile(p) for p in _list(layout.get("row", []))]
+        self.depth_only = re.compile(layout["depth_only"]) if "depth_only" in layout else None
+        self.section = re.compile(layout["section"]) if "section" in layout else None
+        self.inputs = re.compile(layout.get("input_sections", ".*"))
+        self.error_section = re.compile(layout.get("error_sections", "(?!)"))
+        self.error_row = re.compile(layout.get("error_row", "(?!)"))
+        self.table = layout.get("table", {})
+        self.skip_names = set(layout.get("skip_names", []))
+
+    def read(self, text: str) -> list[DocOperation]:
+        ops: list[DocOperation] = []
+        current: DocOperation | None = None
+        section, columns, depth_stack, pending, last_depth = "", None, [], None, 0
+        last_type: str | None = "object"
+        for number, raw in enumerate(text.splitlines(), 1):
+            line = raw.rstrip()
+            op = _first_match(self.op_patterns, line)
+            if op is not None:
+                groups = op.groupdict()
+                key = groups.get("operation_id") or f"{groups['method']} {groups['path']}"
+                current = DocOperation(key, number)
+                ops.append(current)
+                depth_stack, pending, last_depth, last_type = [], None, 0, "object"
+            if self.section is not None and (heading := self.section.match(line)):
+                section, columns = heading.group("title").strip(), None
+                continue
+            if self.depth_only is not None and (only := self.depth_only.match(line)):
+                pending = len(only.group("depth"))
+                continue
+            cells, columns = self._cells(line, columns)  # a table's title row sets columns
+            if current is None:
+                continue
+            if self.error_section.search(section) and (err := self.error_row.match(line)):
+                current.errors.append((number, err.group("message")))
+                continue
+            if cells is None or not self.inputs.search(section):
+                continue
+            name = re.sub(r"\s+", "", cells.get("name", ""))
+            if not name or name in self.skip_names:
+                continue
+            depth = len(cells.get("depth") or "") or pending or last_depth or 1
+            if depth > last_depth and last_type not in ("object", "array"):
+                depth = max(last_depth, 1)  # only an object or a list has members
+            field_ = self._field("", number, cells)
+            pending, last_depth, last_type = None, depth, field_.type
+            depth_stack = [*depth_stack[: depth - 1], name]
+            path = ".".join(depth_stack) if "depth" in cells or self.depth_only else name
+            current.fields[path] = self._field(path, number, cells)
+        return ops
+
+    def _cells(self, line: str, columns: list[str] | None) -> tuple[dict[str, str] | None, Any]:
+        """The named cells of a table row (or None), and the columns now in force."""
+        row = _first_match(self.row_patterns, line)
+        if row is not None:
+            return {k: v for k, v in row.groupdict().items() if v is not None}, columns
+        if not self.table:
+            return None, columns
+        sep = self.table["separator"]
+        if sep not in line:
+            return None, columns
+        cells = [c.strip() for c in line.strip().strip(sep).split(sep)]
+        if all(re.fullmatch(r":?-{2,}:?", c) for c in cells if c):
+            return None, columns
+        header = self.table["columns"]
+        if cells and cells[0] in header.get("name", []):
+            named = {}
+            for i, cell in enumerate(cells):
+                for key, titles in header.items():
+                    if cell in titles:
+                        named[i] = key
+            return None, [named.get(i, "") for i in range(len(cells))]
+        if columns is None:
+            return None, columns
+        return {k: cells[i] for i, k in enumerate(columns) if k and i < len(cells)}, columns
+
+    def _field(self, path: str, line: int, cells: dict[str, str]) -> DocField:
+        lay = self.layout
+        doc = DocField(path, line)
+        type_word = cells.get("type", "").strip()
+        doc.type = lay.get("types", {}).get(type_word, type_word or None) if type_word else None
+        req = cells.get("required", "").strip()
+        doc.required = lay.get("required", {}).get(req) if req else None
+        text = " ".join(cells.get(k, "") for k in ("description", "title"))
+        default = cells.get("default", "").strip()
+        if default and default not in lay.get("no_default", []):
+            doc.default = default.strip('"')
+        for pattern in _list(lay.get("default_in_text", [])):
+            if doc.default is None and (m := re.search(pattern, text)):
+                doc.default = m.group("default").strip('"')
+        for pattern in _list(lay.get("range_in_text", [])):
+            if m := re.search(pattern, text):
+                doc.minimum, doc.maximum = float(m.group("min")), float(m.group("max"))
+                break
+        for pattern in _list(lay.get("enum_in_text", [])):
+            if m := re.search(pattern, text):
+                doc.enum = tuple(
+                    v.strip().strip("\"'") for v in re.split(r"[,，]", m.group("enum"))
+                )
+                break
+        return doc
+
+
+def _first_match(patterns: list[re.Pattern[str]], line: str) -> re.Match[str] | None:
+    return next((m for p in patterns if (m := p.match(line))), None)
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+# -- reading the spec -------------------------------------------------------------------------
+class SpecSide:
+    def __init__(self, document: dict[str, Any]) -> None:
+        self.doc = document
+
+    def deref(self, node: Any) -> Any:
+        while isinstance(node, dict) and "$ref" in node:
+            target: Any = self.doc
+            for part in node["$ref"].lstrip("#/").split("/"):
+                target = target[part]
+            node = target
+        return node
+
+    def operations(self) -> dict[str, tuple[dict[str, Any], str]]:
+        found: dict[str, tuple[dict[str, Any], str]] = {}
+        for path, item in self.doc.get("paths", {}).items():
+            for method, op in item.items():
+                if method in ("get", "post", "put", "delete", "patch"):
+                    shown = f"{method.upper()} {_generic(path)}"
+                    found[shown] = (op, shown)
+                    if "operationId" in op:
+                        found[op["operationId"]] = (op, shown)
+        return found
+
+    def fields(self, op: dict[str, Any]) -> dict[str, tuple[dict[str, Any], bool, dict[str, Any]]]:
+        """Input path -> (schema, required, x-sdk-doc note)."""
+        out: dict[str, tuple[dict[str, Any], bool, dict[str, Any]]] = {}
+        for param in op.get("parameters", []):
+            param = self.deref(param)
+            note = param.get("x-sdk-doc") or {}
+            note = note if isinstance(note, dict) else {"note": str(note)}
+            note = {**note, "spec_name": param["name"]}
+            name = note.get("document_name", param["name"])
+            out[name] = (self.deref(param.get("schema", {})), bool(param.get("required")), note)
+        content = op.get("requestBody", {}).get("content", {})
+        if content:
+            self._walk(self.deref(next(iter(content.values())).get("schema", {})), "", out)
+        return out
+
+    def _walk(self, schema: dict[str, Any], prefix: str, out: dict[str, Any]) -> None:
+        schema = self._merged(schema)
+        required = set(schema.get("required", []))
+        notes = (
+            schema.get("x-sdk-doc", {}).get("fields", {})
+            if isinstance(schema.get("x-sdk-doc"), dict)
+            else {}
+        )
+        for name, prop in schema.get("properties", {}).items():
+            resolved = self._merged(prop)
+            note = prop.get("x-sdk-doc") or notes.get(name) or {}
+            path = prefix + name
+            out[path] = (resolved, name in required, note)
+            inner = resolved.get("items", {}) if resolved.get("type") == "array" else resolved
+            inner = self._merged(inner)
+            if inner.get("properties"):
+                self._walk(inner, path + ".", out)
+
+    def _merged(self, schema: dict[str, Any]) -> dict[str, Any]:
+        schema = self.deref(schema)
+        if "allOf" in schema:
+            merged = {k: v for k, v in schema.items() if k != "allOf"}
+            for part in schema["allOf"]:
+                for k, v in self._merged(part).items():
+                    merged.setdefault(k, v)
+            return merged
+        return schema
+
+
+def _generic(path: str) -> str:
+    return re.sub(r"\{[^}]*\}", "{}", path)
+
+
+# -- comparing --------------------------------------------------------------------------------
+def compare(
+    ops: list[DocOperation], document: dict[str, Any], prefix: str = ""
+) -> list[Difference]:
+    spec = SpecSide(document)
+    spec_ops = spec.operations()
+    out: list[Difference] = []
+    for doc_op in ops:
+        key = doc_op.key
+        if " " in key:
+            method, path = key.split(" ", 1)
+            key = f"{method} {_generic(path.removeprefix(prefix))}"
+        found = spec_ops.get(key)
+        if found is None:
+            out.append(
+                Difference(
+                    doc_op.line, doc_op.key, "-", "operation", "it exists", "no such operation"
+                )
+            )
+            continue
+        op, shown = found
+        out += _compare_fields(doc_op, spec.fields(op), op.get("x-sdk-doc") or {}, shown)
+        out += _compare_errors(doc_op, document, shown)
+    return out
+
+
+def _compare_fields(
+    doc_op: DocOperation, fields: dict[str, Any], op_note: dict[str, Any], shown: str
+) -> list[Difference]:
+    out: list[Difference] = []
+    absent = op_note.get("absent", {})
+    undocumented = op_note.get("undocumented", {})
+    for path, doc in doc_op.fields.items():
+        if path not in fields:
+            out.append(
+                Difference(
+                    doc.line,
+                    shown,
+                    path,
+                    "name",
+                    "this field",
+                    "no such field",
+                    absent.get(path, ""),
+                )
+            )
+            continue
+        schema, required, note = fields[path]
+        note = note if isinstance(note, dict) else {"note": str(note)}
+        if "document_name" in note:
+            out.append(
+                Difference(
+                    doc.line,
+                    shown,
+                    path,
+                    "name",
+                    path,
+                    note["spec_name"],
+                    str(note.get("name", "")),
+                )
+            )
+        for aspect, said, has in _aspects(doc, schema, required):
+            if said != has:
+                out.append(
+                    Difference(doc.line, shown, path, aspect, said, has, str(note.get(aspect, "")))
+                )
+    for path, (_schema, _required, note) in fields.items():
+        if path not in doc_op.fields and _documentable(path, note, doc_op):
+            why = undocumented.get(path) or (
+                note.get("undocumented", "") if isinstance(note, dict) else ""
+            )
+            out.append(
+                Difference(doc_op.line, shown, path, "name", "nothing", "this field", str(why))
+            )
+    return out
+
+
+def _documentable(path: str, note: Any, doc_op: DocOperation) -> bool:
+    """Spec fields the document should list: those at a level the document describes (the top
+    level, or inside an object whose members it lists); a document without a table for the
+    operation says nothing either way."""
+    parent = path.rpartition(".")[0]
+    if not parent:
+        return bool(doc_op.fields)
+    return any(p.startswith(parent + ".") for p in doc_op.fields)
+
+
+def _aspects(doc: DocField, schema: dict[str, Any], required: bool) -> list[tuple[str, str, str]]:
+    found: list[tuple[str, str, str]] = []
+    if doc.type is not None:
+        found.append(("type", doc.type, _spec_type(schema)))
+    if doc.required is not None:
+        found.append(("required", _yes(doc.required), _yes(required)))
+    if doc.default is not None:
+        found.append(("default", _num(doc.default), _num(schema.get("default"))))
+    if doc.minimum is not None:
+        found.append(
+            (
+                "range",
+                _range(doc.minimum, doc.maximum),
+                _range(schema.get("minimum"), schema.get("maximum")),
+            )
+        )
+    if doc.enum is not None:
+        found.append(("enum", _enum(doc.enum), _enum(schema.get("enum"))))
+    return found
+
+
+def _spec_type(schema: dict[str, Any]) -> str:
+    if schema.get("format") == "binary":
+        return "file"
+    if "oneOf" in schema or "anyOf" in schema:
+        return "|".join(
+            sorted({_spec_type(s) for s in schema.get("oneOf", schema.get("anyOf", []))})
+        )
+    return str(schema.get("type", "any"))
+
+
+def _yes(value: bool) -> str:
+    return "required" if value else "optional"
+
+
+def _num(value: Any) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return str(value).lower()
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    return f"{number:g}"
+
+
+def _range(low: Any, high: Any) -> str:
+    return f"[{_num(low)}, {_num(high)}]"
+
+
+def _enum(values: Any) -> str:
+    return "none" if not values else "{" + ", ".join(sorted(_num(v) for v in values)) + "}"
+
+
+def _compare_errors(doc_op: DocOperation, document: dict[str, Any], shown: str) -> list[Difference]:
+    templates = [
+        _pattern(str(spec.get("message", "")))
+        for spec in document.get("x-sdk", {}).get("errors", {}).values()
+    ]
+    return [
+        Difference(line, shown, "errors", "error message", repr(message), "no such message")
+        for line, message in doc_op.errors
+        if not any(t.fullmatch(re.sub(r"\{[^}]*\}", "X", message)) for t in templates)
+    ]
+
+
+def _pattern(template: str) -> re.Pattern[str]:
+    parts = re.split(r"\{[^}]*\}", template)
+    return re.compile(".*".join(re.escape(p) for p in parts))
+
+
+# -- entry points -----------------------------------------------------------------------------
+def check(vendor: str, document: Path, specs: Path = SPECS) -> list[Difference]:
+    folder = specs / vendor
+    layout = yaml.safe_load((folder / LAYOUT_NAME).read_text(encoding="utf-8"))
+    if layout.get("format") == "openapi":
+        return _compare_openapi(folder, document)
+    text = document.read_text(encoding="utf-8")
+    ops = Reader(layout).read(text)
+    return compare(ops, load(folder).document, layout.get("path_prefix", ""))
+
+
+def _compare_openapi(folder: Path, document: Path) -> list[Difference]:
+    from .diff import diff
+    from .versions import api_of
+
+    overlay = folder / "overlay.yaml"
+    shipped = api_of(str(find_spec(folder)), overlay if overlay.is_file() else None)
+    given = api_of(str(document), overlay if overlay.is_file() else None)
+    return [
+        Difference(0, c.operation, c.place, c.kind, c.detail, "as shipped")
+        for c in diff(shipped, given)
+    ]
+
+
+def run(vendor: str, document: str) -> int:
+    path = Path(document)
+    differences = check(vendor, path)
+    for difference in differences:
+        print(difference.render(path.name))
+    left = [d for d in differences if not d.explained]
+    print(
+        f"{vendor}: {len(differences)} difference(s) between {path.name} and the spec, "
+        f"{len(differences) - len(left)} deliberate, {len(left)} unexplained"
+    )
+    return 1 if left else 0
