@@ -3,8 +3,9 @@
 ``python -m generator doc-check VENDOR DOCUMENT`` reads the document with the layout in
 ``specs/<vendor>/doc-layout.yaml`` (data, not code: how an operation starts, what a table row
 looks like, which words mean which type, where ranges, defaults and enums hide in a
-description) and compares every documented operation and input field, and the documented
-error messages, with the spec: name, type, required, default, range, enum. Each difference is
+description) and compares every documented operation, input field and answer-table field,
+and the documented error messages, with the spec: name, type, required, default, range, enum
+(a spec operation or field the document leaves out is a difference too). Each difference is
 printed with the document's line; one the spec explains as deliberate (an ``x-sdk-doc`` note
 on the field, see specs/EXTENSIONS.md) is marked so. The exit status is 1 when a difference
 is left unexplained.
@@ -46,6 +47,7 @@ class DocOperation:
     key: str  # "POST /path" or an operation id
     line: int
     fields: dict[str, DocField] = field(default_factory=dict)
+    outputs: dict[str, DocField] = field(default_factory=dict)
     errors: list[tuple[int, str]] = field(default_factory=list)
 
 
@@ -68,6 +70,25 @@ class Difference:
 
 
 # -- reading the document -------------------------------------------------------------------
+@dataclass
+class _Nesting:
+    """Where a row sits in its table: its depth (leading marks, or the marks alone on the line
+    before, or the previous row's), and the names above it."""
+
+    stack: list[str] = field(default_factory=list)
+    pending: int | None = None
+    last_depth: int = 0
+    last_type: str | None = "object"
+
+    def place(self, name: str, marks: int, type_: str | None) -> str:
+        depth = marks or self.pending or self.last_depth or 1
+        if depth > self.last_depth and self.last_type not in ("object", "array"):
+            depth = max(self.last_depth, 1)  # only an object or a list has members
+        self.pending, self.last_depth, self.last_type = None, depth, type_
+        self.stack = [*self.stack[: depth - 1], name]
+        return ".".join(self.stack)
+
+
 class Reader:
     """Reads a document line by line as its layout says."""
 
@@ -78,16 +99,21 @@ class Reader:
         self.depth_only = re.compile(layout["depth_only"]) if "depth_only" in layout else None
         self.section = re.compile(layout["section"]) if "section" in layout else None
         self.inputs = re.compile(layout.get("input_sections", ".*"))
+        self.outputs = re.compile(layout.get("output_sections", "(?!)"))
+        self.output_rows = [re.compile(p) for p in _list(layout.get("output_row", []))]
         self.error_section = re.compile(layout.get("error_sections", "(?!)"))
         self.error_row = re.compile(layout.get("error_row", "(?!)"))
         self.table = layout.get("table", {})
         self.skip_names = set(layout.get("skip_names", []))
+        tail = layout.get("name_continuation")
+        self.continuation = re.compile(tail) if tail else None
 
     def read(self, text: str) -> list[DocOperation]:
         ops: list[DocOperation] = []
         current: DocOperation | None = None
-        section, columns, depth_stack, pending, last_depth = "", None, [], None, 0
-        last_type: str | None = "object"
+        section, columns, last_kind = "", None, "fields"
+        last_row: tuple[str, str] | None = None
+        nesting = {"fields": _Nesting(), "outputs": _Nesting()}
         for number, raw in enumerate(text.splitlines(), 1):
             line = raw.rstrip()
             op = _first_match(self.op_patterns, line)
@@ -96,32 +122,54 @@ class Reader:
                 key = groups.get("operation_id") or f"{groups['method']} {groups['path']}"
                 current = DocOperation(key, number)
                 ops.append(current)
-                depth_stack, pending, last_depth, last_type = [], None, 0, "object"
+                nesting = {"fields": _Nesting(), "outputs": _Nesting()}
+                last_row = None
             if self.section is not None and (heading := self.section.match(line)):
                 section, columns = heading.group("title").strip(), None
                 continue
             if self.depth_only is not None and (only := self.depth_only.match(line)):
-                pending = len(only.group("depth"))
+                nesting[last_kind].pending = len(only.group("depth"))
                 continue
+            if (
+                last_row is not None
+                and self.continuation
+                and (tail := self.continuation.match(line))
+            ):
+                kind_, path_ = last_row
+                moved = getattr(current, kind_).pop(path_)
+                moved.path = path_ + tail.group("tail")
+                getattr(current, kind_)[moved.path] = moved
+                nesting[kind_].stack[-1] += tail.group("tail")
+                last_row = (kind_, moved.path)
+                continue
+            output = _first_match(self.output_rows, line)
             cells, columns = self._cells(line, columns)  # a table's title row sets columns
             if current is None:
                 continue
             if self.error_section.search(section) and (err := self.error_row.match(line)):
                 current.errors.append((number, err.group("message")))
                 continue
-            if cells is None or not self.inputs.search(section):
+            if output is not None:
+                kind, cells = "outputs", {k: v for k, v in output.groupdict().items() if v}
+            elif cells is not None and self.outputs.search(section):
+                kind = "outputs"
+            elif cells is not None and self.inputs.search(section):
+                kind = "fields"
+            else:
+                last_row = last_row if not line.strip() else None  # a tail follows its row
                 continue
-            name = re.sub(r"\s+", "", cells.get("name", ""))
+            name = re.sub(r"\s+", "", (cells or {}).get("name", ""))
             if not name or name in self.skip_names:
                 continue
-            depth = len(cells.get("depth") or "") or pending or last_depth or 1
-            if depth > last_depth and last_type not in ("object", "array"):
-                depth = max(last_depth, 1)  # only an object or a list has members
-            field_ = self._field("", number, cells)
-            pending, last_depth, last_type = None, depth, field_.type
-            depth_stack = [*depth_stack[: depth - 1], name]
-            path = ".".join(depth_stack) if "depth" in cells or self.depth_only else name
-            current.fields[path] = self._field(path, number, cells)
+            last_kind = kind
+            nested = "depth" in (cells or {}) or self.depth_only is not None
+            probe = self._field("", number, cells or {})
+            path = nesting[kind].place(name, len((cells or {}).get("depth") or ""), probe.type)
+            path = path if nested else name
+            if kind == "outputs":
+                path = self.layout.get("output_prefix", "") + path
+            getattr(current, kind)[path] = self._field(path, number, cells or {})
+            last_row = (kind, path)
         return ops
 
     def _cells(self, line: str, columns: list[str] | None) -> tuple[dict[str, str] | None, Any]:
@@ -223,6 +271,15 @@ class SpecSide:
             self._walk(self.deref(next(iter(content.values())).get("schema", {})), "", out)
         return out
 
+    def outputs(self, op: dict[str, Any]) -> dict[str, tuple[dict[str, Any], bool, dict[str, Any]]]:
+        """Answer field path -> (schema, required, x-sdk-doc note), of the success answer."""
+        out: dict[str, tuple[dict[str, Any], bool, dict[str, Any]]] = {}
+        answer = self.deref(op.get("responses", {}).get("200", {}))
+        media = answer.get("content", {}).get("application/json")
+        if media is not None:
+            self._walk(self.deref(media.get("schema", {})), "", out)
+        return out
+
     def _walk(self, schema: dict[str, Any], prefix: str, out: dict[str, Any]) -> None:
         schema = self._merged(schema)
         required = set(schema.get("required", []))
@@ -234,8 +291,11 @@ class SpecSide:
         for name, prop in schema.get("properties", {}).items():
             resolved = self._merged(prop)
             note = prop.get("x-sdk-doc") or notes.get(name) or {}
+            if isinstance(note, dict) and "document_name" in note:
+                note = {**note, "spec_name": prefix + name}
+                out[prefix + note["document_name"]] = (resolved, name in required, note)
             path = prefix + name
-            out[path] = (resolved, name in required, note)
+            out.setdefault(path, (resolved, name in required, note))
             inner = resolved.get("items", {}) if resolved.get("type") == "array" else resolved
             inner = self._merged(inner)
             if inner.get("properties"):
@@ -263,6 +323,7 @@ def compare(
     spec = SpecSide(document)
     spec_ops = spec.operations()
     out: list[Difference] = []
+    matched: set[str] = set()
     for doc_op in ops:
         key = doc_op.key
         if " " in key:
@@ -277,69 +338,78 @@ def compare(
             )
             continue
         op, shown = found
-        out += _compare_fields(doc_op, spec.fields(op), op.get("x-sdk-doc") or {}, shown)
+        matched.add(shown)
+        note = op.get("x-sdk-doc") or {}
+        out += _compare_fields(doc_op.line, doc_op.fields, spec.fields(op), note, shown, "")
+        if doc_op.outputs:
+            answer = spec.outputs(op)
+            out += _compare_fields(doc_op.line, doc_op.outputs, answer, note, shown, "answer ")
         out += _compare_errors(doc_op, document, shown)
+    for _op, shown in {s: (o, s) for o, s in spec_ops.values()}.values():
+        if shown not in matched:
+            why = str((_op.get("x-sdk-doc") or {}).get("undocumented_operation", ""))
+            out.append(Difference(0, shown, "-", "operation", "nothing", "this operation", why))
     return out
 
 
 def _compare_fields(
-    doc_op: DocOperation, fields: dict[str, Any], op_note: dict[str, Any], shown: str
+    line: int,
+    documented: dict[str, DocField],
+    fields: dict[str, Any],
+    op_note: dict[str, Any],
+    shown: str,
+    side: str,
 ) -> list[Difference]:
+    """The document's fields of one side (inputs, or the answer: ``side`` "answer ") against
+    the spec's. Operation notes name fields as the report does (``answer data.task_id``)."""
     out: list[Difference] = []
     absent = op_note.get("absent", {})
     undocumented = op_note.get("undocumented", {})
-    for path, doc in doc_op.fields.items():
+    for path, doc in documented.items():
+        place = side + path
         if path not in fields:
+            why = str(absent.get(place, ""))
             out.append(
-                Difference(
-                    doc.line,
-                    shown,
-                    path,
-                    "name",
-                    "this field",
-                    "no such field",
-                    absent.get(path, ""),
-                )
+                Difference(doc.line, shown, place, "name", "this field", "no such field", why)
             )
             continue
         schema, required, note = fields[path]
         note = note if isinstance(note, dict) else {"note": str(note)}
         if "document_name" in note:
-            out.append(
-                Difference(
-                    doc.line,
-                    shown,
-                    path,
-                    "name",
-                    path,
-                    note["spec_name"],
-                    str(note.get("name", "")),
-                )
-            )
+            why = str(note.get("name", ""))
+            out.append(Difference(doc.line, shown, place, "name", path, note["spec_name"], why))
         for aspect, said, has in _aspects(doc, schema, required):
             if said != has:
-                out.append(
-                    Difference(doc.line, shown, path, aspect, said, has, str(note.get(aspect, "")))
-                )
+                why = str(note.get(aspect, ""))
+                out.append(Difference(doc.line, shown, place, aspect, said, has, why))
+    renamed = {
+        n["spec_name"]
+        for n in (f[2] for f in fields.values())
+        if isinstance(n, dict) and "spec_name" in n and "document_name" in n
+    }
     for path, (_schema, _required, note) in fields.items():
-        if path not in doc_op.fields and _documentable(path, note, doc_op):
-            why = undocumented.get(path) or (
-                note.get("undocumented", "") if isinstance(note, dict) else ""
-            )
-            out.append(
-                Difference(doc_op.line, shown, path, "name", "nothing", "this field", str(why))
-            )
+        place = side + path
+        if path in renamed or (
+            isinstance(note, dict)
+            and note.get("document_name")
+            and path.endswith(note["document_name"])
+        ):
+            continue
+        if path not in documented and _documentable(path, documented):
+            own = note.get("undocumented", "") if isinstance(note, dict) else ""
+            why = str(undocumented.get(place) or own)
+            out.append(Difference(line, shown, place, "name", "nothing", "this field", why))
     return out
 
 
-def _documentable(path: str, note: Any, doc_op: DocOperation) -> bool:
+def _documentable(path: str, documented: dict[str, DocField]) -> bool:
     """Spec fields the document should list: those at a level the document describes (the top
     level, or inside an object whose members it lists); a document without a table for the
     operation says nothing either way."""
     parent = path.rpartition(".")[0]
     if not parent:
-        return bool(doc_op.fields)
-    return any(p.startswith(parent + ".") for p in doc_op.fields)
+        return any("." not in p for p in documented)
+    return any(p.startswith(parent + ".") for p in documented)
 
 
 def _aspects(doc: DocField, schema: dict[str, Any], required: bool) -> list[tuple[str, str, str]]:

@@ -47,11 +47,13 @@ def test_every_vendor_document_is_clean_today(vendor: str, document: Path) -> No
     assert unexplained(vendor, document) == []
 
 
-def edited(tmp_path: Path, name: str, old: str, new: str) -> Path:
+def edited(tmp_path: Path, name: str, old: str, new: str, occurrences: int = 1) -> Path:
+    """A copy of a document with the first occurrence of ``old`` (found ``occurrences``
+    times) replaced."""
     text = (DOCS / name).read_text(encoding="utf-8")
-    assert text.count(old) == 1, old
+    assert text.count(old) == occurrences, old
     copy = tmp_path / name
-    copy.write_text(text.replace(old, new), encoding="utf-8")
+    copy.write_text(text.replace(old, new, 1), encoding="utf-8")
     return copy
 
 
@@ -128,3 +130,26 @@ def test_the_command_prints_each_difference_and_exits_1(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert "pageNum: range: document says [1, 2000], spec says [1, 1000]" in done.stdout
     assert "[deliberate: " in done.stdout  # the spec's explained choice, marked as such
+
+
+def test_a_renamed_answer_field_in_a_pdf_table_is_reported(tmp_path: Path) -> None:
+    name = "zhiqite-aigc-api.txt"
+    old = "»» task_id\tstring\tTRUE\tnone\t业务id\t此task_id和请求里的id_task是一个值"
+    copy = edited(tmp_path, name, old, old.replace("»» task_id", "»» taskId"), occurrences=2)
+    row = line_of(copy, "»» taskId\tstring")
+    first_op = line_of(copy, "POST /AIGCImgOpenServ/saas/sd/v2/text2image")
+    assert unexplained("zhiqite", copy) == [
+        (row, "answer data.taskId", "name", "this field", "no such field"),
+        (first_op, "answer data.task_id", "name", "nothing", "this field"),
+    ]
+
+
+def test_an_operation_the_document_drops_is_reported(tmp_path: Path) -> None:
+    copy = edited(
+        tmp_path,
+        "tencent-aiart-image-inpainting-removal.txt",
+        "本接口取值:ImageInpaintingRemoval",
+        "",
+    )
+    found = unexplained("tencent_aiart", copy)
+    assert (0, "-", "operation", "nothing", "this operation") in found
