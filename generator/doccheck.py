@@ -16,6 +16,7 @@ is compared with the shipped spec, overlay applied to both, by the API diff.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -105,6 +106,9 @@ class Reader:
         self.error_row = re.compile(layout.get("error_row", "(?!)"))
         self.table = layout.get("table", {})
         self.skip_names = set(layout.get("skip_names", []))
+        example = layout.get("answer_example", {})
+        self.example = re.compile(example.get("section", "(?!)"))
+        self.example_types = example.get("types", {})
         tail = layout.get("name_continuation")
         self.continuation = re.compile(tail) if tail else None
 
@@ -113,6 +117,7 @@ class Reader:
         current: DocOperation | None = None
         section, columns, last_kind = "", None, "fields"
         last_row: tuple[str, str] | None = None
+        block: list[tuple[int, str]] | None = None
         nesting = {"fields": _Nesting(), "outputs": _Nesting()}
         for number, raw in enumerate(text.splitlines(), 1):
             line = raw.rstrip()
@@ -126,6 +131,17 @@ class Reader:
                 last_row = None
             if self.section is not None and (heading := self.section.match(line)):
                 section, columns = heading.group("title").strip(), None
+                continue
+            if block is not None:  # inside an answer's JSON example
+                if line.strip().startswith("```"):
+                    if current is not None:
+                        current.outputs.update(self._example(block))
+                    block = None
+                else:
+                    block.append((number, line))
+                continue
+            if self.example.search(section) and line.strip().startswith("```json"):
+                block = []
                 continue
             if self.depth_only is not None and (only := self.depth_only.match(line)):
                 nesting[last_kind].pending = len(only.group("depth"))
@@ -171,6 +187,53 @@ class Reader:
             getattr(current, kind)[path] = self._field(path, number, cells or {})
             last_row = (kind, path)
         return ops
+
+    def _example(self, block: list[tuple[int, str]]) -> dict[str, DocField]:
+        """The fields of an answer's JSON example (``// notes`` dropped), each typed by its
+        value or by the placeholder word the document writes (``"string"``, ``"int"``), at
+        the line where its key first appears."""
+        text = "\n".join(re.sub(r"\s*//[^\"]*$", "", line) for _, line in block)
+        try:
+            value = json.loads(text)
+        except ValueError:
+            return {}
+        found: dict[str, DocField] = {}
+        cursor = [0]
+
+        def line_of(key: str) -> int:
+            for index in range(cursor[0], len(block)):
+                if f'"{key}"' in block[index][1]:
+                    cursor[0] = index
+                    return block[index][0]
+            return block[0][0]
+
+        def walk(node: Any, prefix: str) -> None:
+            if isinstance(node, list):
+                if node:
+                    walk(node[0], prefix)
+                return
+            if not isinstance(node, dict):
+                return
+            for key, item in node.items():
+                path = prefix + key
+                found[path] = DocField(path, line_of(key), type=self._example_type(item))
+                walk(item, path + ".")
+
+        walk(value, "")
+        return found
+
+    def _example_type(self, value: Any) -> str:
+        if isinstance(value, str):
+            return self.example_types.get(value, "string")
+        if isinstance(value, bool):
+            return "boolean"
+        if isinstance(value, int):
+            return "integer"
+        if isinstance(value, float):
+            return "number"
+        return (
+            "array" if isinstance(value, list) else "object" if isinstance(value, dict) else "null"
+        )
 
     def _cells(self, line: str, columns: list[str] | None) -> tuple[dict[str, str] | None, Any]:
         """The named cells of a table row (or None), and the columns now in force."""

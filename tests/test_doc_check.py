@@ -153,3 +153,17 @@ def test_an_operation_the_document_drops_is_reported(tmp_path: Path) -> None:
     )
     found = unexplained("tencent_aiart", copy)
     assert (0, "-", "operation", "nothing", "this operation") in found
+
+
+def test_a_field_retyped_in_an_answer_example_is_reported(tmp_path: Path) -> None:
+    old = '"url": "string"    // 生成图片URL（30天后清理）'
+    copy = edited(tmp_path, KLING, old, '"url": 7    // 生成图片URL（30天后清理）')
+    assert unexplained("kling", copy) == [
+        (
+            line_of(copy, '"url": 7'),
+            "answer data.task_result.images.url",
+            "type",
+            "integer",
+            "string",
+        )
+    ]
