@@ -26,6 +26,7 @@ from generator.runtime.auth import CaSignature, ca_signature, ca_string_to_sign,
 from generator.runtime.client import Outgoing
 from generator.runtime.clock import SystemClock, VirtualClock
 from generator.runtime.mock import VendorMock
+from generator.runtime.testing import cassette_filters
 
 from .conftest import ServedMock
 
@@ -274,6 +275,20 @@ def test_secrets_stay_out_of_logs_reprs_and_the_journal(
     assert {"x-ca-key", "x-ca-signature"} <= set(
         plugin_for(ZhiqiteClient.vendor.auth).secret_headers()
     )
+
+
+def test_a_refusal_recorded_in_a_cassette_keeps_the_app_key_out(zq: VendorMock) -> None:
+    key = "app-key-recorded-789"
+    zq.add_credential(key, secret="right-secret")
+    with zq.client(ZhiqiteClient, app_key=key, app_secret="wrong-secret"):
+        pass  # the client registers its credentials for masking
+    refused = signed_post(zq, key=key, secret="wrong-secret")
+    assert key in refused.headers["x-ca-error-message"]  # the gateway echoes what it got
+    recorded = {"status": {"code": 400}, "headers": {k: [v] for k, v in refused.headers.items()}}
+    filters = cassette_filters(ZhiqiteClient.vendor)
+    kept = filters["before_record_response"](recorded)
+    assert key not in repr(kept) and "Server StringToSign" in repr(kept)
+    assert {"x-ca-key", "x-ca-signature"} <= set(filters["filter_headers"])
 
 
 # -- Alibaba's signer against the served mock ---------------------------------------------
