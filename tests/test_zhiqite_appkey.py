@@ -19,7 +19,7 @@ import httpx
 import pytest
 from alibabacloud_apigateway_util.client import Client as AlibabaSigner
 
-from generated.zhiqite import ZhiqiteClient
+from generated.zhiqite import AsyncZhiqiteClient, ZhiqiteClient
 from generated.zhiqite.mock import create_mock
 from generator.runtime import errors
 from generator.runtime.auth import CaSignature, ca_signature, ca_string_to_sign, plugin_for
@@ -112,6 +112,17 @@ def test_client_given_an_app_key_signs_instead_of_sending_the_appcode(zq: Vendor
         sent["x-ca-signature-headers"] == "x-ca-key,x-ca-nonce,x-ca-signature-method,x-ca-timestamp"
     )
     assert sent["x-request-req-accesskeyid"] == "test"
+
+
+def test_async_client_signs_too(zq: VendorMock) -> None:
+    import asyncio
+
+    async def run() -> int:
+        async with zq.client(AsyncZhiqiteClient, **SIGNED_BY_KEY) as client:
+            return (await client.list_embeddings(page_num=1, page_size=10)).total
+
+    assert asyncio.run(run()) >= 1
+    assert zq.journal[-1].status == 200
 
 
 def test_environment_app_key_is_used_when_no_appcode_is_given(
