@@ -313,8 +313,8 @@ class SpecSide:
         for path, item in self.doc.get("paths", {}).items():
             for method, op in item.items():
                 if method in ("get", "post", "put", "delete", "patch"):
-                    shown = f"{method.upper()} {_generic(path)}"
-                    found[shown] = (op, shown)
+                    shown = f"{method.upper()} {path}"
+                    found[f"{method.upper()} {_generic(path)}"] = (op, shown)
                     if "operationId" in op:
                         found[op["operationId"]] = (op, shown)
         return found
