@@ -5,6 +5,9 @@ Tencent's text moderation code mapped, and specs that explain themselves in plac
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
+import time
 
 import httpx
 import pytest
@@ -15,7 +18,11 @@ from generated.kling import KlingClient
 from generated.tencent_aiart import TencentAiartClient
 from generator.layout import SPECS
 from generator.runtime import errors
+from generator.runtime.clock import SystemClock
 from generator.runtime.images import mask_png_base64, png_base64, png_bytes
+from generator.runtime.live import free_port
+
+from .conftest import ServedMock
 
 HD = "http://hd.invalid"
 
@@ -100,3 +107,50 @@ def test_specs_point_at_nothing_outside_the_project() -> None:
         if outside.search(line)
     ]
     assert found == []
+
+
+@pytest.mark.skipif(
+    shutil.which("npm") is None, reason="Prism runs from npm, which this machine does not have"
+)
+def test_prisms_validating_proxy_passes_the_vendors_urlencoded_poll() -> None:
+    """Prism (a validator we did not write), proxying to the served mock from our spec, lets
+    the status check through in both encodings instead of refusing the urlencoded one."""
+    from bench import tools
+
+    try:
+        prism = tools.prism()
+    except tools.Unavailable as exc:
+        pytest.skip(f"Prism could not be installed: {exc}")
+    mock = create_hdrepaint_mock(clock=SystemClock(), task_seconds=0, queue_seconds=0)
+    spec = SPECS / "hdrepaint" / "openapi.yaml"
+    with ServedMock(mock) as served:
+        port = free_port()
+        proxy = subprocess.Popen(
+            [prism, "proxy", "-h", "127.0.0.1", "-p", str(port), "--errors", str(spec), served.url],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        try:
+            base = f"http://127.0.0.1:{port}"
+            _wait_for(base)
+            fields = {"user_key": "test", "task_id": "no-such-task"}
+            plain = httpx.post(base + "/api/check_task_status", data=fields)
+            multi = httpx.post(
+                base + "/api/check_task_status",
+                files={k: (None, v.encode()) for k, v in fields.items()},
+            )
+        finally:
+            proxy.terminate()
+            proxy.wait(10)
+    for answer in (plain, multi):
+        assert answer.status_code == 200, answer.text[:300]
+        assert answer.json() == {"err_code": 1, "err_msg": "任务未找到或状态未知"}
+
+
+def _wait_for(base: str) -> None:
+    for _ in range(300):  # Prism takes a few seconds to start; bounded
+        try:
+            httpx.get(base + "/", timeout=1)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.1)  # a real process starting: no virtual clock to move
+    raise RuntimeError("Prism did not start")
