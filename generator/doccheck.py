@@ -445,18 +445,15 @@ def _compare_fields(
             if said != has:
                 why = str(note.get(aspect, ""))
                 out.append(Difference(doc.line, shown, place, aspect, said, has, why))
+    # a field the document names otherwise is looked for under the document's name only
     renamed = {
-        n["spec_name"]
-        for n in (f[2] for f in fields.values())
-        if isinstance(n, dict) and "spec_name" in n and "document_name" in n
+        note["spec_name"]
+        for _schema, _required, note in fields.values()
+        if isinstance(note, dict) and "document_name" in note
     }
     for path, (_schema, _required, note) in fields.items():
         place = side + path
-        if path in renamed or (
-            isinstance(note, dict)
-            and note.get("document_name")
-            and path.endswith(note["document_name"])
-        ):
+        if path in renamed:
             continue
         if path not in documented and _documentable(path, documented):
             own = note.get("undocumented", "") if isinstance(note, dict) else ""
