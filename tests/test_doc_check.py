@@ -167,3 +167,19 @@ def test_a_field_retyped_in_an_answer_example_is_reported(tmp_path: Path) -> Non
             "string",
         )
     ]
+
+
+def test_a_row_the_spec_knows_by_another_name_is_missed_when_dropped(tmp_path: Path) -> None:
+    """The spec notes that the document spells modelCoverImgUrl2 as modelCoverImageUrl2: the
+    difference is deliberate while the row is there, and reported once it is gone."""
+    name = "zhiqite-aigc-api.txt"
+    row = "»»» modelCoverImageUrl2\tstring\tFALSE\tnone\t封面图\tnone\n"
+    found = [d for d in check("zhiqite", DOCS / name) if "modelCover" in d.place]
+    assert [(d.place, d.aspect, bool(d.explained)) for d in found] == [
+        ("answer data.rows.modelCoverImageUrl2", "name", True)
+    ]
+    copy = edited(tmp_path, name, row, "")
+    op = line_of(copy, "POST /AIGCImgOpenServ/saas/sd/v2/queryModelList")
+    assert unexplained("zhiqite", copy) == [
+        (op, "answer data.rows.modelCoverImageUrl2", "name", "nothing", "this field")
+    ]
