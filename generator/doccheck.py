@@ -90,6 +90,37 @@ class _Nesting:
         return ".".join(self.stack)
 
 
+@dataclass
+class _ReadState:
+    """Where a reader is in a document."""
+
+    ops: list[DocOperation] = field(default_factory=list)
+    current: DocOperation | None = None
+    section: str = ""
+    columns: list[str] | None = None
+    last_kind: str = "fields"
+    last_row: tuple[str, str] | None = None
+    block: list[tuple[int, str]] | None = None
+    nesting: dict[str, _Nesting] = field(default_factory=dict)
+
+    def start(self, key: str, line: int) -> None:
+        self.current = DocOperation(key, line)
+        self.ops.append(self.current)
+        self.nesting = {"fields": _Nesting(), "outputs": _Nesting()}
+        self.last_row = None
+
+    def extend_name(self, tail: str) -> None:
+        """The previous row's name goes on: the document wrapped it."""
+        assert self.current is not None and self.last_row is not None
+        kind, path = self.last_row
+        rows = getattr(self.current, kind)
+        moved = rows.pop(path)
+        moved.path = path + tail
+        rows[moved.path] = moved
+        self.nesting[kind].stack[-1] += tail
+        self.last_row = (kind, moved.path)
+
+
 class Reader:
     """Reads a document line by line as its layout says."""
 
@@ -113,80 +144,77 @@ class Reader:
         self.continuation = re.compile(tail) if tail else None
 
     def read(self, text: str) -> list[DocOperation]:
-        ops: list[DocOperation] = []
-        current: DocOperation | None = None
-        section, columns, last_kind = "", None, "fields"
-        last_row: tuple[str, str] | None = None
-        block: list[tuple[int, str]] | None = None
-        nesting = {"fields": _Nesting(), "outputs": _Nesting()}
+        """Every operation the document describes, with its fields, answer fields and error
+        messages, each at its line."""
+        state = _ReadState()
         for number, raw in enumerate(text.splitlines(), 1):
-            line = raw.rstrip()
-            op = _first_match(self.op_patterns, line)
-            if op is not None:
-                groups = op.groupdict()
-                key = groups.get("operation_id") or f"{groups['method']} {groups['path']}"
-                current = DocOperation(key, number)
-                ops.append(current)
-                nesting = {"fields": _Nesting(), "outputs": _Nesting()}
-                last_row = None
-            if self.section is not None and (heading := self.section.match(line)):
-                section, columns = heading.group("title").strip(), None
-                continue
-            if block is not None:  # inside an answer's JSON example
-                if line.strip().startswith("```"):
-                    if current is not None:
-                        current.outputs.update(self._example(block))
-                    block = None
-                else:
-                    block.append((number, line))
-                continue
-            if self.example.search(section) and line.strip().startswith("```json"):
-                block = []
-                continue
-            if self.depth_only is not None and (only := self.depth_only.match(line)):
-                nesting[last_kind].pending = len(only.group("depth"))
-                continue
-            if (
-                last_row is not None
-                and self.continuation
-                and (tail := self.continuation.match(line))
-            ):
-                kind_, path_ = last_row
-                moved = getattr(current, kind_).pop(path_)
-                moved.path = path_ + tail.group("tail")
-                getattr(current, kind_)[moved.path] = moved
-                nesting[kind_].stack[-1] += tail.group("tail")
-                last_row = (kind_, moved.path)
-                continue
-            output = _first_match(self.output_rows, line)
-            cells, columns = self._cells(line, columns)  # a table's title row sets columns
-            if current is None:
-                continue
-            if self.error_section.search(section) and (err := self.error_row.match(line)):
-                current.errors.append((number, err.group("message")))
-                continue
-            if output is not None:
-                kind, cells = "outputs", {k: v for k, v in output.groupdict().items() if v}
-            elif cells is not None and self.outputs.search(section):
-                kind = "outputs"
-            elif cells is not None and self.inputs.search(section):
-                kind = "fields"
-            else:
-                last_row = last_row if not line.strip() else None  # a tail follows its row
-                continue
-            name = re.sub(r"\s+", "", (cells or {}).get("name", ""))
-            if not name or name in self.skip_names:
-                continue
-            last_kind = kind
-            nested = "depth" in (cells or {}) or self.depth_only is not None
-            probe = self._field("", number, cells or {})
-            path = nesting[kind].place(name, len((cells or {}).get("depth") or ""), probe.type)
-            path = path if nested else name
-            if kind == "outputs":
-                path = self.layout.get("output_prefix", "") + path
-            getattr(current, kind)[path] = self._field(path, number, cells or {})
-            last_row = (kind, path)
-        return ops
+            self._line(state, number, raw.rstrip())
+        return state.ops
+
+    def _line(self, state: _ReadState, number: int, line: str) -> None:
+        if (op := _first_match(self.op_patterns, line)) is not None:
+            groups = op.groupdict()
+            state.start(
+                groups.get("operation_id") or f"{groups['method']} {groups['path']}", number
+            )
+        if self.section is not None and (heading := self.section.match(line)):
+            state.section, state.columns = heading.group("title").strip(), None
+        elif state.block is not None or (
+            self.example.search(state.section) and line.strip().startswith("```json")
+        ):
+            self._example_line(state, number, line)
+        elif self.depth_only is not None and (only := self.depth_only.match(line)):
+            state.nesting[state.last_kind].pending = len(only.group("depth"))
+        elif state.last_row and self.continuation and (tail := self.continuation.match(line)):
+            state.extend_name(tail.group("tail"))
+        else:
+            self._row(state, number, line)
+
+    def _example_line(self, state: _ReadState, number: int, line: str) -> None:
+        """A line of an answer's JSON example: the fence opens or closes it."""
+        if state.block is None:
+            state.block = []
+        elif line.strip().startswith("```"):
+            if state.current is not None:
+                state.current.outputs.update(self._example(state.block))
+            state.block = None
+        else:
+            state.block.append((number, line))
+
+    def _row(self, state: _ReadState, number: int, line: str) -> None:
+        output = _first_match(self.output_rows, line)
+        cells, state.columns = self._cells(line, state.columns)  # a title row sets columns
+        current = state.current
+        if current is None:
+            return
+        if self.error_section.search(state.section) and (err := self.error_row.match(line)):
+            current.errors.append((number, err.group("message")))
+            return
+        if output is not None:
+            kind, cells = "outputs", {k: v for k, v in output.groupdict().items() if v}
+        elif cells is not None and self.outputs.search(state.section):
+            kind = "outputs"
+        elif cells is not None and self.inputs.search(state.section):
+            kind = "fields"
+        else:
+            state.last_row = state.last_row if not line.strip() else None  # a tail follows
+            return
+        name = re.sub(r"\s+", "", cells.get("name", ""))
+        if name and name not in self.skip_names:
+            self._add(state, kind, name, number, cells)
+
+    def _add(
+        self, state: _ReadState, kind: str, name: str, number: int, cells: dict[str, str]
+    ) -> None:
+        state.last_kind = kind
+        marks = len(cells.get("depth") or "")
+        path = state.nesting[kind].place(name, marks, self._field("", number, cells).type)
+        if "depth" not in cells and self.depth_only is None:
+            path = name  # a flat table
+        if kind == "outputs":
+            path = self.layout.get("output_prefix", "") + path
+        getattr(state.current, kind)[path] = self._field(path, number, cells)
+        state.last_row = (kind, path)
 
     def _example(self, block: list[tuple[int, str]]) -> dict[str, DocField]:
         """The fields of an answer's JSON example (``// notes`` dropped), each typed by its
