@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | cksu
 VENDOR ?=
 PORT   ?= 8000
 
-.PHONY: generate check test mock lint bench clean
+.PHONY: generate check test mock lint bench clean spectral doc-check
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,13 @@ test: $(STAMP)       ## every test: generator, runtime, generated contract tests
 mock: $(STAMP)       ## serve every mock from PORT up, or one: make mock VENDOR=showapi PORT=8000
 	$(BIN)/python -m generator.runtime.mock.serve $(VENDOR) --port $(PORT)
 
+spectral: $(STAMP)   ## Spectral's oas ruleset on every spec (installs Spectral from npm into .tools/ first)
+	$(BIN)/python -m generator.spectral $(VENDOR)
+
+doc-check: $(STAMP)  ## compare a vendor's document with its spec: make doc-check VENDOR=kling DOC=path
+	@test -n "$(VENDOR)" -a -n "$(DOC)" || { echo "usage: make doc-check VENDOR=<vendor> DOC=<document>"; exit 2; }
+	$(BIN)/python -m generator doc-check "$(VENDOR)" "$(DOC)"
+
 lint: $(STAMP)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check generator tests bench
 
@@ -46,4 +53,4 @@ bench-profile: $(STAMP)   ## where the time goes on the benchmarked paths (cProf
 	$(BIN)/python -m bench.profile $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) build *.egg-info bench/.node bench/results
+	rm -rf $(VENV) build *.egg-info bench/.node bench/results .tools

@@ -48,6 +48,9 @@ def _parser() -> argparse.ArgumentParser:
     dif.add_argument("new", help="vendor folder, spec file, or REV:path (git)")
     dif.add_argument("--overlay", type=Path, help="overlay to apply to both (ShowAPI's)")
     dif.add_argument("--json", action="store_true", help="print JSON instead of text")
+    doc = commands.add_parser("doc-check", help="compare a vendor's document with its spec")
+    doc.add_argument("vendor", help="the vendor's folder name under specs/")
+    doc.add_argument("document", help="the vendor's document, as published")
     return parser
 
 
@@ -121,4 +124,16 @@ def _watch(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"generate": _generate, "check": _check, "diff": _diff, "watch": _watch}
+def _doc_check(args: argparse.Namespace) -> int:
+    from .doccheck import run
+
+    return run(args.vendor, args.document)
+
+
+COMMANDS = {
+    "generate": _generate,
+    "check": _check,
+    "diff": _diff,
+    "watch": _watch,
+    "doc-check": _doc_check,
+}

@@ -286,7 +286,12 @@ class _Builder:
                     prop.get("description") or resolved.get("description", ""),
                     prop.get("x-py-name") or resolved.get("x-py-name"),
                 )
-                aliases = prop.get("x-sdk-aliases") or resolved.get("x-sdk-aliases") or ()
+                aliases = (
+                    prop.get("x-sdk-aliases")
+                    or resolved.get("x-sdk-aliases")
+                    or schema.get("x-sdk-aliases", {}).get(wire)
+                    or ()
+                )
                 params.append(param.model_copy(update={"aliases": tuple(aliases)}))
         seen: dict[str, str] = {
             name: "the wait options" for name in ("timeout", "on_progress", "show_progress")

@@ -23,7 +23,7 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from . import errors
-from .auth import plugin_for
+from .auth import choose_mode, plugin_for
 from .clock import Clock, SystemClock
 from .envelope import bodiless_error, json_of, refusal_kind, unwrap
 from .images import image_format
@@ -138,6 +138,7 @@ class BaseClient:
         max_retries: int = 2,
         clock: Clock | None = None,
     ) -> None:
+        self._auth_mode = choose_mode(self.vendor.auth, credentials, os.environ)
         self._credentials = self._resolve_credentials(credentials)
         self.settings = self._resolve_settings(settings or {})
         self.base_url = self._resolve_base_url(base_url)
@@ -146,7 +147,7 @@ class BaseClient:
         self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
         self.max_retries = max_retries
         self.clock: Clock = clock or SystemClock()
-        self._auth = plugin_for(self.vendor.auth)
+        self._auth = plugin_for(self._auth_mode)
         self._limits_in_body = any(
             spec.http_status < 400
             for kind, spec in self.vendor.errors.items()
@@ -159,13 +160,15 @@ class BaseClient:
 
     def _resolve_credentials(self, given: Mapping[str, str | Secret | None]) -> dict[str, Secret]:
         resolved: dict[str, Secret] = {}
-        for cred in self.vendor.auth.credentials:
+        for cred in self._auth_mode.credentials:
             value = given.get(cred.name) or os.environ.get(cred.env)
             if not value and not cred.required:
                 continue
             if not value:
+                others = [m.credentials[0].name for m in self.vendor.auth.alternatives]
                 raise errors.ConfigurationError(
                     f"{type(self).__name__} needs {cred.name}: pass it or set {cred.env}"
+                    + "".join(f" (or sign in with {name} and its kin)" for name in others)
                 )
             resolved[cred.name] = value if isinstance(value, Secret) else Secret(value)
         return resolved

@@ -115,11 +115,15 @@ def bodiless_error(
     bodiless ``errors`` with that status (told apart by the reason's text)."""
     header = vendor.envelope.error_header.lower()
     message = redact(headers.get(header, "") if header else "") or text or f"HTTP {status_code}"
+    code_header = vendor.envelope.error_code_header
+    code = headers.get(code_header.lower()) if code_header else None
     kinds = [k for k, s in vendor.errors.items() if not s.body and s.http_status == status_code]
+    if len(kinds) > 1 and code:
+        kinds = [k for k in kinds if vendor.errors[k].headers.get(code_header) == code] or kinds
     if len(kinds) > 1:
         kinds = _by_message(vendor, kinds, message) or kinds
     cls = _error_class(kinds, status_code)
-    return cls(message, vendor=vendor.package, status_code=status_code, body=text)
+    return cls(message, vendor=vendor.package, code=code, status_code=status_code, body=text)
 
 
 def _error_class(kinds: list[str], status_code: int) -> type[errors.APIError]:

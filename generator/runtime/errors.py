@@ -154,6 +154,7 @@ BY_KIND: dict[str, type[APIError]] = {
     "token_not_yet_valid": AuthenticationError,
     "token_expired": AuthenticationError,
     "account_in_arrears": QuotaExceededError,
+    "account_restricted": PermissionDeniedError,
     "concurrency_limited": RateLimitError,
     "permission_denied": PermissionDeniedError,
     "quota_exceeded": QuotaExceededError,
@@ -169,6 +170,11 @@ BY_KIND: dict[str, type[APIError]] = {
     "image_missing": InvalidRequestError,
     "image_resolution": InvalidImageError,
     "unsupported_version": NotFoundError,
+    "app_key_invalid": AuthenticationError,
+    "signature_invalid": AuthenticationError,
+    "digest_invalid": InvalidRequestError,
+    "timestamp_invalid": AuthenticationError,
+    "nonce_used": AuthenticationError,
 }
 
 BY_HTTP_STATUS: dict[int, type[APIError]] = {

@@ -26,6 +26,7 @@ from .envelope import unwrap
 from .images import mask_png_base64, png_base64, png_bytes
 from .mock.core import MOCK_BASE_URL, VendorMock
 from .schemas import declared_properties, declares, undeclared
+from .secrets import redact
 from .tasks import submitted_task_id
 from .validation import validator
 from .vendor import Operation, Vendor
@@ -297,8 +298,21 @@ def cassette_filters(vendor: Vendor) -> dict[str, Any]:
         "filter_query_parameters": query,
         "filter_headers": headers,
         "before_record_request": scrub,
+        "before_record_response": scrub_response_headers,
         "decode_compressed_response": True,
     }
+
+
+def scrub_response_headers(response: dict[str, Any]) -> dict[str, Any]:
+    """A recorded answer with every credential value masked in its headers: a gateway's
+    refusal may echo what it was sent (Alibaba's string to sign names the app key)."""
+    headers = response.get("headers") or {}
+    for name, values in headers.items():
+        if isinstance(values, list):
+            headers[name] = [redact(v) if isinstance(v, str) else v for v in values]
+        elif isinstance(values, str):
+            headers[name] = redact(values)
+    return response
 
 
 def scrub_body(vendor: Vendor, content_type: str, body: bytes | str | None) -> Any:

@@ -23,6 +23,7 @@ ErrorKind = Literal[
     "token_expired",
     "permission_denied",
     "account_in_arrears",
+    "account_restricted",
     "quota_exceeded",
     "rate_limited",
     "concurrency_limited",
@@ -37,6 +38,11 @@ ErrorKind = Literal[
     "image_missing",
     "image_resolution",
     "unsupported_version",
+    "app_key_invalid",
+    "signature_invalid",
+    "digest_invalid",
+    "timestamp_invalid",
+    "nonce_used",
 ]
 
 
@@ -67,9 +73,14 @@ class Setting(_Model):
 
 
 class Auth(_Model):
-    """How requests prove who sends them. ``kind`` picks the plug-in in ``runtime.auth``."""
+    """How requests prove who sends them. ``kind`` picks the plug-in in ``runtime.auth``.
 
-    kind: Literal["query", "form", "header", "bearer_jwt", "tc3"]
+    ``alternatives`` are other ways in the vendor offers (Alibaba's market: the AppCode, or the
+    app key signature); each lists every credential it needs. A client uses the first way
+    whose credentials it was given (given ones before those from the environment); a mock
+    accepts each way, telling them apart by what the request carries."""
+
+    kind: Literal["query", "form", "header", "bearer_jwt", "tc3", "ca_signature"]
     scheme: str = ""
     field: str = ""
     prefix: str = ""
@@ -78,6 +89,21 @@ class Auth(_Model):
     token_not_before_seconds: int = 5
     service: str = ""
     max_skew_seconds: int = 300
+    alternatives: tuple[Auth, ...] = ()
+
+    @property
+    def modes(self) -> tuple[Auth, ...]:
+        """This way in, then each alternative."""
+        return (self, *self.alternatives)
+
+    @property
+    def all_credentials(self) -> tuple[Credential, ...]:
+        """Every credential of every way in, each once, in order (the client's arguments)."""
+        seen: dict[str, Credential] = {}
+        for mode in self.modes:
+            for cred in mode.credentials:
+                seen.setdefault(cred.name, cred)
+        return tuple(seen.values())
 
 
 class EnvelopeLayer(_Model):
@@ -101,10 +127,12 @@ class EnvelopeLayer(_Model):
 class Envelope(_Model):
     """The layers of an answer, and ``error_header``: the response header in which a gateway
     in front of the vendor gives its reason when it refuses without a body (Alibaba's
-    ``X-Ca-Error-Message``)."""
+    ``X-Ca-Error-Message``), and ``error_code_header`` the one with its code
+    (``X-Ca-Error-Code``), which tells the client the kind of refusal."""
 
     layers: tuple[EnvelopeLayer, ...] = ()
     error_header: str = ""
+    error_code_header: str = ""
 
 
 class ErrorSpec(_Model):

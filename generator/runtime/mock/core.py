@@ -106,6 +106,7 @@ class VendorMock(Roles):
             self._faults: list[Fault] = []
             self._random = random.Random(self._seed)
             self.callbacks.clear()
+            self._auth.reset()
 
     def add_credential(
         self,
@@ -207,6 +208,8 @@ class VendorMock(Roles):
 
         credentials = {c.name: c.mock_default for c in self.vendor.auth.credentials if c.required}
         credentials[self.vendor.auth.credentials[0].name] = self._default_credentials[0]
+        if any(options.get(m.credentials[0].name) for m in self.vendor.auth.alternatives):
+            del credentials[self.vendor.auth.credentials[0].name]  # the caller chose another way
         credentials.update({k: options.pop(k) for k in list(credentials) if k in options})
         options.setdefault("base_url", self.vendor.base_url or MOCK_BASE_URL)
         options.setdefault("clock", self.clock)

@@ -3,7 +3,8 @@
 A template is JSON in which a string starting with ``$`` is a value from the context:
 ``$task.<attr>``, ``$request.<wire name>``, ``$account.<attr>``, ``$page.<attr>``, ``$view``
 (the vendor's task object, ``x-sdk.task.view``), and inside a list ``$item`` / ``$index``.
-Two keys are special: ``$merge`` (an object whose fields are copied in) and ``$each`` with
+Two keys are special: ``$merge`` (an object whose fields are copied in, or a list of them,
+copied in turn: one left out by its ``$when`` adds nothing) and ``$each`` with
 ``$item`` (a list: the item template once per element; an element that is a task becomes
 ``$task`` too; ``$task.outputs`` gives ``url``, ``index`` and ``seed`` per result file), and
 ``$when`` (the object is left out, of its list or its parent, when the
@@ -109,7 +110,10 @@ def _compile_fields(template: dict[str, Any]) -> Compiled:
     fields = [(k, compile_template(v)) for k, v in template.items() if not k.startswith("$")]
 
     def fill(ctx: Context) -> dict[str, Any]:
-        out: dict[str, Any] = dict(merge(ctx)) if merge is not None else {}
+        out: dict[str, Any] = {}
+        merged = merge(ctx) if merge is not None else {}
+        for part in merged if isinstance(merged, list) else [merged]:
+            out.update(part)
         for key, value in fields:
             rendered = value(ctx)
             if rendered is not None:
