@@ -157,7 +157,7 @@ def wrk_script(w: Workload, path: Path) -> Path:
     """The wrk script of a workload: its request, and a machine-readable summary."""
     lines = [f"wrk.method = {_lua_string(w.method)}", f"wrk.path = {_lua_string(w.path)}"]
     for name, value in w.headers.items():
-        lines.append(f"wrk.headers[{_lua_string(name)}] = {_lua_string(value)}")
+        lines.append(f"wrk.headers[ {_lua_string(name)} ] = {_lua_string(value)}")
     lines.append(f"wrk.body = {_lua_string(w.body)}")
     if not w.body:
         lines.append('wrk.headers["Content-Length"] = "0"')
@@ -174,7 +174,7 @@ def wrk(exe: str, script: Path, base: str, seconds: float) -> dict[str, Any]:
     for line in done.stdout.splitlines():
         if line.startswith("BENCH_JSON "):
             return json.loads(line.removeprefix("BENCH_JSON "))
-    raise RuntimeError(f"wrk printed no summary: {done.stdout[-400:]} {done.stderr[-400:]}")
+    raise RuntimeError(f"wrk printed no summary: {(done.stderr or done.stdout)[-300:]}")
 
 
 # -- the workloads ------------------------------------------------------------------------------
@@ -184,10 +184,18 @@ def _vendor(package: str) -> Any:
     return build_mock(package, credentials=["test"]).vendor
 
 
+Send = Callable[["Workload"], httpx.Response]
+
+
 def _send(base: str, w: Workload) -> httpx.Response:
     return httpx.request(
         w.method, base + w.path, headers=w.headers, content=w.body.encode(), timeout=30
     )
+
+
+def sender(base: str) -> Send:
+    """A sender of workloads' requests to the server at ``base``."""
+    return lambda w: _send(base, w)
 
 
 def _success(w: Workload, response: httpx.Response) -> bool:
@@ -203,7 +211,7 @@ def _success(w: Workload, response: httpx.Response) -> bool:
     return True
 
 
-def showapi(base: str) -> list[Workload]:
+def showapi(send: Send) -> list[Workload]:
     from generator.runtime.images import png_base64
 
     form = urlencode({"prompt": "snow on the roofs", "orgin_img_base64": png_base64()})
@@ -211,14 +219,14 @@ def showapi(base: str) -> list[Workload]:
     submit = Workload("showapi_submit", "ShowAPI submit (form, base64 image)", "showapi", True,
                       route="/3259-1", path="/3259-1?appKey=test", headers=headers,
                       body=form)  # fmt: skip
-    answer = _send(base, submit)
+    answer = send(submit)
     task = answer.json()["showapi_res_body"]["taskOrder"]
     query = Workload("showapi_query", "ShowAPI task query", "showapi", False,
                      route="/3259-2", path=f"/3259-2?appKey=test&task_id={task}")  # fmt: skip
     return [query, submit]
 
 
-def kling(base: str) -> list[Workload]:
+def kling(send: Send) -> list[Workload]:
     from generator.runtime.auth import BearerJWT
     from generator.runtime.images import png_base64
     from generator.runtime.secrets import Secret
@@ -233,13 +241,13 @@ def kling(base: str) -> list[Workload]:
     create = Workload("kling_create", "Kling create (JWT, JSON with base64 image)", "kling", True,
                       route=route, path=route, body=body,
                       headers={**auth, "Content-Type": "application/json"})  # fmt: skip
-    task = _send(base, create).json()["data"]["task_id"]
+    task = send(create).json()["data"]["task_id"]
     get = Workload("kling_get", "Kling task query (GET, JWT)", "kling", False, method="GET",
                    route=route + "/{id}", path=f"{route}/{task}", headers=auth)  # fmt: skip
     return [get, create]
 
 
-MAKERS: dict[str, Callable[[str], list[Workload]]] = {"showapi": showapi, "kling": kling}
+MAKERS: dict[str, Callable[[Send], list[Workload]]] = {"showapi": showapi, "kling": kling}
 
 
 def merged_document(vendor: str) -> dict[str, Any]:
@@ -273,7 +281,7 @@ class Loopback:
                 [sys.executable, "-m", "bench.serve", "mock", vendor], f"mock-{vendor}"
             )
             self.servers["mock", vendor] = mock
-            made = make(mock.base)
+            made = make(sender(mock.base))
             for w in made:
                 answer = _send(mock.base, w)
                 if not _success(w, answer):
