@@ -157,6 +157,8 @@ class VendorMock(Roles):
         self._faults.clear()
 
     def _take_fault(self, operation: str) -> Fault | None:
+        if not self._faults:  # the common case: no fault injected
+            return None
         fault = next((f for f in self._faults if f.applies_to(operation)), None)
         if fault is not None:
             fault.count -= 1
