@@ -27,9 +27,55 @@ class Result:
     ok: bool | None = None
     note: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    # The spread of ``value`` when it is the median of several rounds: the lowest and highest
+    # round, and how many rounds there were (0: a single figure, or context).
+    low: float | None = None
+    high: float | None = None
+    rounds: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def measured(
+    bench: str,
+    name: str,
+    samples: list[float],
+    unit: str,
+    *,
+    target: str = "",
+    meets: Callable[[float], bool] | None = None,
+    note: str = "",
+    digits: int = 3,
+    extra: dict[str, Any] | None = None,
+) -> Result:
+    """A row whose value is the median of ``samples`` (one per round), with the lowest and
+    highest round beside it; ``meets`` judges the median against the target."""
+    mid = statistics.median(samples)
+    return Result(
+        bench,
+        name,
+        round(mid, digits),
+        unit,
+        target,
+        None if meets is None else bool(meets(mid)),
+        note,
+        {"samples": samples, **(extra or {})},
+        round(min(samples), digits),
+        round(max(samples), digits),
+        len(samples),
+    )
+
+
+@dataclass(frozen=True)
+class Options:
+    """What ``make bench`` passes every benchmark's ``run``: ``quick`` for a smoke run
+    (fewer, shorter rounds; not for reporting), ``rounds`` (at least 5 otherwise) and
+    ``seconds`` per load run for the benchmarks that load a server."""
+
+    quick: bool = False
+    rounds: int = 5
+    seconds: float = 4.0
 
 
 # The in-process benchmarks time the CPU time of their own thread, not the wall clock: on a
@@ -67,6 +113,11 @@ def interleaved(
 
 def median(values: list[float]) -> float:
     return statistics.median(values)
+
+
+def ratios(a: list[float], b: list[float]) -> list[float]:
+    """Per-round ratios a/b of samples taken side by side."""
+    return [x / y for x, y in zip(a, b, strict=True)]
 
 
 def paired_ratio(a: list[float], b: list[float]) -> float:

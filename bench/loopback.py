@@ -1,21 +1,27 @@
-"""Mock throughput on loopback, against Prism, with wrk.
+"""Served mocks on loopback against bare Starlette and Prism, with wrk.
 
-Every server mocks ShowAPI's task query (``POST /3259-2?appKey=test&task_id=...``) on
-127.0.0.1, one server at a time so that none competes with another, each loaded by
-``wrk -t2 -c32`` for a warm-up and then a fixed duration:
+Four workloads, each a request a client really sends, with validation, auth and state all on:
+ShowAPI's task query and submit (``appKey`` in the query, a form body with a base64 image), and
+Kling's task query and create (``Authorization: Bearer <JWT>``, a JSON body with an image). For
+each, three servers answer the same request on 127.0.0.1, each in its own process:
 
-- the ShowAPI mock as ``generator.runtime.mock.serve`` serves it (full validation, auth, state,
-  journal), on uvicorn with the stock asyncio loop + h11 parser, and with uvloop + httptools
-  (``uvicorn[standard]``) when they are installed;
+- the mock, started by ``python -m bench.serve mock VENDOR``: the real serve command
+  (``generator.runtime.mock.serve``), its uvicorn settings and its ``gc`` tuning;
+- bare Starlette answering the very bytes the mock answered, after reading the body, served
+  through the same ``serve.run`` (same uvicorn configuration, same ``gc`` tuning): the floor
+  of any app on this stack;
 - Prism (``@stoplight/prism-cli``, static examples, request validation on) mocking the same
-  merged ShowAPI document (the vendor file with our overlay applied);
-- ceilings: a bare Starlette app answering fixed JSON on the same route, and a raw ASGI
-  callable (uvicorn alone).
+  merged document (the vendor's file with our overlay applied).
 
-Targets: the mock at least 5x Prism's requests/s, and its p99 under 10 ms. With several rounds
-the variants run in alternating order and each reports its best round (the least disturbed by
-whatever else the shared machine runs). Each server's CPU time per request is read from /proc
-too: unlike requests/s it hardly depends on what else the machine runs.
+Every round loads each server in turn with ``wrk -t2 -c32`` for ``--seconds`` (the servers in
+alternating order from round to round), and reads the server's CPU time from /proc. Each
+figure is the median over the rounds with the lowest and highest round beside it; each ratio
+is taken per round, between runs made next to each other, and its median reported.
+
+Targets (issue 15, point 1): server CPU per request at most 1.3x bare Starlette's for queries,
+2x for submits; p99 at most 1.5x bare Starlette's; requests/s at least 3x Prism's for queries,
+2x for submits. A run that got any error answer (non-2xx, or an error envelope) is marked so:
+a figure is never met by measuring error answers.
 """
 
 from __future__ import annotations
@@ -24,42 +30,52 @@ import contextlib
 import importlib.metadata
 import json
 import os
-import resource
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 
 from . import tools
-from .common import ROOT, Result, machine_busy_seconds
-from .serve import ROUTE
+from .common import ROOT, Options, Result, machine_busy_seconds, measured
 
-HERE = Path(__file__).resolve().parent
-LUA = HERE / "wrk_report.lua"
-CONNECTIONS, THREADS = 32, 2
-TARGET_RATIO, TARGET_P99_MS = 5.0, 10.0
+THREADS, CONNECTIONS = 2, 32
+P99_TARGET = 1.5
 CLK_TCK = os.sysconf("SC_CLK_TCK")
+SERVERS = ("mock", "starlette", "prism")
 
 
 @dataclass
-class Variant:
+class Workload:
     key: str
     label: str
-    kind: str  # mock, prism, starlette, asgi
-    loop: str = ""
-    http: str = ""
-    runs: list[dict[str, Any]] = field(default_factory=list)
+    vendor: str
+    submit: bool  # targets: 2x CPU and 2x Prism for submits, 1.3x and 3x for queries
+    method: str = "POST"
+    route: str = ""  # the path as Starlette routes it ({param})
+    path: str = ""  # the concrete path and query
+    headers: dict[str, str] = field(default_factory=dict)
+    body: str = ""
+    answer: str = ""  # what the mock answered (the Starlette reference answers the same)
+    runs: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
-    def best(self) -> dict[str, Any] | None:
-        return max(self.runs, key=lambda r: r["rps"]) if self.runs else None
+    @property
+    def cpu_target(self) -> float:
+        return 2.0 if self.submit else 1.3
+
+    @property
+    def prism_target(self) -> float:
+        return 2.0 if self.submit else 3.0
 
 
 def installed(dist: str) -> str:
@@ -79,17 +95,6 @@ def cpu_seconds(pid: int) -> float:
     """User + system CPU seconds of a process (all its threads) so far."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / CLK_TCK
-
-
-def children_cpu_seconds() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
-def merged_document() -> dict[str, Any]:
-    from generator.load import load
-
-    return load(ROOT / "specs" / "showapi").document
 
 
 class Server:
@@ -142,303 +147,306 @@ class Server:
         self.out.close()
 
 
-def wrk(exe: str, url: str, seconds: float) -> dict[str, Any]:
-    cmd = [
-        exe,
-        f"-t{THREADS}",
-        f"-c{CONNECTIONS}",
-        f"-d{max(1, round(seconds))}s",
-        "--timeout",
-        "5s",
-        "-s",
-        str(LUA),
-        url,
-    ]
+def _lua_string(text: str) -> str:
+    level = "=" * 4
+    assert f"]{level}]" not in text
+    return f"[{level}[{text}]{level}]"
+
+
+def wrk_script(w: Workload, path: Path) -> Path:
+    """The wrk script of a workload: its request, and a machine-readable summary."""
+    lines = [f"wrk.method = {_lua_string(w.method)}", f"wrk.path = {_lua_string(w.path)}"]
+    for name, value in w.headers.items():
+        lines.append(f"wrk.headers[ {_lua_string(name)} ] = {_lua_string(value)}")
+    lines.append(f"wrk.body = {_lua_string(w.body)}")
+    if not w.body:
+        lines.append('wrk.headers["Content-Length"] = "0"')
+    path.write_text(
+        "\n".join(lines) + "\n" + (Path(__file__).parent / "wrk_report.lua").read_text()
+    )
+    return path
+
+
+def wrk(exe: str, script: Path, base: str, seconds: float) -> dict[str, Any]:
+    cmd = [exe, f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{max(1, round(seconds))}s"]
+    cmd += ["--timeout", "5s", "-s", str(script), base]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60, check=False)
     for line in done.stdout.splitlines():
         if line.startswith("BENCH_JSON "):
             return json.loads(line.removeprefix("BENCH_JSON "))
-    raise RuntimeError(f"wrk printed no summary: {done.stdout[-400:]} {done.stderr[-400:]}")
+    raise RuntimeError(f"wrk printed no summary: {(done.stderr or done.stdout)[-300:]}")
 
 
-def check_answer(response: httpx.Response, expect_status: str | None) -> None:
-    """The query must be answered as a success, or the benchmark would time error answers."""
-    body = response.json()
-    if response.status_code != 200 or body.get("showapi_res_code") != 0:
-        raise RuntimeError(f"task query refused: {response.status_code} {response.text[:300]}")
-    if expect_status is not None and body["showapi_res_body"].get("status") != expect_status:
-        raise RuntimeError(f"unexpected task status: {response.text[:300]}")
+# -- the workloads ------------------------------------------------------------------------------
+def _vendor(package: str) -> Any:
+    from generator.runtime.mock.serve import build_mock
+
+    return build_mock(package, credentials=["test"]).vendor
 
 
-def prepare_mock(server: Server) -> str:
-    """Create a task (it runs for an hour) and return the URL of its query."""
+Send = Callable[["Workload"], httpx.Response]
+
+
+def _send(base: str, w: Workload) -> httpx.Response:
+    return httpx.request(
+        w.method, base + w.path, headers=w.headers, content=w.body.encode(), timeout=30
+    )
+
+
+def sender(base: str) -> Send:
+    """A sender of workloads' requests to the server at ``base``."""
+    return lambda w: _send(base, w)
+
+
+def _success(w: Workload, response: httpx.Response) -> bool:
+    """A 2xx answer whose envelope says success (what a client would unwrap without error)."""
+    from generator.runtime.envelope import unwrap
+
+    if not 200 <= response.status_code < 300:
+        return False
+    try:
+        unwrap(_vendor(w.vendor), response.json(), response.status_code)
+    except Exception:
+        return False
+    return True
+
+
+def showapi(send: Send) -> list[Workload]:
     from generator.runtime.images import png_base64
 
-    with httpx.Client(base_url=server.base, timeout=30) as http:
-        submitted = http.post(
-            "/3259-1",
-            params={"appKey": "test"},
-            data={"prompt": "snow on the roofs", "orgin_img_base64": png_base64()},
-        )
-        task_id = submitted.json()["showapi_res_body"]["taskOrder"]
-        url = f"{server.base}{ROUTE}?appKey=test&task_id={task_id}"
-        check_answer(http.post(url), "wait")
-    return url
+    form = urlencode({"prompt": "snow on the roofs", "orgin_img_base64": png_base64()})
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    submit = Workload("showapi_submit", "ShowAPI submit (form, base64 image)", "showapi", True,
+                      route="/3259-1", path="/3259-1?appKey=test", headers=headers,
+                      body=form)  # fmt: skip
+    answer = send(submit)
+    task = answer.json()["showapi_res_body"]["taskOrder"]
+    query = Workload("showapi_query", "ShowAPI task query", "showapi", False,
+                     route="/3259-2", path=f"/3259-2?appKey=test&task_id={task}")  # fmt: skip
+    return [query, submit]
 
 
-def prepare_fixed(server: Server) -> str:
-    url = f"{server.base}{ROUTE}?appKey=test&task_id=AbCdEfGhIjKlMnOpQrStUvW"
-    check_answer(httpx.post(url, timeout=30), None)
-    return url
+def kling(send: Send) -> list[Workload]:
+    from generator.runtime.auth import BearerJWT
+    from generator.runtime.images import png_base64
+    from generator.runtime.secrets import Secret
+
+    vendor = _vendor("kling")
+    names = [c.name for c in vendor.auth.credentials]
+    secrets = {names[0]: Secret("test"), names[1]: Secret(vendor.auth.credentials[1].mock_default)}
+    token = BearerJWT(vendor.auth).token(secrets, time.time())
+    auth = {"Authorization": f"Bearer {token}"}
+    route = "/v1/general/ai-multi-shot"
+    body = json.dumps({"element_frontal_image": png_base64(320, 320)})
+    create = Workload("kling_create", "Kling create (JWT, JSON with base64 image)", "kling", True,
+                      route=route, path=route, body=body,
+                      headers={**auth, "Content-Type": "application/json"})  # fmt: skip
+    task = send(create).json()["data"]["task_id"]
+    get = Workload("kling_get", "Kling task query (GET, JWT)", "kling", False, method="GET",
+                   route=route + "/{id}", path=f"{route}/{task}", headers=auth)  # fmt: skip
+    return [get, create]
+
+
+MAKERS: dict[str, Callable[[Send], list[Workload]]] = {"showapi": showapi, "kling": kling}
+
+
+def merged_document(vendor: str) -> dict[str, Any]:
+    from generator.load import load
+
+    return load(ROOT / "specs" / vendor).document
 
 
 class Loopback:
-    def __init__(self, *, seconds: float, warmup: float, rounds: int, work: Path) -> None:
-        self.seconds, self.warmup, self.rounds, self.work = seconds, warmup, rounds, work
+    def __init__(self, opts: Options, work: Path) -> None:
+        self.opts, self.work = opts, work
         self.wrk = tools.wrk()
         self.prism = tools.prism()
-        self.fast = bool(installed("uvloop") and installed("httptools"))
-        self.prism_spec = ""  # the document Prism accepted
-        self.skipped: list[str] = []
+        self.servers: dict[tuple[str, str], Server] = {}  # (kind, vendor) -> server
+        self.problems: list[str] = []
 
-    def variants(self) -> list[Variant]:
-        vs = [Variant("mock_h11", "ShowAPI mock, uvicorn asyncio + h11", "mock", "asyncio", "h11")]
-        if self.fast:
-            vs.append(
-                Variant(
-                    "mock_fast",
-                    "ShowAPI mock, uvicorn uvloop + httptools",
-                    "mock",
-                    "uvloop",
-                    "httptools",
-                )
-            )
-        vs.append(Variant("prism", f"Prism {tools.PRISM_VERSION} (-v error)", "prism"))
-        vs.append(
-            Variant("starlette_h11", "bare Starlette, asyncio + h11", "starlette", "asyncio", "h11")
-        )
-        if self.fast:
-            vs.append(
-                Variant(
-                    "starlette_fast",
-                    "bare Starlette, uvloop + httptools",
-                    "starlette",
-                    "uvloop",
-                    "httptools",
-                )
-            )
-            vs.append(
-                Variant(
-                    "asgi_fast", "raw ASGI app, uvloop + httptools", "asgi", "uvloop", "httptools"
-                )
-            )
-        return vs
-
-    def start(self, v: Variant) -> tuple[Server, str]:
+    def start(self, cmd: list[str], name: str, port_flag: str = "--port") -> Server:
         port = free_port()
-        log = self.work / f"{v.key}.log"
-        if v.kind == "prism":
-            return self.start_prism(port, log)
-        cmd = [sys.executable, "-m", "bench.serve", v.kind, "--port", str(port)]
-        cmd += ["--loop", v.loop, "--http", v.http]
-        server = Server(cmd, port, log)
+        server = Server([*cmd, port_flag, str(port)], port, self.work / f"{name}.log")
         try:
             server.wait_ready()
-            url = prepare_mock(server) if v.kind == "mock" else prepare_fixed(server)
         except Exception:
             server.stop()
             raise
-        return server, url
+        return server
 
-    def start_prism(self, port: int, log: Path) -> tuple[Server, str]:
-        """Prism on the merged document, or on the vendor's own file if it refuses that."""
-        merged = self.work / "showapi-merged.json"
-        if not merged.exists():
-            merged.write_text(json.dumps(merged_document(), ensure_ascii=False))
-        candidates = [("merged", merged), ("vendor", ROOT / "specs" / "showapi" / "openapi.json")]
-        if self.prism_spec:
-            candidates = [c for c in candidates if c[0] == self.prism_spec]
-        problems = []
-        for name, spec in candidates:
-            cmd = [self.prism, "mock", "-h", "127.0.0.1", "-p", str(port), "-v", "error", str(spec)]
-            server = Server(cmd, port, log)
-            try:
-                server.wait_ready()
-                url = prepare_fixed(server)
-            except Exception as exc:
-                server.stop()
-                problems.append(f"{name}: {exc}")
-                continue
-            self.prism_spec = name
-            return server, url
-        raise RuntimeError("Prism accepted neither document: " + "; ".join(problems))
-
-    def measure(self, v: Variant) -> None:
-        server, url = self.start(v)
-        try:
-            wrk(self.wrk, url, self.warmup)
-            cpu0, busy0, kids0 = (
-                cpu_seconds(server.proc.pid),
-                machine_busy_seconds(),
-                children_cpu_seconds(),
+    def setup(self) -> list[Workload]:
+        workloads: list[Workload] = []
+        for vendor, make in MAKERS.items():
+            mock = self.start(
+                [sys.executable, "-m", "bench.serve", "mock", vendor], f"mock-{vendor}"
             )
-            stats = wrk(self.wrk, url, self.seconds)
-            cpu = cpu_seconds(server.proc.pid) - cpu0
-            busy = machine_busy_seconds() - busy0
-            wrk_cpu = children_cpu_seconds() - kids0  # the wrk run just reaped
-            if v.kind == "mock":
-                check_answer(httpx.post(url, timeout=30), "wait")  # still answering right
-        finally:
+            self.servers["mock", vendor] = mock
+            made = make(sender(mock.base))
+            for w in made:
+                answer = _send(mock.base, w)
+                if not _success(w, answer):
+                    raise RuntimeError(f"the {vendor} mock refused {w.key}: {answer.text[:300]}")
+                w.answer = answer.text
+            workloads += made
+            document = self.work / f"{vendor}.json"
+            document.write_text(json.dumps(merged_document(vendor), ensure_ascii=False))
+            prism = [self.prism, "mock", "-h", "127.0.0.1", "-v", "error", str(document)]
+            self.servers["prism", vendor] = self.start(prism, f"prism-{vendor}", "-p")
+        answers = self.work / "answers.json"
+        answers.write_text(json.dumps(
+            [{"method": w.method, "path": w.route, "body": w.answer} for w in workloads]
+        ))  # fmt: skip
+        cmd = [sys.executable, "-m", "bench.serve", "starlette", "--answers", str(answers)]
+        starlette = self.start(cmd, "starlette")
+        for vendor in MAKERS:
+            self.servers["starlette", vendor] = starlette
+        for w in workloads:
+            prism = _send(self.servers["prism", w.vendor].base, w)
+            if not 200 <= prism.status_code < 300:
+                self.problems.append(f"Prism answered {w.key} with {prism.status_code}")
+        return workloads
+
+    def stop(self) -> None:
+        for server in {id(s): s for s in self.servers.values()}.values():
             server.stop()
+
+    def measure(self, w: Workload, kind: str, *, warmup: float) -> None:
+        server = self.servers[kind, w.vendor]
+        script = wrk_script(w, self.work / f"{w.key}.lua")
+        if warmup:
+            wrk(self.wrk, script, server.base, warmup)
+        cpu0, busy0 = cpu_seconds(server.proc.pid), machine_busy_seconds()
+        stats = wrk(self.wrk, script, server.base, self.opts.seconds)
+        cpu = cpu_seconds(server.proc.pid) - cpu0
+        busy = machine_busy_seconds() - busy0
         seconds = stats["duration_us"] / 1e6
         errors = sum(stats["errors"].values())
+        if kind == "mock" and not _success(w, _send(server.base, w)):
+            errors += 1  # answering, but no longer with success
+        requests = max(1, stats["requests"])
         run = {
             "rps": stats["requests"] / seconds,
             "p50_ms": stats["latency_us"]["p50"] / 1e3,
             "p99_ms": stats["latency_us"]["p99"] / 1e3,
-            "max_ms": stats["latency_us"]["max"] / 1e3,
-            "requests": stats["requests"],
+            "cpu_us": cpu / requests * 1e6,
             "errors": errors,
-            "server_cpu_us_per_request": cpu / stats["requests"] * 1e6 if stats["requests"] else 0,
-            # what else the machine ran meanwhile, in cores (it has os.cpu_count() of them)
-            "other_load_cores": max(0.0, busy - cpu - wrk_cpu) / seconds,
-            "server_cores": cpu / seconds,
-            "wrk_cores": wrk_cpu / seconds,
+            "other_load_cores": max(0.0, busy - cpu) / seconds,
             "wrk": stats,
         }
-        v.runs.append(run)
+        w.runs.setdefault(kind, []).append(run)
         print(
-            f"    {v.label:45} {run['rps']:9.0f} req/s  p99 {run['p99_ms']:7.2f} ms  "
-            f"server CPU {run['server_cpu_us_per_request']:4.0f} us/req ({run['server_cores']:.2f} "
-            f"core)  wrk {run['wrk_cores']:.2f} core  others {run['other_load_cores']:.2f} core  "
-            f"errors {errors}",
+            f"    {w.key:15} {kind:9} {run['rps']:7.0f} req/s  p99 {run['p99_ms']:6.2f} ms  "
+            f"CPU {run['cpu_us']:5.0f} us/req  errors {errors}",
             file=sys.stderr,
             flush=True,
         )
 
-    def run(self) -> list[Variant]:
-        variants = self.variants()
-        for r in range(self.rounds):
-            print(f"  loopback round {r + 1}/{self.rounds}", file=sys.stderr, flush=True)
-            for v in variants if r % 2 == 0 else list(reversed(variants)):
-                try:
-                    self.measure(v)
-                except Exception as exc:  # one broken server must not hide the others
-                    self.skipped.append(f"{v.label}: {exc}")
-                    print(f"    {v.label}: FAILED {exc}", file=sys.stderr, flush=True)
-        return variants
+    def run(self, workloads: list[Workload]) -> None:
+        warmup = 1.0 if self.opts.quick else 2.0
+        for r in range(self.opts.rounds):
+            print(f"  loopback round {r + 1}/{self.opts.rounds}", file=sys.stderr, flush=True)
+            for w in workloads:
+                for kind in SERVERS if r % 2 == 0 else reversed(SERVERS):
+                    try:
+                        self.measure(w, kind, warmup=warmup if r == 0 else 0.0)
+                    except Exception as exc:  # one broken server must not hide the others
+                        self.problems.append(f"{w.key} on {kind}: {exc}")
+                        print(f"    {w.key} {kind}: FAILED {exc}", file=sys.stderr, flush=True)
 
 
-def versions(lb: Loopback | None) -> dict[str, str]:
-    out = {
+def results(workloads: list[Workload], lb: Loopback) -> list[Result]:
+    n = lb.opts.rounds
+    how = f"wrk -t{THREADS} -c{CONNECTIONS}, {lb.opts.seconds:g} s per run, {n} rounds"
+    out: list[Result] = []
+    for w in workloads:
+        mock, ref, prism = (w.runs.get(k, []) for k in SERVERS)
+        if len(mock) != n or len(ref) != n:
+            out.append(Result("loopback", f"{w.label}: incomplete", None, "", "runs", False,
+                              "; ".join(lb.problems)))  # fmt: skip
+            continue
+        errors = sum(r["errors"] for r in mock)
+        clean = errors == 0
+        flag = "" if clean else f"; {errors} ERROR ANSWERS from the mock"
+
+        def ratio(a: list[dict[str, Any]], b: list[dict[str, Any]], key: str) -> list[float]:
+            return [x[key] / y[key] for x, y in zip(a, b, strict=True)]
+
+        cpu = ratio(mock, ref, "cpu_us")
+        mid_cpu = statistics.median(r["cpu_us"] for r in mock)
+        mid_ref = statistics.median(r["cpu_us"] for r in ref)
+        out.append(measured(
+            "loopback", f"{w.label}: server CPU per request / bare Starlette", cpu, "x",
+            target=f"<= {w.cpu_target:g}x", meets=lambda v, t=w.cpu_target, c=clean: c and v <= t,
+            note=f"mock {mid_cpu:.0f} us, Starlette {mid_ref:.0f} us per request{flag}",
+            digits=2,
+        ))  # fmt: skip
+        p99 = ratio(mock, ref, "p99_ms")
+        mid_p99 = statistics.median(r["p99_ms"] for r in mock)
+        mid_ref_p99 = statistics.median(r["p99_ms"] for r in ref)
+        out.append(measured(
+            "loopback", f"{w.label}: p99 / bare Starlette p99", p99, "x",
+            target=f"<= {P99_TARGET:g}x", meets=lambda v, c=clean: c and v <= P99_TARGET,
+            note=f"mock {mid_p99:.2f} ms, Starlette {mid_ref_p99:.2f} ms{flag}", digits=2,
+        ))  # fmt: skip
+        if len(prism) == n:
+            vs = ratio(mock, prism, "rps")
+            mid_prism = statistics.median(r["rps"] for r in prism)
+            prism_errors = sum(r["errors"] for r in prism)
+            out.append(measured(
+                "loopback", f"{w.label}: requests/s / Prism", vs, "x",
+                target=f">= {w.prism_target:g}x",
+                meets=lambda v, t=w.prism_target, c=clean: c and v >= t,
+                note=f"Prism {mid_prism:.0f} req/s ({prism_errors} errors){flag}", digits=2,
+            ))  # fmt: skip
+        for kind, runs in zip(SERVERS, (mock, ref, prism), strict=True):
+            if runs:
+                out.append(measured(
+                    "loopback", f"  {kind}: requests/s", [r["rps"] for r in runs], "req/s",
+                    note=f"CPU {statistics.median(r['cpu_us'] for r in runs):.0f} us/req, "
+                    f"p99 {statistics.median(r['p99_ms'] for r in runs):.2f} ms; {how}",
+                    digits=0, extra={"runs": runs},
+                ))  # fmt: skip
+    for problem in lb.problems:
+        out.append(Result("loopback", "problem", None, "", note=problem))
+    out.append(Result("loopback", "versions", None, "", note=_stack(), extra=versions(lb)))
+    return out
+
+
+def _stack() -> str:
+    from generator.runtime.mock.serve import event_loop_name
+
+    http = "httptools" if installed("httptools") else "h11"  # uvicorn's http="auto"
+    return f"every server but Prism as `make mock` serves: {event_loop_name()} loop, {http}"
+
+
+def versions(lb: Loopback) -> dict[str, str]:
+    return {
         "python": sys.version.split()[0],
         "uvicorn": installed("uvicorn"),
         "starlette": installed("starlette"),
         "uvloop": installed("uvloop") or "not installed",
         "httptools": installed("httptools") or "not installed",
         "node": tools.node_version(),
+        "wrk": tools.wrk_version(lb.wrk),
+        "prism": tools.prism_version(lb.prism),
     }
-    if lb is not None:
-        out["wrk"] = tools.wrk_version(lb.wrk)
-        out["prism"] = tools.prism_version(lb.prism)
-        out["prism_document"] = lb.prism_spec
-    return out
 
 
-def run(*, quick: bool = False, seconds: float = 10.0, rounds: int = 2) -> list[Result]:
-    if quick:
-        seconds, rounds = 3.0, 1
-    warmup = 1.0 if quick else 3.0
+def run(opts: Options) -> list[Result]:
+    if opts.quick:
+        opts = Options(quick=True, rounds=opts.rounds, seconds=min(opts.seconds, 1.0))
     work = Path(tempfile.mkdtemp(prefix="bench-loopback-"))
+    lb: Loopback | None = None
     try:
         try:
-            lb = Loopback(seconds=seconds, warmup=warmup, rounds=rounds, work=work)
+            lb = Loopback(opts, work)
         except tools.Unavailable as exc:
-            return [Result("loopback", "loopback throughput", None, "", note=f"SKIPPED: {exc}")]
-        variants = {v.key: v for v in lb.run()}
+            return [Result("loopback", "loopback", None, "", "runs", False, f"SKIPPED: {exc}")]
+        try:
+            workloads = lb.setup()
+            lb.run(workloads)
+        finally:
+            lb.stop()
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    return results(variants, lb, seconds=seconds, warmup=warmup, rounds=rounds)
-
-
-def results(
-    variants: dict[str, Variant], lb: Loopback, *, seconds: float, warmup: float, rounds: int
-) -> list[Result]:
-    how = (
-        f"wrk -t{THREADS} -c{CONNECTIONS}, {warmup:.0f} s warm-up + {seconds:.0f} s, "
-        f"best of {rounds} round(s)"
-    )
-    out: list[Result] = []
-    prism = variants["prism"].best()
-    starlette = {
-        k: variants[f"starlette_{k}"].best()
-        for k in ("h11", "fast")
-        if f"starlette_{k}" in variants
-    }
-    for v in variants.values():
-        best = v.best()
-        if best is None:
-            continue
-        extra = {"runs": v.runs, "loop": v.loop, "http": v.http}
-        out.append(
-            Result(
-                "loopback",
-                f"{v.label}: requests/s",
-                round(best["rps"]),
-                "req/s",
-                note=f"{best['server_cpu_us_per_request']:.0f} us server CPU per request; "
-                f"{best['errors']} errors; other load {best['other_load_cores']:.2f} core; {how}",
-                extra=extra,
-            )
-        )
-        is_mock = v.kind == "mock"
-        out.append(
-            Result(
-                "loopback",
-                f"{v.label}: p99 latency",
-                round(best["p99_ms"], 2),
-                "ms",
-                f"< {TARGET_P99_MS:.0f} ms" if is_mock else "",
-                best["p99_ms"] < TARGET_P99_MS if is_mock else None,
-                f"p50 {best['p50_ms']:.2f} ms, max {best['max_ms']:.1f} ms",
-            )
-        )
-        if is_mock and prism is not None:
-            ratio = best["rps"] / prism["rps"]
-            cpu_ratio = prism["server_cpu_us_per_request"] / best["server_cpu_us_per_request"]
-            out.append(
-                Result(
-                    "loopback",
-                    f"{v.label}: requests/s vs Prism",
-                    round(ratio, 2),
-                    "x",
-                    f">= {TARGET_RATIO:.0f}x",
-                    ratio >= TARGET_RATIO,
-                    f"Prism {prism['rps']:.0f} req/s; by server CPU per request: {cpu_ratio:.2f}x",
-                )
-            )
-        ceiling = starlette.get("fast" if v.http == "httptools" else "h11")
-        if is_mock and ceiling is not None:
-            out.append(
-                Result(
-                    "loopback",
-                    f"{v.label}: share of the bare-Starlette ceiling",
-                    round(best["rps"] / ceiling["rps"], 2),
-                    "x",
-                    note=f"ceiling {ceiling['rps']:.0f} req/s on the same loop and parser",
-                )
-            )
-    for problem in lb.skipped:
-        out.append(Result("loopback", "FAILED", None, "", note=problem))
-    shipped = "uvloop + httptools" if lb.fast else "asyncio + h11"
-    out.append(
-        Result(
-            "loopback",
-            "versions",
-            None,
-            "",
-            note=f"`make mock` (uvicorn auto) uses {shipped} on this machine",
-            extra=versions(lb),
-        )
-    )
-    return out
+    return results(workloads, lb)

@@ -9,7 +9,9 @@ Targets:
   handle       mock.handle(MockRequest) for the task query: the served mock's core, no HTTP
   asgi         the task query through the mock's Starlette app with httpx.ASGITransport
   asgi_direct  the same app called as uvicorn calls it (scope, receive, send), no httpx
-  served       the served mock itself (uvloop + httptools when installed) under wrk for 5 s
+  showapi_query, showapi_submit, kling_get, kling_create
+               the loopback benchmark's requests, to the ASGI app as uvicorn calls it
+  served       the served ShowAPI mock (the real serve command) under wrk for 5 s
 
 Each prints the functions with the most time of their own (tottime) and the most time below
 them (cumtime), as a share of the whole run; the raw stats go to bench/results/<target>.prof.
@@ -190,21 +192,42 @@ def asgi(n: int = 3000) -> Callable[[], int]:
 
 
 def asgi_direct(n: int = 5000) -> Callable[[], int]:
-    mock, task = _task_query_mock()
-    app = mock.app
-    query = f"appKey=test&task_id={task}".encode()
-    from .round_trip import WIRE_HEADERS
+    return workload("showapi_query", n)
 
-    headers = [(k.encode(), v.encode()) for k, v in WIRE_HEADERS]
+
+def workload(key: str, n: int = 3000) -> Callable[[], int]:
+    """A loopback workload's request (``bench.loopback``) sent to the mock's ASGI app as
+    uvicorn calls it (scope, receive, send), on a mock built as the serve command builds it."""
+    import httpx
+
+    from generator.runtime.clock import SystemClock
+    from generator.runtime.mock.serve import build_mock
+
+    from . import loopback
+
+    vendor = key.split("_", 1)[0]
+    mock = build_mock(
+        vendor, clock=SystemClock(), task_seconds=3600, allowed_hosts=[], credentials=["test"]
+    )
+    http = httpx.Client(transport=mock.transport(), base_url="http://127.0.0.1:8000")
+    made = loopback.MAKERS[vendor](
+        lambda w: http.request(w.method, w.path, headers=w.headers, content=w.body.encode())
+    )
+    w = next(w for w in made if w.key == key)
+    app = mock.app
+    path, _, query = w.path.partition("?")
+    body = w.body.encode()
+    headers = [(b"host", b"127.0.0.1:8000"), (b"content-length", b"%d" % len(body))]
+    headers += [(k.lower().encode(), v.encode()) for k, v in w.headers.items()]
     scope = {
         "type": "http",
         "asgi": {"version": "3.0"},
         "http_version": "1.1",
-        "method": "POST",
+        "method": w.method,
         "scheme": "http",
-        "path": "/3259-2",
-        "raw_path": b"/3259-2",
-        "query_string": query,
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": query.encode(),
         "root_path": "",
         "headers": headers,
         "server": ("127.0.0.1", 8000),
@@ -213,7 +236,7 @@ def asgi_direct(n: int = 5000) -> Callable[[], int]:
     sent: list[dict[str, Any]] = []
 
     async def receive() -> dict[str, Any]:
-        return {"type": "http.request", "body": b"", "more_body": False}
+        return {"type": "http.request", "body": body, "more_body": False}
 
     async def send(message: dict[str, Any]) -> None:
         sent.append(message)
@@ -222,7 +245,7 @@ def asgi_direct(n: int = 5000) -> Callable[[], int]:
         for _ in range(count):
             sent.clear()
             await app(dict(scope), receive, send)
-        assert b'"showapi_res_code":0' in sent[-1]["body"]
+        assert sent[0]["status"] == 200, sent
 
     asyncio.run(many(50))
 
@@ -234,26 +257,23 @@ def asgi_direct(n: int = 5000) -> Callable[[], int]:
 
 
 def served(top: int, seconds: float = 5.0) -> None:
+    """The served ShowAPI mock (the real serve command) under cProfile, loaded by wrk."""
     from . import loopback, tools
 
-    fast = bool(loopback.installed("uvloop") and loopback.installed("httptools"))
     work = Path(tempfile.mkdtemp(prefix="bench-profile-"))
     out = RESULTS / "served.prof"
     RESULTS.mkdir(exist_ok=True)
     port = loopback.free_port()
-    cmd = [sys.executable, "-m", "bench.serve", "mock", "--port", str(port), "--profile", str(out)]
-    cmd += ["--loop", "uvloop", "--http", "httptools"] if fast else []
-    server = loopback.Server(cmd, port, work / "served.log")
+    cmd = [sys.executable, "-m", "bench.serve", "mock", "showapi", "--profile", str(out)]
+    server = loopback.Server([*cmd, "--port", str(port)], port, work / "served.log")
     try:
         server.wait_ready()
-        url = loopback.prepare_mock(server)
-        stats = loopback.wrk(tools.wrk(), url, seconds)
+        query = loopback.showapi(loopback.sender(server.base))[0]
+        script = loopback.wrk_script(query, work / "query.lua")
+        stats = loopback.wrk(tools.wrk(), script, server.base, seconds)
     finally:
         server.stop()
-    print(
-        f"(served under cProfile: {stats['requests'] / (stats['duration_us'] / 1e6):.0f} req/s, "
-        f"{'uvloop + httptools' if fast else 'asyncio + h11'})"
-    )
+    print(f"(served under cProfile: {stats['requests'] / (stats['duration_us'] / 1e6):.0f} req/s)")
     print(report(pstats.Stats(str(out)), stats["requests"] + 2, top, "served"))
     print()
 
@@ -264,6 +284,10 @@ TARGETS: dict[str, Callable[[], Callable[[], int]]] = {
     "handle": handle,
     "asgi": asgi,
     "asgi_direct": asgi_direct,
+    **{
+        key: (lambda key=key: workload(key))
+        for key in ("showapi_query", "showapi_submit", "kling_get", "kling_create")
+    },
 }
 
 

@@ -1,7 +1,5 @@
--- wrk script of the loopback benchmark: POST, and a machine-readable summary at the end.
-wrk.method = "POST"
-wrk.headers["Content-Length"] = "0"
-
+-- The end of every wrk script of the loopback benchmark (its request comes before this):
+-- a machine-readable summary.
 done = function(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(

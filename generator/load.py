@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from . import cache
 from .errors import SpecError, json_pointer
 from .layout import OVERLAY_NAME, SPEC_NAMES
 from .overlay import apply_overlay
@@ -86,6 +87,9 @@ def validate_openapi(document: dict[str, Any], file: str) -> None:
     version = str(document.get("openapi", ""))
     if not version.startswith(("3.0.", "3.1.")):
         raise SpecError(file, "/openapi", f"expected OpenAPI 3.0.x or 3.1.x, found {version!r}")
+    valid_before = _validated_key(document)  # this very document passed before: same verdict
+    if valid_before and cache.get("openapi-valid", valid_before) == "valid":
+        return
     from openapi_pydantic.v3.v3_0 import OpenAPI as OpenAPI30
     from openapi_pydantic.v3.v3_1 import OpenAPI as OpenAPI31
 
@@ -101,6 +105,21 @@ def validate_openapi(document: dict[str, Any], file: str) -> None:
         raise SpecError(
             file, json_pointer(unknown), f"unknown field {unknown[-1]!r} (extensions start with x-)"
         )
+    if valid_before:
+        cache.put("openapi-valid", valid_before, "valid")
+
+
+def _validated_key(document: dict[str, Any]) -> str:
+    """The cache key of a document's verdict: the document, openapi-pydantic's version and this
+    module (the checks above). Only passing documents are remembered; one that is not plain
+    JSON (YAML dates, number keys) gets no key and is validated every time."""
+    from importlib.metadata import version
+
+    try:
+        text = json.dumps(document, sort_keys=True, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return ""
+    return cache.key(text, version("openapi-pydantic"), cache.source_of(__file__))
 
 
 def _unknown_field(node: Any, path: list[Any]) -> list[Any] | None:

@@ -12,6 +12,7 @@ import copy
 import json
 from typing import Any
 
+from . import cache
 from .errors import SpecError
 from .naming import pascal
 
@@ -150,11 +151,16 @@ def render_models(named: dict[str, Any], file: str) -> str:
         "paths": {},
         "components": {"schemas": named["components"]["schemas"]},
     }
+    text = json.dumps(document)
+    digest = _models_key(text)
+    cached = cache.get("models", digest)
+    if cached is not None:
+        return cached
     from datamodel_code_generator import DataModelType, InputFileType, generate
 
     try:
         code = generate(
-            json.dumps(document),
+            text,
             input_file_type=InputFileType.OpenAPI,
             output_model_type=DataModelType.PydanticV2BaseModel,
             openapi_scopes=["schemas"],
@@ -177,4 +183,13 @@ def render_models(named: dict[str, Any], file: str) -> str:
         )
     except Exception as exc:  # the library raises many types; all mean the schema is unusable
         raise SpecError(file, "/components/schemas", f"model generation failed: {exc}") from None
+    cache.put("models", digest, str(code))
     return str(code)
+
+
+def _models_key(document: str) -> str:
+    """What the models depend on: the schemas, datamodel-code-generator's version and this
+    module (its options above)."""
+    from importlib.metadata import version
+
+    return cache.key(document, version("datamodel-code-generator"), cache.source_of(__file__))

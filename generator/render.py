@@ -16,6 +16,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
+from . import cache
 from .layout import ROOT, TEMPLATES
 from .runtime.vendor import Vendor
 
@@ -31,6 +32,8 @@ PACKAGE_FILES = (
 
 
 def display_width(text: str) -> int:
+    if text.isascii():  # most docs: one column a character, no table look-up needed
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
@@ -90,12 +93,28 @@ def environment() -> Any:
         trim_blocks=True,
         lstrip_blocks=True,
         autoescape=False,
+        bytecode_cache=_bytecode_cache(),
     )
     env.filters["docstring"] = docstring
     env.filters["arg_doc"] = arg_doc
     env.filters["wrap"] = wrap
     env.filters["pyrepr"] = repr
     return env
+
+
+def _bytecode_cache() -> Any:
+    """Jinja's compiled templates, kept in the generator's cache (``cache``): Jinja keys each
+    by the template's name and a checksum of its source, so an edited template compiles anew."""
+    import jinja2
+
+    if cache.CACHE_DIR is None:
+        return None
+    folder = cache.CACHE_DIR / "jinja"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 def stamp(vendor: Vendor, spec_path: str) -> str:
@@ -137,15 +156,52 @@ def _strip_codegen_header(code: str) -> str:
 
 
 def format_python(sources: dict[str, str]) -> dict[str, str]:
-    """Run ruff (fix imports, then format) over every ``.py`` source in one batch."""
+    """Run ruff (fix imports, then format) over every ``.py`` source in one batch. A source
+    formatted before with the same ruff and settings comes from the cache (``cache``)."""
+    settings = _ruff_settings()
+    keys = {rel: cache.key(settings, rel, text) for rel, text in sources.items()}
+    done: dict[str, str] = {}
+    todo: dict[str, str] = {}
+    for rel, text in sources.items():
+        found = cache.get("ruff", keys[rel]) if rel.endswith(".py") else text
+        if found is None:
+            todo[rel] = text
+        else:
+            done[rel] = found
+    if todo:
+        for rel, text in _run_ruff(todo).items():
+            cache.put("ruff", keys[rel], text)
+            done[rel] = text
+    return {rel: done[rel] for rel in sources}
+
+
+@functools.cache
+def _ruff_settings() -> str:
+    """What shapes ruff's output besides the source: its version and the project's config."""
+    from importlib.metadata import version
+
+    config = (ROOT / "pyproject.toml").read_text()
+    return f"{version('ruff')}\n{config}\n{cache.source_of(__file__).decode()}"
+
+
+def _ruff() -> list[str]:
+    """The ruff executable itself (no Python start-up per run), or ``python -m ruff``."""
+    try:
+        from ruff.__main__ import find_ruff_bin
+
+        return [str(find_ruff_bin())]
+    except (ImportError, FileNotFoundError):
+        return [sys.executable, "-m", "ruff"]
+
+
+def _run_ruff(sources: dict[str, str]) -> dict[str, str]:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         for rel, text in sources.items():
-            if rel.endswith(".py"):
-                (root / rel).parent.mkdir(parents=True, exist_ok=True)
-                (root / rel).write_text(text)
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            (root / rel).write_text(text)
         config = str(ROOT / "pyproject.toml")
-        ruff = [sys.executable, "-m", "ruff"]
+        ruff = _ruff()
         for args in (
             ["check", "--fix-only", "--select", "I,F401,UP", "--quiet"],
             ["format", "--quiet"],
@@ -157,7 +213,4 @@ def format_python(sources: dict[str, str]) -> dict[str, str]:
                 raise RuntimeError(
                     f"ruff {args[0]} failed on generated code:\n{done.stdout}{done.stderr}"
                 )
-        return {
-            rel: (root / rel).read_text() if rel.endswith(".py") else text
-            for rel, text in sources.items()
-        }
+        return {rel: (root / rel).read_text() for rel in sources}

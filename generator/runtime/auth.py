@@ -12,12 +12,14 @@ import hashlib
 import hmac
 import re
 import uuid
+import warnings
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Protocol
 from urllib.parse import parse_qsl, urlencode
 
 import jwt
+from jwt.warnings import InsecureKeyLengthWarning
 
 from .secrets import Secret
 from .vendor import Auth
@@ -144,11 +146,13 @@ class BearerJWT(AuthPlugin):
 
     REFRESH_MARGIN = 60.0
     SECRET_HEADERS = ("authorization",)
+    CHECKED_LIMIT = 4096  # verified tokens remembered (a mock sees few at a time)
 
     def __init__(self, spec: Auth) -> None:
         super().__init__(spec)
         self._token: Secret | None = None
         self._expires = 0.0
+        self._checked: dict[str, tuple[Account, str, Any]] = {}  # see _verified
 
     def token(self, credentials: Mapping[str, Secret], now: float) -> str:
         if self._token is None or now >= self._expires - self.REFRESH_MARGIN:
@@ -175,31 +179,60 @@ class BearerJWT(AuthPlugin):
         if not header:
             raise AuthRefused("token_missing", "Authorization is empty")
         scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token:
             raise AuthRefused("token_invalid", "Authorization is not a Bearer token")
-        try:
-            claims = jwt.decode(token.strip(), options={"verify_signature": False})
-            algorithm = jwt.get_unverified_header(token.strip()).get("alg")
-        except jwt.PyJWTError:
-            raise AuthRefused("token_invalid", "the token is not a JWT") from None
-        account = accounts.get(str(claims.get("iss", "")))
-        if account is None or algorithm != "HS256":
-            raise AuthRefused("token_invalid", "unknown access key or algorithm")
-        try:
-            jwt.decode(
-                token.strip(),
-                account.secret,
-                algorithms=["HS256"],
-                options={"verify_exp": False, "verify_nbf": False, "require": ["iss", "exp"]},
-            )
-        except jwt.PyJWTError as exc:
-            raise AuthRefused("token_invalid", type(exc).__name__) from None
+        account, claims = self._verified(token, accounts)
         nbf = claims.get("nbf")
         if isinstance(nbf, int | float) and now < nbf:
             raise AuthRefused("token_not_yet_valid", "the token is not valid yet")
         if not isinstance(claims.get("exp"), int | float) or now >= claims["exp"]:
             raise AuthRefused("token_expired", "the token has expired")
         return account
+
+    def _verified(self, token: str, accounts: Mapping[str, Account]) -> tuple[Account, Any]:
+        """The account that signed ``token`` and its claims, the signature checked.
+
+        A client sends one token for many requests (until it nears expiry), so a token whose
+        signature has been checked is remembered by its exact string, with the account and the
+        secret that verified it: the next request with it costs a lookup, and a changed secret
+        or a removed account makes it be checked again. The time claims (``nbf``, ``exp``) are
+        checked on every request by the caller. At most ``CHECKED_LIMIT`` tokens are kept.
+        """
+        known = self._checked.get(token)
+        if known is not None:
+            account, secret, claims = known
+            if accounts.get(account.key) is account and account.secret == secret:
+                return account, claims
+        try:
+            # One parse of the unverified token, for the issuer whose secret verifies it.
+            unverified = jwt.api_jwt.decode_complete(token, options={"verify_signature": False})
+        except jwt.PyJWTError:
+            raise AuthRefused("token_invalid", "the token is not a JWT") from None
+        claims = unverified["payload"]
+        account = accounts.get(str(claims.get("iss", "")))
+        if account is None or unverified["header"].get("alg") != "HS256":
+            raise AuthRefused("token_invalid", "unknown access key or algorithm")
+        try:
+            with warnings.catch_warnings():
+                # The mocks' secrets are short on purpose (the default one is "test"); PyJWT's
+                # advice on HS256 key length is about real deployments, not a mock's check.
+                warnings.simplefilter("ignore", InsecureKeyLengthWarning)
+                jwt.decode(
+                    token,
+                    account.secret,
+                    algorithms=["HS256"],
+                    options={"verify_exp": False, "verify_nbf": False, "require": ["iss", "exp"]},
+                )
+        except jwt.PyJWTError as exc:
+            raise AuthRefused("token_invalid", type(exc).__name__) from None
+        self._remember(token, account, claims)
+        return account, claims
+
+    def _remember(self, token: str, account: Account, claims: Any) -> None:
+        if len(self._checked) >= self.CHECKED_LIMIT:
+            self._checked.clear()  # rare: that many live tokens at once
+        self._checked[token] = (account, account.secret, claims)
 
 
 class TC3Signature(AuthPlugin):

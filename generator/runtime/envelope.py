@@ -8,7 +8,7 @@ ShowAPI has two (the gateway's ``showapi_res_code``, then the business ``ret_cod
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from . import errors
@@ -200,38 +200,65 @@ def _by_message(vendor: Vendor, kinds: list[str], message: str) -> list[str]:
 
 def render_success(vendor: Vendor, payload: Any, request_id: str) -> Any:
     """Wrap ``payload`` in every layer, with the success code and request id set."""
-    body: Any = dict(payload) if isinstance(payload, dict) else payload
-    for layer, wrap, code, blank_message in _success_steps(vendor):
-        if wrap:
-            inner, body = body, {}
-            set_path(body, layer.payload, inner)
-            if blank_message:
-                set_path(body, layer.message[0], "")
-        if isinstance(body, dict):
-            _stamp(body, layer, code, request_id, True)
-    return body
+    return _success_renderer(vendor)(payload, request_id)
 
 
-_steps: dict[int, tuple[Vendor, tuple[tuple[EnvelopeLayer, bool, Any, bool], ...]]] = {}
+_renderers: dict[int, tuple[Vendor, Callable[[Any, str], Any]]] = {}
 
 
-def _success_steps(vendor: Vendor) -> tuple[tuple[EnvelopeLayer, bool, Any, bool], ...]:
-    """The layers innermost first, each with what a success writes into it (worked out once
-    per vendor: a mock answers every request through here)."""
-    known = _steps.get(id(vendor))
+def _success_renderer(vendor: Vendor) -> Callable[[Any, str], Any]:
+    """``render_success`` for one vendor, worked out once (a mock answers every request
+    through it): the layers innermost first, each as the writes a success makes into it, in
+    the order they are made, their dotted paths split beforehand."""
+    known = _renderers.get(id(vendor))
     if known is not None and known[0] is vendor:
         return known[1]
-    steps = tuple(
-        (
-            layer,
-            bool(layer.payload),
-            layer.success[0] if layer.success else None,
-            bool(layer.payload and layer.message and None not in layer.success),
-        )
-        for layer in reversed(vendor.envelope.layers)
-    )
-    _steps[id(vendor)] = (vendor, steps)
-    return steps
+    steps = [_success_step(layer) for layer in reversed(vendor.envelope.layers)]
+
+    def render(payload: Any, request_id: str) -> Any:
+        body: Any = dict(payload) if isinstance(payload, dict) else payload
+        for step in steps:
+            body = step(body, request_id)
+        return body
+
+    _renderers[id(vendor)] = (vendor, render)
+    return render
+
+
+def _success_step(layer: EnvelopeLayer) -> Callable[[Any, str], Any]:
+    """One layer of a success (see ``_success_renderer``): wrap, blank the message, stamp."""
+    wrap = _path_setter(layer.payload) if layer.payload else None
+    blank = wrap is not None and bool(layer.message) and None not in layer.success
+    message = _path_setter(layer.message[0]) if blank else None
+    code = layer.success[0] if layer.success else None
+    code_path = layer.code if layer.code and code is not None else ""
+    set_code = _path_setter(code_path) if code_path else None
+    set_id = _path_setter(layer.request_id) if layer.request_id else None
+    extra = tuple(layer.on_success.items())
+
+    def step(body: Any, request_id: str) -> Any:
+        if wrap is not None:
+            inner, body = body, {}
+            wrap(body, inner)
+            if message is not None:
+                message(body, "")
+        if isinstance(body, dict):
+            if set_code is not None and get_path(body, code_path) is None:
+                set_code(body, code)
+            if set_id is not None:
+                set_id(body, request_id)
+            for key, value in extra:
+                body[key] = value
+        return body
+
+    return step
+
+
+def _path_setter(path: str) -> Callable[[dict[str, Any], Any], None]:
+    """``set_path`` for one path, split once."""
+    if "." not in path:
+        return lambda target, value: target.__setitem__(path, value)
+    return lambda target, value: set_path(target, path, value)
 
 
 def error_spec(vendor: Vendor, kind: str) -> ErrorSpec:

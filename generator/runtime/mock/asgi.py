@@ -30,18 +30,36 @@ class ConnectionDropped(Exception):
 
 
 class _Body:
-    """The request body as an ASGI server hands it over, with its declared length."""
+    """The rest of a request body that did not come in one message: the chunk already
+    received, then the others as the ASGI server hands them over."""
 
-    def __init__(self, scope: Scope, receive: Any) -> None:
-        self.headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+    def __init__(self, headers: dict[str, str], first: bytes, receive: Any) -> None:
+        self.headers = headers
+        self._first = first
         self._receive = receive
 
     async def stream(self) -> Any:
+        yield self._first
         while True:
             message = await self._receive()
             yield message.get("body", b"")
             if not message.get("more_body", False):
                 return
+
+
+async def _whole_body(headers: dict[str, str], receive: Any, limit: int) -> bytes:
+    """The body; most arrive in one message, read here without a stream (``_read_body``
+    takes over for a body in several)."""
+    declared = headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise _TooLarge
+    message = await receive()
+    body = message.get("body", b"")
+    if message.get("more_body", False):
+        return await _read_body(_Body(headers, body, receive), limit)
+    if len(body) > limit:
+        raise _TooLarge
+    return body
 
 
 async def _read_body(request: Any, limit: int) -> bytes:
@@ -77,13 +95,13 @@ class MockApp:
             await send({"type": "websocket.close", "code": 1003})
 
     async def _http(self, scope: Scope, receive: Any, send: Any) -> None:
-        body = _Body(scope, receive)
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
         try:
-            data = await _read_body(body, self.limit)
+            data = await _whole_body(headers, receive, self.limit)
         except _TooLarge:
             answer = self.mock._error("payload_too_large", f"body over {self.limit} bytes", "")
         else:
-            answer = self.mock.handle(_request(scope, body.headers, data))
+            answer = self.mock.handle(_request(scope, headers, data))
         if answer.delay:
             await self.mock.clock.asleep(answer.delay)
         await _send(answer, send)

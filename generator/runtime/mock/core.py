@@ -43,6 +43,8 @@ EXAMPLE_IMAGES: dict[str, Callable[[], bytes]] = {
     "small.png": lambda: png_bytes(64, 48),
 }
 MOCK_BASE_URL = "http://mock.invalid"
+# json.dumps with options builds an encoder per call; every answer goes through this one.
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 T = TypeVar("T")
 
 
@@ -166,6 +168,8 @@ class VendorMock(Roles):
         return list(self._forced)
 
     def _take_fault(self, operation: str) -> Fault | None:
+        if not self._faults:  # the common case: no fault injected
+            return None
         fault = next((f for f in self._faults if f.applies_to(operation)), None)
         if fault is not None:
             fault.count -= 1
@@ -454,7 +458,7 @@ class VendorMock(Roles):
 
     # -- answers -----------------------------------------------------------------------------
     def _json(self, status: int, body: Any, headers: dict[str, str] | None = None) -> MockResponse:
-        data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+        data = _ENCODE(body).encode()
         return MockResponse(status, data, "application/json", headers or {})
 
     def _faulty(self, fault: Fault, request_id: str) -> MockResponse:

@@ -17,6 +17,7 @@ import importlib
 import importlib.util
 import pkgutil
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import uvicorn
@@ -94,15 +95,40 @@ async def serve_all(named: list[tuple[str, uvicorn.Server]]) -> None:
     await asyncio.gather(*tasks)
 
 
+def tune_gc() -> None:
+    """A long-running server keeps its startup objects for good: leave them out of garbage
+    collection, and collect the young generation less often, so pauses stay short."""
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 20)
+
+
+def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """uvloop's event loop when it is installed, as ``uvicorn.run`` picks it (``loop="auto"``);
+    ``asyncio.run`` alone would always take the stock loop."""
+    try:
+        import uvloop
+    except ImportError:
+        return None
+    return uvloop.new_event_loop
+
+
+def event_loop_name() -> str:
+    return "uvloop" if _loop_factory() is not None else "asyncio"
+
+
+def run(named: list[tuple[str, uvicorn.Server]]) -> None:
+    """Serve until interrupted, on uvloop when installed, with the collector tuned for serving
+    (``tune_gc``). The benchmarks serve their references through this too (like for like)."""
+    tune_gc()
+    with asyncio.Runner(loop_factory=_loop_factory()) as runner:
+        runner.run(serve_all(named))
+
+
 def main(argv: list[str] | None = None) -> None:
     args = parser().parse_args(argv)
     named = servers(args)
-    # A long-running server keeps its startup objects for good: leave them out of garbage
-    # collection, and collect the young generation less often, so pauses stay short.
-    gc.freeze()
-    gc.set_threshold(50_000, 20, 20)
     print(f"serving {len(named)} mock(s); Ctrl-C stops", file=sys.stderr, flush=True)
-    asyncio.run(serve_all(named))
+    run(named)
 
 
 if __name__ == "__main__":

@@ -143,17 +143,11 @@ def _expression(expr: str) -> Compiled:
         "request": lambda ctx: get_path(ctx.request, attr),
         "page": lambda ctx: ctx.page.get(attr),
         "account": lambda ctx: _account_value(ctx.account, attr),
-        "task": lambda ctx: _task(ctx, attr, expr),
+        "task": _task_expression(attr, expr),
     }
     if source not in getters:
         raise KeyError(f"unknown template value {expr!r}")
     return getters[source]
-
-
-def _task(ctx: Context, attr: str, expr: str) -> Any:
-    if ctx.task is None:
-        raise KeyError(f"unknown template value {expr!r} (no task here)")
-    return task_value(ctx, ctx.task, attr)
 
 
 def _account_value(account: Account | None, attr: str) -> Any:
@@ -167,60 +161,98 @@ def _account_value(account: Account | None, attr: str) -> Any:
 
 
 def task_value(ctx: Context, task: MockTask, attr: str) -> Any:
-    status = task.status(ctx.now)
+    """The value of ``$task.<attr>`` for ``task``."""
+    return _task_getter(attr)(ctx, task)
+
+
+TaskGetter = Callable[[Context, MockTask], Any]
+
+
+def _task_expression(attr: str, expr: str) -> Compiled:
+    getter = _task_getter(attr)
+
+    def value(ctx: Context) -> Any:
+        task = ctx.task
+        if task is None:
+            raise KeyError(f"unknown template value {expr!r} (no task here)")
+        return getter(ctx, task)
+
+    return value
+
+
+@functools.lru_cache(maxsize=1024)
+def _task_getter(attr: str) -> TaskGetter:
+    """How to read ``$task.<attr>``, worked out once per attribute: a mock answers every task
+    query through these, so the choice is not made again per value and per request."""
     name, _, rest = attr.partition(".")
-    if name == "base64":
-        found = ctx.file_bytes(task) if status == "succeeded" else {}
-        data = next((d for n, (d, _t) in found.items() if n.rsplit(".", 1)[0] == rest), None)
-        return None if data is None else base64.b64encode(data).decode()
-    if name in ("image", "images", "files"):
-        files = ctx.file_urls(task) if status == "succeeded" else {}
-        urls = list(files.values())
-        if name == "files":
-            return files.get(rest)
-        if name == "image":
-            return urls[0] if urls else ""
-        if rest:
-            return urls[int(rest)] if rest.isdigit() and int(rest) < len(urls) else ""
-        return urls
-    if name == "file_url":  # where a result file is served once the task succeeds
-        return f"{task.base_url}/_mock/files/{task.id}/{rest}"
-    if name == "outputs":
-        return _outputs(ctx, task) if status == "succeeded" else []
-    return _simple_task_value(ctx, task, name, status, attr)
+    if name in _FILE_VALUES:
+        return lambda ctx, task: _FILE_VALUES[name](ctx, task, rest)
+    if name in _STATUS_VALUES:
+        return lambda ctx, task: _STATUS_VALUES[name](ctx, task, task.status(ctx.now))
+    if name in _PLAIN_VALUES:
+        return _PLAIN_VALUES[name]
+
+    def unknown(_ctx: Context, _task: MockTask) -> Any:  # refused when used, as any value
+        raise KeyError(f"unknown task value {attr!r}")
+
+    return unknown
 
 
-def _simple_task_value(ctx: Context, task: MockTask, name: str, status: Status, attr: str) -> Any:
-    spec = ctx.task_spec
-    if name == "id":
-        return task.id
-    if name == "status":
-        return spec.wire_status(status) if spec else status
-    if name == "external_id":
-        return task.external_id
-    if name == "created_ms":
-        return int(task.created_at * 1000)
-    if name == "updated_ms":
-        return int(task.updated_at(ctx.now) * 1000)
-    if name == "created":
-        return _format_time(ctx, task.created_at)
-    if name == "error":
-        return task.error if status == "failed" else ""
-    if name == "message":
-        return spec.messages.get(status, "") if spec else ""
-    if name == "running":
-        return status == "running"
-    if name == "progress":
-        return task.progress(ctx.now)
-    if name == "progress_text":
-        return f"{task.progress(ctx.now):.2f}"
-    if name == "preview":
-        return _preview(ctx, task) if status == "running" else None
-    if name == "callback_url":
-        return task.callback_url
-    if name == "deduction":
-        return f"{task.price:g}"
-    raise KeyError(f"unknown task value {attr!r}")
+def _base64_file(ctx: Context, task: MockTask, rest: str) -> Any:
+    found = ctx.file_bytes(task) if task.status(ctx.now) == "succeeded" else {}
+    data = next((d for n, (d, _t) in found.items() if n.rsplit(".", 1)[0] == rest), None)
+    return None if data is None else base64.b64encode(data).decode()
+
+
+def _urls(ctx: Context, task: MockTask) -> dict[str, str]:
+    return ctx.file_urls(task) if task.status(ctx.now) == "succeeded" else {}
+
+
+def _image_urls(ctx: Context, task: MockTask, rest: str) -> Any:
+    urls = list(_urls(ctx, task).values())
+    if rest:
+        return urls[int(rest)] if rest.isdigit() and int(rest) < len(urls) else ""
+    return urls
+
+
+def _first_image(ctx: Context, task: MockTask, _rest: str) -> str:
+    urls = list(_urls(ctx, task).values())
+    return urls[0] if urls else ""
+
+
+_FILE_VALUES: dict[str, Callable[[Context, MockTask, str], Any]] = {
+    "base64": _base64_file,
+    "files": lambda ctx, task, rest: _urls(ctx, task).get(rest),
+    "image": _first_image,
+    "images": _image_urls,
+    # where a result file is served once the task succeeds
+    "file_url": lambda _ctx, task, rest: f"{task.base_url}/_mock/files/{task.id}/{rest}",
+    "outputs": lambda ctx, task, _rest: (
+        _outputs(ctx, task) if task.status(ctx.now) == "succeeded" else []
+    ),
+}
+_STATUS_VALUES: dict[str, Callable[[Context, MockTask, Status], Any]] = {
+    "status": lambda ctx, _task, status: (
+        ctx.task_spec.wire_status(status) if ctx.task_spec else status
+    ),
+    "error": lambda _ctx, task, status: task.error if status == "failed" else "",
+    "message": lambda ctx, _task, status: (
+        ctx.task_spec.messages.get(status, "") if ctx.task_spec else ""
+    ),
+    "running": lambda _ctx, _task, status: status == "running",
+    "preview": lambda ctx, task, status: _preview(ctx, task) if status == "running" else None,
+}
+_PLAIN_VALUES: dict[str, TaskGetter] = {
+    "id": lambda _ctx, task: task.id,
+    "external_id": lambda _ctx, task: task.external_id,
+    "created_ms": lambda _ctx, task: int(task.created_at * 1000),
+    "updated_ms": lambda ctx, task: int(task.updated_at(ctx.now) * 1000),
+    "created": lambda ctx, task: _format_time(ctx, task.created_at),
+    "progress": lambda ctx, task: task.progress(ctx.now),
+    "progress_text": lambda ctx, task: f"{task.progress(ctx.now):.2f}",
+    "callback_url": lambda _ctx, task: task.callback_url,
+    "deduction": lambda _ctx, task: f"{task.price:g}",
+}
 
 
 def _outputs(ctx: Context, task: MockTask) -> list[dict[str, Any]]:

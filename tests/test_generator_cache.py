@@ -1,0 +1,69 @@
+"""The generator's cache of deterministic steps (models, ruff): a hit gives the very text the
+step gave, a changed input never hits."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import datamodel_code_generator
+import pytest
+
+from generator import cache, models, render
+
+SCHEMAS = {
+    "openapi": "3.0.3",
+    "components": {
+        "schemas": {
+            "Task": {
+                "title": "Task",
+                "type": "object",
+                "properties": {"id": {"type": "string", "description": "The task's id."}},
+            }
+        }
+    },
+}
+
+
+@pytest.fixture(autouse=True)
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setattr(cache, "CACHE_DIR", tmp_path)
+    return tmp_path
+
+
+def test_models_come_from_the_cache_the_second_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    first = models.render_models(copy.deepcopy(SCHEMAS), "spec.json")
+    assert "class Task(" in first
+
+    def refuse(*_args: object, **_kwargs: object) -> str:
+        raise AssertionError("datamodel-code-generator ran again for the same schemas")
+
+    monkeypatch.setattr(datamodel_code_generator, "generate", refuse)
+    assert models.render_models(copy.deepcopy(SCHEMAS), "spec.json") == first
+
+
+def test_changed_schemas_miss_the_cache() -> None:
+    first = models.render_models(copy.deepcopy(SCHEMAS), "spec.json")
+    changed = copy.deepcopy(SCHEMAS)
+    changed["components"]["schemas"]["Task"]["properties"]["status"] = {"type": "string"}
+    second = models.render_models(changed, "spec.json")
+    assert "status" in second and "status" not in first
+
+
+def test_formatted_sources_come_from_the_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    source = {"pkg/a.py": "import os\nx=( 1 ,2)\n"}
+    first = render.format_python(source)
+    assert first["pkg/a.py"] == "x = (1, 2)\n"
+    ran: list[dict[str, str]] = []
+    real = render._run_ruff
+    monkeypatch.setattr(render, "_run_ruff", lambda todo: ran.append(todo) or real(todo))
+    assert render.format_python(source) == first
+    assert ran == []
+    changed = render.format_python({"pkg/a.py": "y=[ 3 ]\n"})
+    assert changed == {"pkg/a.py": "y = [3]\n"} and len(ran) == 1
+
+
+def test_the_cache_can_be_turned_off(monkeypatch: pytest.MonkeyPatch, cache_dir: Path) -> None:
+    monkeypatch.setattr(cache, "CACHE_DIR", None)
+    models.render_models(copy.deepcopy(SCHEMAS), "spec.json")
+    assert list(cache_dir.iterdir()) == []
