@@ -2,13 +2,24 @@
 
 A plain ASGI callable rather than a Starlette router: every path goes to the mock's core, so
 routing is the core's, and the request is built straight from the ASGI scope. It reads the
-body in chunks and refuses one over the vendor's limit as soon as it passes it.
+body in chunks and refuses one over the vendor's limit as soon as it passes it, and one that
+stops arriving for ``read_timeout`` seconds (a declared length never sent, say).
+
+A request that may make the mock download a URL (one that names a URL in its query or has a
+body) or make result files (``/_mock/files/``) is answered on a worker thread, so that a slow
+upstream or a big image holds up no other caller; the rest, most polls, are answered inline.
+
+The mock's own URLs (result files, example images) are built from ``public_url`` when given,
+else from the address the server listens on: never from the request's ``Host`` header, which
+the caller chooses.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from .messages import MockRequest, MockResponse
@@ -17,10 +28,18 @@ if TYPE_CHECKING:
     from .core import VendorMock
 
 CALLBACK_TICK = 0.1
+DEFAULT_READ_TIMEOUT = 5.0
+WORKERS = 16  # threads answering requests that may download or make files
 Scope = dict[str, Any]
+# A query naming a URL has a colon in it, plain or percent-encoded.
+_URL_IN_QUERY = re.compile(rb"(?i):|%3a")
 
 
 class _TooLarge(Exception):
+    pass
+
+
+class _Stalled(Exception):
     pass
 
 
@@ -30,15 +49,22 @@ class ConnectionDropped(Exception):
 
 
 class _Body:
-    """The request body as an ASGI server hands it over, with its declared length."""
+    """The request body as an ASGI server hands it over, with its declared length; a wait of
+    more than ``timeout`` seconds for its next part raises ``_Stalled``."""
 
-    def __init__(self, scope: Scope, receive: Any) -> None:
+    def __init__(self, scope: Scope, receive: Any, timeout: float | None = None) -> None:
         self.headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
         self._receive = receive
+        self.timeout = timeout
 
     async def stream(self) -> Any:
         while True:
-            message = await self._receive()
+            try:
+                message = await asyncio.wait_for(self._receive(), self.timeout)
+            except TimeoutError:
+                raise _Stalled from None
+            if message["type"] == "http.disconnect":
+                raise _Stalled
             yield message.get("body", b"")
             if not message.get("more_body", False):
                 return
@@ -62,10 +88,20 @@ class MockApp:
     """The ASGI app of a mock. ``background`` runs callback delivery on the real clock
     (served mocks); in-process, callbacks go out as a virtual clock is advanced."""
 
-    def __init__(self, mock: VendorMock, *, background: bool = False) -> None:
+    def __init__(
+        self,
+        mock: VendorMock,
+        *,
+        background: bool = False,
+        read_timeout: float | None = DEFAULT_READ_TIMEOUT,
+        public_url: str = "",
+    ) -> None:
         self.mock = mock
         self.background = background
         self.limit = mock.vendor.mock.max_body_bytes
+        self.read_timeout = read_timeout
+        self.public_url = public_url.rstrip("/")
+        self._workers: ThreadPoolExecutor | None = None
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if scope["type"] == "lifespan":
@@ -77,16 +113,30 @@ class MockApp:
             await send({"type": "websocket.close", "code": 1003})
 
     async def _http(self, scope: Scope, receive: Any, send: Any) -> None:
-        body = _Body(scope, receive)
+        body = _Body(scope, receive, self.read_timeout)
         try:
             data = await _read_body(body, self.limit)
         except _TooLarge:
             answer = self.mock._error("payload_too_large", f"body over {self.limit} bytes", "")
+        except _Stalled:
+            reason = f"the body stopped arriving (nothing for {self.read_timeout:g} s)"
+            answer = self.mock._error("invalid_request", reason, "")
+            answer.headers["connection"] = "close"
         else:
-            answer = self.mock.handle(_request(scope, body.headers, data))
+            request = _request(scope, body.headers, data, self.public_url)
+            if _may_wait(scope, data):
+                loop = asyncio.get_running_loop()
+                answer = await loop.run_in_executor(self._pool(), self.mock.handle, request)
+            else:
+                answer = self.mock.handle(request)
         if answer.delay:
             await self.mock.clock.asleep(answer.delay)
         await _send(answer, send)
+
+    def _pool(self) -> ThreadPoolExecutor:
+        if self._workers is None:
+            self._workers = ThreadPoolExecutor(WORKERS, thread_name_prefix="mock")
+        return self._workers
 
     async def _lifespan(self, receive: Any, send: Any) -> None:
         task: asyncio.Task[None] | None = None
@@ -101,25 +151,41 @@ class MockApp:
                     task.cancel()
                     with contextlib.suppress(asyncio.CancelledError):
                         await task
+                if self._workers is not None:
+                    self._workers.shutdown(wait=False, cancel_futures=True)
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 
 
-def _request(scope: Scope, headers: dict[str, str], body: bytes) -> MockRequest:
-    host = headers.get("host") or _server_host(scope)
+def _may_wait(scope: Scope, body: bytes) -> bool:
+    """Whether answering may download a URL or make result files (see the module's doc)."""
+    return (
+        bool(body)
+        or bool(_URL_IN_QUERY.search(scope.get("query_string", b"")))
+        or scope["path"].startswith("/_mock/files/")
+    )
+
+
+def _request(scope: Scope, headers: dict[str, str], body: bytes, public_url: str) -> MockRequest:
+    base_url = public_url or _server_url(scope)
     return MockRequest.parts(
         method=scope["method"],
         path=scope["path"],
-        base_url=f"{scope.get('scheme', 'http')}://{host}",
+        base_url=base_url,
         query_string=scope.get("query_string", b"").decode("latin-1"),
         headers=headers,
         body=body,
     )
 
 
-def _server_host(scope: Scope) -> str:
-    server = scope.get("server") or ("localhost", 80)
-    return f"{server[0]}:{server[1]}"
+def _server_url(scope: Scope) -> str:
+    """The address the server listens on, as a URL (the scheme's default port left out)."""
+    scheme = scope.get("scheme", "http")
+    host, port = scope.get("server") or ("localhost", None)
+    host = f"[{host}]" if ":" in str(host) else host
+    if port is None or (scheme, port) in (("http", 80), ("https", 443)):
+        return f"{scheme}://{host}"
+    return f"{scheme}://{host}:{port}"
 
 
 async def _send(answer: MockResponse, send: Any) -> None:
@@ -136,9 +202,10 @@ async def _send(answer: MockResponse, send: Any) -> None:
     await send({"type": "http.response.body", "body": answer.body})
 
 
-def create_app(mock: VendorMock, *, background: bool = False) -> MockApp:
-    """An ASGI app serving ``mock`` (see :class:`MockApp`)."""
-    return MockApp(mock, background=background)
+def create_app(mock: VendorMock, *, background: bool = False, **options: Any) -> MockApp:
+    """An ASGI app serving ``mock`` (see :class:`MockApp`; ``options``: ``read_timeout``,
+    ``public_url``)."""
+    return MockApp(mock, background=background, **options)
 
 
 async def _deliver_forever(mock: VendorMock) -> None:

@@ -24,12 +24,21 @@ import httpx
 from ..auth import AuthRefused, plugin_for
 from ..clock import Clock, VirtualClock
 from ..envelope import render_error, render_success
-from ..images import png_bytes
+from ..images import DEFAULT_MAX_PIXELS, pixel_problem, png_bytes
 from ..validation import check, coerce
 from ..vendor import Operation, Param, Status, Vendor
 from . import multipart
 from .admin import Fault, FaultKind, admin
 from .callbacks import CallbackDispatcher
+from .downloads import (
+    DEFAULT_DEADLINE,
+    AllowedHosts,
+    DownloadRefused,
+    DownloadTooLarge,
+    download,
+    unlocked,
+    where,
+)
 from .effects import EFFECTS
 from .messages import Call, JournalEntry, MockError, MockRequest, MockResponse
 from .roles import Roles
@@ -54,7 +63,9 @@ class VendorMock(Roles):
     default). ``allowed_hosts`` are hosts the mock may download input images from, besides
     itself. ``callback_transport`` lets tests receive callbacks in-process; ``callback_scale``
     shrinks the vendor's callback retry ladder (0.01: an hour's step takes 36 s).
-    ``journal`` keeps the last ``journal_limit`` requests (None: all of them).
+    ``journal`` keeps the last ``journal_limit`` requests (None: all of them). ``max_pixels``
+    bounds an input image's pixels (read from its header, before anything is decoded) where
+    the vendor states no limit of its own.
     """
 
     def __init__(
@@ -70,12 +81,16 @@ class VendorMock(Roles):
         callback_scale: float = 1.0,
         journal_limit: int | None = 10_000,
         seed: int = 0,
+        max_pixels: int | None = DEFAULT_MAX_PIXELS,
+        download_seconds: float = DEFAULT_DEADLINE,
     ) -> None:
         self.vendor = vendor
+        self.max_pixels = max_pixels
         self.clock: Clock = clock or VirtualClock()
         self.task_seconds = vendor.mock.task_seconds if task_seconds is None else task_seconds
         self.queue_seconds = vendor.mock.queue_seconds if queue_seconds is None else queue_seconds
-        self.allowed_hosts = set(allowed_hosts)
+        self.allowed_hosts = AllowedHosts(allowed_hosts)
+        self.download_seconds = download_seconds
         self.callback_scale = callback_scale
         self.journal_limit = journal_limit
         self._default_credentials = tuple(
@@ -371,6 +386,8 @@ class VendorMock(Roles):
         if checked.problems:
             kind = checked.problems[0][0]
             raise MockError(kind, "; ".join(m for k, m in checked.problems if k == kind))
+        for name, data in checked.images.items():
+            self.refuse_huge(name, data)
         handler = {
             "submit": self._submit,
             "get": self._get,
@@ -383,25 +400,39 @@ class VendorMock(Roles):
         call = Call(op, checked.values, checked.images, account, request)
         return handler(call), call.delay
 
-    def fetch(self, url: str, request: MockRequest) -> bytes:
-        """Bytes at ``url``: the mock's own files, or an allowed host; nothing else is fetched."""
+    def refuse_huge(self, name: str, data: bytes) -> None:
+        """Refuse an input image over the mock's pixel limit, as the vendor refuses one too
+        large in pixels (read from the header: nothing has been decoded yet)."""
+        problem = pixel_problem(data, self.max_pixels)
+        if problem:
+            raise MockError("image_resolution", f"{name}: {problem}")
+
+    def fetch(self, url: str, request: MockRequest, limit: int | None = None) -> bytes:
+        """Bytes at ``url``: the mock's own files, or an allowed host (by host and port; see
+        ``downloads``); nothing else is fetched. A download runs with the mock's lock released,
+        so a slow upstream holds up only the request that named it."""
         parts = urlsplit(url)
         own = f"{parts.scheme}://{parts.netloc}" == request.base_url
         if own and parts.path.startswith(("/_mock/files/", "/_mock/examples/")):
             found = self._served_file(parts.path)
             if found is None:
-                raise MockError("download_failed", url)
+                raise MockError("download_failed", where(url))
             return found[0]
-        if parts.hostname not in self.allowed_hosts:
+        if not self.allowed_hosts.allows(url):
             raise MockError(
-                "download_failed", f"{url} (the mock downloads only from itself and allowed hosts)"
+                "download_failed",
+                f"{where(url)} (the mock downloads only from itself and allowed hosts)",
             )
         try:
-            response = httpx.get(url, timeout=10.0)
-            response.raise_for_status()
-        except httpx.HTTPError as exc:
-            raise MockError("download_failed", f"{url}: {type(exc).__name__}") from None
-        return response.content
+            with unlocked(self._lock):
+                return download(
+                    url,
+                    limit=limit or self.vendor.mock.max_body_bytes,
+                    deadline=self.download_seconds,
+                )
+        except DownloadRefused as exc:
+            kind = "payload_too_large" if isinstance(exc, DownloadTooLarge) else "download_failed"
+            raise MockError(kind, str(exc)) from None
 
     def file_urls(self, task: MockTask) -> dict[str, str]:
         """URLs of a finished task's result files, by file name without extension (the files

@@ -203,11 +203,12 @@ class Roles(_Base):
                 return call.images[name]
             url = get_path(call.values, name)
             if isinstance(url, str) and url:
-                data = self.fetch(url, call.request)
                 limit = call.op.limits.images.get(name)
+                data = self.fetch(url, call.request, limit.max_bytes if limit else None)
                 problem = data_problem(data, limit) if limit is not None else None
                 if problem is not None:
                     raise MockError(problem[0], f"{name}: {problem[1]}")
+                self.refuse_huge(name, data)
                 return data
         return None
 
