@@ -13,7 +13,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any
 
@@ -153,7 +153,14 @@ def served(*args: str, env: dict[str, str] | None = None, timeout: float = 60) -
         urls = _announced(process, args, timeout)
         yield Served(process, urls)
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
+        stop(process)
+
+
+def stop(process: subprocess.Popen[str]) -> None:
+    """Stop a server started in its own session (its process group), if still running."""
+    if process.poll() is None:
+        with suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
         try:
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:
@@ -177,3 +184,26 @@ def _announced(process: subprocess.Popen[str], args: tuple[str, ...], timeout: f
         if time.monotonic() > deadline:
             raise RuntimeError("the mock server did not start")
     return urls
+
+
+def signed_raw(
+    client: SyncClient, op: Operation, content: bytes, content_type: str
+) -> httpx.Request:
+    """A request of ``op`` whose body is ``content`` as given (broken, say), signed as the
+    client signs (credentials in the query or headers, a signature over these bytes)."""
+    out = client._outgoing(op, client._fixed_values(op))
+    out.form, out.files = {}, {}
+    out.content = content
+    out.headers["Content-Type"] = content_type
+    client._auth.apply(out, client._credentials, client.clock.time())
+    return client._request(out)
+
+
+def body_operations() -> list[tuple[str, str]]:
+    """(package, operation): each vendor's first operation of each body kind, from the specs."""
+    found: dict[tuple[str, str], str] = {}
+    for package in vendor_packages():
+        for op in vendor(package).operations:
+            if op.body != "none":
+                found.setdefault((package, op.body), op.name)
+    return [(package, name) for (package, _kind), name in found.items()]

@@ -40,7 +40,7 @@ from .downloads import (
     where,
 )
 from .effects import EFFECTS
-from .messages import Call, JournalEntry, MockError, MockRequest, MockResponse
+from .messages import Call, JournalEntry, MockError, MockRequest, MockResponse, read_json
 from .roles import Roles
 from .store import Account, MockTask, TaskStore
 
@@ -65,7 +65,8 @@ class VendorMock(Roles):
     shrinks the vendor's callback retry ladder (0.01: an hour's step takes 36 s).
     ``journal`` keeps the last ``journal_limit`` requests (None: all of them). ``max_pixels``
     bounds an input image's pixels (read from its header, before anything is decoded) where
-    the vendor states no limit of its own.
+    the vendor states no limit of its own. With ``admin_token``, ``/_mock/`` calls must carry
+    it (``admin``).
     """
 
     def __init__(
@@ -83,8 +84,10 @@ class VendorMock(Roles):
         seed: int = 0,
         max_pixels: int | None = DEFAULT_MAX_PIXELS,
         download_seconds: float = DEFAULT_DEADLINE,
+        admin_token: str | None = None,
     ) -> None:
         self.vendor = vendor
+        self.admin_token = admin_token
         self.max_pixels = max_pixels
         self.clock: Clock = clock or VirtualClock()
         self.task_seconds = vendor.mock.task_seconds if task_seconds is None else task_seconds
@@ -228,9 +231,8 @@ class VendorMock(Roles):
     def handle(self, request: MockRequest) -> MockResponse:
         """Answer one request. Never raises."""
         with self._lock:
-            path = self._route_path(request)
-            if path.startswith("/_mock/"):
-                return admin(self, request, path)
+            if request.path.startswith("/_mock/"):  # at the root only: not the vendor's paths
+                return admin(self, request, request.path)
             request_id = f"{self._random.getrandbits(96):024x}"
             entry = JournalEntry(self.clock.time(), request.method, request.path)
             try:
@@ -331,8 +333,12 @@ class VendorMock(Roles):
             elif content_type.startswith("multipart/form-data"):
                 request.form, request.files = multipart.parse(request.body, content_type)
             elif "json" in content_type or op.body == "json":
-                request.json = json.loads(request.body)
-        except (ValueError, UnicodeDecodeError) as exc:
+                request.json = read_json(request.body)
+        except UnicodeDecodeError as exc:
+            raise MockError(
+                "invalid_request", f"the body is not UTF-8 (byte {exc.start})"
+            ) from None
+        except ValueError as exc:
             raise MockError("invalid_request", f"the body could not be read: {exc}") from None
         if op.body in ("form", "multipart") and not content_type.startswith(
             ("application/x-www-form-urlencoded", "multipart/form-data")
