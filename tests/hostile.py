@@ -207,3 +207,31 @@ def body_operations() -> list[tuple[str, str]]:
             if op.body != "none":
                 found.setdefault((package, op.body), op.name)
     return [(package, name) for (package, _kind), name in found.items()]
+
+
+def url_inputs(op: Operation) -> list[str]:
+    """The image inputs that take a URL and that the operation's example gives."""
+    return [
+        name
+        for name, limit in op.limits.images.items()
+        if limit.source in ("url", "base64_or_url") and _given(op, name)
+    ]
+
+
+def url_operations() -> list[tuple[str, str]]:
+    """(package, operation) of every operation whose example gives an image by URL (or in a
+    field that takes base64 or a URL), found from the specs."""
+    return [
+        (package, op.name)
+        for package in vendor_packages()
+        for op in vendor(package).operations
+        if url_inputs(op)
+    ]
+
+
+def with_url(op: Operation, base_url: str, url: str) -> dict[str, Any]:
+    """The example inputs with every URL-taking image input set to ``url``."""
+    values = example_values(op, base_url)
+    for name in url_inputs(op):
+        _put(values, name, url)
+    return values

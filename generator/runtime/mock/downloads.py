@@ -113,7 +113,7 @@ def download(url: str, *, limit: int, deadline: float = DEFAULT_DEADLINE) -> byt
             if declared.isdigit() and int(declared) > limit:
                 raise DownloadTooLarge(f"{where(url)}: {declared} bytes, over {limit}")
             chunks, size = [], 0
-            for chunk in response.iter_raw(64 * 1024):
+            for chunk in response.iter_raw():  # as it arrives, so the deadline is checked
                 size += len(chunk)
                 if size > limit:
                     raise DownloadTooLarge(f"{where(url)}: over {limit} bytes")
