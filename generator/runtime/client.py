@@ -28,7 +28,7 @@ from .clock import Clock, SystemClock
 from .envelope import bodiless_error, json_of, refusal_kind, unwrap
 from .images import image_format
 from .paths import get_path, set_path
-from .secrets import Secret, install_log_filter, redact
+from .secrets import Secret, install_log_filter, redact, scrub_chain
 from .tasks import (
     PollSchedule,
     ProgressCallback,
@@ -366,12 +366,25 @@ class BaseClient:
             if isinstance(exc, httpx.TimeoutException)
             else errors.APIConnectionError
         )
+        scrub_chain(exc, self._secret_names())  # it stays the typed error's __cause__
         detail = redact(str(exc)) or type(exc).__name__
         outcome = " (the vendor may have received it)" if sent else ""
         return cls(
             f"[{self.vendor.package}] {what}: no answer from {host}{outcome}: {detail}",
             sent=sent,
         )
+
+    def _secret_names(self) -> list[str]:
+        """Headers and query or form fields that carry a secret: the auth plug-in's, and the
+        operations' credential params."""
+        found = [*self._auth.secret_headers(), *([self._auth.field] if self._auth.field else [])]
+        found += [
+            p.wire
+            for op in self.vendor.operations
+            for p in op.params
+            if p.source in ("credential", "auth")
+        ]
+        return found
 
     # -- tasks -------------------------------------------------------------------------------
     def _poll(self, operation: str | None) -> tuple[Operation, dict[str, Any], TaskSpec]:

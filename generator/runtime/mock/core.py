@@ -376,8 +376,10 @@ class VendorMock(Roles):
         return values
 
     def _masked(self, op: Operation, values: dict[str, Any]) -> dict[str, Any]:
-        """What the journal keeps of a request's inputs: no file bytes, no credentials."""
-        secret = {p.wire for p in op.params if p.source == "credential"}
+        """What the journal keeps of a request's inputs: no file bytes, no credentials (the
+        credential params, and every header or field the auth plug-in names)."""
+        named = {n.lower() for n in self._auth.secret_headers()} | {self._auth.field.lower()}
+        secret = {p.wire for p in op.params if p.source == "credential" or p.wire.lower() in named}
         return {
             k: ("<bytes>" if isinstance(v, bytes) else "****" if k in secret else v)
             for k, v in values.items()

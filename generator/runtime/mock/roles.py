@@ -114,9 +114,9 @@ class Roles(_Base):
     def _charge(self, account: Account) -> None:
         price = self.vendor.mock.price
         if account.remaining == 0:
-            raise MockError("quota_exceeded", account.key)
+            raise MockError("quota_exceeded", "no submits left on this account")
         if account.money is not None and account.money < price:
-            raise MockError("account_in_arrears", account.key)
+            raise MockError("account_in_arrears", "not enough money left on this account")
         account.used += 1
         if account.money is not None:
             account.money = round(account.money - price, 2)
