@@ -24,6 +24,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import errors
 from .auth import plugin_for
+from .callback_payloads import read_callback
 from .clock import Clock, SystemClock
 from .envelope import bodiless_error, json_of, refusal_kind, unwrap
 from .images import image_format
@@ -405,10 +406,10 @@ class BaseClient:
         self, payload: Mapping[str, Any], *, operation: str | None = None
     ) -> TaskOutcome:
         """The outcome a vendor callback reports (the JSON body the vendor POSTed to you) about
-        a task of ``operation`` (the submit that made it; the main task family when None)."""
-        _op, _params, spec = self._poll(operation)
-        fields = self.vendor.callback.fields if self.vendor.callback else None
-        return read_outcome(spec, dict(payload), fields=fields)
+        a task of ``operation`` (the submit that made it; the main task family when None).
+        A payload that is not such a callback raises :class:`~.errors.CallbackError`."""
+        self._poll(operation)  # a vendor without tasks is a ConfigurationError
+        return read_callback(self.vendor, payload, operation)
 
     def _submitted(self, name: str, values: Mapping[str, Any]) -> tuple[Operation, dict[str, Any]]:
         """The submit operation ``name`` and its values with the task named if it may be."""
