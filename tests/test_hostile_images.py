@@ -186,3 +186,19 @@ def _poll_while(urls: dict[str, str], work) -> float:
     if failures:
         raise failures[0]
     return slowest
+
+
+def test_a_task_whose_results_would_be_too_large_is_refused_at_submit() -> None:
+    """Upscaling is where a small input becomes a huge result: HD repaint's ``upscale`` 8 of a
+    4000 x 4000 image would be 1 billion pixels; the mock refuses it before making anything."""
+    mock = _create_mock("hdrepaint")
+    op = vendor("hdrepaint").ops["submit_hd_repaint"]
+    values = {**with_image(op, "", blank_png(4000, 4000), ""), "upscale": "8"}
+    with mock.client(client_class("hdrepaint"), max_retries=0) as client:
+        answer = send_unchecked(client, op, values)
+    expected = expected_error("hdrepaint", "invalid_request")
+    assert answer.json()["err_code"] == expected.code and "at most" in answer.json()["err_msg"]
+    assert mock.store.tasks == {}
+    values["upscale"] = "2"  # 64 million pixels: within four times the input limit
+    with mock.client(client_class("hdrepaint"), max_retries=0) as client:
+        assert send_unchecked(client, op, values).json()["err_code"] == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -139,7 +140,7 @@ def read_json(body: bytes) -> Any:
     except UnicodeDecodeError as exc:
         raise MockError("invalid_request", f"the body is not UTF-8 (byte {exc.start})") from None
     try:
-        value = json.loads(text, parse_constant=_no_constant)
+        value = json.loads(text, parse_constant=_no_constant, parse_float=_finite)
     except RecursionError:
         raise MockError("invalid_request", _too_deep()) from None
     except json.JSONDecodeError as exc:
@@ -155,6 +156,13 @@ def read_json(body: bytes) -> Any:
 
 def _too_deep() -> str:
     return f"the body's JSON is nested deeper than {MAX_JSON_DEPTH} levels"
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text[:20]} is out of range for a number")
+    return value
 
 
 def _no_constant(name: str) -> Any:

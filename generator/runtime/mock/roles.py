@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from ..paths import get_path
 from ..validation import data_problem, slot_problems
 from ..vendor import Operation, TaskSpec
-from .effects import EFFECTS
+from .effects import EFFECTS, RESULT_PIXELS_FACTOR
 from .messages import Call, MockError
 from .store import Account, MockTask
 from .templates import Context, render
@@ -101,14 +101,22 @@ class Roles(_Base):
         return self.store.add(task)
 
     def _refuse_oversized(self, task: MockTask) -> None:
-        """A mock's own limit: it makes real files, so a task asking for more than
-        ``MAX_RESULT_FILES`` (a billion images, say) is refused rather than attempted."""
+        """A mock's own limits: it makes real files, so a task asking for more than
+        ``MAX_RESULT_FILES`` (a billion images, say), or for a result of more than
+        ``RESULT_PIXELS_FACTOR`` times its ``max_pixels``, is refused rather than attempted."""
         effect = EFFECTS.get(task.effect)
         count = len(effect.names(task)) if effect is not None else 0
         if count > MAX_RESULT_FILES:
             raise MockError(
                 "invalid_request",
                 f"this mock makes at most {MAX_RESULT_FILES} result files a task, not {count}",
+            )
+        pixels = effect.pixels(task) if effect is not None else 0
+        if self.max_pixels and pixels > self.max_pixels * RESULT_PIXELS_FACTOR:
+            limit = self.max_pixels * RESULT_PIXELS_FACTOR
+            raise MockError(
+                "invalid_request",
+                f"this mock makes results of at most {limit:,} pixels, not {pixels:,}",
             )
 
     def _charge(self, account: Account) -> None:
