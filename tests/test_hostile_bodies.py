@@ -118,3 +118,35 @@ def _read_all(sock: socket.socket) -> bytes:
             sock.close()
             return b"".join(chunks)
         chunks.append(chunk)
+
+
+def test_a_content_length_shorter_than_the_body_gets_a_4xx_not_a_traceback() -> None:
+    """Each vendor's body operation, signed for the whole body but declaring three bytes less,
+    sent at once: the server reads the declared bytes as the request and the leftover as the
+    next one, which is no request; it answers 400 and closes, with no traceback. (The declared
+    part alone, a truncated body, gets the vendor's invalid-request error: tested above.)"""
+    from .hostile import client_class, credentials, signed_raw
+
+    operations = body_operations()
+    port = free_ports(len({p for p, _ in operations}) + 1)
+    with served("--port", str(port)) as mocks:
+        for package, name in operations:
+            op = vendor(package).ops[name]
+            url = mocks.urls[package]
+            content = b'{"prompt": "a", "n": 1}' if op.body == "json" else b"prompt=a&n=1"
+            with client_class(package)(**credentials(package), base_url=url) as client:
+                request = signed_raw(client, op, content, CONTENT_TYPES[op.body])
+            head = f"{request.method} {request.url.raw_path.decode()} HTTP/1.1\r\n"
+            for key, value in request.headers.items():
+                if key.lower() != "content-length":
+                    head += f"{key}: {value}\r\n"
+            head += f"Content-Length: {len(content) - 3}\r\n\r\n"
+            host, port_text = url.rsplit("/", 1)[-1].split(":")
+            with socket.create_connection((host, int(port_text)), timeout=10) as sock:
+                sock.sendall(head.encode() + content)
+                answer = _read_all(sock)
+            status = int(answer.split()[1])
+            assert 400 <= status < 500 and b"retry" not in answer.lower(), (package, answer)
+        mocks.process.terminate()
+        _, stderr = mocks.process.communicate(timeout=30)
+    assert "Traceback" not in stderr
