@@ -205,6 +205,7 @@ def test_a_trickling_upstream_holds_up_no_other_caller() -> None:
                 time.sleep(0.05)
             took = time.monotonic() - started
             client.close()
+    print(f"download given up after {took:.1f} s; slowest journal read {slowest * 1000:.0f} ms")
     assert slowest < 0.5, f"a journal read waited {slowest:.2f} s behind the download"
     assert took < 8, f"the download was given up after {took:.1f} s"
     expected = expected_error(package, "download_failed")
@@ -236,3 +237,22 @@ def send_unchecked_with_host(client, op, values, host: str) -> httpx.Response:
     request = signed_request(client, op, values)
     request.headers["Host"] = host
     return client._http.send(request)
+
+
+def test_with_a_public_url_result_urls_start_with_it() -> None:
+    """Behind a proxy: result URLs carry ``--public-url``, and the mock takes its own example
+    image at that URL (no download: the host does not even resolve)."""
+    package, name = OPERATIONS[0]
+    op = vendor(package).ops[name]
+    port = free_ports(1)
+    public = "https://mocks.example.test/team-a"  # as a proxy in front of it names it
+    with served("--port", str(port), package, "--task-seconds", "0", "--public-url", public) as m:
+        url = m.urls[package]
+        with client_class(package)(**credentials(package), base_url=url, max_retries=0) as client:
+            values = with_url(op, url, f"{public}/_mock/examples/example.png")
+            answer = send_unchecked(client, op, values)
+            task_id = submitted_task_id(vendor(package), op, client._read(op, answer), values)
+            outcome = client.wait(task_id, operation=name, timeout=20, poll_interval=0.05)
+    assert outcome.images and all(
+        image.startswith(public + "/_mock/files/") for image in outcome.images
+    )

@@ -142,6 +142,7 @@ def test_a_served_mock_keeps_its_memory_and_answers_others_during_the_probes(
         before = mocks.rss_bytes()
         slowest = _poll_while(mocks.urls, lambda: _probe_all(mocks.urls, image_host))
         grown = mocks.rss_bytes() - before
+    print(f"RSS grew {grown / 2**20:.1f} MB; slowest other caller {slowest * 1000:.0f} ms")
     assert grown < 200 << 20, f"RSS grew {grown >> 20} MB"
     assert slowest < 1.0, f"another caller waited {slowest:.2f} s"
 

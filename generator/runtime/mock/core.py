@@ -419,10 +419,12 @@ class VendorMock(Roles):
         """Bytes at ``url``: the mock's own files, or an allowed host (by host and port; see
         ``downloads``); nothing else is fetched. A download runs with the mock's lock released,
         so a slow upstream holds up only the request that named it."""
+        base = urlsplit(request.base_url)
         parts = urlsplit(url)
-        own = f"{parts.scheme}://{parts.netloc}" == request.base_url
-        if own and parts.path.startswith(("/_mock/files/", "/_mock/examples/")):
-            found = self._served_file(parts.path)
+        own = (parts.scheme, parts.netloc) == (base.scheme, base.netloc)
+        path = parts.path.removeprefix(base.path.rstrip("/"))  # a public URL's own path
+        if own and path.startswith(("/_mock/files/", "/_mock/examples/")):
+            found = self._served_file(path)
             if found is None:
                 raise MockError("download_failed", where(url))
             return found[0]
