@@ -5,9 +5,10 @@ routing is the core's, and the request is built straight from the ASGI scope. It
 body in chunks and refuses one over the vendor's limit as soon as it passes it, and one that
 stops arriving for ``read_timeout`` seconds (a declared length never sent, say).
 
-A request that may make the mock download a URL (one that names a URL in its query or has a
-body) or make result files (``/_mock/files/``) is answered on a worker thread, so that a slow
-upstream or a big image holds up no other caller; the rest, most polls, are answered inline.
+Served, a request that may make the mock download a URL (one that names a URL in its query or
+has a body) or make result files (``/_mock/files/``) is answered on a worker thread, so that a
+slow upstream or a big image holds up no other caller; the rest, most polls, are answered
+inline.
 
 The mock's own URLs (result files, example images) are built from ``public_url`` when given,
 else from the address the server listens on: never from the request's ``Host`` header, which
@@ -86,7 +87,10 @@ async def _read_body(request: Any, limit: int) -> bytes:
 
 class MockApp:
     """The ASGI app of a mock. ``background`` runs callback delivery on the real clock
-    (served mocks); in-process, callbacks go out as a virtual clock is advanced."""
+    (served mocks); in-process, callbacks go out as a virtual clock is advanced. ``threaded``
+    (by default: when served, ``background``) answers requests that may wait on a worker
+    thread; in-process every request is answered inline, in the order it came.
+    """
 
     def __init__(
         self,
@@ -95,9 +99,11 @@ class MockApp:
         background: bool = False,
         read_timeout: float | None = DEFAULT_READ_TIMEOUT,
         public_url: str = "",
+        threaded: bool | None = None,
     ) -> None:
         self.mock = mock
         self.background = background
+        self.threaded = background if threaded is None else threaded
         self.limit = mock.vendor.mock.max_body_bytes
         self.read_timeout = read_timeout
         self.public_url = public_url.rstrip("/")
@@ -124,7 +130,7 @@ class MockApp:
             answer.headers["connection"] = "close"
         else:
             request = _request(scope, body.headers, data, self.public_url)
-            if _may_wait(scope, data):
+            if self.threaded and _may_wait(scope, data):
                 loop = asyncio.get_running_loop()
                 answer = await loop.run_in_executor(self._pool(), self.mock.handle, request)
             else:
@@ -204,7 +210,7 @@ async def _send(answer: MockResponse, send: Any) -> None:
 
 def create_app(mock: VendorMock, *, background: bool = False, **options: Any) -> MockApp:
     """An ASGI app serving ``mock`` (see :class:`MockApp`; ``options``: ``read_timeout``,
-    ``public_url``)."""
+    ``public_url``, ``threaded``)."""
     return MockApp(mock, background=background, **options)
 
 
