@@ -24,11 +24,12 @@ from pydantic import BaseModel, ValidationError
 
 from . import errors
 from .auth import choose_mode, plugin_for
+from .callback_payloads import read_callback
 from .clock import Clock, SystemClock
 from .envelope import bodiless_error, json_of, refusal_kind, unwrap
 from .images import image_format
 from .paths import get_path, set_path
-from .secrets import Secret, install_log_filter, redact
+from .secrets import Secret, install_log_filter, redact, scrub_chain
 from .tasks import (
     PollSchedule,
     ProgressCallback,
@@ -369,12 +370,25 @@ class BaseClient:
             if isinstance(exc, httpx.TimeoutException)
             else errors.APIConnectionError
         )
+        scrub_chain(exc, self._secret_names())  # it stays the typed error's __cause__
         detail = redact(str(exc)) or type(exc).__name__
         outcome = " (the vendor may have received it)" if sent else ""
         return cls(
             f"[{self.vendor.package}] {what}: no answer from {host}{outcome}: {detail}",
             sent=sent,
         )
+
+    def _secret_names(self) -> list[str]:
+        """Headers and query or form fields that carry a secret: the auth plug-in's, and the
+        operations' credential params."""
+        found = [*self._auth.secret_headers(), *([self._auth.field] if self._auth.field else [])]
+        found += [
+            p.wire
+            for op in self.vendor.operations
+            for p in op.params
+            if p.source in ("credential", "auth")
+        ]
+        return found
 
     # -- tasks -------------------------------------------------------------------------------
     def _poll(self, operation: str | None) -> tuple[Operation, dict[str, Any], TaskSpec]:
@@ -395,10 +409,10 @@ class BaseClient:
         self, payload: Mapping[str, Any], *, operation: str | None = None
     ) -> TaskOutcome:
         """The outcome a vendor callback reports (the JSON body the vendor POSTed to you) about
-        a task of ``operation`` (the submit that made it; the main task family when None)."""
-        _op, _params, spec = self._poll(operation)
-        fields = self.vendor.callback.fields if self.vendor.callback else None
-        return read_outcome(spec, dict(payload), fields=fields)
+        a task of ``operation`` (the submit that made it; the main task family when None).
+        A payload that is not such a callback raises :class:`~.errors.CallbackError`."""
+        self._poll(operation)  # a vendor without tasks is a ConfigurationError
+        return read_callback(self.vendor, payload, operation)
 
     def _submitted(self, name: str, values: Mapping[str, Any]) -> tuple[Operation, dict[str, Any]]:
         """The submit operation ``name`` and its values with the task named if it may be."""

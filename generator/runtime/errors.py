@@ -11,6 +11,7 @@
     │   ├── InvalidRequestError (InvalidImageError, DownloadFailedError), NotFoundError,
     │   └── ConflictError, PayloadTooLargeError, ServerError
     ├── ResponseFormatError       an answer that is not what the spec describes
+    ├── CallbackError             a payload that is not one of the vendor's callbacks
     ├── TaskFailedError           a task the vendor reports as failed
     └── WaitTimeoutError          a task still unfinished when wait() gave up
 
@@ -128,6 +129,11 @@ class ServerError(APIError):
 
 class ResponseFormatError(SDKError):
     """The answer does not have the shape the spec describes."""
+
+
+class CallbackError(SDKError, ValueError):
+    """A payload that is not one of the vendor's callbacks (its schema, a task id, a status
+    the vendor uses); the message says why."""
 
 
 class TaskFailedError(SDKError):

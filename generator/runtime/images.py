@@ -7,6 +7,7 @@ import binascii
 import io
 import re
 import struct
+import warnings
 import zlib
 
 from PIL import Image, ImageDraw, UnidentifiedImageError
@@ -24,8 +25,19 @@ FORMAT_NAMES = {
 _DATA_URI = re.compile(r"^data:image/[\w.+-]+;base64,", re.IGNORECASE)
 
 
+# The mock's own limit on an input image's pixels, for inputs whose vendor states none: the
+# mock decodes what it is given, so a few kB of PNG must not become gigabytes of pixels.
+# 25 million pixels is a 5000 x 5000 image (about 75 MB once decoded as RGB), the largest
+# any vendor here documents; ``--max-pixels`` changes it.
+DEFAULT_MAX_PIXELS = 25_000_000
+
+
 class ImageProblem(ValueError):
     """An input that is not a usable image; the message says why."""
+
+
+class ImageTooLarge(ImageProblem):
+    """An image with more pixels than may be decoded (a decompression bomb, say)."""
 
 
 def decode_base64(text: str) -> bytes:
@@ -38,7 +50,8 @@ def decode_base64(text: str) -> bytes:
 
 
 def sniff(data: bytes) -> tuple[str, int, int]:
-    """(format, width, height) of an image, reading only its header."""
+    """(format, width, height) of an image, reading only its header (nothing is decoded).
+    One beyond Pillow's decompression-bomb bound raises :class:`ImageTooLarge`."""
     size = png_size(data)
     if size is not None:
         return "png", size[0], size[1]
@@ -47,9 +60,15 @@ def sniff(data: bytes) -> tuple[str, int, int]:
 
 def _pil_sniff(data: bytes) -> tuple[str, int, int]:
     try:
-        with Image.open(io.BytesIO(data)) as img:
-            return (img.format or "").lower(), img.width, img.height
-    except (UnidentifiedImageError, OSError, ValueError):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as img:
+                return (img.format or "").lower(), img.width, img.height
+    except Image.DecompressionBombError as exc:
+        pixels = re.search(r"\((\d+) pixels\)", str(exc))
+        count = f"{int(pixels.group(1)):,} pixels" if pixels else "too many pixels"
+        raise ImageTooLarge(f"{count}: too large to decode") from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, struct.error):
         raise ImageProblem("not a readable image") from None
 
 
@@ -90,6 +109,20 @@ def png_size(data: bytes) -> tuple[int, int] | None:
     return width, height
 
 
+def pixel_problem(data: bytes, max_pixels: int | None) -> str:
+    """Why an image is over ``max_pixels`` (read from its header), or ``""``; an unreadable
+    image is left to the format checks."""
+    try:
+        _fmt, width, height = sniff(data)
+    except ImageTooLarge as exc:
+        return str(exc)
+    except ImageProblem:
+        return ""
+    if max_pixels and width * height > max_pixels:
+        return f"{width}x{height} is over this mock's limit of {max_pixels:,} pixels"
+    return ""
+
+
 def image_format(data: bytes) -> str:
     """The image format of ``data`` (``png``, ``jpeg``, ...), or ``""`` when it is not one."""
     try:
@@ -107,9 +140,11 @@ def image_size(data: bytes) -> tuple[int, int]:
 def image_channels(data: bytes) -> int:
     """How many bands the image has as stored (1 for grey, 3 for RGB, 4 for RGBA)."""
     try:
-        with Image.open(io.BytesIO(data)) as img:
-            return len(img.getbands())
-    except (UnidentifiedImageError, OSError, ValueError):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as img:
+                return len(img.getbands())
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
         raise ImageProblem("not a readable image") from None
 
 
@@ -118,7 +153,9 @@ def open_image(data: bytes) -> Image.Image:
     try:
         img = Image.open(io.BytesIO(data))
         img.load()
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+    except Image.DecompressionBombError:
+        raise ImageTooLarge("too many pixels to decode") from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, struct.error):
         raise ImageProblem("not a readable image") from None
     return img.convert("RGBA" if img.mode in ("RGBA", "LA", "P") else "RGB")
 
@@ -154,3 +191,24 @@ def mask_png_base64(width: int = 64, height: int = 48) -> str:
         (width // 3, height // 3, 2 * width // 3, 2 * height // 3), fill=255
     )
     return base64.b64encode(to_png(mask)).decode()
+
+
+def blank_png(width: int, height: int) -> bytes:
+    """A black one-bit PNG of any size, written row by row without holding its pixels: a
+    13000 x 13000 one is about 20 kB, the shape of a decompression bomb, for tests."""
+    row = b"\x00" * (1 + (width + 7) // 8)  # filter byte, then the packed bits
+    packer = zlib.compressobj(9)
+    chunks = [packer.compress(row) for _ in range(height)]
+    idat = b"".join(chunks) + packer.flush()
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _chunk(b"IHDR", header)
+        + _chunk(b"IDAT", idat)
+        + _chunk(b"IEND", b"")
+    )
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    crc = zlib.crc32(kind + data) & 0xFFFFFFFF
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)

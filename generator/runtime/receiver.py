@@ -4,7 +4,8 @@ Point a submit's callback URL at ``<receiver>/<vendor>`` (or ``<receiver>/<vendo
 operation>`` for a vendor with several task families, such as Zhiqite's tools). The receiver
 answers each vendor what it expects (Zhiqite wants ``{"code": "200"}``, or it retries), turns
 the payload into the same :class:`~generator.runtime.tasks.TaskOutcome` a ``wait()`` returns,
-and hands it to ``on_outcome``::
+and hands it to ``on_outcome``. A payload that is not one of the vendor's callbacks (its
+schema, a task id, a status the vendor uses) is refused with 400 and the reason::
 
     receiver = CallbackReceiver([kling.VENDOR, zhiqite.VENDOR], on_outcome=print)
     uvicorn.run(receiver.app, port=9000)      # or: with LiveServer(receiver.app) as live: ...
@@ -27,7 +28,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from .tasks import TaskOutcome, read_outcome
+from .callback_payloads import read_callback
+from .errors import CallbackError
+from .mock.messages import MockError, read_json
+from .tasks import TaskOutcome
 from .vendor import Vendor
 
 OutcomeHandler = Callable[[str, TaskOutcome], None]
@@ -59,9 +63,11 @@ class CallbackReceiver:
             return 404, {"error": f"no vendor at {path!r} (known: {', '.join(self.vendors)})"}
         operation = parts[1] if len(parts) == 2 else None
         try:
-            outcome = self._outcome(vendor, operation, json.loads(body))
-        except (ValueError, KeyError) as exc:
-            return 400, {"error": f"not a {vendor.package} callback: {exc}"}
+            outcome = self._outcome(vendor, operation, read_json(body))
+        except CallbackError as exc:
+            return 400, {"error": str(exc)}
+        except MockError as exc:
+            return 400, {"error": f"not a {vendor.package} callback: {exc.detail}"}
         with self._lock:
             self.received.append(Received(vendor.package, outcome))
         if self.on_outcome is not None:
@@ -70,14 +76,7 @@ class CallbackReceiver:
         return 200, dict(reply) if reply else {}
 
     def _outcome(self, vendor: Vendor, operation: str | None, payload: Any) -> TaskOutcome:
-        if operation is not None and operation not in vendor.ops:
-            raise KeyError(f"no operation {operation!r}")
-        get, _params = vendor.poll_for(operation)
-        spec = vendor.task_spec(get)
-        if spec is None or not isinstance(payload, dict):
-            raise ValueError("expected a JSON object")
-        fields = vendor.callback.fields if vendor.callback else None
-        return read_outcome(spec, payload, fields=fields)
+        return read_callback(vendor, payload, operation)
 
     # -- wiring ------------------------------------------------------------------------------
     @property

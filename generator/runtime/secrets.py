@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Iterable
+from typing import Any
 
 MASK = "****"
 # Shorter values (a test's "k") are too common in ordinary text to mask without garbling
@@ -76,3 +78,55 @@ def install_log_filter() -> None:
         logger = logging.getLogger(name)
         if _filter not in logger.filters:
             logger.addFilter(_filter)
+
+
+def scrub_chain(error: BaseException, names: Iterable[str] = ()) -> BaseException:
+    """Make ``error`` and every exception in its chain (``__cause__``, ``__context__``) safe to
+    keep: an httpx request or response attached to one is replaced by a copy without its
+    body, with the headers and query parameters in ``names`` (the auth plug-in's) masked and
+    every registered secret redacted; string arguments are redacted too. Returns ``error``."""
+    masked = {n.lower() for n in names}
+    seen: set[int] = set()
+    stack = [error]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        for attr in ("_request", "request", "response"):
+            value = node.__dict__.get(attr)
+            if value is not None:
+                node.__dict__[attr] = _scrubbed(value, masked)
+        node.args = tuple(redact(a) if isinstance(a, str) else a for a in node.args)
+        stack.extend(e for e in (node.__cause__, node.__context__) if e is not None)
+    return error
+
+
+def _scrubbed(value: Any, masked: set[str]) -> Any:
+    import httpx  # only here: this module is imported by code that never needs httpx
+
+    if isinstance(value, httpx.Request):
+        return _scrubbed_request(value, masked)
+    if isinstance(value, httpx.Response):
+        request = value._request
+        return httpx.Response(
+            value.status_code,
+            headers=_scrubbed_headers(value.headers, masked),
+            request=_scrubbed_request(request, masked) if request is not None else None,
+        )
+    return value
+
+
+def _scrubbed_request(request: Any, masked: set[str]) -> Any:
+    import httpx
+
+    url = request.url
+    params = [(k, MASK if k.lower() in masked else redact(v)) for k, v in url.params.multi_items()]
+    clean = httpx.URL(redact(str(url.copy_with(query=None)))).copy_with(
+        params=httpx.QueryParams(params)
+    )
+    return httpx.Request(request.method, clean, headers=_scrubbed_headers(request.headers, masked))
+
+
+def _scrubbed_headers(headers: Any, masked: set[str]) -> list[tuple[str, str]]:
+    return [(k, MASK if k.lower() in masked else redact(v)) for k, v in headers.multi_items()]

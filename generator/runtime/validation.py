@@ -16,7 +16,15 @@ from urllib.parse import urlsplit
 from jsonschema import FormatChecker
 from openapi_schema_validator import OAS30Validator, oas30_format_checker
 
-from .images import FORMAT_NAMES, ImageProblem, decode_base64, image_channels, image_size, sniff
+from .images import (
+    FORMAT_NAMES,
+    ImageProblem,
+    ImageTooLarge,
+    decode_base64,
+    image_channels,
+    image_size,
+    sniff,
+)
 from .paths import get_path
 from .vendor import ImageLimit, ImageSlot, Operation, Param
 
@@ -317,6 +325,8 @@ def image_problem(data: bytes, limit: ImageLimit) -> tuple[str, str] | None:
     """(error kind, why) when the image breaks ``limit``'s format, side or aspect rules."""
     try:
         fmt, width, height = sniff(data)
+    except ImageTooLarge as exc:
+        return "image_resolution", str(exc)
     except ImageProblem as exc:
         return "invalid_image", str(exc)
     allowed = {FORMAT_NAMES.get(f, f) for f in limit.formats}

@@ -13,10 +13,16 @@ and the faults it can inject.
     POST /_mock/quota?key=k&quota=0                        (``quota=`` empty: unlimited)
 
 Every admin answer is JSON; a bad admin request gets HTTP 400 with ``{"error": ...}``.
+
+A mock given an admin token (``--admin-token``) answers these only to a request with the header
+``X-Mock-Admin-Token: <token>``, and 401 otherwise. Result files and example images need none:
+they stand for the vendor's own file URLs, which callers download as they are given (a result
+file's URL holds its task's random id).
 """
 
 from __future__ import annotations
 
+import hmac
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -28,6 +34,8 @@ if TYPE_CHECKING:
     from .core import VendorMock
 
 FaultKind = Literal["latency", "error", "drop", "rate_limit"]
+TOKEN_HEADER = "X-Mock-Admin-Token"
+OPEN_PATHS = ("/_mock/files/", "/_mock/examples/")
 FAULT_KINDS = ("latency", "error", "drop", "rate_limit")
 
 
@@ -56,12 +64,23 @@ class AdminError(ValueError):
 
 
 def admin(mock: VendorMock, request: MockRequest, path: str) -> MockResponse:
-    """Answer an admin request for ``path`` (the request's path below the mock's prefix)."""
+    """Answer an admin request for ``path``."""
+    if not path.startswith(OPEN_PATHS) and not authorized(mock, request):
+        return mock._json(401, {"error": f"this mock's admin API needs the {TOKEN_HEADER} header"})
     try:
         return _route(mock, request, path)
     except (AdminError, ValueError, KeyError) as exc:
         reason = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
         return mock._json(400, {"error": str(reason)})
+
+
+def authorized(mock: VendorMock, request: MockRequest) -> bool:
+    """Whether the request may use the admin API: always, for a mock without a token."""
+    token = getattr(mock, "admin_token", None)
+    if not token:
+        return True
+    given = request.headers.get(TOKEN_HEADER.lower(), "")
+    return hmac.compare_digest(given.encode(), token.encode())
 
 
 def _route(mock: VendorMock, request: MockRequest, path: str) -> MockResponse:

@@ -2,13 +2,25 @@
 
 A plain ASGI callable rather than a Starlette router: every path goes to the mock's core, so
 routing is the core's, and the request is built straight from the ASGI scope. It reads the
-body in chunks and refuses one over the vendor's limit as soon as it passes it.
+body in chunks and refuses one over the vendor's limit as soon as it passes it, and one that
+stops arriving for ``read_timeout`` seconds (a declared length never sent, say).
+
+Served, a request that may make the mock download a URL (one that names a URL in its query or
+has a body) or make result files (``/_mock/files/``) is answered on a worker thread, so that a
+slow upstream or a big image holds up no other caller; the rest, most polls, are answered
+inline.
+
+The mock's own URLs (result files, example images) are built from ``public_url`` when given,
+else from the address the server listens on: never from the request's ``Host`` header, which
+the caller chooses.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from .messages import MockRequest, MockResponse
@@ -17,10 +29,18 @@ if TYPE_CHECKING:
     from .core import VendorMock
 
 CALLBACK_TICK = 0.1
+DEFAULT_READ_TIMEOUT = 5.0
+WORKERS = 16  # threads answering requests that may download or make files
 Scope = dict[str, Any]
+# A query naming a URL has a colon in it, plain or percent-encoded.
+_URL_IN_QUERY = re.compile(rb"(?i):|%3a")
 
 
 class _TooLarge(Exception):
+    pass
+
+
+class _Stalled(Exception):
     pass
 
 
@@ -31,32 +51,51 @@ class ConnectionDropped(Exception):
 
 class _Body:
     """The rest of a request body that did not come in one message: the chunk already
-    received, then the others as the ASGI server hands them over."""
+    received, then the others as the ASGI server hands them over; a wait of more than
+    ``timeout`` seconds for the next part raises ``_Stalled``."""
 
-    def __init__(self, headers: dict[str, str], first: bytes, receive: Any) -> None:
+    def __init__(
+        self, headers: dict[str, str], first: bytes, receive: Any, timeout: float | None
+    ) -> None:
         self.headers = headers
         self._first = first
         self._receive = receive
+        self.timeout = timeout
 
     async def stream(self) -> Any:
         yield self._first
         while True:
-            message = await self._receive()
+            message = await _next_message(self._receive, self.timeout)
             yield message.get("body", b"")
             if not message.get("more_body", False):
                 return
 
 
-async def _whole_body(headers: dict[str, str], receive: Any, limit: int) -> bytes:
+async def _next_message(receive: Any, timeout: float | None) -> dict[str, Any]:
+    """The next part of the body; ``_Stalled`` when none comes within ``timeout`` seconds or
+    the caller went away."""
+    try:
+        async with asyncio.timeout(timeout):
+            message: dict[str, Any] = await receive()
+    except TimeoutError:
+        raise _Stalled from None
+    if message["type"] == "http.disconnect":
+        raise _Stalled
+    return message
+
+
+async def _whole_body(
+    headers: dict[str, str], receive: Any, limit: int, timeout: float | None
+) -> bytes:
     """The body; most arrive in one message, read here without a stream (``_read_body``
     takes over for a body in several)."""
     declared = headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         raise _TooLarge
-    message = await receive()
+    message = await _next_message(receive, timeout)
     body = message.get("body", b"")
     if message.get("more_body", False):
-        return await _read_body(_Body(headers, body, receive), limit)
+        return await _read_body(_Body(headers, body, receive, timeout), limit)
     if len(body) > limit:
         raise _TooLarge
     return body
@@ -78,12 +117,27 @@ async def _read_body(request: Any, limit: int) -> bytes:
 
 class MockApp:
     """The ASGI app of a mock. ``background`` runs callback delivery on the real clock
-    (served mocks); in-process, callbacks go out as a virtual clock is advanced."""
+    (served mocks); in-process, callbacks go out as a virtual clock is advanced. ``threaded``
+    (by default: when served, ``background``) answers requests that may wait on a worker
+    thread; in-process every request is answered inline, in the order it came.
+    """
 
-    def __init__(self, mock: VendorMock, *, background: bool = False) -> None:
+    def __init__(
+        self,
+        mock: VendorMock,
+        *,
+        background: bool = False,
+        read_timeout: float | None = DEFAULT_READ_TIMEOUT,
+        public_url: str = "",
+        threaded: bool | None = None,
+    ) -> None:
         self.mock = mock
         self.background = background
+        self.threaded = background if threaded is None else threaded
         self.limit = mock.vendor.mock.max_body_bytes
+        self.read_timeout = read_timeout
+        self.public_url = public_url.rstrip("/")
+        self._workers: ThreadPoolExecutor | None = None
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if scope["type"] == "lifespan":
@@ -97,14 +151,28 @@ class MockApp:
     async def _http(self, scope: Scope, receive: Any, send: Any) -> None:
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
         try:
-            data = await _whole_body(headers, receive, self.limit)
+            data = await _whole_body(headers, receive, self.limit, self.read_timeout)
         except _TooLarge:
             answer = self.mock._error("payload_too_large", f"body over {self.limit} bytes", "")
+        except _Stalled:
+            reason = f"the body stopped arriving (nothing for {self.read_timeout:g} s)"
+            answer = self.mock._error("invalid_request", reason, "")
+            answer.headers["connection"] = "close"
         else:
-            answer = self.mock.handle(_request(scope, headers, data))
+            request = _request(scope, headers, data, self.public_url)
+            if self.threaded and _may_wait(scope, data):
+                loop = asyncio.get_running_loop()
+                answer = await loop.run_in_executor(self._pool(), self.mock.handle, request)
+            else:
+                answer = self.mock.handle(request)
         if answer.delay:
             await self.mock.clock.asleep(answer.delay)
         await _send(answer, send)
+
+    def _pool(self) -> ThreadPoolExecutor:
+        if self._workers is None:
+            self._workers = ThreadPoolExecutor(WORKERS, thread_name_prefix="mock")
+        return self._workers
 
     async def _lifespan(self, receive: Any, send: Any) -> None:
         task: asyncio.Task[None] | None = None
@@ -119,25 +187,41 @@ class MockApp:
                     task.cancel()
                     with contextlib.suppress(asyncio.CancelledError):
                         await task
+                if self._workers is not None:
+                    self._workers.shutdown(wait=False, cancel_futures=True)
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 
 
-def _request(scope: Scope, headers: dict[str, str], body: bytes) -> MockRequest:
-    host = headers.get("host") or _server_host(scope)
+def _may_wait(scope: Scope, body: bytes) -> bool:
+    """Whether answering may download a URL or make result files (see the module's doc)."""
+    return (
+        bool(body)
+        or bool(_URL_IN_QUERY.search(scope.get("query_string", b"")))
+        or scope["path"].startswith("/_mock/files/")
+    )
+
+
+def _request(scope: Scope, headers: dict[str, str], body: bytes, public_url: str) -> MockRequest:
+    base_url = public_url or _server_url(scope)
     return MockRequest.parts(
         method=scope["method"],
         path=scope["path"],
-        base_url=f"{scope.get('scheme', 'http')}://{host}",
+        base_url=base_url,
         query_string=scope.get("query_string", b"").decode("latin-1"),
         headers=headers,
         body=body,
     )
 
 
-def _server_host(scope: Scope) -> str:
-    server = scope.get("server") or ("localhost", 80)
-    return f"{server[0]}:{server[1]}"
+def _server_url(scope: Scope) -> str:
+    """The address the server listens on, as a URL (the scheme's default port left out)."""
+    scheme = scope.get("scheme", "http")
+    host, port = scope.get("server") or ("localhost", None)
+    host = f"[{host}]" if ":" in str(host) else host
+    if port is None or (scheme, port) in (("http", 80), ("https", 443)):
+        return f"{scheme}://{host}"
+    return f"{scheme}://{host}:{port}"
 
 
 async def _send(answer: MockResponse, send: Any) -> None:
@@ -154,9 +238,10 @@ async def _send(answer: MockResponse, send: Any) -> None:
     await send({"type": "http.response.body", "body": answer.body})
 
 
-def create_app(mock: VendorMock, *, background: bool = False) -> MockApp:
-    """An ASGI app serving ``mock`` (see :class:`MockApp`)."""
-    return MockApp(mock, background=background)
+def create_app(mock: VendorMock, *, background: bool = False, **options: Any) -> MockApp:
+    """An ASGI app serving ``mock`` (see :class:`MockApp`; ``options``: ``read_timeout``,
+    ``public_url``, ``threaded``)."""
+    return MockApp(mock, background=background, **options)
 
 
 async def _deliver_forever(mock: VendorMock) -> None:

@@ -24,14 +24,23 @@ import httpx
 from ..auth import AuthRefused, plugin_for
 from ..clock import Clock, VirtualClock
 from ..envelope import render_error, render_success
-from ..images import png_bytes
+from ..images import DEFAULT_MAX_PIXELS, pixel_problem, png_bytes
 from ..validation import check, coerce
 from ..vendor import Operation, Param, Status, Vendor
 from . import multipart
 from .admin import Fault, FaultKind, admin
 from .callbacks import CallbackDispatcher
+from .downloads import (
+    DEFAULT_DEADLINE,
+    AllowedHosts,
+    DownloadRefused,
+    DownloadTooLarge,
+    download,
+    unlocked,
+    where,
+)
 from .effects import EFFECTS
-from .messages import Call, JournalEntry, MockError, MockRequest, MockResponse
+from .messages import Call, JournalEntry, MockError, MockRequest, MockResponse, read_json
 from .roles import Roles
 from .store import Account, MockTask, TaskStore
 
@@ -56,7 +65,10 @@ class VendorMock(Roles):
     default). ``allowed_hosts`` are hosts the mock may download input images from, besides
     itself. ``callback_transport`` lets tests receive callbacks in-process; ``callback_scale``
     shrinks the vendor's callback retry ladder (0.01: an hour's step takes 36 s).
-    ``journal`` keeps the last ``journal_limit`` requests (None: all of them).
+    ``journal`` keeps the last ``journal_limit`` requests (None: all of them). ``max_pixels``
+    bounds an input image's pixels (read from its header, before anything is decoded) where
+    the vendor states no limit of its own. With ``admin_token``, ``/_mock/`` calls must carry
+    it (``admin``).
     """
 
     def __init__(
@@ -72,12 +84,18 @@ class VendorMock(Roles):
         callback_scale: float = 1.0,
         journal_limit: int | None = 10_000,
         seed: int = 0,
+        max_pixels: int | None = DEFAULT_MAX_PIXELS,
+        download_seconds: float = DEFAULT_DEADLINE,
+        admin_token: str | None = None,
     ) -> None:
         self.vendor = vendor
+        self.admin_token = admin_token
+        self.max_pixels = max_pixels
         self.clock: Clock = clock or VirtualClock()
         self.task_seconds = vendor.mock.task_seconds if task_seconds is None else task_seconds
         self.queue_seconds = vendor.mock.queue_seconds if queue_seconds is None else queue_seconds
-        self.allowed_hosts = set(allowed_hosts)
+        self.allowed_hosts = AllowedHosts(allowed_hosts)
+        self.download_seconds = download_seconds
         self.callback_scale = callback_scale
         self.journal_limit = journal_limit
         self._default_credentials = tuple(
@@ -230,9 +248,8 @@ class VendorMock(Roles):
     def handle(self, request: MockRequest) -> MockResponse:
         """Answer one request. Never raises."""
         with self._lock:
-            path = self._route_path(request)
-            if path.startswith("/_mock/"):
-                return admin(self, request, path)
+            if request.path.startswith("/_mock/"):  # at the root only: not the vendor's paths
+                return admin(self, request, request.path)
             request_id = f"{self._random.getrandbits(96):024x}"
             entry = JournalEntry(self.clock.time(), request.method, request.path)
             try:
@@ -333,8 +350,12 @@ class VendorMock(Roles):
             elif content_type.startswith("multipart/form-data"):
                 request.form, request.files = multipart.parse(request.body, content_type)
             elif "json" in content_type or op.body == "json":
-                request.json = json.loads(request.body)
-        except (ValueError, UnicodeDecodeError) as exc:
+                request.json = read_json(request.body)
+        except UnicodeDecodeError as exc:
+            raise MockError(
+                "invalid_request", f"the body is not UTF-8 (byte {exc.start})"
+            ) from None
+        except ValueError as exc:
             raise MockError("invalid_request", f"the body could not be read: {exc}") from None
         if op.body in ("form", "multipart") and not content_type.startswith(
             ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -372,8 +393,10 @@ class VendorMock(Roles):
         return values
 
     def _masked(self, op: Operation, values: dict[str, Any]) -> dict[str, Any]:
-        """What the journal keeps of a request's inputs: no file bytes, no credentials."""
-        secret = {p.wire for p in op.params if p.source == "credential"}
+        """What the journal keeps of a request's inputs: no file bytes, no credentials (the
+        credential params, and every header or field the auth plug-in names)."""
+        named = {n.lower() for n in self._auth.secret_headers()} | {self._auth.field.lower()}
+        secret = {p.wire for p in op.params if p.source == "credential" or p.wire.lower() in named}
         return {
             k: ("<bytes>" if isinstance(v, bytes) else "****" if k in secret else v)
             for k, v in values.items()
@@ -388,6 +411,8 @@ class VendorMock(Roles):
         if checked.problems:
             kind = checked.problems[0][0]
             raise MockError(kind, "; ".join(m for k, m in checked.problems if k == kind))
+        for name, data in checked.images.items():
+            self.refuse_huge(name, data)
         handler = {
             "submit": self._submit,
             "get": self._get,
@@ -400,25 +425,41 @@ class VendorMock(Roles):
         call = Call(op, checked.values, checked.images, account, request)
         return handler(call), call.delay
 
-    def fetch(self, url: str, request: MockRequest) -> bytes:
-        """Bytes at ``url``: the mock's own files, or an allowed host; nothing else is fetched."""
+    def refuse_huge(self, name: str, data: bytes) -> None:
+        """Refuse an input image over the mock's pixel limit, as the vendor refuses one too
+        large in pixels (read from the header: nothing has been decoded yet)."""
+        problem = pixel_problem(data, self.max_pixels)
+        if problem:
+            raise MockError("image_resolution", f"{name}: {problem}")
+
+    def fetch(self, url: str, request: MockRequest, limit: int | None = None) -> bytes:
+        """Bytes at ``url``: the mock's own files, or an allowed host (by host and port; see
+        ``downloads``); nothing else is fetched. A download runs with the mock's lock released,
+        so a slow upstream holds up only the request that named it."""
+        base = urlsplit(request.base_url)
         parts = urlsplit(url)
-        own = f"{parts.scheme}://{parts.netloc}" == request.base_url
-        if own and parts.path.startswith(("/_mock/files/", "/_mock/examples/")):
-            found = self._served_file(parts.path)
+        own = (parts.scheme, parts.netloc) == (base.scheme, base.netloc)
+        path = parts.path.removeprefix(base.path.rstrip("/"))  # a public URL's own path
+        if own and path.startswith(("/_mock/files/", "/_mock/examples/")):
+            found = self._served_file(path)
             if found is None:
-                raise MockError("download_failed", url)
+                raise MockError("download_failed", where(url))
             return found[0]
-        if parts.hostname not in self.allowed_hosts:
+        if not self.allowed_hosts.allows(url):
             raise MockError(
-                "download_failed", f"{url} (the mock downloads only from itself and allowed hosts)"
+                "download_failed",
+                f"{where(url)} (the mock downloads only from itself and allowed hosts)",
             )
         try:
-            response = httpx.get(url, timeout=10.0)
-            response.raise_for_status()
-        except httpx.HTTPError as exc:
-            raise MockError("download_failed", f"{url}: {type(exc).__name__}") from None
-        return response.content
+            with unlocked(self._lock):
+                return download(
+                    url,
+                    limit=limit or self.vendor.mock.max_body_bytes,
+                    deadline=self.download_seconds,
+                )
+        except DownloadRefused as exc:
+            kind = "payload_too_large" if isinstance(exc, DownloadTooLarge) else "download_failed"
+            raise MockError(kind, str(exc)) from None
 
     def file_urls(self, task: MockTask) -> dict[str, str]:
         """URLs of a finished task's result files, by file name without extension (the files

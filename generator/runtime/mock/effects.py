@@ -18,12 +18,14 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageDraw, ImageEnhance, ImageFilter, ImageFont, ImageOps, ImageStat
 
-from ..images import open_image, to_png
+from ..images import ImageProblem, image_size, open_image, to_png
 from .store import MockTask
 
 Files = dict[str, tuple[bytes, str]]
 PNG, SVG, JPEG = "image/png", "image/svg+xml", "image/jpeg"
 SVG_MAX_SIDE = 96  # vector output is traced from a copy this small, to stay a few kB
+# A result may have this many times the mock's input pixel limit (an upscale, a 3x3 grid).
+RESULT_PIXELS_FACTOR = 4
 
 
 def _input(task: MockTask) -> Image.Image:
@@ -328,11 +330,42 @@ def enhance(task: MockTask) -> Files:
 
 @dataclass(frozen=True)
 class Effect:
-    """An effect, and the names of the files it makes (known without making them, so that a
-    task's result URLs cost nothing until someone downloads them)."""
+    """An effect, the names of the files it makes (known without making them, so that a
+    task's result URLs cost nothing until someone downloads them), and how many pixels its
+    largest result has (from the input's header and the arguments: nothing is decoded), so
+    that a mock can refuse a task whose results it could not make in reasonable memory."""
 
     make: Callable[[MockTask], Files]
     names: Callable[[MockTask], list[str]]
+    pixels: Callable[[MockTask], int] = lambda task: _input_pixels(task)
+
+
+def _input_pixels(task: MockTask, factor: float = 1.0) -> int:
+    if task.image is None:
+        return 0
+    try:
+        width, height = image_size(task.image)
+    except ImageProblem:
+        return 0
+    return round(width * factor) * round(height * factor)
+
+
+def _upscaled_pixels(task: MockTask) -> int:
+    return _input_pixels(task, _number(task, "factor", 1.0))
+
+
+def _enhanced_pixels(task: MockTask) -> int:
+    if int(_number(task, "mode", 0)) == 1:
+        return int(_number(task, "width", 0)) * int(_number(task, "height", 0))
+    return _input_pixels(task, _number(task, "factor", 2))
+
+
+def _drawing_pixels(task: MockTask) -> int:
+    try:
+        width, height = _drawing_size(task)
+    except (OverflowError, ValueError):  # a scale too large to compute
+        return 1 << 62
+    return max(width, 0) * max(height, 0)
 
 
 def _fixed(*names: str) -> Callable[[MockTask], list[str]]:
@@ -352,13 +385,13 @@ def _drawing_names(task: MockTask) -> list[str]:
 
 EFFECTS: dict[str, Effect] = {
     "repaint": Effect(repaint, _fixed("result.png")),
-    "hd_repaint": Effect(hd_repaint, _hd_repaint_names),
+    "hd_repaint": Effect(hd_repaint, _hd_repaint_names, _upscaled_pixels),
     "vectorize": Effect(vectorize, _fixed("image.png", "vector.svg")),
     "face_enhance": Effect(face_enhance, _fixed("image.png")),
-    "seamless": Effect(seamless, _fixed("image.png", "grid.png")),
+    "seamless": Effect(seamless, _fixed("image.png", "grid.png"), lambda t: 9 * _input_pixels(t)),
     "multi_shot": Effect(multi_shot, _fixed("view_1.png", "view_2.png", "view_3.png")),
     "inpaint_removal": Effect(inpaint_removal, _fixed("result.jpg")),
-    "sd_draw": Effect(sd_draw, _drawing_names),
+    "sd_draw": Effect(sd_draw, _drawing_names, _drawing_pixels),
     "face_swap": Effect(face_swap, _fixed("image.png")),
-    "enhance": Effect(enhance, _fixed("image.png")),
+    "enhance": Effect(enhance, _fixed("image.png"), _enhanced_pixels),
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -127,6 +128,71 @@ class MockError(Exception):
         super().__init__(f"{kind}: {detail}")
         self.kind = kind
         self.detail = detail
+
+
+MAX_JSON_DEPTH = 64  # deeper than any vendor's body; deeper ones are refused, not recursed into
+
+
+def read_json(body: bytes) -> Any:
+    """A request body's JSON; one that cannot be read raises the vendor's invalid-request
+    error with a plain reason (never Python's own words about recursion or digit limits)."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise MockError("invalid_request", f"the body is not UTF-8 (byte {exc.start})") from None
+    try:
+        value = json.loads(text, parse_constant=_no_constant, parse_float=_finite)
+    except RecursionError:
+        raise MockError("invalid_request", _too_deep()) from None
+    except json.JSONDecodeError as exc:
+        where = f"line {exc.lineno} column {exc.colno}"
+        raise MockError("invalid_request", f"the body is not JSON ({exc.msg} at {where})") from None
+    except ValueError as exc:  # a number too long to convert, or NaN / Infinity
+        reason = f"the body is not JSON the vendor takes: {_why(exc)}"
+        raise MockError("invalid_request", reason) from None
+    if _depth(value) > MAX_JSON_DEPTH:
+        raise MockError("invalid_request", _too_deep())
+    return value
+
+
+def _too_deep() -> str:
+    return f"the body's JSON is nested deeper than {MAX_JSON_DEPTH} levels"
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text[:20]} is out of range for a number")
+    return value
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _why(exc: ValueError) -> str:
+    text = str(exc)
+    if "digits" in text:
+        return "a number has too many digits"
+    return text
+
+
+def _depth(value: Any) -> int:
+    """How deeply ``value`` nests lists and objects (walked without recursion)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict):
+            children: Iterable[Any] = node.values()
+        elif isinstance(node, list):
+            children = node
+        else:
+            continue
+        deepest = max(deepest, depth)
+        if deepest > MAX_JSON_DEPTH:
+            return deepest
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
 
 
 def parse_query(query: str) -> dict[str, str]:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from ..paths import get_path
 from ..validation import data_problem, slot_problems
 from ..vendor import Operation, TaskSpec
-from .effects import EFFECTS
+from .effects import EFFECTS, RESULT_PIXELS_FACTOR
 from .messages import Call, MockError
 from .store import Account, MockTask
 from .templates import Context, render
@@ -101,8 +101,9 @@ class Roles(_Base):
         return self.store.add(task)
 
     def _refuse_oversized(self, task: MockTask) -> None:
-        """A mock's own limit: it makes real files, so a task asking for more than
-        ``MAX_RESULT_FILES`` (a billion images, say) is refused rather than attempted."""
+        """A mock's own limits: it makes real files, so a task asking for more than
+        ``MAX_RESULT_FILES`` (a billion images, say), or for a result of more than
+        ``RESULT_PIXELS_FACTOR`` times its ``max_pixels``, is refused rather than attempted."""
         effect = EFFECTS.get(task.effect)
         count = len(effect.names(task)) if effect is not None else 0
         if count > MAX_RESULT_FILES:
@@ -110,13 +111,20 @@ class Roles(_Base):
                 "invalid_request",
                 f"this mock makes at most {MAX_RESULT_FILES} result files a task, not {count}",
             )
+        pixels = effect.pixels(task) if effect is not None else 0
+        if self.max_pixels and pixels > self.max_pixels * RESULT_PIXELS_FACTOR:
+            limit = self.max_pixels * RESULT_PIXELS_FACTOR
+            raise MockError(
+                "invalid_request",
+                f"this mock makes results of at most {limit:,} pixels, not {pixels:,}",
+            )
 
     def _charge(self, account: Account) -> None:
         price = self.vendor.mock.price
         if account.remaining == 0:
-            raise MockError("quota_exceeded", account.key)
+            raise MockError("quota_exceeded", "no submits left on this account")
         if account.money is not None and account.money < price:
-            raise MockError("account_in_arrears", account.key)
+            raise MockError("account_in_arrears", "not enough money left on this account")
         account.used += 1
         if account.money is not None:
             account.money = round(account.money - price, 2)
@@ -203,11 +211,12 @@ class Roles(_Base):
                 return call.images[name]
             url = get_path(call.values, name)
             if isinstance(url, str) and url:
-                data = self.fetch(url, call.request)
                 limit = call.op.limits.images.get(name)
+                data = self.fetch(url, call.request, limit.max_bytes if limit else None)
                 problem = data_problem(data, limit) if limit is not None else None
                 if problem is not None:
                     raise MockError(problem[0], f"{name}: {problem[1]}")
+                self.refuse_huge(name, data)
                 return data
         return None
 

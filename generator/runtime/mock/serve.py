@@ -6,6 +6,8 @@
 Tasks take ``--task-seconds`` (the vendor's default otherwise), callbacks are delivered in the
 background (their retry ladder scaled by ``--callback-scale``), and each mock accepts the
 credential ``test`` plus any ``--credential`` given. The URLs are printed once serving starts.
+What callers may do to a served mock (admin token, limits) is in ``exposure``; every port is
+bound before any mock starts, so a busy one stops them all with a one-line error.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import gc
 import importlib
 import importlib.util
 import pkgutil
+import socket
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -25,6 +28,7 @@ import uvicorn
 from ..clock import SystemClock
 from .asgi import create_app
 from .core import VendorMock
+from .exposure import OneLineParser, add_options, app_options, bind, check, mock_options
 
 
 def vendor_packages() -> list[str]:
@@ -40,30 +44,54 @@ def vendor_packages() -> list[str]:
 
 def build_mock(package: str, **options: Any) -> VendorMock:
     """The mock of generated vendor ``package`` (``generated.<package>.mock.create_mock``)."""
+    return build_mock_module(package).create_mock(**options)
+
+
+def build_mock_module(package: str) -> Any:
+    """``generated.<package>.mock``; an unknown vendor exits with one line naming the known."""
     try:
-        module = importlib.import_module(f"generated.{package}.mock")
+        return importlib.import_module(f"generated.{package}.mock")
     except ModuleNotFoundError:
         known = ", ".join(vendor_packages()) or "none: run 'make generate' first"
-        raise SystemExit(f"no generated vendor {package!r} (known: {known})") from None
-    return module.create_mock(**options)
+        raise SystemExit(f"mock: no generated vendor {package!r} (known: {known})") from None
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="mock", description="Serve vendor mocks on loopback.")
+    p = OneLineParser(prog="mock", description="Serve vendor mocks on loopback.")
     p.add_argument("vendors", nargs="*", help="generated vendor packages (default: all)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000, help="the first vendor's port")
     p.add_argument("--task-seconds", type=float, default=None, help="how long each task runs")
     p.add_argument("--callback-scale", type=float, default=1.0, help="retry ladder factor")
     p.add_argument("--credential", action="append", default=[], help="another key to accept")
-    p.add_argument("--allow-host", action="append", default=[], help="host images may come from")
+    p.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        help="host images may be downloaded from: host (default ports) or host:port",
+    )
+    add_options(p)
     return p
 
 
-def servers(args: argparse.Namespace) -> list[tuple[str, uvicorn.Server]]:
-    """One uvicorn server per vendor, on consecutive ports."""
+Served = tuple[str, uvicorn.Server, socket.socket]
+
+
+def servers(args: argparse.Namespace) -> list[Served]:
+    """One uvicorn server per vendor, on consecutive ports, each port already bound."""
+    packages = args.vendors or vendor_packages()
+    for package in packages:
+        build_mock_module(package)
+    sockets: list[socket.socket] = []
+    try:
+        for offset, package in enumerate(packages):
+            sockets.append(bind(args.host, args.port + offset, package))
+    except SystemExit:
+        for sock in sockets:
+            sock.close()
+        raise
     found = []
-    for offset, package in enumerate(args.vendors or vendor_packages()):
+    for offset, (package, sock) in enumerate(zip(packages, sockets, strict=True)):
         mock = build_mock(
             package,
             clock=SystemClock(),
@@ -71,24 +99,25 @@ def servers(args: argparse.Namespace) -> list[tuple[str, uvicorn.Server]]:
             allowed_hosts=args.allow_host,
             credentials=["test", *args.credential],
             callback_scale=args.callback_scale,
+            **mock_options(args),
         )
         config = uvicorn.Config(
-            create_app(mock, background=True),
+            create_app(mock, background=True, **app_options(args, offset)),
             host=args.host,
             port=args.port + offset,
             log_level="warning",
         )
-        found.append((package, uvicorn.Server(config)))
+        found.append((package, uvicorn.Server(config), sock))
     return found
 
 
-async def serve_all(named: list[tuple[str, uvicorn.Server]]) -> None:
-    tasks = [asyncio.create_task(server.serve()) for _name, server in named]
-    while not all(server.started for _name, server in named):
-        if any(task.done() for task in tasks):  # a port in use, say: uvicorn has said why
+async def serve_all(named: list[Served]) -> None:
+    tasks = [asyncio.create_task(server.serve(sockets=[sock])) for _name, server, sock in named]
+    while not all(server.started for _name, server, _sock in named):
+        if any(task.done() for task in tasks):
             break
         await asyncio.sleep(0.05)
-    for name, server in named:
+    for name, server, _sock in named:
         if server.started:
             config = server.config
             print(f"{name:<15} http://{config.host}:{config.port}", flush=True)
@@ -125,7 +154,9 @@ def run(named: list[tuple[str, uvicorn.Server]]) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    args = parser().parse_args(argv)
+    p = parser()
+    args = p.parse_args(argv)
+    check(p, args)
     named = servers(args)
     print(f"serving {len(named)} mock(s); Ctrl-C stops", file=sys.stderr, flush=True)
     run(named)
