@@ -96,8 +96,14 @@ def send_unchecked(client: SyncClient, op: Operation, values: dict[str, Any]) ->
 
 def expected_error(package: str, kind: str) -> ErrorSpec:
     """How the vendor answers an error of ``kind`` (following the kinds it lacks to the ones
-    it has, as its mock does)."""
-    return error_spec(vendor(package), kind)
+    it has, as its mock does). A refusal without a body carries its code in the header the
+    vendor names for it (``envelope.error_code_header``), and a client reads it from there."""
+    model = vendor(package)
+    spec = error_spec(model, kind)
+    header = model.envelope.error_code_header
+    if spec.code is None and not spec.body and header in spec.headers:
+        return spec.model_copy(update={"code": spec.headers[header]})
+    return spec
 
 
 def free_ports(count: int) -> int:

@@ -85,7 +85,7 @@ async def _next_message(receive: Any, timeout: float | None) -> dict[str, Any]:
 
 
 async def _whole_body(
-    headers: dict[str, str], receive: Any, limit: int, timeout: float | None
+    headers: dict[str, str], receive: Any, limit: int, timeout: float | None = None
 ) -> bytes:
     """The body; most arrive in one message, read here without a stream (``_read_body``
     takes over for a body in several)."""
