@@ -54,7 +54,21 @@ def _parser() -> argparse.ArgumentParser:
 def _generate(args: argparse.Namespace) -> int:
     done = pipeline.generate(args.specs, args.out, force=args.force, cassettes_dir=args.cassettes)
     _print_generated(done, args.out)
+    schema = _extension_schema(args.specs)
+    if schema is not None and (not schema[0].is_file() or schema[0].read_bytes() != schema[1]):
+        schema[0].write_bytes(schema[1])
+        print(f"  wrote {schema[0].parent.name}/{schema[0].name}")
     return 0
+
+
+def _extension_schema(specs: Path) -> tuple[Path, bytes] | None:
+    """Where the extensions' JSON Schema goes, and its bytes: only for the project's own
+    ``specs/`` (a folder elsewhere, as tests use, gets none)."""
+    if specs.resolve() != pipeline.SPECS.resolve():
+        return None
+    from .extschema import SCHEMA_NAME, schema_bytes
+
+    return specs / SCHEMA_NAME, schema_bytes()
 
 
 def _print_generated(done: pipeline.Generated, out: Path) -> None:
@@ -76,6 +90,10 @@ def _print_generated(done: pipeline.Generated, out: Path) -> None:
 def _check(args: argparse.Namespace) -> int:
     files, _ = pipeline.build(args.specs)
     bad = pipeline.stale(files, args.out)
+    schema = _extension_schema(args.specs)
+    if schema is not None and (not schema[0].is_file() or schema[0].read_bytes() != schema[1]):
+        print(f"stale: {schema[0].parent.name}/{schema[0].name}", file=sys.stderr)
+        bad.append(schema[0].name)
     for rel in bad:
         print(f"stale: {args.out.name}/{rel}", file=sys.stderr)
     if bad:

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import SpecError, json_pointer
+from .errors import SpecError, describe, json_pointer
 from .load import LoadedSpec
 from .models import _success_contents, operations
 from .naming import is_identifier, snake
@@ -24,6 +24,7 @@ from .runtime.vendor import (
     Limits,
     MockDefaults,
     Operation,
+    OperationExtension,
     OperationMock,
     Pagination,
     Param,
@@ -31,6 +32,7 @@ from .runtime.vendor import (
     Setting,
     TaskSpec,
     Vendor,
+    VendorExtension,
 )
 
 M = TypeVar("M", bound=BaseModel)
@@ -43,10 +45,16 @@ ROLE_ORDER = ("submit", "get", "list", "action", "catalog")
 SCALARS = {"string": "str", "number": "float", "integer": "int", "boolean": "bool"}
 
 
-def build(loaded: LoadedSpec, named: dict[str, Any]) -> Vendor:
-    """The vendor model for ``named`` (the output of ``models.name_schemas``)."""
+def build(loaded: LoadedSpec, named: dict[str, Any], *, examples: bool = True) -> Vendor:
+    """The vendor model for ``named`` (the output of ``models.name_schemas``), checked by
+    ``checks.check_spec`` (its examples too, unless ``examples`` is false: comparing two
+    versions of an API needs no working examples)."""
+    from .checks import check_spec
+
     builder = _Builder(str(loaded.spec_file), named)
-    return builder.vendor(loaded.sha256)
+    vendor = builder.vendor(loaded.sha256)
+    check_spec(builder.file, named, vendor, examples=examples)
+    return vendor
 
 
 class _Builder:
@@ -63,7 +71,7 @@ class _Builder:
             return model.model_validate(data)
         except ValidationError as exc:
             err = exc.errors()[0]
-            raise self.fail(path + list(err["loc"]), err["msg"]) from None
+            raise self.fail(path + list(err["loc"]), describe(model, err)) from None
 
     def resolve(self, node: Any, seen: tuple[str, ...] = ()) -> Any:
         """A copy of ``node`` with every local ``$ref`` replaced by what it points at."""
@@ -100,6 +108,7 @@ class _Builder:
                 ["x-sdk"], "the vendor extension x-sdk is missing (see specs/EXTENSIONS.md)"
             )
         at = ["x-sdk"]
+        self.check(VendorExtension, ext, at)  # every key known, every value of its type
         for key in ("package", "class_prefix"):
             if not is_identifier(str(ext.get(key, ""))):
                 raise self.fail([*at, key], f"x-sdk.{key} must be a Python identifier")
@@ -178,7 +187,14 @@ class _Builder:
 
     def operation(self, path: str, method: str, op: dict[str, Any]) -> Operation:
         at = ["paths", path, method]
-        ext = op.get("x-sdk-operation", {})
+        if "x-sdk-operation" not in op:
+            raise self.fail(
+                [*at, "x-sdk-operation"],
+                "each operation needs x-sdk-operation with its role "
+                "(submit, get, list, action or catalog; see specs/EXTENSIONS.md)",
+            )
+        ext = op["x-sdk-operation"]
+        self.check(OperationExtension, ext, [*at, "x-sdk-operation"])
         name = ext.get("name") or snake(op.get("operationId", ""))
         if name[:1].isdigit():  # a vendor id like 3259_4_POST, not named by us yet
             name = f"op_{name.rstrip('_')}"
@@ -187,7 +203,7 @@ class _Builder:
         body, params = self.params(op, at)
         response_model, response_schema, example = self.response(op)
         cb_model, cb_schema, cb_example = self.callback(op)
-        role = ext.get("role", "action")
+        role = ext["role"]
         data = {
             "name": name,
             "operation_id": op.get("operationId", name),

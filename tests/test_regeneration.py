@@ -54,6 +54,8 @@ def add_cancel_operation(doc: dict) -> None:
                 {"name": "task_id", "in": "query", "required": True, "schema": {"type": "string"}}
             ],
             "responses": {"200": {"description": "ok"}},
+            # Generation refuses an operation without a role: whoever adds it says what it is.
+            "x-sdk-operation": {"role": "action", "example": {"task_id": "t-1"}},
         }
     }
 

@@ -66,10 +66,14 @@ class Setting(_Model):
     choices: tuple[str, ...] = ()
 
 
+AuthKind = Literal["query", "form", "header", "bearer_jwt", "tc3"]
+Role = Literal["submit", "get", "list", "action", "catalog"]
+
+
 class Auth(_Model):
     """How requests prove who sends them. ``kind`` picks the plug-in in ``runtime.auth``."""
 
-    kind: Literal["query", "form", "header", "bearer_jwt", "tc3"]
+    kind: AuthKind
     scheme: str = ""
     field: str = ""
     prefix: str = ""
@@ -280,7 +284,7 @@ class Operation(_Model):
     operation_id: str
     method: str
     path: str
-    role: Literal["submit", "get", "list", "action", "catalog"]
+    role: Role
     doc: str = ""
     body: Literal["none", "form", "json", "multipart"] = "none"
     media_type: str = ""
@@ -358,6 +362,65 @@ class Vendor(_Model):
     def task_spec(self, get: Operation | None = None) -> TaskSpec | None:
         """The task family a get operation reads (its own, else the vendor's)."""
         return (get.task if get is not None else None) or self.task
+
+
+# -- the extensions as a spec writes them -------------------------------------------------------
+# The models above are what the runtime reads; these are the ``x-sdk*`` extensions as written in
+# a spec, checked key by key (an unknown key is an error) before ``generator.ir`` builds the
+# vendor model from them, and exported as ``specs/x-sdk.schema.json`` for editors.
+
+
+class AuthExtension(Auth):
+    """``x-sdk.auth``: ``kind`` and ``field`` may come from the named security scheme."""
+
+    kind: AuthKind | None = None  # type: ignore[assignment]
+    credentials: tuple[Credential, ...] = ()
+
+
+class VendorExtension(_Model):
+    """``x-sdk``, at the root of a spec (see ``specs/EXTENSIONS.md``)."""
+
+    package: str
+    class_prefix: str
+    title: str = ""
+    base_url_required: bool = False
+    auth: AuthExtension
+    envelope: Envelope = Envelope()
+    errors: dict[ErrorKind, ErrorSpec] = Field(default_factory=dict)
+    task: TaskSpec | None = None
+    callback: CallbackSpec | None = None
+    mock: MockDefaults = MockDefaults()
+    settings: tuple[Setting, ...] = ()
+
+
+class OperationExtension(_Model):
+    """``x-sdk-operation``, on each operation: ``role`` is required (see EXTENSIONS.md)."""
+
+    role: Role
+    name: str = ""
+    doc: str = ""
+    task_id: str = ""
+    caller_id: str = ""
+    idempotent: bool | None = None
+    example: dict[str, Any] = Field(default_factory=dict)
+    mock: OperationMock = OperationMock()
+    pagination: Pagination | None = None
+    task: TaskSpec | None = None
+    poll: Poll | None = None
+
+
+class ParameterExtensions(_Model):
+    """The ``x-sdk*`` keys a parameter may carry."""
+
+    x_sdk_from: str = Field("input", alias="x-sdk-from")
+    x_sdk_refusal: ErrorKind = Field("invalid_request", alias="x-sdk-refusal")
+    x_sdk_allow_slash: bool = Field(False, alias="x-sdk-allow-slash")
+
+
+class PropertyExtensions(_Model):
+    """The ``x-sdk*`` keys a schema property may carry."""
+
+    x_sdk_aliases: tuple[str, ...] = Field((), alias="x-sdk-aliases")
 
 
 def load_vendor(path: str | Path) -> Vendor:
