@@ -15,8 +15,8 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]'
 	@rm -f $(VENV)/.installed-* && touch $@
 
-generate: $(STAMP)   ## regenerate what changed in generated/ and report each vendor's API changes
-	$(BIN)/python -m generator generate
+generate: $(STAMP)   ## regenerate what changed in generated/ (FORCE=1: everything) and report API changes
+	$(BIN)/python -m generator generate $(if $(FORCE),--force)
 
 diff: $(STAMP)       ## API changes between two spec versions; exits 1 on a breaking one
 	@test -n "$(OLD)" -a -n "$(NEW)" || { echo "usage: make diff OLD=<folder|file|REV:path> NEW=<...> [JSON=1]"; exit 2; }

@@ -1,8 +1,9 @@
 """``python -m generator generate | check | diff | watch``: behind ``make generate``,
 ``make check``, ``make diff`` and ``make watch``.
 
-- ``generate`` rebuilds the vendors whose spec, overlay, generator or templates changed
-  (``--force``: all) and prints, per rebuilt vendor, what changed in its API.
+- ``generate`` rebuilds the vendors whose spec, overlay, generator or templates changed, or
+  whose generated files were edited or deleted (``--force``: all), and prints, per rebuilt
+  vendor, what changed in its API (a new vendor: its operations).
 - ``check`` rebuilds everything in memory and fails naming each file that differs.
 - ``diff OLD NEW`` reports the API changes between two versions of a spec (a vendor folder, a
   spec file, or ``REV:path`` from git), as text or ``--json``; it exits 1 on a breaking
@@ -72,6 +73,10 @@ def _extension_schema(specs: Path) -> tuple[Path, bytes] | None:
 
 
 def _print_generated(done: pipeline.Generated, out: Path) -> None:
+    for package, operations in done.new.items():
+        print(f"{package}: new vendor, {len(operations)} operation(s)")
+        for line in operations:
+            print(f"  + {line}")
     if done.changes:
         from .diff import report
 
@@ -82,7 +87,7 @@ def _print_generated(done: pipeline.Generated, out: Path) -> None:
     for path in done.seeded:
         shown = path.relative_to(pipeline.ROOT) if path.is_relative_to(pipeline.ROOT) else path
         print(f"  seeded {shown}")
-    rebuilt = ", ".join(done.changes) or "none"
+    rebuilt = ", ".join([*done.new, *done.changes]) or "none"
     unchanged = ", ".join(done.skipped) or "none"
     print(f"rebuilt: {rebuilt}; unchanged: {unchanged}; {len(done.written)} file(s) written")
 

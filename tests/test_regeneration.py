@@ -315,3 +315,50 @@ def test_a_vendor_update_end_to_end(tmp_path: Path) -> None:
         "$.paths['/3259-3'].post" in caught.value.reason
         and "matches nothing" in caught.value.reason
     )
+
+
+# -- repairing generated files, new vendors, forcing ------------------------------------------
+def test_a_hand_edited_or_deleted_generated_file_is_rebuilt(workspace) -> None:
+    specs, out, cassettes = workspace
+    edited, deleted = vendor_folders(specs)[0].package, vendor_folders(specs)[-1].package
+    client = out / edited / "client.py"
+    original = client.read_bytes()
+    client.write_bytes(original + b"# a hand edit\n")
+    (out / deleted / "vendor.py").unlink()
+    done = pipeline.generate(specs, out, cassettes_dir=cassettes)
+    assert {edited, deleted} <= set(done.changes) | set(done.new)
+    assert client.read_bytes() == original and (out / deleted / "vendor.py").is_file()
+    assert pipeline.stale(pipeline.build(specs)[0], out) == []
+    again = pipeline.generate(specs, out, cassettes_dir=cassettes)
+    assert again.changes == {} and again.new == {}
+
+
+def test_a_new_vendor_is_reported_as_new_with_its_operations(workspace) -> None:
+    specs, out, cassettes = workspace
+    fresh = vendor_folders(specs)[0]
+    shutil.rmtree(out / fresh.package)
+    done = run_cli(
+        "generate", "--specs", str(specs), "--out", str(out), "--cassettes", str(cassettes)
+    )
+    assert done.returncode == 0, done.stderr
+    head = f"{fresh.package}: new vendor, "
+    assert head in done.stdout and "no change to the API" not in done.stdout
+    vendor = json.loads((out / fresh.package / "vendor.json").read_text())
+    for op in vendor["operations"]:
+        assert f"  + {op['name']} ({op['method']} {op['path']})" in done.stdout
+
+
+def test_make_generate_force_rebuilds_everything() -> None:
+    dry = subprocess.run(
+        ["make", "-n", "generate", "FORCE=1"], cwd=ROOT, capture_output=True, text=True
+    )
+    plain = subprocess.run(["make", "-n", "generate"], cwd=ROOT, capture_output=True, text=True)
+    assert "-m generator generate --force" in dry.stdout
+    assert "--force" not in plain.stdout
+
+
+def test_no_generated_file_carries_an_unused_noqa() -> None:
+    for path in sorted(pipeline.GENERATED.rglob("*.py")):
+        lines = path.read_text().splitlines()
+        long_lines = any(len(line) > 100 for line in lines)
+        assert ("# ruff: noqa: E501" in lines) == long_lines, path
