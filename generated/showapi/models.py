@@ -5,6 +5,7 @@
 Field docs are the spec's descriptions of the vendor's fields.
 """
 
+# ruff: noqa: E501
 from __future__ import annotations
 
 from enum import StrEnum
