@@ -167,13 +167,6 @@ LINE_LENGTH = 100  # pyproject.toml's [tool.ruff] line-length
 LONG_LINES_NOQA = "# ruff: noqa: E501\n"
 
 
-def display_width(line: str) -> int:
-    """A line's width as ruff measures it: wide (CJK) characters count two."""
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
-
-
 def _without_unused_noqa(text: str) -> str:
     """The file without its ``noqa: E501`` when no line is too long (ruff's RUF100 would
     call it unused): field descriptions from a spec may make long lines, or may not."""

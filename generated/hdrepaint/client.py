@@ -84,10 +84,10 @@ class HdrepaintClient(SyncClient):
         vector_switch: bool | None = None,
         color_count: int | None = None,
     ) -> models.TaskAccepted:
-        """Submit an HD repaint task. Redraws the uploaded image in higher definition
-        with the chosen model and style, optionally enlarging it (`upscale`) and
-        also producing a vector version (`vector_switch`, `color_count`). Returns
-        the task id and what the account has left.
+        """POST /api/submit_task: Submit an HD repaint task. Redraws the uploaded image
+        in higher definition with the chosen model and style, optionally enlarging
+        it (`upscale`) and also producing a vector version (`vector_switch`,
+        `color_count`). Returns the task id and what the account has left.
 
         Args:
             input_image: The image to process, as a file part.
@@ -175,9 +175,9 @@ class HdrepaintClient(SyncClient):
         input_image: FileInput,
         color_count: int | None = None,
     ) -> models.TaskAccepted:
-        """Submit a bitmap-to-vector task. Traces the uploaded bitmap into an SVG with
-        at most `color_count` colours. Works on images with few colours (logos,
-        icons), not on photographs.
+        """POST /api/submit_vector_task: Submit a bitmap-to-vector task. Traces the
+        uploaded bitmap into an SVG with at most `color_count` colours. Works on
+        images with few colours (logos, icons), not on photographs.
 
         Args:
             input_image: The bitmap to trace, as a file part.
@@ -220,8 +220,8 @@ class HdrepaintClient(SyncClient):
         *,
         input_image: FileInput,
     ) -> models.TaskAccepted:
-        """Submit a face repair task. Repairs and sharpens the faces in the uploaded
-        image.
+        """POST /api/submit_face_enhance_task: Submit a face repair task. Repairs and
+        sharpens the faces in the uploaded image.
 
         Args:
             input_image: The image with the faces to repair, as a file part.
@@ -261,9 +261,10 @@ class HdrepaintClient(SyncClient):
         input_image: FileInput,
         fit: float | None = None,
     ) -> models.TaskAccepted:
-        """Submit a seamless tile task. Turns the uploaded image into a tile whose
-        opposite edges meet, so it can be repeated without visible seams. The status
-        check then also gives a 3x3 grid of the tile (`grid_url`).
+        """POST /api/submit_seamless_task: Submit a seamless tile task. Turns the
+        uploaded image into a tile whose opposite edges meet, so it can be repeated
+        without visible seams. The status check then also gives a 3x3 grid of the
+        tile (`grid_url`).
 
         Args:
             input_image: The image to make seamless, as a file part.
@@ -308,10 +309,10 @@ class HdrepaintClient(SyncClient):
         *,
         task_id: str,
     ) -> models.TaskStatus:
-        """Check a task's status. Where a submitted task stands. Once it is Completed
-        the answer carries the result's URLs: the image, the SVG when one was asked
-        for, and the 3x3 grid for seamless tasks. The vendor suggests polling every
-        2 to 3 seconds.
+        """POST /api/check_task_status: Check a task's status. Where a submitted task
+        stands. Once it is Completed the answer carries the result's URLs: the
+        image, the SVG when one was asked for, and the 3x3 grid for seamless tasks.
+        The vendor suggests polling every 2 to 3 seconds.
 
         Args:
             task_id: The id a submit returned.
@@ -388,10 +389,10 @@ class AsyncHdrepaintClient(AsyncClient):
         vector_switch: bool | None = None,
         color_count: int | None = None,
     ) -> models.TaskAccepted:
-        """Submit an HD repaint task. Redraws the uploaded image in higher definition
-        with the chosen model and style, optionally enlarging it (`upscale`) and
-        also producing a vector version (`vector_switch`, `color_count`). Returns
-        the task id and what the account has left.
+        """POST /api/submit_task: Submit an HD repaint task. Redraws the uploaded image
+        in higher definition with the chosen model and style, optionally enlarging
+        it (`upscale`) and also producing a vector version (`vector_switch`,
+        `color_count`). Returns the task id and what the account has left.
 
         Args:
             input_image: The image to process, as a file part.
@@ -479,9 +480,9 @@ class AsyncHdrepaintClient(AsyncClient):
         input_image: FileInput,
         color_count: int | None = None,
     ) -> models.TaskAccepted:
-        """Submit a bitmap-to-vector task. Traces the uploaded bitmap into an SVG with
-        at most `color_count` colours. Works on images with few colours (logos,
-        icons), not on photographs.
+        """POST /api/submit_vector_task: Submit a bitmap-to-vector task. Traces the
+        uploaded bitmap into an SVG with at most `color_count` colours. Works on
+        images with few colours (logos, icons), not on photographs.
 
         Args:
             input_image: The bitmap to trace, as a file part.
@@ -524,8 +525,8 @@ class AsyncHdrepaintClient(AsyncClient):
         *,
         input_image: FileInput,
     ) -> models.TaskAccepted:
-        """Submit a face repair task. Repairs and sharpens the faces in the uploaded
-        image.
+        """POST /api/submit_face_enhance_task: Submit a face repair task. Repairs and
+        sharpens the faces in the uploaded image.
 
         Args:
             input_image: The image with the faces to repair, as a file part.
@@ -565,9 +566,10 @@ class AsyncHdrepaintClient(AsyncClient):
         input_image: FileInput,
         fit: float | None = None,
     ) -> models.TaskAccepted:
-        """Submit a seamless tile task. Turns the uploaded image into a tile whose
-        opposite edges meet, so it can be repeated without visible seams. The status
-        check then also gives a 3x3 grid of the tile (`grid_url`).
+        """POST /api/submit_seamless_task: Submit a seamless tile task. Turns the
+        uploaded image into a tile whose opposite edges meet, so it can be repeated
+        without visible seams. The status check then also gives a 3x3 grid of the
+        tile (`grid_url`).
 
         Args:
             input_image: The image to make seamless, as a file part.
@@ -612,10 +614,10 @@ class AsyncHdrepaintClient(AsyncClient):
         *,
         task_id: str,
     ) -> models.TaskStatus:
-        """Check a task's status. Where a submitted task stands. Once it is Completed
-        the answer carries the result's URLs: the image, the SVG when one was asked
-        for, and the 3x3 grid for seamless tasks. The vendor suggests polling every
-        2 to 3 seconds.
+        """POST /api/check_task_status: Check a task's status. Where a submitted task
+        stands. Once it is Completed the answer carries the result's URLs: the
+        image, the SVG when one was asked for, and the 3x3 grid for seamless tasks.
+        The vendor suggests polling every 2 to 3 seconds.
 
         Args:
             task_id: The id a submit returned.

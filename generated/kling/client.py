@@ -78,9 +78,10 @@ class KlingClient(SyncClient):
         callback_url: str | None = None,
         external_task_id: str | None = None,
     ) -> models.CreatedTask:
-        """Create a multi-shot task. Starts making three views of the subject in
-        `element_frontal_image`. Give your own `external_task_id` to find the task
-        by it later (it must be unique in your account).
+        """POST /v1/general/ai-multi-shot: Create a multi-shot task. Starts making
+        three views of the subject in `element_frontal_image`. Give your own
+        `external_task_id` to find the task by it later (it must be unique in your
+        account).
 
         Args:
             element_frontal_image: A frontal picture of the subject, as base64 (no
@@ -131,9 +132,9 @@ class KlingClient(SyncClient):
         *,
         task_id: str,
     ) -> models.Task:
-        """Get one multi-shot task. One task, found by Kling's task id or by the
-        external_task_id you gave it. Once it has succeeded, `task_result.images`
-        holds the three views (kept for 30 days).
+        """GET /v1/general/ai-multi-shot/{id}: Get one multi-shot task. One task, found
+        by Kling's task id or by the external_task_id you gave it. Once it has
+        succeeded, `task_result.images` holds the three views (kept for 30 days).
 
         Args:
             task_id: The task id Kling gave, or your external_task_id. (wire name
@@ -153,9 +154,9 @@ class KlingClient(SyncClient):
         page_num: int | None = None,
         page_size: int | None = None,
     ) -> models.ListTasksResult:
-        """List multi-shot tasks, a page at a time. Your tasks, newest first. Finished
-        tasks carry their three result URLs in one image entry (`url_1` to `url_3`);
-        the URLs are kept for 30 days.
+        """GET /v1/general/ai-multi-shot: List multi-shot tasks, a page at a time. Your
+        tasks, newest first. Finished tasks carry their three result URLs in one
+        image entry (`url_1` to `url_3`); the URLs are kept for 30 days.
 
         Args:
             page_num: The page, from 1. (wire name ``pageNum``)
@@ -228,9 +229,10 @@ class AsyncKlingClient(AsyncClient):
         callback_url: str | None = None,
         external_task_id: str | None = None,
     ) -> models.CreatedTask:
-        """Create a multi-shot task. Starts making three views of the subject in
-        `element_frontal_image`. Give your own `external_task_id` to find the task
-        by it later (it must be unique in your account).
+        """POST /v1/general/ai-multi-shot: Create a multi-shot task. Starts making
+        three views of the subject in `element_frontal_image`. Give your own
+        `external_task_id` to find the task by it later (it must be unique in your
+        account).
 
         Args:
             element_frontal_image: A frontal picture of the subject, as base64 (no
@@ -281,9 +283,9 @@ class AsyncKlingClient(AsyncClient):
         *,
         task_id: str,
     ) -> models.Task:
-        """Get one multi-shot task. One task, found by Kling's task id or by the
-        external_task_id you gave it. Once it has succeeded, `task_result.images`
-        holds the three views (kept for 30 days).
+        """GET /v1/general/ai-multi-shot/{id}: Get one multi-shot task. One task, found
+        by Kling's task id or by the external_task_id you gave it. Once it has
+        succeeded, `task_result.images` holds the three views (kept for 30 days).
 
         Args:
             task_id: The task id Kling gave, or your external_task_id. (wire name
@@ -303,9 +305,9 @@ class AsyncKlingClient(AsyncClient):
         page_num: int | None = None,
         page_size: int | None = None,
     ) -> models.ListTasksResult:
-        """List multi-shot tasks, a page at a time. Your tasks, newest first. Finished
-        tasks carry their three result URLs in one image entry (`url_1` to `url_3`);
-        the URLs are kept for 30 days.
+        """GET /v1/general/ai-multi-shot: List multi-shot tasks, a page at a time. Your
+        tasks, newest first. Finished tasks carry their three result URLs in one
+        image entry (`url_1` to `url_3`); the URLs are kept for 30 days.
 
         Args:
             page_num: The page, from 1. (wire name ``pageNum``)

@@ -97,7 +97,7 @@ class TencentAiartClient(SyncClient):
         logo_add: int | None = None,
         logo_param: models.LogoParam | None = None,
     ) -> models.ImageInpaintingRemovalResult:
-        """Erase what the mask marks and fill the area in from its surroundings
+        """POST /: Erase what the mask marks and fill the area in from its surroundings
         (Tencent action ImageInpaintingRemoval). Give the image as base64
         (image_base64) or URL (image_url) and the mask the same way: a
         single-channel image of the same size, white where content is to be removed
@@ -221,7 +221,7 @@ class AsyncTencentAiartClient(AsyncClient):
         logo_add: int | None = None,
         logo_param: models.LogoParam | None = None,
     ) -> models.ImageInpaintingRemovalResult:
-        """Erase what the mask marks and fill the area in from its surroundings
+        """POST /: Erase what the mask marks and fill the area in from its surroundings
         (Tencent action ImageInpaintingRemoval). Give the image as base64
         (image_base64) or URL (image_url) and the mask the same way: a
         single-channel image of the same size, white where content is to be removed

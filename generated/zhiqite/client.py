@@ -126,9 +126,9 @@ class ZhiqiteClient(SyncClient):
         denoising_strength: float | None = None,
         callback_url: str | None = None,
     ) -> models.SdTaskAccepted:
-        """Submit a text-to-image task. You choose the task id
-        (always_on_scripts.id_task); the answer echoes it as task_id. Poll get_task
-        with it, or pass callbackUrl.
+        """POST /saas/sd/v2/text2image: Submit a text-to-image task. You choose the
+        task id (always_on_scripts.id_task); the answer echoes it as task_id. Poll
+        get_task with it, or pass callbackUrl.
 
         Args:
             prompt: What to draw, in English or Chinese. A LoRA style is applied by
@@ -304,8 +304,9 @@ class ZhiqiteClient(SyncClient):
         image_cfg_scale: float | None = None,
         callback_url: str | None = None,
     ) -> models.SdTaskAccepted:
-        """Submit an image-to-image task; add always_on_scripts.mask_link to inpaint.
-        Images go in as URLs. Returns your always_on_scripts.id_task as task_id.
+        """POST /saas/sd/v2/image2image: Submit an image-to-image task; add
+        always_on_scripts.mask_link to inpaint. Images go in as URLs. Returns your
+        always_on_scripts.id_task as task_id.
 
         Args:
             prompt: What to draw, in English or Chinese. A LoRA style is applied by
@@ -521,9 +522,10 @@ class ZhiqiteClient(SyncClient):
         denoising_strength: float | None = None,
         callback_url: str | None = None,
     ) -> models.SdTaskAccepted:
-        """Submit a ControlNet drawing task: always_on_scripts.controlnet.args lists
-        the units (preprocessor module, model, control image URL, weight, guidance
-        window). Returns your always_on_scripts.id_task as task_id.
+        """POST /saas/sd/v2/controlnet: Submit a ControlNet drawing task:
+        always_on_scripts.controlnet.args lists the units (preprocessor module,
+        model, control image URL, weight, guidance window). Returns your
+        always_on_scripts.id_task as task_id.
 
         Args:
             prompt: What to draw, in English or Chinese. A LoRA style is applied by
@@ -666,9 +668,9 @@ class ZhiqiteClient(SyncClient):
         target_url: str,
         business_task_id: str,
     ) -> models.FaceSwapResult:
-        """Swap the face of source_url into target_url (both image URLs). Follow the
-        task with get_tool_task(tool_code="roop", business_task_id=...), or
-        wait(business_task_id, operation="face_swap").
+        """POST /saas/tool/roop: Swap the face of source_url into target_url (both
+        image URLs). Follow the task with get_tool_task(tool_code="roop",
+        business_task_id=...), or wait(business_task_id, operation="face_swap").
 
         Args:
             source_url: URL of the image whose face is copied. (wire name
@@ -737,10 +739,11 @@ class ZhiqiteClient(SyncClient):
         show_extras_results: bool | None = None,
         callback_url: str | None = None,
     ) -> models.EnhanceResult:
-        """Upscale the image at image (a URL, at most 1536 px a side) by a factor
-        (resize_mode 0, upscaling_resize 1-8) or to a size (resize_mode 1). Follow
-        it with get_tool_task(tool_code="enhance", business_task_id=...),
-        wait(business_task_id, operation="enhance") or callback_url.
+        """POST /saas/tool/enhance: Upscale the image at image (a URL, at most 1536 px
+        a side) by a factor (resize_mode 0, upscaling_resize 1-8) or to a size
+        (resize_mode 1). Follow it with get_tool_task(tool_code="enhance",
+        business_task_id=...), wait(business_task_id, operation="enhance") or
+        callback_url.
 
         Args:
             business_task_id: Your own id for this task; queryToolTask (toolCode
@@ -856,9 +859,9 @@ class ZhiqiteClient(SyncClient):
         *,
         business_task_id: str,
     ) -> models.SdTaskInfo:
-        """Look up a drawing task by the id_task you submitted it with: status,
-        progress, intermediate image and, when done, every result image with its
-        seed. Current month only; each call is billed.
+        """POST /saas/sd/v2/queryTaskInfo: Look up a drawing task by the id_task you
+        submitted it with: status, progress, intermediate image and, when done,
+        every result image with its seed. Current month only; each call is billed.
 
         Args:
             business_task_id: The id you submitted the task with:
@@ -879,9 +882,9 @@ class ZhiqiteClient(SyncClient):
         tool_code: str,
         business_task_id: str,
     ) -> models.ToolTask:
-        """Look up a drawing-tool task: tool_code is the tool's path after "tool/"
-        (roop, enhance, hair/change, ...), business_task_id the id you submitted it
-        with.
+        """POST /saas/tool/{toolCode}/queryTask: Look up a drawing-tool task: tool_code
+        is the tool's path after "tool/" (roop, enhance, hair/change, ...),
+        business_task_id the id you submitted it with.
 
         Args:
             tool_code: The tool, spelled as its path after "tool/": roop (face
@@ -912,8 +915,8 @@ class ZhiqiteClient(SyncClient):
         sd_model_checkpoint: str | None = None,
         sd_model_name: str | None = None,
     ) -> models.ModelPage:
-        """One page of the checkpoint catalogue; pass a row's sdModelCheckpoint to the
-        drawing tasks.
+        """POST /saas/sd/v2/queryModelList: One page of the checkpoint catalogue; pass
+        a row's sdModelCheckpoint to the drawing tasks.
 
         Args:
             page_size: Rows per page. (wire name ``pageSize``)
@@ -941,8 +944,8 @@ class ZhiqiteClient(SyncClient):
         sd_lora_name: str | None = None,
         lora_base_model: str | None = None,
     ) -> models.LoraPage:
-        """One page of the LoRA catalogue; use a row's sdLoraFileSimplifyName in the
-        prompt.
+        """POST /saas/sd/v2/queryLoraList: One page of the LoRA catalogue; use a row's
+        sdLoraFileSimplifyName in the prompt.
 
         Args:
             page_size: Rows per page. (wire name ``pageSize``)
@@ -969,8 +972,8 @@ class ZhiqiteClient(SyncClient):
         page_size: int,
         page_num: int,
     ) -> models.VaePage:
-        """Look up VAEs by file name, one page at a time; pass vaeFileName as
-        always_on_scripts.sd_vae.
+        """POST /saas/sd/v2/queryVaeList: Look up VAEs by file name, one page at a
+        time; pass vaeFileName as always_on_scripts.sd_vae.
 
         Args:
             vae_file_name: File name of the VAE to find (required by the vendor's
@@ -994,8 +997,8 @@ class ZhiqiteClient(SyncClient):
         page_size: int,
         page_num: int,
     ) -> models.EmbeddingPage:
-        """One page of the embedding catalogue; put embeddingSimplifyName into
-        negative_prompt.
+        """POST /saas/sd/v2/queryEmbeddingList: One page of the embedding catalogue;
+        put embeddingSimplifyName into negative_prompt.
 
         Args:
             page_size: Rows per page. (wire name ``pageSize``)
@@ -1094,9 +1097,9 @@ class AsyncZhiqiteClient(AsyncClient):
         denoising_strength: float | None = None,
         callback_url: str | None = None,
     ) -> models.SdTaskAccepted:
-        """Submit a text-to-image task. You choose the task id
-        (always_on_scripts.id_task); the answer echoes it as task_id. Poll get_task
-        with it, or pass callbackUrl.
+        """POST /saas/sd/v2/text2image: Submit a text-to-image task. You choose the
+        task id (always_on_scripts.id_task); the answer echoes it as task_id. Poll
+        get_task with it, or pass callbackUrl.
 
         Args:
             prompt: What to draw, in English or Chinese. A LoRA style is applied by
@@ -1272,8 +1275,9 @@ class AsyncZhiqiteClient(AsyncClient):
         image_cfg_scale: float | None = None,
         callback_url: str | None = None,
     ) -> models.SdTaskAccepted:
-        """Submit an image-to-image task; add always_on_scripts.mask_link to inpaint.
-        Images go in as URLs. Returns your always_on_scripts.id_task as task_id.
+        """POST /saas/sd/v2/image2image: Submit an image-to-image task; add
+        always_on_scripts.mask_link to inpaint. Images go in as URLs. Returns your
+        always_on_scripts.id_task as task_id.
 
         Args:
             prompt: What to draw, in English or Chinese. A LoRA style is applied by
@@ -1489,9 +1493,10 @@ class AsyncZhiqiteClient(AsyncClient):
         denoising_strength: float | None = None,
         callback_url: str | None = None,
     ) -> models.SdTaskAccepted:
-        """Submit a ControlNet drawing task: always_on_scripts.controlnet.args lists
-        the units (preprocessor module, model, control image URL, weight, guidance
-        window). Returns your always_on_scripts.id_task as task_id.
+        """POST /saas/sd/v2/controlnet: Submit a ControlNet drawing task:
+        always_on_scripts.controlnet.args lists the units (preprocessor module,
+        model, control image URL, weight, guidance window). Returns your
+        always_on_scripts.id_task as task_id.
 
         Args:
             prompt: What to draw, in English or Chinese. A LoRA style is applied by
@@ -1634,9 +1639,9 @@ class AsyncZhiqiteClient(AsyncClient):
         target_url: str,
         business_task_id: str,
     ) -> models.FaceSwapResult:
-        """Swap the face of source_url into target_url (both image URLs). Follow the
-        task with get_tool_task(tool_code="roop", business_task_id=...), or
-        wait(business_task_id, operation="face_swap").
+        """POST /saas/tool/roop: Swap the face of source_url into target_url (both
+        image URLs). Follow the task with get_tool_task(tool_code="roop",
+        business_task_id=...), or wait(business_task_id, operation="face_swap").
 
         Args:
             source_url: URL of the image whose face is copied. (wire name
@@ -1705,10 +1710,11 @@ class AsyncZhiqiteClient(AsyncClient):
         show_extras_results: bool | None = None,
         callback_url: str | None = None,
     ) -> models.EnhanceResult:
-        """Upscale the image at image (a URL, at most 1536 px a side) by a factor
-        (resize_mode 0, upscaling_resize 1-8) or to a size (resize_mode 1). Follow
-        it with get_tool_task(tool_code="enhance", business_task_id=...),
-        wait(business_task_id, operation="enhance") or callback_url.
+        """POST /saas/tool/enhance: Upscale the image at image (a URL, at most 1536 px
+        a side) by a factor (resize_mode 0, upscaling_resize 1-8) or to a size
+        (resize_mode 1). Follow it with get_tool_task(tool_code="enhance",
+        business_task_id=...), wait(business_task_id, operation="enhance") or
+        callback_url.
 
         Args:
             business_task_id: Your own id for this task; queryToolTask (toolCode
@@ -1824,9 +1830,9 @@ class AsyncZhiqiteClient(AsyncClient):
         *,
         business_task_id: str,
     ) -> models.SdTaskInfo:
-        """Look up a drawing task by the id_task you submitted it with: status,
-        progress, intermediate image and, when done, every result image with its
-        seed. Current month only; each call is billed.
+        """POST /saas/sd/v2/queryTaskInfo: Look up a drawing task by the id_task you
+        submitted it with: status, progress, intermediate image and, when done,
+        every result image with its seed. Current month only; each call is billed.
 
         Args:
             business_task_id: The id you submitted the task with:
@@ -1847,9 +1853,9 @@ class AsyncZhiqiteClient(AsyncClient):
         tool_code: str,
         business_task_id: str,
     ) -> models.ToolTask:
-        """Look up a drawing-tool task: tool_code is the tool's path after "tool/"
-        (roop, enhance, hair/change, ...), business_task_id the id you submitted it
-        with.
+        """POST /saas/tool/{toolCode}/queryTask: Look up a drawing-tool task: tool_code
+        is the tool's path after "tool/" (roop, enhance, hair/change, ...),
+        business_task_id the id you submitted it with.
 
         Args:
             tool_code: The tool, spelled as its path after "tool/": roop (face
@@ -1880,8 +1886,8 @@ class AsyncZhiqiteClient(AsyncClient):
         sd_model_checkpoint: str | None = None,
         sd_model_name: str | None = None,
     ) -> models.ModelPage:
-        """One page of the checkpoint catalogue; pass a row's sdModelCheckpoint to the
-        drawing tasks.
+        """POST /saas/sd/v2/queryModelList: One page of the checkpoint catalogue; pass
+        a row's sdModelCheckpoint to the drawing tasks.
 
         Args:
             page_size: Rows per page. (wire name ``pageSize``)
@@ -1909,8 +1915,8 @@ class AsyncZhiqiteClient(AsyncClient):
         sd_lora_name: str | None = None,
         lora_base_model: str | None = None,
     ) -> models.LoraPage:
-        """One page of the LoRA catalogue; use a row's sdLoraFileSimplifyName in the
-        prompt.
+        """POST /saas/sd/v2/queryLoraList: One page of the LoRA catalogue; use a row's
+        sdLoraFileSimplifyName in the prompt.
 
         Args:
             page_size: Rows per page. (wire name ``pageSize``)
@@ -1937,8 +1943,8 @@ class AsyncZhiqiteClient(AsyncClient):
         page_size: int,
         page_num: int,
     ) -> models.VaePage:
-        """Look up VAEs by file name, one page at a time; pass vaeFileName as
-        always_on_scripts.sd_vae.
+        """POST /saas/sd/v2/queryVaeList: Look up VAEs by file name, one page at a
+        time; pass vaeFileName as always_on_scripts.sd_vae.
 
         Args:
             vae_file_name: File name of the VAE to find (required by the vendor's
@@ -1962,8 +1968,8 @@ class AsyncZhiqiteClient(AsyncClient):
         page_size: int,
         page_num: int,
     ) -> models.EmbeddingPage:
-        """One page of the embedding catalogue; put embeddingSimplifyName into
-        negative_prompt.
+        """POST /saas/sd/v2/queryEmbeddingList: One page of the embedding catalogue;
+        put embeddingSimplifyName into negative_prompt.
 
         Args:
             page_size: Rows per page. (wire name ``pageSize``)
