@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | cksu
 VENDOR ?=
 PORT   ?= 8000
 
-.PHONY: generate check test mock lint bench clean
+.PHONY: generate new check test mock lint bench clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,6 +17,10 @@ $(STAMP): pyproject.toml requirements.lock
 
 generate: $(STAMP)   ## regenerate what changed in generated/ (FORCE=1: everything) and report API changes
 	$(BIN)/python -m generator generate $(if $(FORCE),--force)
+
+new: $(STAMP)        ## a skeleton spec for a new vendor: make new NAME=acme_images
+	@test -n "$(NAME)" || { echo "usage: make new NAME=<package name>"; exit 2; }
+	$(BIN)/python -m generator new "$(NAME)"
 
 diff: $(STAMP)       ## API changes between two spec versions; exits 1 on a breaking one
 	@test -n "$(OLD)" -a -n "$(NEW)" || { echo "usage: make diff OLD=<folder|file|REV:path> NEW=<...> [JSON=1]"; exit 2; }

@@ -29,6 +29,7 @@ KNOWN_KEYS = (
     "x-sdk-from",
     "x-sdk-refusal",
     "x-sdk-allow-slash",
+    "x-sdk-routes",
     "x-sdk-aliases",
 )
 

@@ -9,6 +9,8 @@
   spec file, or ``REV:path`` from git), as text or ``--json``; it exits 1 on a breaking
   change, so a CI job can gate a vendor update.
 - ``watch`` regenerates a vendor whenever its spec or overlay is saved.
+- ``new NAME`` writes ``specs/NAME/openapi.yaml``, a commented skeleton of an asynchronous task
+  API that generates and passes every generic test as it is.
 """
 
 from __future__ import annotations
@@ -44,6 +46,9 @@ def _parser() -> argparse.ArgumentParser:
     for sub in (gen, chk, watch):
         sub.add_argument("--specs", type=Path, default=pipeline.SPECS)
         sub.add_argument("--out", type=Path, default=pipeline.GENERATED)
+    new = commands.add_parser("new", help="write a skeleton spec for a new vendor")
+    new.add_argument("name", help="the vendor's package name (lower case, e.g. acme_images)")
+    new.add_argument("--specs", type=Path, default=pipeline.SPECS)
     dif = commands.add_parser("diff", help="API changes between two versions of a spec")
     dif.add_argument("old", help="vendor folder, spec file, or REV:path (git)")
     dif.add_argument("new", help="vendor folder, spec file, or REV:path (git)")
@@ -144,4 +149,19 @@ def _watch(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"generate": _generate, "check": _check, "diff": _diff, "watch": _watch}
+def _new(args: argparse.Namespace) -> int:
+    from .skeleton import new_vendor
+
+    path = new_vendor(args.name, args.specs)
+    print(f"wrote {path}")
+    print("next: make generate (then make test); edit the spec to match the vendor, step by step")
+    return 0
+
+
+COMMANDS = {
+    "generate": _generate,
+    "check": _check,
+    "diff": _diff,
+    "watch": _watch,
+    "new": _new,
+}

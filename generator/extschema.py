@@ -23,6 +23,7 @@ from .runtime.vendor import (
 )
 
 SCHEMA_NAME = "x-sdk.schema.json"
+PARAMETER_KEYS = ("-from", "-refusal", "-allow-slash", "-routes")  # after "x-sdk"
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 MODELS = (VendorExtension, OperationExtension, Limits, ParameterExtensions, PropertyExtensions)
 
@@ -52,7 +53,7 @@ def extension_schema() -> dict[str, Any]:
             "x-sdk-limits": {"$ref": "#/$defs/Limits"},
             "parameters": {
                 "type": "array",
-                "items": _open("ParameterExtensions", ("-from", "-refusal", "-allow-slash")),
+                "items": _open("ParameterExtensions", PARAMETER_KEYS),
             },
         },
         "patternProperties": {"^x-sdk(?!(-operation|-limits)$)": False},
@@ -79,9 +80,7 @@ def extension_schema() -> dict[str, Any]:
                 "properties": {
                     "parameters": {
                         "type": "object",
-                        "additionalProperties": _open(
-                            "ParameterExtensions", ("-from", "-refusal", "-allow-slash")
-                        ),
+                        "additionalProperties": _open("ParameterExtensions", PARAMETER_KEYS),
                     }
                 },
             },

@@ -275,6 +275,8 @@ class _Builder:
             )
             if p.get("x-sdk-allow-slash"):
                 param = param.model_copy(update={"allow_slash": True})
+            if p.get("x-sdk-routes") is False:
+                param = param.model_copy(update={"routes": False})
             params.append(self.filled_by(param, p, [*at, "parameters", i]))
         body = "none"
         content = op.get("requestBody", {}).get("content", {})

@@ -34,6 +34,7 @@ from .tasks import (
     ProgressCallback,
     TaskOutcome,
     TerminalProgress,
+    inline_result,
     read_outcome,
     result_file_name,
     submitted_task_id,
@@ -441,6 +442,16 @@ class BaseClient:
         path.write_bytes(response.content)
         return path
 
+    def _save_inline(self, folder: Path, outcome: TaskOutcome, index: int, url: str) -> Path:
+        """Write a result given inline (base64, kept as a ``data:`` URL) into ``folder``."""
+        try:
+            data, kind = inline_result(url) or (b"", "")
+        except ValueError as exc:
+            raise errors.ResponseFormatError(f"[{self.vendor.package}] {exc}") from None
+        path = folder / result_file_name(outcome, index, "", {"content-type": kind})
+        path.write_bytes(data)
+        return path
+
     @staticmethod
     def _outcome(spec: TaskSpec, payload: Any, task_id: str) -> TaskOutcome:
         return read_outcome(spec, payload if isinstance(payload, dict) else {}, task_id)
@@ -564,6 +575,9 @@ class SyncClient(BaseClient):
         target.mkdir(parents=True, exist_ok=True)
         saved = []
         for index, url in enumerate(outcome.images):
+            if url.startswith("data:"):  # a result given inline (base64): nothing to fetch
+                saved.append(self._save_inline(target, outcome, index, url))
+                continue
             try:
                 response = self._http.get(url, timeout=self.timeout)
             except httpx.TransportError as exc:
@@ -680,6 +694,9 @@ class AsyncClient(BaseClient):
         target.mkdir(parents=True, exist_ok=True)
         saved = []
         for index, url in enumerate(outcome.images):
+            if url.startswith("data:"):  # a result given inline (base64): nothing to fetch
+                saved.append(self._save_inline(target, outcome, index, url))
+                continue
             try:
                 response = await self._http.get(url, timeout=self.timeout)
             except httpx.TransportError as exc:

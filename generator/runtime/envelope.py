@@ -64,10 +64,11 @@ def unwrap(vendor: Vendor, body: Any, status_code: int, role: str = "") -> tuple
             raise errors.ResponseFormatError(
                 f"[{vendor.package}] envelope layer {index} is {type(node).__name__}, not an object"
             )
-        if layer.request_id:
-            request_id = str(get_path(node, layer.request_id) or request_id)
         code = get_path(node, layer.code) if layer.code else None
-        if not is_success(layer, code):
+        failed = not is_success(layer, code)
+        if layer.request_id and (failed or layer.request_id_on == "all"):
+            request_id = str(get_path(node, layer.request_id) or request_id)
+        if failed:
             raise api_error(
                 vendor, index, code, layer_message(layer, node), status_code, request_id, body, role
             )
@@ -290,7 +291,10 @@ def _stamp(
 ) -> None:
     if layer.code and code is not None and get_path(body, layer.code) is None:
         set_path(body, layer.code, code)
-    if layer.request_id:
+    # The request id never overwrites a payload field of the same name (an envelope whose
+    # payload shares its object), and a vendor may give one on errors only.
+    wanted = succeeded is False or layer.request_id_on == "all"
+    if layer.request_id and wanted and get_path(body, layer.request_id) is None:
         set_path(body, layer.request_id, request_id)
     for key, value in (layer.on_success if succeeded else layer.on_error).items():
         if succeeded or key not in body:

@@ -54,6 +54,11 @@ def read_outcome(
         for path in fields.images
         for url in get_all(payload, path)
         if url not in (None, "")
+    ) + tuple(
+        as_data_url(str(text))
+        for path in fields.images_base64
+        for text in get_all(payload, path)
+        if text not in (None, "")
     )
     error = get_path(payload, fields.error) if fields.error and status == "failed" else None
     return TaskOutcome(
@@ -66,6 +71,32 @@ def read_outcome(
         error=str(error or ""),
         raw=payload,
     )
+
+
+def as_data_url(text: str) -> str:
+    """A result given inline as base64 (or already a ``data:`` URL) as a ``data:`` URL, its
+    media type sniffed from the first bytes, so that it is kept and saved like a URL."""
+    if text.startswith("data:"):
+        return text
+    kinds = {"iVBOR": "image/png", "/9j/": "image/jpeg", "R0lG": "image/gif", "UklG": "image/webp"}
+    kind = next((k for prefix, k in kinds.items() if text.startswith(prefix)), "image/png")
+    return f"data:{kind};base64,{text}"
+
+
+def inline_result(url: str) -> tuple[bytes, str] | None:
+    """The bytes and media type of a ``data:`` URL (an inline result), or None for a URL to
+    download; undecodable base64 raises ``ValueError`` naming the problem."""
+    if not url.startswith("data:"):
+        return None
+    import base64
+    import binascii
+
+    head, _, data = url[5:].partition(",")
+    kind = head.split(";")[0] or "application/octet-stream"
+    try:
+        return base64.b64decode(data, validate=True), kind
+    except (binascii.Error, ValueError):
+        raise ValueError("the inline result is not valid base64") from None
 
 
 def _fraction(value: Any) -> float | None:

@@ -88,8 +88,10 @@ class EnvelopeLayer(_Model):
     """One wrapping level of a vendor's answer.
 
     ``code`` is a dotted path to the status code inside this layer and ``success`` lists the
-    values meaning success (``None`` means "the field is absent"). ``payload`` is the path to the
-    next layer, or empty when the next layer lives in this same object. ``on_success`` and
+    values meaning success (``None`` means "the field is absent"). ``request_id`` is where the
+    answer carries the vendor's request id: on every answer, or on errors only
+    (``request_id_on: errors``). ``payload`` is the path to the next layer, or empty when the
+    next layer lives in this same object. ``on_success`` and
     ``on_error`` are constant fields a mock adds to this layer (ShowAPI's ``showapi_fee_num``).
     """
 
@@ -97,6 +99,7 @@ class EnvelopeLayer(_Model):
     success: tuple[Any, ...]
     message: tuple[str, ...] = ()
     request_id: str = ""
+    request_id_on: Literal["all", "errors"] = "all"
     payload: str = ""
     on_success: dict[str, Any] = Field(default_factory=dict)
     on_error: dict[str, Any] = Field(default_factory=dict)
@@ -126,11 +129,13 @@ class ErrorSpec(_Model):
 
 
 class TaskFields(_Model):
-    """Where a task's facts sit in the vendor's task object (dotted paths, ``[]`` for lists)."""
+    """Where a task's facts sit in the vendor's task object (dotted paths, ``[]`` for lists).
+    ``images`` hold result URLs; ``images_base64`` results given inline, as base64 text."""
 
     id: str
     status: str
     images: tuple[str, ...] = ()
+    images_base64: tuple[str, ...] = ()
     progress: str = ""
     preview: str = ""
     created: str = ""
@@ -192,7 +197,9 @@ class Param(_Model):
 
     ``source`` says who fills it in: the caller (``input``, a method argument), the spec
     (``constant``: ``value``), a client setting (``setting``: ``value`` names it) or the auth
-    plug-in (``auth``). A request whose constant differs is refused as ``refusal``.
+    plug-in (``auth``). A request whose constant differs is refused as ``refusal``; a
+    constant header also picks the operation in the mock (Tencent's action) unless ``routes``
+    is false (a version header that is sent and checked but routes nothing).
     """
 
     wire: str
@@ -208,6 +215,7 @@ class Param(_Model):
     aliases: tuple[str, ...] = ()
     allow_slash: bool = False
     literal: tuple[str, ...] = ()
+    routes: bool = True
 
 
 class ImageLimit(_Model):
@@ -415,6 +423,7 @@ class ParameterExtensions(_Model):
     x_sdk_from: str = Field("input", alias="x-sdk-from")
     x_sdk_refusal: ErrorKind = Field("invalid_request", alias="x-sdk-refusal")
     x_sdk_allow_slash: bool = Field(False, alias="x-sdk-allow-slash")
+    x_sdk_routes: bool = Field(True, alias="x-sdk-routes")
 
 
 class PropertyExtensions(_Model):

@@ -482,9 +482,9 @@ def _exact_routes(vendor: Vendor) -> dict[tuple[str, str], Operation]:
 
 
 def _constant_mismatch(op: Operation, request: MockRequest) -> MockError | None:
-    """The refusal for the first constant header of ``op`` that the request gets wrong."""
+    """The refusal for the first routing constant header of ``op`` the request gets wrong."""
     for param in op.params:
-        if param.source == "constant" and param.location == "header":
+        if param.source == "constant" and param.routes and param.location == "header":
             given = request.headers.get(param.wire.lower())
             if given != param.value:
                 shown = "missing" if given is None else repr(given)
