@@ -147,7 +147,7 @@ def format_python(sources: dict[str, str]) -> dict[str, str]:
         config = str(ROOT / "pyproject.toml")
         ruff = [sys.executable, "-m", "ruff"]
         for args in (
-            ["check", "--fix-only", "--select", "I,F401,UP", "--quiet"],
+            ["check", "--fix-only", "--select", "I,F401,UP,RUF022", "--quiet"],
             ["format", "--quiet"],
         ):
             done = subprocess.run(
