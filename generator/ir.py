@@ -309,12 +309,13 @@ class _Builder:
         seen: dict[str, str] = {
             name: "the wait options" for name in ("timeout", "on_progress", "show_progress")
         }
-        for p in params:
-            if p.py in seen:
+        for made in params:
+            if made.py in seen:
                 raise self.fail(
-                    at, f"inputs {seen[p.py]!r} and {p.wire!r} share the Python name {p.py!r}"
+                    at,
+                    f"inputs {seen[made.py]!r} and {made.wire!r} share the Python name {made.py!r}",
                 )
-            seen[p.py] = p.wire
+            seen[made.py] = made.wire
         return body, params
 
     def filled_by(self, param: Param, raw: dict[str, Any], at: list[Any]) -> Param:
@@ -366,15 +367,17 @@ class _Builder:
         named_enum = (
             py_type.isidentifier() and py_type not in SCALARS.values() and "enum" in resolved
         )
-        return Param(
-            wire=wire,
-            py=py_name or snake(wire),
-            location=location,
-            required=required,
-            schema=resolved,
-            description=description,
-            py_type=py_type,
-            literal=tuple(resolved["enum"]) if named_enum else (),
+        return Param.model_validate(
+            {
+                "wire": wire,
+                "py": py_name or snake(wire),
+                "location": location,
+                "required": required,
+                "schema": resolved,
+                "description": description,
+                "py_type": py_type,
+                "literal": tuple(resolved["enum"]) if named_enum else (),
+            }
         )
 
     def py_type(self, schema: dict[str, Any]) -> str:
@@ -383,7 +386,7 @@ class _Builder:
             if "title" in target and ("properties" in target or "allOf" in target):
                 return f"models.{target['title']}"
             if "title" in target and target.get("enum") and target.get("type") == "string":
-                return target["title"]  # a Literal alias the client module defines
+                return str(target["title"])  # a Literal alias the client module defines
             return self.py_type(target)
         if schema.get("enum") and schema.get("type") == "string":
             return "Literal[" + ", ".join(repr(v) for v in schema["enum"]) + "]"
@@ -394,7 +397,7 @@ class _Builder:
             return f"list[{self.py_type(schema.get('items', {}))}]"
         if kind == "object":
             return "dict[str, Any]"
-        return SCALARS.get(kind, "Any")
+        return SCALARS.get(str(kind), "Any")
 
     def response(self, op: dict[str, Any]) -> tuple[str, dict[str, Any], Any]:
         for media in _success_contents(op):
@@ -423,9 +426,9 @@ class _Builder:
             for key in filter(None, str(layer.get("payload", "")).split(".")):
                 prop = _property(self, schema, key)
                 if prop is None:
-                    return self.shallow(schema).get("title", response_model)
+                    return str(self.shallow(schema).get("title", response_model))
                 schema = prop
-        return self.shallow(schema).get("title", response_model)
+        return str(self.shallow(schema).get("title", response_model))
 
     def callback(self, op: dict[str, Any]) -> tuple[str, dict[str, Any], Any]:
         for callback in op.get("callbacks", {}).values():
@@ -444,7 +447,8 @@ class _Builder:
 def _property(builder: _Builder, schema: dict[str, Any], key: str) -> dict[str, Any] | None:
     schema = builder.shallow(schema)
     if key in schema.get("properties", {}):
-        return schema["properties"][key]
+        own: dict[str, Any] = schema["properties"][key]
+        return own
     for part in schema.get("allOf", []):
         found = _property(builder, part, key)
         if found is not None:

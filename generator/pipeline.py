@@ -110,6 +110,7 @@ def build_vendor(
     """Compile one vendor folder (the heavy stages are imported here, on first use); seed
     cassettes go under ``cassettes_dir`` (``tests/cassettes`` by default)."""
     from . import cassettes, ir, load, models, render
+    from .runtime.testing import CASSETTES
 
     loaded = load.load(vendor_dir)
     named = models.name_schemas(loaded.document)
@@ -120,7 +121,7 @@ def build_vendor(
         folder=vendor_dir.name,
         package=vendor.package,
         sources=render.render_package(vendor, code, spec_path),
-        seeds=cassettes.build(vendor, cassettes_dir or cassettes.CASSETTES),
+        seeds=cassettes.build(vendor, cassettes_dir or CASSETTES),
         vendor=vendor,
         fingerprint=fingerprint(vendor_dir, tools or tool_digest()),
     )
@@ -217,9 +218,10 @@ def generate(
 
 def _recorded(out: Path) -> dict[str, dict[str, str]]:
     try:
-        return json.loads((out / FINGERPRINTS).read_text())
+        table: dict[str, dict[str, str]] = json.loads((out / FINGERPRINTS).read_text())
     except (OSError, ValueError):
         return {}
+    return table
 
 
 def _previous_vendor(package_dir: Path) -> Vendor | None:

@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 
 import jwt
 
+from .accounts import Account
 from .secrets import Secret
 from .vendor import Auth
 
@@ -45,11 +46,6 @@ class Incoming(Protocol):
     headers: dict[str, str]
     form: dict[str, Any]
     body: bytes
-
-
-class Account(Protocol):
-    key: str
-    secret: str
 
 
 class AuthRefused(Exception):

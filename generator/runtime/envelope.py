@@ -116,7 +116,9 @@ def bodiless_error(
     bodiless ``errors`` with that status (told apart by the reason's text)."""
     header = vendor.envelope.error_header.lower()
     message = redact(headers.get(header, "") if header else "") or text or f"HTTP {status_code}"
-    kinds = [k for k, s in vendor.errors.items() if not s.body and s.http_status == status_code]
+    kinds = [
+        k for k, s in vendor.error_specs.items() if not s.body and s.http_status == status_code
+    ]
     if len(kinds) > 1:
         kinds = _by_message(vendor, kinds, message) or kinds
     cls = _error_class(kinds, status_code)
@@ -167,9 +169,10 @@ def kinds_of(vendor: Vendor, layer: int, code: Any) -> list[str]:
     """The error kinds whose code (or, failing that, one of whose ``also`` codes) is ``code``."""
     if code is None:
         return []
-    mine = [k for k, s in vendor.errors.items() if s.layer == layer]
-    exact = [k for k in mine if str(vendor.errors[k].code) == str(code)]
-    return exact or [k for k in mine if _also(vendor.errors[k], code)]
+    specs = vendor.error_specs
+    mine = [k for k, s in specs.items() if s.layer == layer]
+    exact = [k for k in mine if str(specs[k].code) == str(code)]
+    return exact or [k for k in mine if _also(specs[k], code)]
 
 
 def _also(spec: ErrorSpec, code: Any) -> bool:
@@ -184,7 +187,7 @@ def _also(spec: ErrorSpec, code: Any) -> bool:
 def _by_message(vendor: Vendor, kinds: list[str], message: str) -> list[str]:
     """The kinds whose message template's fixed start begins ``message``, keeping only those
     with the longest such start (``"failed: system error"`` beats ``"failed: "``)."""
-    fixed = {k: vendor.errors[k].message.split("{detail}")[0] for k in kinds}
+    fixed = {k: vendor.error_specs[k].message.split("{detail}")[0] for k in kinds}
     matching = {k: len(f) for k, f in fixed.items() if f and message.startswith(f)}
     if not matching:
         return []
@@ -232,9 +235,11 @@ def _success_steps(vendor: Vendor) -> tuple[tuple[EnvelopeLayer, bool, Any, bool
 
 
 def error_spec(vendor: Vendor, kind: str) -> ErrorSpec:
-    while kind not in vendor.errors and kind in FALLBACK_KINDS:
+    while kind not in vendor.error_specs and kind in FALLBACK_KINDS:
         kind = FALLBACK_KINDS[kind]
-    return vendor.errors.get(kind) or ErrorSpec(http_status=500 if kind == "server_error" else 400)
+    return vendor.error_specs.get(kind) or ErrorSpec(
+        http_status=500 if kind == "server_error" else 400
+    )
 
 
 def render_error(

@@ -346,6 +346,11 @@ class Vendor(_Model):
     def ops(self) -> dict[str, Operation]:
         return {op.name: op for op in self.operations}
 
+    @cached_property
+    def error_specs(self) -> dict[str, ErrorSpec]:
+        """``errors`` keyed by plain text: the runtime looks kinds up by name."""
+        return {str(kind): spec for kind, spec in self.errors.items()}
+
     def op_for_role(self, role: str) -> Operation | None:
         return next((op for op in self.operations if op.role == role), None)
 

@@ -34,6 +34,7 @@ from .effects import EFFECTS
 from .messages import Call, JournalEntry, MockError, MockRequest, MockResponse
 from .roles import Roles
 from .store import Account, MockTask, TaskStore
+from .templates import Context
 
 log = logging.getLogger("generator.runtime.mock")
 FILES_PREFIX = "/_mock/files/"
@@ -46,7 +47,7 @@ MOCK_BASE_URL = "http://mock.invalid"
 T = TypeVar("T")
 
 
-class VendorMock(Roles):
+class VendorMock:
     """A functional fake of one vendor.
 
     ``clock`` defaults to a :class:`VirtualClock` that tests advance; served mocks pass a
@@ -88,17 +89,22 @@ class VendorMock(Roles):
         self._lock = threading.RLock()
         self._seed = seed
         self._app: Any = None
+        self.roles = Roles(self)  # how each role of operation is served
         self.callbacks = CallbackDispatcher(self, transport=callback_transport)
         self.reset()
         if isinstance(self.clock, VirtualClock):
             self.clock.on_advance(lambda _now: self.callbacks.run_due())
+
+    def _context(self, now: float | None = None, **kwargs: Any) -> Context:
+        """A template context on this mock's state (the roles' own; callbacks use it)."""
+        return self.roles._context(now, **kwargs)
 
     # -- state -------------------------------------------------------------------------------
     def reset(self) -> None:
         """Forget every task, journal entry and account change."""
         with self._lock:
             self.store = TaskStore()
-            self.accounts = {}
+            self.accounts: dict[str, Account] = {}
             for key in self._default_credentials:
                 self.add_credential(key)
             self.journal: deque[JournalEntry] = deque(maxlen=self.journal_limit)
@@ -371,13 +377,7 @@ class VendorMock(Roles):
         if checked.problems:
             kind = checked.problems[0][0]
             raise MockError(kind, "; ".join(m for k, m in checked.problems if k == kind))
-        handler = {
-            "submit": self._submit,
-            "get": self._get,
-            "list": self._list,
-            "action": self._action,
-            "catalog": self._catalog,
-        }.get(op.role)
+        handler = self.roles.handler(op.role)
         if handler is None:
             raise MockError("unknown_operation", f"{op.name} is not served by this mock")
         call = Call(op, checked.values, checked.images, account, request)
