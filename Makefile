@@ -35,13 +35,15 @@ check: $(STAMP)      ## fail, naming each stale file, when generated/ does not m
 test: $(STAMP)       ## every test: generator, runtime, generated contract tests, README
 	$(BIN)/python -m generator check
 	$(BIN)/ruff check .
+	$(BIN)/mypy --strict generator
 	$(BIN)/python -m pytest
 
 mock: $(STAMP)       ## serve every mock from PORT up, or one: make mock VENDOR=showapi PORT=8000
 	$(BIN)/python -m generator.runtime.mock.serve $(VENDOR) --port $(PORT)
 
-lint: $(STAMP)
+lint: $(STAMP)       ## ruff (lint and format) and mypy --strict on generator/ (the runtime included)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check generator tests bench
+	$(BIN)/mypy --strict generator
 
 bench: $(STAMP)      ## benchmarks (ratios side by side in one run; installs wrk / Prism on first use)
 	$(BIN)/python -m bench $(BENCH_ARGS)

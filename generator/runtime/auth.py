@@ -149,7 +149,7 @@ class BearerJWT(AuthPlugin):
             self._token = Secret(
                 jwt.encode(claims, secret, algorithm="HS256", headers={"typ": "JWT"})
             )
-            self._expires = claims["exp"]
+            self._expires = float(issued + self.spec.token_ttl_seconds)
         return self._token.get()
 
     def apply(self, request: Outgoing, credentials: Mapping[str, Secret], now: float) -> None:

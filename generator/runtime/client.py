@@ -96,8 +96,8 @@ def read_file(value: FileInput) -> bytes:
     if isinstance(value, bytes | bytearray):
         return bytes(value)
     if hasattr(value, "read"):
-        return value.read()  # type: ignore[union-attr]
-    return Path(value).read_bytes()  # type: ignore[arg-type]
+        return value.read()
+    return Path(value).read_bytes()
 
 
 def file_part(name: str, data: bytes) -> tuple[str, bytes, str]:
@@ -261,7 +261,7 @@ class BaseClient:
         return httpx.Request(
             out.method,
             self.base_url + out.path,
-            params=out.query or None,
+            params=tuple(out.query) or None,
             headers=out.headers,
             data=out.form or None,
             files=out.files or None,
@@ -356,7 +356,7 @@ class BaseClient:
 
     @staticmethod
     def _backoff(attempt: int) -> float:
-        return min(0.5 * 2**attempt, 8.0) * random.uniform(0.75, 1.0)
+        return float(min(0.5 * 2**attempt, 8.0) * random.uniform(0.75, 1.0))
 
     def _transport_error(self, what: str, exc: httpx.TransportError) -> errors.APIConnectionError:
         """The typed error for a request (``what``: an operation's name) that got no answer."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import mimetypes
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 from urllib.parse import unquote, urlsplit
@@ -126,7 +126,7 @@ class PollSchedule:
     factor: float = 1.5
     max_interval: float = 30.0
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[float]:
         interval = self.interval
         while True:
             yield interval

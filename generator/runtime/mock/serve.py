@@ -44,7 +44,8 @@ def build_mock(package: str, **options: Any) -> VendorMock:
     except ModuleNotFoundError:
         known = ", ".join(vendor_packages()) or "none: run 'make generate' first"
         raise SystemExit(f"no generated vendor {package!r} (known: {known})") from None
-    return module.create_mock(**options)
+    mock: VendorMock = module.create_mock(**options)
+    return mock
 
 
 def parser() -> argparse.ArgumentParser:
