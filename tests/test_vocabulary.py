@@ -135,3 +135,18 @@ def test_the_inline_result_is_base64_of_the_png_the_mock_made(synthetic: ModuleT
         mock.advance(60)
         answer = client.get_job(id=job.id)
     assert Image.open(io.BytesIO(base64.b64decode(answer.image or ""))).size == (40, 20)
+
+
+def test_the_http_status_follows_the_task_state(synthetic: ModuleType, mock) -> None:
+    """202 while the job is queued or running, 200 once it is done; the client reads both."""
+    headers = {"Authorization": "Bearer test", "X-Api-Version": "2024-06-01"}
+    with httpx.Client(transport=mock.transport(), base_url="https://api.example.com") as http:
+        files = {"image": ("a.png", png_bytes(8, 8), "image/png")}
+        job = http.post("/v1/jobs", headers=headers, files=files).json()
+        running = http.get(f"/v1/jobs/{job['id']}", headers=headers)
+        mock.advance(60)
+        done = http.get(f"/v1/jobs/{job['id']}", headers=headers)
+    assert (running.status_code, running.json()["status"]) == (202, "running")
+    assert (done.status_code, done.json()["status"]) == (200, "succeeded")
+    with mock.client(synthetic.InlineResultsClient) as client:
+        assert client.get_outcome(job["id"]).status == "succeeded"

@@ -265,7 +265,9 @@ class Pagination(_Model):
 class OperationMock(_Model):
     """How the mock serves an operation: the image effect and its arguments (effect argument
     name -> input wire name), the inputs carrying the image and the callback URL, the template
-    of the answer's payload, and how long result URLs live. A catalog
+    of the answer's payload, and how long result URLs live. ``http_status`` gives a get
+    operation's HTTP status by the task's state (``{queued: 202, running: 202}``; 200 otherwise).
+    A catalog
     operation serves ``rows``, keeping those whose field equals each given filter input
     (``filters``: input wire name -> row field)."""
 
@@ -277,6 +279,7 @@ class OperationMock(_Model):
     files_ttl: float | None = None
     rows: tuple[dict[str, Any], ...] = ()
     filters: dict[str, str] = Field(default_factory=dict)
+    http_status: dict[Status, int] = Field(default_factory=dict)
 
 
 class Poll(_Model):

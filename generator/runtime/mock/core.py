@@ -252,8 +252,8 @@ class VendorMock:
                 raise unreadable
             values = self._inputs(op, request)
             entry.params = self._masked(op, values)
-            payload, delay = self._dispatch(op, values, account, request)
-            response = self._json(200, render_success(self.vendor, payload, request_id))
+            payload, delay, status = self._dispatch(op, values, account, request)
+            response = self._json(status, render_success(self.vendor, payload, request_id))
             response.delay = delay
         except MockError as exc:
             response = self._error(exc.kind, exc.detail, request_id, op)
@@ -371,8 +371,9 @@ class VendorMock:
 
     def _dispatch(
         self, op: Operation, values: dict[str, Any], account: Account, request: MockRequest
-    ) -> tuple[Any, float]:
-        """The payload of the answer, and how long the vendor would take to give it."""
+    ) -> tuple[Any, float, int]:
+        """The payload of the answer, how long the vendor would take to give it, and the HTTP
+        status of the success."""
         checked = check(op, values)
         if checked.problems:
             kind = checked.problems[0][0]
@@ -381,7 +382,7 @@ class VendorMock:
         if handler is None:
             raise MockError("unknown_operation", f"{op.name} is not served by this mock")
         call = Call(op, checked.values, checked.images, account, request)
-        return handler(call), call.delay
+        return handler(call), call.delay, call.status
 
     def fetch(self, url: str, request: MockRequest) -> bytes:
         """Bytes at ``url``: the mock's own files, or an allowed host; nothing else is fetched."""

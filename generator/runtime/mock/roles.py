@@ -150,6 +150,7 @@ class Roles:
         task = self.mock.store.get(task_id, call.account.key)
         if task is None or (task.poll_op and task.poll_op != call.op.name):
             raise MockError("not_found", task_id)
+        call.status = call.op.mock.http_status.get(task.status(self.mock.clock.time()), 200)
         return render(
             call.op.mock.response,
             self._context(task=task, request=call.values, account=call.account),
