@@ -50,17 +50,6 @@ def test_every_vendor_s_jobs_succeed_against_its_served_mock(package: str, tmp_p
             assert type(result).__name__ == op.payload_model, op.name
 
 
-def test_module_entry_point_prints_usage() -> None:
-    package = vendor_packages()[0]
-    done = subprocess.run(
-        [sys.executable, "-m", f"generated.{package}.mock", "--help"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert done.returncode == 0 and "--port" in done.stdout
-
-
 def test_serving_every_mock_at_once_prints_their_urls_and_each_answers() -> None:
     from generator.runtime.live import free_port
     from generator.runtime.mock import serve
