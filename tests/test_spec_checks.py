@@ -1,12 +1,11 @@
 """A mistake in a spec's extensions stops generation with the file, the JSON pointer and, for a
 misspelled key, the closest known one; examples are checked at generation; the watcher prints
 a failure in one line and keeps watching; the extensions' JSON Schema is current and the specs
-point at it. The sample spec is the first YAML vendor found in specs/."""
+point at it. The sample spec is the skeleton of ``python -m generator new``."""
 
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -21,17 +20,17 @@ from generator import pipeline
 from generator.discover import vendor_folders
 from generator.errors import SpecError
 from generator.extschema import SCHEMA_NAME, schema_bytes
+from generator.skeleton import SKELETON, new_vendor
 from generator.watch import watch
 
 YAML_FOLDERS = [v.folder for v in vendor_folders() if (v.folder / "openapi.yaml").is_file()]
-SAMPLE = YAML_FOLDERS[0]
+SAMPLE = "sample_vendor"
 
 
 def edited(tmp_path: Path, change: Callable[[dict[str, Any]], Any]) -> Path:
-    """A copy of the sample vendor folder with its spec changed by ``change``."""
-    folder = tmp_path / "specs" / SAMPLE.name
-    shutil.copytree(SAMPLE, folder)
-    spec = folder / "openapi.yaml"
+    """The skeleton spec, written under ``tmp_path`` and changed by ``change``."""
+    spec = new_vendor(SAMPLE, tmp_path / "specs")
+    folder = spec.parent
     doc = yaml.safe_load(spec.read_text())
     change(doc)
     spec.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False))
@@ -187,10 +186,13 @@ def test_the_extension_schema_is_current_and_every_yaml_spec_points_at_it() -> N
         assert text.startswith(f"# yaml-language-server: $schema=../{SCHEMA_NAME}\n"), folder
         errors = [e.message for e in validator.iter_errors(yaml.safe_load(text))]
         assert not errors, f"{folder.name}: {errors[:3]}"
+    skeleton = SKELETON.read_text()
+    assert skeleton.startswith(f"# yaml-language-server: $schema=../{SCHEMA_NAME}\n")
+    assert not list(validator.iter_errors(yaml.safe_load(skeleton)))
 
 
 def test_the_extension_schema_refuses_a_misspelled_key() -> None:
     validator = jsonschema.Draft202012Validator(json.loads(schema_bytes()))
-    doc = yaml.safe_load((SAMPLE / "openapi.yaml").read_text())
+    doc = yaml.safe_load(SKELETON.read_text())
     first_op(doc)["x-sdk-operation"]["taskid"] = "x"
     assert any("taskid" in e.message for e in validator.iter_errors(doc))
