@@ -6,7 +6,8 @@ mock, a test or a cassette.
 - response templates (``task.view``, ``callback.payload``, ``mock.response``) use only values
   a template can name, and ``$request.<name>`` only inputs the operation has;
 - dotted paths that name an operation's inputs (``mock.params``, ``mock.image``,
-  ``caller_id``, a get's ``task_id``, ``x-sdk-limits``) name inputs it has;
+  ``caller_id``, a get's ``task_id``, ``x-sdk-limits``) name inputs it has, and the paths of
+  a task family's fields (``task.fields``) name fields its get operations' answers declare;
 - each operation's example gives every required input, valid by its schema and limits, and
   every documented example answer and callback validates against its schema.
 """
@@ -49,6 +50,7 @@ def check_spec(
             raise SpecError(file, json_pointer([*where, *at]), reason)
     for op in vendor.operations:
         _check_inputs(file, op)
+        _check_task_fields(file, vendor, op)
         if examples:
             _check_examples(file, vendor, op, document)
 
@@ -112,6 +114,29 @@ def _check_inputs(file: str, op: Operation) -> None:
             close = difflib.get_close_matches(head, wires, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else f" (inputs: {', '.join(wires)})"
             raise SpecError(file, json_pointer(at), f"no input {head!r}{hint}")
+
+
+def _check_task_fields(file: str, vendor: Vendor, op: Operation) -> None:
+    """The fields a get operation's task family is read by are fields its answer declares."""
+    from .runtime.schemas import declares
+    from .runtime.testing import payload_schema
+
+    spec = vendor.task_spec(op)
+    if op.role != "get" or spec is None or not op.response_schema:
+        return
+    schema = payload_schema(vendor, op)
+    at = ["x-sdk-operation", "task"] if op.task is not None else None
+    where = [*_op_at(op), *at] if at else ["x-sdk", "task"]
+    fields = spec.fields
+    # (the id may be left out of an answer: the client then keeps the id it asked with)
+    named = [("status", fields.status), ("progress", fields.progress)]
+    named += [("preview", fields.preview), ("error", fields.error)]
+    named += [("images", path) for path in fields.images]
+    named += [("images_base64", path) for path in fields.images_base64]
+    for key, path in named:
+        if path and not declares(schema, path):
+            reason = f"{op.name}'s answer declares no field {path!r}"
+            raise SpecError(file, json_pointer([*where, "fields", key]), reason)
 
 
 def _check_examples(file: str, vendor: Vendor, op: Operation, document: dict[str, Any]) -> None:

@@ -196,3 +196,11 @@ def test_the_extension_schema_refuses_a_misspelled_key() -> None:
     doc = yaml.safe_load(SKELETON.read_text())
     first_op(doc)["x-sdk-operation"]["taskid"] = "x"
     assert any("taskid" in e.message for e in validator.iter_errors(doc))
+
+
+def test_a_task_field_the_answer_does_not_declare_is_found(tmp_path: Path) -> None:
+    def change(doc: dict[str, Any]) -> None:
+        doc["x-sdk"]["task"]["fields"]["status"] = "state"
+
+    error = build_error(tmp_path, change)
+    assert error.pointer == "/x-sdk/task/fields/status" and "'state'" in error.reason
