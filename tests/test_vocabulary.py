@@ -150,3 +150,19 @@ def test_the_http_status_follows_the_task_state(synthetic: ModuleType, mock) -> 
     assert (done.status_code, done.json()["status"]) == (200, "succeeded")
     with mock.client(synthetic.InlineResultsClient) as client:
         assert client.get_outcome(job["id"]).status == "succeeded"
+
+
+def test_a_status_is_read_from_whichever_of_its_fields_is_present() -> None:
+    from generator.runtime.tasks import read_outcome
+    from generator.runtime.vendor import TaskFields, TaskSpec
+
+    spec = TaskSpec(
+        statuses={"done": "succeeded", "busy": "running"},
+        fields=TaskFields(id="id", status="state|job.status"),
+    )
+    assert read_outcome(spec, {"id": "a", "state": "done"}).status == "succeeded"
+    assert read_outcome(spec, {"id": "b", "job": {"status": "busy"}}).status == "running"
+    assert (
+        read_outcome(spec, {"id": "c", "state": None, "job": {"status": "done"}}).vendor_status
+        == "done"
+    )

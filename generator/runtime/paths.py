@@ -26,6 +26,16 @@ def get_path(value: Any, path: str, default: Any = None) -> Any:
     return value
 
 
+def get_first(value: Any, paths: str, default: Any = None) -> Any:
+    """The value at the first of ``paths`` (``a|b``: alternatives) that is present: for a
+    vendor that writes the same fact under one name or another."""
+    for path in paths.split("|"):
+        found = get_path(value, path, MISSING)
+        if found is not MISSING and found is not None:
+            return found
+    return default
+
+
 def get_all(value: Any, path: str) -> list[Any]:
     """Every value at ``path``, following ``[]`` into lists; missing steps give nothing."""
     head, sep, rest = path.partition("[]")

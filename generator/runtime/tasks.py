@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, TextIO
 from urllib.parse import unquote, urlsplit
 
-from .paths import get_all, get_path
+from .paths import get_all, get_first, get_path
 from .vendor import Operation, Status, TaskFields, TaskSpec, Vendor
 
 ProgressCallback = Callable[["TaskOutcome"], None]
@@ -46,7 +46,7 @@ def read_outcome(
 ) -> TaskOutcome:
     """The outcome described by a vendor's task object (a query answer or a callback)."""
     fields = fields or spec.fields
-    wire = get_path(payload, fields.status)
+    wire = get_first(payload, fields.status)
     wire_text = "" if wire is None else str(wire)
     status = spec.statuses.get(wire_text) or _loose_status(spec, wire_text)
     images = tuple(

@@ -130,7 +130,8 @@ class ErrorSpec(_Model):
 
 class TaskFields(_Model):
     """Where a task's facts sit in the vendor's task object (dotted paths, ``[]`` for lists).
-    ``images`` hold result URLs; ``images_base64`` results given inline, as base64 text."""
+    ``images`` hold result URLs; ``images_base64`` results given inline, as base64 text.
+    ``status`` may name alternatives, ``state|status``: the first one present is read."""
 
     id: str
     status: str
