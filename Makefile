@@ -8,15 +8,19 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | cksu
 VENDOR ?=
 PORT   ?= 8000
 
-.PHONY: generate check test mock lint bench clean spectral doc-check
+.PHONY: generate new check test mock lint bench clean spectral doc-check
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]'
 	@rm -f $(VENV)/.installed-* && touch $@
 
-generate: $(STAMP)   ## regenerate what changed in generated/ and report each vendor's API changes
-	$(BIN)/python -m generator generate
+generate: $(STAMP)   ## regenerate what changed in generated/ (FORCE=1: everything) and report API changes
+	$(BIN)/python -m generator generate $(if $(FORCE),--force)
+
+new: $(STAMP)        ## a skeleton spec for a new vendor: make new NAME=acme_images
+	@test -n "$(NAME)" || { echo "usage: make new NAME=<package name>"; exit 2; }
+	$(BIN)/python -m generator new "$(NAME)"
 
 diff: $(STAMP)       ## API changes between two spec versions; exits 1 on a breaking one
 	@test -n "$(OLD)" -a -n "$(NEW)" || { echo "usage: make diff OLD=<folder|file|REV:path> NEW=<...> [JSON=1]"; exit 2; }
@@ -31,6 +35,7 @@ check: $(STAMP)      ## fail, naming each stale file, when generated/ does not m
 test: $(STAMP)       ## every test: generator, runtime, generated contract tests, README
 	$(BIN)/python -m generator check
 	$(BIN)/ruff check .
+	$(BIN)/mypy --strict generator
 	$(BIN)/python -m pytest
 
 mock: $(STAMP)       ## serve every mock from PORT up, or one: make mock VENDOR=showapi PORT=8000
@@ -43,8 +48,9 @@ doc-check: $(STAMP)  ## compare a vendor's document with its spec: make doc-chec
 	@test -n "$(VENDOR)" -a -n "$(DOC)" || { echo "usage: make doc-check VENDOR=<vendor> DOC=<document>"; exit 2; }
 	$(BIN)/python -m generator doc-check "$(VENDOR)" "$(DOC)"
 
-lint: $(STAMP)
+lint: $(STAMP)       ## ruff (lint and format) and mypy --strict on generator/ (the runtime included)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check generator tests bench
+	$(BIN)/mypy --strict generator
 
 bench: $(STAMP)      ## benchmarks (ratios side by side in one run; installs wrk / Prism on first use)
 	$(BIN)/python -m bench $(BENCH_ARGS)

@@ -1,13 +1,16 @@
 """``python -m generator generate | check | diff | watch``: behind ``make generate``,
 ``make check``, ``make diff`` and ``make watch``.
 
-- ``generate`` rebuilds the vendors whose spec, overlay, generator or templates changed
-  (``--force``: all) and prints, per rebuilt vendor, what changed in its API.
+- ``generate`` rebuilds the vendors whose spec, overlay, generator or templates changed, or
+  whose generated files were edited or deleted (``--force``: all), and prints, per rebuilt
+  vendor, what changed in its API (a new vendor: its operations).
 - ``check`` rebuilds everything in memory and fails naming each file that differs.
 - ``diff OLD NEW`` reports the API changes between two versions of a spec (a vendor folder, a
   spec file, or ``REV:path`` from git), as text or ``--json``; it exits 1 on a breaking
   change, so a CI job can gate a vendor update.
 - ``watch`` regenerates a vendor whenever its spec or overlay is saved.
+- ``new NAME`` writes ``specs/NAME/openapi.yaml``, a commented skeleton of an asynchronous task
+  API that generates and passes every generic test as it is.
 """
 
 from __future__ import annotations
@@ -43,6 +46,9 @@ def _parser() -> argparse.ArgumentParser:
     for sub in (gen, chk, watch):
         sub.add_argument("--specs", type=Path, default=pipeline.SPECS)
         sub.add_argument("--out", type=Path, default=pipeline.GENERATED)
+    new = commands.add_parser("new", help="write a skeleton spec for a new vendor")
+    new.add_argument("name", help="the vendor's package name (lower case, e.g. acme_images)")
+    new.add_argument("--specs", type=Path, default=pipeline.SPECS)
     dif = commands.add_parser("diff", help="API changes between two versions of a spec")
     dif.add_argument("old", help="vendor folder, spec file, or REV:path (git)")
     dif.add_argument("new", help="vendor folder, spec file, or REV:path (git)")
@@ -57,10 +63,28 @@ def _parser() -> argparse.ArgumentParser:
 def _generate(args: argparse.Namespace) -> int:
     done = pipeline.generate(args.specs, args.out, force=args.force, cassettes_dir=args.cassettes)
     _print_generated(done, args.out)
+    schema = _extension_schema(args.specs)
+    if schema is not None and (not schema[0].is_file() or schema[0].read_bytes() != schema[1]):
+        schema[0].write_bytes(schema[1])
+        print(f"  wrote {schema[0].parent.name}/{schema[0].name}")
     return 0
 
 
+def _extension_schema(specs: Path) -> tuple[Path, bytes] | None:
+    """Where the extensions' JSON Schema goes, and its bytes: only for the project's own
+    ``specs/`` (a folder elsewhere, as tests use, gets none)."""
+    if specs.resolve() != pipeline.SPECS.resolve():
+        return None
+    from .extschema import SCHEMA_NAME, schema_bytes
+
+    return specs / SCHEMA_NAME, schema_bytes()
+
+
 def _print_generated(done: pipeline.Generated, out: Path) -> None:
+    for package, operations in done.new.items():
+        print(f"{package}: new vendor, {len(operations)} operation(s)")
+        for line in operations:
+            print(f"  + {line}")
     if done.changes:
         from .diff import report
 
@@ -71,7 +95,7 @@ def _print_generated(done: pipeline.Generated, out: Path) -> None:
     for path in done.seeded:
         shown = path.relative_to(pipeline.ROOT) if path.is_relative_to(pipeline.ROOT) else path
         print(f"  seeded {shown}")
-    rebuilt = ", ".join(done.changes) or "none"
+    rebuilt = ", ".join([*done.new, *done.changes]) or "none"
     unchanged = ", ".join(done.skipped) or "none"
     print(f"rebuilt: {rebuilt}; unchanged: {unchanged}; {len(done.written)} file(s) written")
 
@@ -79,6 +103,10 @@ def _print_generated(done: pipeline.Generated, out: Path) -> None:
 def _check(args: argparse.Namespace) -> int:
     files, _ = pipeline.build(args.specs)
     bad = pipeline.stale(files, args.out)
+    schema = _extension_schema(args.specs)
+    if schema is not None and (not schema[0].is_file() or schema[0].read_bytes() != schema[1]):
+        print(f"stale: {schema[0].parent.name}/{schema[0].name}", file=sys.stderr)
+        bad.append(schema[0].name)
     for rel in bad:
         print(f"stale: {args.out.name}/{rel}", file=sys.stderr)
     if bad:
@@ -130,10 +158,20 @@ def _doc_check(args: argparse.Namespace) -> int:
     return run(args.vendor, args.document)
 
 
+def _new(args: argparse.Namespace) -> int:
+    from .skeleton import new_vendor
+
+    path = new_vendor(args.name, args.specs)
+    print(f"wrote {path}")
+    print("next: make generate (then make test); edit the spec to match the vendor, step by step")
+    return 0
+
+
 COMMANDS = {
     "generate": _generate,
     "check": _check,
     "diff": _diff,
     "watch": _watch,
     "doc-check": _doc_check,
+    "new": _new,
 }

@@ -196,9 +196,9 @@ def _tighter(key: str, before: Any, after: Any) -> bool:
     if isinstance(before, bool) or isinstance(after, bool):  # OpenAPI 3.0 exclusive flags
         return bool(after) and not bool(before)
     if key in LOWER_BOUNDS:
-        return after > before
+        return bool(after > before)
     if key in UPPER_BOUNDS:
-        return after < before
+        return bool(after < before)
     if key == "multipleOf":
         return after % before != 0 if isinstance(after, int | float) else True
     return True  # a new pattern or format: assume it refuses something

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import difflib
+import types
+import typing
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from pydantic import BaseModel
 
 
 def json_pointer(parts: Iterable[object]) -> str:
@@ -19,3 +25,50 @@ class SpecError(Exception):
         self.file = file
         self.pointer = pointer
         self.reason = reason
+
+
+def describe(model: type[BaseModel], error: Any) -> str:
+    """A pydantic error about a spec's extension in words; an unknown key names the closest
+    key the model knows at that place."""
+    if error.get("type") != "extra_forbidden":
+        return str(error["msg"])
+    loc = tuple(error["loc"])
+    known = known_keys(model, loc[:-1])
+    key = str(loc[-1])
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.5)
+    hint = f"; did you mean {close[0]!r}?" if close else f" (known: {', '.join(known)})"
+    return f"unknown key {key!r}{hint}"
+
+
+def known_keys(model: type[BaseModel], loc: Sequence[Any]) -> list[str]:
+    """The keys the model accepts at ``loc`` (field names and aliases, through nested models,
+    lists and dicts of models)."""
+    current: Any = model
+    for part in loc:
+        current = _model_in(current, part)
+        if current is None:
+            return []
+    if not (isinstance(current, type) and issubclass(current, BaseModel)):
+        return []
+    return sorted(f.alias or name for name, f in current.model_fields.items())
+
+
+def _model_in(current: Any, part: Any) -> Any:
+    """The model one step down ``part`` from ``current`` (a model or a container type)."""
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        fields = {f.alias or n: f for n, f in current.model_fields.items()}
+        field = fields.get(str(part))
+        return _unwrap(field.annotation) if field is not None else None
+    origin = typing.get_origin(current)
+    args = [a for a in typing.get_args(current) if a is not Ellipsis]
+    if origin in (tuple, list, dict) and args:
+        return _unwrap(args[-1])
+    return None
+
+
+def _unwrap(annotation: Any) -> Any:
+    """``X | None`` -> ``X``."""
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return args[0] if len(args) == 1 else annotation
+    return annotation

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import SpecError, json_pointer
+from .errors import SpecError, describe, json_pointer
 from .load import LoadedSpec
 from .models import _success_contents, operations
 from .naming import is_identifier, snake
@@ -24,6 +24,7 @@ from .runtime.vendor import (
     Limits,
     MockDefaults,
     Operation,
+    OperationExtension,
     OperationMock,
     Pagination,
     Param,
@@ -31,6 +32,7 @@ from .runtime.vendor import (
     Setting,
     TaskSpec,
     Vendor,
+    VendorExtension,
 )
 
 M = TypeVar("M", bound=BaseModel)
@@ -43,10 +45,16 @@ ROLE_ORDER = ("submit", "get", "list", "action", "catalog")
 SCALARS = {"string": "str", "number": "float", "integer": "int", "boolean": "bool"}
 
 
-def build(loaded: LoadedSpec, named: dict[str, Any]) -> Vendor:
-    """The vendor model for ``named`` (the output of ``models.name_schemas``)."""
+def build(loaded: LoadedSpec, named: dict[str, Any], *, examples: bool = True) -> Vendor:
+    """The vendor model for ``named`` (the output of ``models.name_schemas``), checked by
+    ``checks.check_spec`` (its examples too, unless ``examples`` is false: comparing two
+    versions of an API needs no working examples)."""
+    from .checks import check_spec
+
     builder = _Builder(str(loaded.spec_file), named)
-    return builder.vendor(loaded.sha256)
+    vendor = builder.vendor(loaded.sha256)
+    check_spec(builder.file, named, vendor, examples=examples)
+    return vendor
 
 
 class _Builder:
@@ -63,7 +71,7 @@ class _Builder:
             return model.model_validate(data)
         except ValidationError as exc:
             err = exc.errors()[0]
-            raise self.fail(path + list(err["loc"]), err["msg"]) from None
+            raise self.fail(path + list(err["loc"]), describe(model, err)) from None
 
     def resolve(self, node: Any, seen: tuple[str, ...] = ()) -> Any:
         """A copy of ``node`` with every local ``$ref`` replaced by what it points at."""
@@ -100,6 +108,7 @@ class _Builder:
                 ["x-sdk"], "the vendor extension x-sdk is missing (see specs/EXTENSIONS.md)"
             )
         at = ["x-sdk"]
+        self.check(VendorExtension, ext, at)  # every key known, every value of its type
         for key in ("package", "class_prefix"):
             if not is_identifier(str(ext.get(key, ""))):
                 raise self.fail([*at, key], f"x-sdk.{key} must be a Python identifier")
@@ -178,7 +187,14 @@ class _Builder:
 
     def operation(self, path: str, method: str, op: dict[str, Any]) -> Operation:
         at = ["paths", path, method]
-        ext = op.get("x-sdk-operation", {})
+        if "x-sdk-operation" not in op:
+            raise self.fail(
+                [*at, "x-sdk-operation"],
+                "each operation needs x-sdk-operation with its role "
+                "(submit, get, list, action or catalog; see specs/EXTENSIONS.md)",
+            )
+        ext = op["x-sdk-operation"]
+        self.check(OperationExtension, ext, [*at, "x-sdk-operation"])
         name = ext.get("name") or snake(op.get("operationId", ""))
         if name[:1].isdigit():  # a vendor id like 3259_4_POST, not named by us yet
             name = f"op_{name.rstrip('_')}"
@@ -187,7 +203,7 @@ class _Builder:
         body, params = self.params(op, at)
         response_model, response_schema, example = self.response(op)
         cb_model, cb_schema, cb_example = self.callback(op)
-        role = ext.get("role", "action")
+        role = ext["role"]
         data = {
             "name": name,
             "operation_id": op.get("operationId", name),
@@ -259,6 +275,8 @@ class _Builder:
             )
             if p.get("x-sdk-allow-slash"):
                 param = param.model_copy(update={"allow_slash": True})
+            if p.get("x-sdk-routes") is False:
+                param = param.model_copy(update={"routes": False})
             params.append(self.filled_by(param, p, [*at, "parameters", i]))
         body = "none"
         content = op.get("requestBody", {}).get("content", {})
@@ -296,12 +314,13 @@ class _Builder:
         seen: dict[str, str] = {
             name: "the wait options" for name in ("timeout", "on_progress", "show_progress")
         }
-        for p in params:
-            if p.py in seen:
+        for made in params:
+            if made.py in seen:
                 raise self.fail(
-                    at, f"inputs {seen[p.py]!r} and {p.wire!r} share the Python name {p.py!r}"
+                    at,
+                    f"inputs {seen[made.py]!r} and {made.wire!r} share the Python name {made.py!r}",
                 )
-            seen[p.py] = p.wire
+            seen[made.py] = made.wire
         return body, params
 
     def filled_by(self, param: Param, raw: dict[str, Any], at: list[Any]) -> Param:
@@ -353,15 +372,17 @@ class _Builder:
         named_enum = (
             py_type.isidentifier() and py_type not in SCALARS.values() and "enum" in resolved
         )
-        return Param(
-            wire=wire,
-            py=py_name or snake(wire),
-            location=location,
-            required=required,
-            schema=resolved,
-            description=description,
-            py_type=py_type,
-            literal=tuple(resolved["enum"]) if named_enum else (),
+        return Param.model_validate(
+            {
+                "wire": wire,
+                "py": py_name or snake(wire),
+                "location": location,
+                "required": required,
+                "schema": resolved,
+                "description": description,
+                "py_type": py_type,
+                "literal": tuple(resolved["enum"]) if named_enum else (),
+            }
         )
 
     def py_type(self, schema: dict[str, Any]) -> str:
@@ -370,7 +391,7 @@ class _Builder:
             if "title" in target and ("properties" in target or "allOf" in target):
                 return f"models.{target['title']}"
             if "title" in target and target.get("enum") and target.get("type") == "string":
-                return target["title"]  # a Literal alias the client module defines
+                return str(target["title"])  # a Literal alias the client module defines
             return self.py_type(target)
         if schema.get("enum") and schema.get("type") == "string":
             return "Literal[" + ", ".join(repr(v) for v in schema["enum"]) + "]"
@@ -381,7 +402,7 @@ class _Builder:
             return f"list[{self.py_type(schema.get('items', {}))}]"
         if kind == "object":
             return "dict[str, Any]"
-        return SCALARS.get(kind, "Any")
+        return SCALARS.get(str(kind), "Any")
 
     def response(self, op: dict[str, Any]) -> tuple[str, dict[str, Any], Any]:
         for media in _success_contents(op):
@@ -410,9 +431,9 @@ class _Builder:
             for key in filter(None, str(layer.get("payload", "")).split(".")):
                 prop = _property(self, schema, key)
                 if prop is None:
-                    return self.shallow(schema).get("title", response_model)
+                    return str(self.shallow(schema).get("title", response_model))
                 schema = prop
-        return self.shallow(schema).get("title", response_model)
+        return str(self.shallow(schema).get("title", response_model))
 
     def callback(self, op: dict[str, Any]) -> tuple[str, dict[str, Any], Any]:
         for callback in op.get("callbacks", {}).values():
@@ -431,7 +452,8 @@ class _Builder:
 def _property(builder: _Builder, schema: dict[str, Any], key: str) -> dict[str, Any] | None:
     schema = builder.shallow(schema)
     if key in schema.get("properties", {}):
-        return schema["properties"][key]
+        own: dict[str, Any] = schema["properties"][key]
+        return own
     for part in schema.get("allOf", []):
         found = _property(builder, part, key)
         if found is not None:

@@ -59,9 +59,8 @@ def load(vendor_dir: Path) -> LoadedSpec:
         overlay = parse_document(overlay_raw, overlay_file)
         apply_overlay(document, overlay, str(overlay_file), spec_file.name)
         validate_openapi(document, f"{spec_file} with {overlay_file.name} applied")
-    else:
-        overlay_file = None
-    return LoadedSpec(vendor_dir, spec_file, overlay_file, document, digest.hexdigest())
+        return LoadedSpec(vendor_dir, spec_file, overlay_file, document, digest.hexdigest())
+    return LoadedSpec(vendor_dir, spec_file, None, document, digest.hexdigest())
 
 
 def parse_document(raw: bytes, file: Path) -> Any:
@@ -99,7 +98,7 @@ def validate_openapi(document: dict[str, Any], file: str) -> None:
     except ValidationError as exc:
         error = max(exc.errors(), key=lambda e: len(_document_path(document, e["loc"])))
         pointer = json_pointer(_document_path(document, error["loc"]))
-        raise SpecError(file, pointer, _describe(error)) from None
+        raise SpecError(file, pointer, _describe(dict(error))) from None
     unknown = _unknown_field(validated, [])
     if unknown:
         raise SpecError(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from . import cache
@@ -83,7 +84,8 @@ def _title_payload(doc: dict[str, Any], schema: dict[str, Any], title: str) -> N
 
 def _find_property(schema: dict[str, Any], key: str) -> dict[str, Any] | None:
     if key in schema.get("properties", {}):
-        return schema["properties"][key]
+        own: dict[str, Any] = schema["properties"][key]
+        return own
     for part in schema.get("allOf", []):
         found = _find_property(part, key)
         if found is not None:
@@ -91,7 +93,7 @@ def _find_property(schema: dict[str, Any], key: str) -> dict[str, Any] | None:
     return None
 
 
-def operations(doc: dict[str, Any]):
+def operations(doc: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
     """(path, method, operation) for every operation, in document order."""
     for path, item in doc.get("paths", {}).items():
         for method in HTTP_METHODS:
@@ -156,14 +158,15 @@ def render_models(named: dict[str, Any], file: str) -> str:
     cached = cache.get("models", digest)
     if cached is not None:
         return cached
-    from datamodel_code_generator import DataModelType, InputFileType, generate
+    from datamodel_code_generator import InputFileType, PythonVersion, generate
+    from datamodel_code_generator.enums import DataModelType, OpenAPIScope
 
     try:
         code = generate(
             text,
             input_file_type=InputFileType.OpenAPI,
             output_model_type=DataModelType.PydanticV2BaseModel,
-            openapi_scopes=["schemas"],
+            openapi_scopes=[OpenAPIScope.Schemas],
             disable_timestamp=True,
             snake_case_field=True,
             use_annotated=True,
@@ -171,7 +174,7 @@ def render_models(named: dict[str, Any], file: str) -> str:
             field_constraints=True,
             use_standard_collections=True,
             use_union_operator=True,
-            target_python_version="3.11",
+            target_python_version=PythonVersion.PY_311,
             use_title_as_name=True,
             extra_fields="allow",
             allow_population_by_field_name=True,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from jsonpath_ng.exceptions import JsonPathParserError
-from jsonpath_ng.ext import parse as parse_jsonpath
+from jsonpath_ng.ext.parser import parse as parse_jsonpath
 
 from .errors import SpecError, json_pointer
 

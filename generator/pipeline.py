@@ -2,9 +2,11 @@
 
 ``build`` is pure: the same specs give the same bytes; ``stale`` lists what on disk differs,
 for ``make check``. ``generate`` is what ``make generate`` runs: it rebuilds only the vendors
-whose spec, overlay, generator or templates changed since the last run (``fingerprints.json``
-records what each package was made from), says per vendor what changed in its API since the
-last generation (``diff``), and removes the packages of vendors that are gone.
+whose spec, overlay, generator or templates changed since the last run, or whose generated
+files were edited or deleted since (``fingerprints.json`` records what each package was made
+from and a digest of the files made), says per vendor what changed in its API since the last
+generation (``diff``; a new vendor is reported as new, with its operations), and removes the
+packages of vendors that are gone.
 
 The heavy stages (datamodel-code-generator, Jinja, ruff) are imported only when a vendor is
 actually rebuilt, so a run with nothing to do stays fast.
@@ -67,6 +69,7 @@ class Generated:
     """What ``generate`` did: per rebuilt vendor, the API changes; the files written."""
 
     changes: dict[str, list[Change]] = field(default_factory=dict)
+    new: dict[str, list[str]] = field(default_factory=dict)  # new vendors: their operations
     written: list[str] = field(default_factory=list)
     seeded: list[Path] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
@@ -107,6 +110,7 @@ def build_vendor(
     """Compile one vendor folder (the heavy stages are imported here, on first use); seed
     cassettes go under ``cassettes_dir`` (``tests/cassettes`` by default)."""
     from . import cassettes, ir, load, models, render
+    from .runtime.testing import CASSETTES
 
     loaded = load.load(vendor_dir)
     named = models.name_schemas(loaded.document)
@@ -117,7 +121,7 @@ def build_vendor(
         folder=vendor_dir.name,
         package=vendor.package,
         sources=render.render_package(vendor, code, spec_path),
-        seeds=cassettes.build(vendor, cassettes_dir or cassettes.CASSETTES),
+        seeds=cassettes.build(vendor, cassettes_dir or CASSETTES),
         vendor=vendor,
         fingerprint=fingerprint(vendor_dir, tools or tool_digest()),
     )
@@ -137,7 +141,7 @@ def build_all(
 def build(specs: Path = SPECS) -> tuple[dict[str, bytes], dict[Path, bytes]]:
     """Every generated file by its path relative to ``generated/``, and the seed cassettes."""
     builds = build_all(vendor_dirs(specs), tool_digest())
-    made = [(b.folder, b.package, b.fingerprint) for b in builds]
+    made = [(b.folder, b.package, b.fingerprint, files_digest(b.files)) for b in builds]
     files: dict[str, bytes] = {"__init__.py": INIT, FINGERPRINTS: _fingerprints(made)}
     seeds: dict[Path, bytes] = {}
     for built in builds:
@@ -146,10 +150,27 @@ def build(specs: Path = SPECS) -> tuple[dict[str, bytes], dict[Path, bytes]]:
     return files, seeds
 
 
-def _fingerprints(made: list[tuple[str, str, str]]) -> bytes:
-    """``fingerprints.json``: per spec folder, its package and what it was made from."""
-    table = {folder: {"package": package, "fingerprint": fp} for folder, package, fp in made}
+def _fingerprints(made: list[tuple[str, str, str, str]]) -> bytes:
+    """``fingerprints.json``: per spec folder, its package, what it was made from, and a
+    digest of the files made (so that an edited or deleted file is rebuilt)."""
+    table = {
+        folder: {"package": package, "fingerprint": fp, "files": files}
+        for folder, package, fp, files in made
+    }
     return (json.dumps(table, indent=1, sort_keys=True) + "\n").encode()
+
+
+def files_digest(files: dict[str, bytes]) -> str:
+    """A digest of a package's files (path inside the package -> bytes)."""
+    digest = hashlib.sha256()
+    for rel, data in sorted(files.items()):
+        digest.update(rel.encode() + b"\0" + hashlib.sha256(data).digest())
+    return digest.hexdigest()
+
+
+def _digest_on_disk(package_dir: Path) -> str:
+    files = {p.relative_to(package_dir).as_posix(): p.read_bytes() for p in _on_disk(package_dir)}
+    return files_digest(files)
 
 
 def generate(
@@ -164,23 +185,32 @@ def generate(
     tools = tool_digest()
     recorded = _recorded(out)
     done = Generated()
-    made: list[tuple[str, str, str]] = []
+    made: list[tuple[str, str, str, str]] = []
     changed: list[Path] = []
     for folder in vendor_dirs(specs):
         entry = recorded.get(folder.name, {})
         current = fingerprint(folder, tools)
         package = entry.get("package", "")
-        if not force and entry.get("fingerprint") == current and (out / package).is_dir():
+        intact = bool(package) and entry.get("files") == _digest_on_disk(out / package)
+        if not force and entry.get("fingerprint") == current and intact:
             done.skipped.append(package)
-            made.append((folder.name, package, current))
+            made.append((folder.name, package, current, entry["files"]))
         else:
             changed.append(folder)
     for built in build_all(changed, tools, cassettes_dir) if changed else []:
-        done.changes[built.package] = _api_changes(out / built.package, built.vendor)
+        previous = _previous_vendor(out / built.package)
+        if previous is None:
+            done.new[built.package] = [
+                f"{op.name} ({op.method} {op.path})" for op in built.vendor.operations
+            ]
+        else:
+            from .diff import diff
+
+            done.changes[built.package] = diff(previous, built.vendor)
         done.written += _write_package(built, out)
         done.seeded += write_seeds(built.seeds)
-        made.append((built.folder, built.package, built.fingerprint))
-    done.written += _remove_gone(out, {package for _f, package, _fp in made}, recorded)
+        made.append((built.folder, built.package, built.fingerprint, files_digest(built.files)))
+    done.written += _remove_gone(out, {package for _f, package, *_ in made}, recorded)
     index = {"__init__.py": INIT, FINGERPRINTS: _fingerprints(made)}
     done.written += write(index, out, prune=False)
     return done
@@ -188,21 +218,21 @@ def generate(
 
 def _recorded(out: Path) -> dict[str, dict[str, str]]:
     try:
-        return json.loads((out / FINGERPRINTS).read_text())
+        table: dict[str, dict[str, str]] = json.loads((out / FINGERPRINTS).read_text())
     except (OSError, ValueError):
         return {}
+    return table
 
 
-def _api_changes(package_dir: Path, vendor: Vendor) -> list[Change]:
-    """What changed since the package on disk was generated (nothing to compare: no changes)."""
-    from .diff import diff
+def _previous_vendor(package_dir: Path) -> Vendor | None:
+    """The vendor model of the package on disk, or None for a vendor generated the first time
+    (or whose ``vendor.json`` is gone or unreadable: then everything is new)."""
     from .runtime.vendor import load_vendor
 
     try:
-        previous = load_vendor(package_dir / "vendor.json")
+        return load_vendor(package_dir / "vendor.json")
     except (OSError, ValueError):
-        return []
-    return diff(previous, vendor)
+        return None
 
 
 def _write_package(built: VendorBuild, out: Path) -> list[str]:

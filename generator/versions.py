@@ -44,7 +44,7 @@ def _from_bytes(spec: bytes, name: str, overlay: Path | None) -> Vendor:
 
 def _model(folder: Path) -> Vendor:
     loaded = load.load(folder)
-    return ir.build(loaded, models.name_schemas(loaded.document))
+    return ir.build(loaded, models.name_schemas(loaded.document), examples=False)
 
 
 def _git_show(rev: str, path: str) -> bytes:

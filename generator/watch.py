@@ -26,13 +26,14 @@ def watch(
     *,
     interval: float = 0.5,
     on_done: Callable[[pipeline.Generated], None] = lambda _done: None,
-    on_error: Callable[[SpecError], None] = lambda exc: print(f"error: {exc}"),
+    on_error: Callable[[Exception], None] = lambda exc: print(one_line(exc), flush=True),
     sleep: Callable[[float], None] = time.sleep,
     rounds: int | None = None,
 ) -> None:
     """Look at ``specs`` every ``interval`` seconds; after a change, regenerate (only what
     changed: ``pipeline.generate``) and pass the result to ``on_done``. A spec that does not
-    load is reported to ``on_error`` and watched on. ``rounds`` bounds the looks (tests)."""
+    load (or any other failure) is reported to ``on_error`` in one line and watched on.
+    ``rounds`` bounds the looks (tests)."""
     seen = snapshot(specs)
     looked = 0
     while rounds is None or looked < rounds:
@@ -44,5 +45,13 @@ def watch(
         seen = now
         try:
             on_done(pipeline.generate(specs, out))
-        except SpecError as exc:
+        except Exception as exc:  # a spec mid-edit must never stop the watcher
             on_error(exc)
+
+
+def one_line(exc: Exception) -> str:
+    """A failed regeneration in one line: a spec error names its file and JSON pointer."""
+    if isinstance(exc, SpecError):
+        return f"error: {exc}"
+    text = " ".join(str(exc).split())
+    return f"error: {type(exc).__name__}: {text}"

@@ -14,7 +14,9 @@ import pytest
 
 from generator import pipeline
 from generator.diff import diff, is_breaking
+from generator.discover import vendor_folders, vendor_packages
 from generator.errors import SpecError
+from generator.render import LINE_LENGTH, display_width
 from generator.versions import api_of
 from generator.watch import watch
 
@@ -53,6 +55,8 @@ def add_cancel_operation(doc: dict) -> None:
                 {"name": "task_id", "in": "query", "required": True, "schema": {"type": "string"}}
             ],
             "responses": {"200": {"description": "ok"}},
+            # Generation refuses an operation without a role: whoever adds it says what it is.
+            "x-sdk-operation": {"role": "action", "example": {"task_id": "t-1"}},
         }
     }
 
@@ -204,13 +208,7 @@ def workspace(tmp_path: Path) -> tuple[Path, Path, Path]:
 def test_generate_rebuilds_only_what_changed_and_reports_it(workspace) -> None:
     specs, out, cassettes = workspace
     nothing = pipeline.generate(specs, out, cassettes_dir=cassettes)
-    assert nothing.changes == {} and sorted(nothing.skipped) == [
-        "hdrepaint",
-        "kling",
-        "showapi",
-        "tencent_aiart",
-        "zhiqite",
-    ]
+    assert nothing.changes == {} and sorted(nothing.skipped) == vendor_packages(specs)
     spec = specs / "showapi" / "openapi.json"
     doc = json.loads(spec.read_text())
     add_style_field(doc)
@@ -224,10 +222,11 @@ def test_generate_rebuilds_only_what_changed_and_reports_it(workspace) -> None:
 
 def test_a_vendor_whose_spec_is_gone_loses_its_package(workspace) -> None:
     specs, out, cassettes = workspace
-    shutil.rmtree(specs / "kling")
+    gone = vendor_folders(specs)[-1]
+    shutil.rmtree(gone.folder)
     done = pipeline.generate(specs, out, cassettes_dir=cassettes)
-    assert "kling/" in done.written and not (out / "kling").exists()
-    assert "kling" not in json.loads((out / "fingerprints.json").read_text())
+    assert f"{gone.package}/" in done.written and not (out / gone.package).exists()
+    assert gone.name not in json.loads((out / "fingerprints.json").read_text())
 
 
 def test_watch_regenerates_a_vendor_when_its_spec_is_saved(workspace) -> None:
@@ -317,3 +316,50 @@ def test_a_vendor_update_end_to_end(tmp_path: Path) -> None:
         "$.paths['/3259-3'].post" in caught.value.reason
         and "matches nothing" in caught.value.reason
     )
+
+
+# -- repairing generated files, new vendors, forcing ------------------------------------------
+def test_a_hand_edited_or_deleted_generated_file_is_rebuilt(workspace) -> None:
+    specs, out, cassettes = workspace
+    edited, deleted = vendor_folders(specs)[0].package, vendor_folders(specs)[-1].package
+    client = out / edited / "client.py"
+    original = client.read_bytes()
+    client.write_bytes(original + b"# a hand edit\n")
+    (out / deleted / "vendor.py").unlink()
+    done = pipeline.generate(specs, out, cassettes_dir=cassettes)
+    assert {edited, deleted} <= set(done.changes) | set(done.new)
+    assert client.read_bytes() == original and (out / deleted / "vendor.py").is_file()
+    assert pipeline.stale(pipeline.build(specs)[0], out) == []
+    again = pipeline.generate(specs, out, cassettes_dir=cassettes)
+    assert again.changes == {} and again.new == {}
+
+
+def test_a_new_vendor_is_reported_as_new_with_its_operations(workspace) -> None:
+    specs, out, cassettes = workspace
+    fresh = vendor_folders(specs)[0]
+    shutil.rmtree(out / fresh.package)
+    done = run_cli(
+        "generate", "--specs", str(specs), "--out", str(out), "--cassettes", str(cassettes)
+    )
+    assert done.returncode == 0, done.stderr
+    head = f"{fresh.package}: new vendor, "
+    assert head in done.stdout and "no change to the API" not in done.stdout
+    vendor = json.loads((out / fresh.package / "vendor.json").read_text())
+    for op in vendor["operations"]:
+        assert f"  + {op['name']} ({op['method']} {op['path']})" in done.stdout
+
+
+def test_make_generate_force_rebuilds_everything() -> None:
+    dry = subprocess.run(
+        ["make", "-n", "generate", "FORCE=1"], cwd=ROOT, capture_output=True, text=True
+    )
+    plain = subprocess.run(["make", "-n", "generate"], cwd=ROOT, capture_output=True, text=True)
+    assert "-m generator generate --force" in dry.stdout
+    assert "--force" not in plain.stdout
+
+
+def test_no_generated_file_carries_an_unused_noqa() -> None:
+    for path in sorted(pipeline.GENERATED.rglob("*.py")):
+        lines = path.read_text().splitlines()
+        long_lines = any(display_width(line) > LINE_LENGTH for line in lines)
+        assert ("# ruff: noqa: E501" in lines) == long_lines, path

@@ -193,7 +193,7 @@ def test_an_internal_fault_is_answered_as_a_system_error(
     def broken(*args, **kwargs):
         raise RuntimeError("bug in the mock")
 
-    monkeypatch.setattr(mock, "_submit", broken)
+    monkeypatch.setattr(mock.roles, "_submit", broken)
     body = envelope(
         raw(mock).post(
             "/3259-1",

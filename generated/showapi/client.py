@@ -74,8 +74,9 @@ class ShowapiClient(SyncClient):
         image_url: str | None = None,
         callback_url: str | None = None,
     ) -> models.SubmitRepaintResult:
-        """Submit a repaint task: the image, given as base64 or as a URL, is redrawn as
-        the prompt describes. Returns the task id; poll it with get_task or wait().
+        """POST /3259-1: Submit a repaint task: the image, given as base64 or as a URL,
+        is redrawn as the prompt describes. Returns the task id; poll it with
+        get_task or wait().
 
         Args:
             prompt: 重绘画面描述，请尽量写的简单明确，比如只是想将图中窗外的景色由秋
@@ -135,8 +136,8 @@ class ShowapiClient(SyncClient):
         *,
         task_id: str,
     ) -> models.GetTaskResult:
-        """Look up one repaint task by id. The result image URL is kept by the vendor
-        for one day.
+        """POST /3259-2: Look up one repaint task by id. The result image URL is kept
+        by the vendor for one day.
 
         Args:
             task_id: 您要查询的任务id
@@ -155,7 +156,7 @@ class ShowapiClient(SyncClient):
         page: int | None = None,
         page_size: int | None = None,
     ) -> models.ListTasksResult:
-        """List your repaint tasks, newest first, one page at a time.
+        """POST /3259-3: List your repaint tasks, newest first, one page at a time.
 
         Args:
             page: 查询历史的页码
@@ -225,8 +226,9 @@ class AsyncShowapiClient(AsyncClient):
         image_url: str | None = None,
         callback_url: str | None = None,
     ) -> models.SubmitRepaintResult:
-        """Submit a repaint task: the image, given as base64 or as a URL, is redrawn as
-        the prompt describes. Returns the task id; poll it with get_task or wait().
+        """POST /3259-1: Submit a repaint task: the image, given as base64 or as a URL,
+        is redrawn as the prompt describes. Returns the task id; poll it with
+        get_task or wait().
 
         Args:
             prompt: 重绘画面描述，请尽量写的简单明确，比如只是想将图中窗外的景色由秋
@@ -286,8 +288,8 @@ class AsyncShowapiClient(AsyncClient):
         *,
         task_id: str,
     ) -> models.GetTaskResult:
-        """Look up one repaint task by id. The result image URL is kept by the vendor
-        for one day.
+        """POST /3259-2: Look up one repaint task by id. The result image URL is kept
+        by the vendor for one day.
 
         Args:
             task_id: 您要查询的任务id
@@ -306,7 +308,7 @@ class AsyncShowapiClient(AsyncClient):
         page: int | None = None,
         page_size: int | None = None,
     ) -> models.ListTasksResult:
-        """List your repaint tasks, newest first, one page at a time.
+        """POST /3259-3: List your repaint tasks, newest first, one page at a time.
 
         Args:
             page: 查询历史的页码

@@ -21,6 +21,7 @@ from urllib.parse import parse_qsl, urlencode
 import jwt
 from jwt.warnings import InsecureKeyLengthWarning
 
+from .accounts import Account
 from .secrets import Secret
 from .vendor import Auth
 
@@ -49,11 +50,6 @@ class Incoming(Protocol):
     headers: dict[str, str]
     form: dict[str, Any]
     body: bytes
-
-
-class Account(Protocol):
-    key: str
-    secret: str
 
 
 class AuthRefused(Exception):
@@ -166,7 +162,7 @@ class BearerJWT(AuthPlugin):
             self._token = Secret(
                 jwt.encode(claims, secret, algorithm="HS256", headers={"typ": "JWT"})
             )
-            self._expires = claims["exp"]
+            self._expires = float(issued + self.spec.token_ttl_seconds)
         return self._token.get()
 
     def apply(self, request: Outgoing, credentials: Mapping[str, Secret], now: float) -> None:

@@ -35,6 +35,7 @@ from .tasks import (
     ProgressCallback,
     TaskOutcome,
     TerminalProgress,
+    inline_result,
     read_outcome,
     result_file_name,
     submitted_task_id,
@@ -96,8 +97,8 @@ def read_file(value: FileInput) -> bytes:
     if isinstance(value, bytes | bytearray):
         return bytes(value)
     if hasattr(value, "read"):
-        return value.read()  # type: ignore[union-attr]
-    return Path(value).read_bytes()  # type: ignore[arg-type]
+        return value.read()
+    return Path(value).read_bytes()
 
 
 def file_part(name: str, data: bytes) -> tuple[str, bytes, str]:
@@ -264,7 +265,7 @@ class BaseClient:
         return httpx.Request(
             out.method,
             self.base_url + out.path,
-            params=out.query or None,
+            params=tuple(out.query) or None,
             headers=out.headers,
             data=out.form or None,
             files=out.files or None,
@@ -359,7 +360,7 @@ class BaseClient:
 
     @staticmethod
     def _backoff(attempt: int) -> float:
-        return min(0.5 * 2**attempt, 8.0) * random.uniform(0.75, 1.0)
+        return float(min(0.5 * 2**attempt, 8.0) * random.uniform(0.75, 1.0))
 
     def _transport_error(self, what: str, exc: httpx.TransportError) -> errors.APIConnectionError:
         """The typed error for a request (``what``: an operation's name) that got no answer."""
@@ -456,6 +457,16 @@ class BaseClient:
             )
         path = folder / result_file_name(outcome, index, str(response.url), response.headers)
         path.write_bytes(response.content)
+        return path
+
+    def _save_inline(self, folder: Path, outcome: TaskOutcome, index: int, url: str) -> Path:
+        """Write a result given inline (base64, kept as a ``data:`` URL) into ``folder``."""
+        try:
+            data, kind = inline_result(url) or (b"", "")
+        except ValueError as exc:
+            raise errors.ResponseFormatError(f"[{self.vendor.package}] {exc}") from None
+        path = folder / result_file_name(outcome, index, "", {"content-type": kind})
+        path.write_bytes(data)
         return path
 
     @staticmethod
@@ -581,6 +592,9 @@ class SyncClient(BaseClient):
         target.mkdir(parents=True, exist_ok=True)
         saved = []
         for index, url in enumerate(outcome.images):
+            if url.startswith("data:"):  # a result given inline (base64): nothing to fetch
+                saved.append(self._save_inline(target, outcome, index, url))
+                continue
             try:
                 response = self._http.get(url, timeout=self.timeout)
             except httpx.TransportError as exc:
@@ -697,6 +711,9 @@ class AsyncClient(BaseClient):
         target.mkdir(parents=True, exist_ok=True)
         saved = []
         for index, url in enumerate(outcome.images):
+            if url.startswith("data:"):  # a result given inline (base64): nothing to fetch
+                saved.append(self._save_inline(target, outcome, index, url))
+                continue
             try:
                 response = await self._http.get(url, timeout=self.timeout)
             except httpx.TransportError as exc:

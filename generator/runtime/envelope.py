@@ -64,10 +64,11 @@ def unwrap(vendor: Vendor, body: Any, status_code: int, role: str = "") -> tuple
             raise errors.ResponseFormatError(
                 f"[{vendor.package}] envelope layer {index} is {type(node).__name__}, not an object"
             )
-        if layer.request_id:
-            request_id = str(get_path(node, layer.request_id) or request_id)
         code = get_path(node, layer.code) if layer.code else None
-        if not is_success(layer, code):
+        failed = not is_success(layer, code)
+        if layer.request_id and (failed or layer.request_id_on == "all"):
+            request_id = str(get_path(node, layer.request_id) or request_id)
+        if failed:
             raise api_error(
                 vendor, index, code, layer_message(layer, node), status_code, request_id, body, role
             )
@@ -117,9 +118,10 @@ def bodiless_error(
     message = redact(headers.get(header, "") if header else "") or text or f"HTTP {status_code}"
     code_header = vendor.envelope.error_code_header
     code = headers.get(code_header.lower()) if code_header else None
-    kinds = [k for k, s in vendor.errors.items() if not s.body and s.http_status == status_code]
+    specs = vendor.error_specs
+    kinds = [k for k, s in specs.items() if not s.body and s.http_status == status_code]
     if len(kinds) > 1 and code:
-        kinds = [k for k in kinds if vendor.errors[k].headers.get(code_header) == code] or kinds
+        kinds = [k for k in kinds if specs[k].headers.get(code_header) == code] or kinds
     if len(kinds) > 1:
         kinds = _by_message(vendor, kinds, message) or kinds
     cls = _error_class(kinds, status_code)
@@ -170,9 +172,10 @@ def kinds_of(vendor: Vendor, layer: int, code: Any) -> list[str]:
     """The error kinds whose code (or, failing that, one of whose ``also`` codes) is ``code``."""
     if code is None:
         return []
-    mine = [k for k, s in vendor.errors.items() if s.layer == layer]
-    exact = [k for k in mine if str(vendor.errors[k].code) == str(code)]
-    return exact or [k for k in mine if _also(vendor.errors[k], code)]
+    specs = vendor.error_specs
+    mine = [k for k, s in specs.items() if s.layer == layer]
+    exact = [k for k in mine if str(specs[k].code) == str(code)]
+    return exact or [k for k in mine if _also(specs[k], code)]
 
 
 def _also(spec: ErrorSpec, code: Any) -> bool:
@@ -187,7 +190,7 @@ def _also(spec: ErrorSpec, code: Any) -> bool:
 def _by_message(vendor: Vendor, kinds: list[str], message: str) -> list[str]:
     """The kinds whose message template's fixed start begins ``message``, keeping only those
     with the longest such start (``"failed: system error"`` beats ``"failed: "``)."""
-    fixed = {k: vendor.errors[k].message.split("{detail}")[0] for k in kinds}
+    fixed = {k: vendor.error_specs[k].message.split("{detail}")[0] for k in kinds}
     matching = {k: len(f) for k, f in fixed.items() if f and message.startswith(f)}
     if not matching:
         return []
@@ -262,9 +265,11 @@ def _path_setter(path: str) -> Callable[[dict[str, Any], Any], None]:
 
 
 def error_spec(vendor: Vendor, kind: str) -> ErrorSpec:
-    while kind not in vendor.errors and kind in FALLBACK_KINDS:
+    while kind not in vendor.error_specs and kind in FALLBACK_KINDS:
         kind = FALLBACK_KINDS[kind]
-    return vendor.errors.get(kind) or ErrorSpec(http_status=500 if kind == "server_error" else 400)
+    return vendor.error_specs.get(kind) or ErrorSpec(
+        http_status=500 if kind == "server_error" else 400
+    )
 
 
 def render_error(
@@ -321,7 +326,10 @@ def _stamp(
 ) -> None:
     if layer.code and code is not None and get_path(body, layer.code) is None:
         set_path(body, layer.code, code)
-    if layer.request_id:
+    # The request id never overwrites a payload field of the same name (an envelope whose
+    # payload shares its object), and a vendor may give one on errors only.
+    wanted = succeeded is False or layer.request_id_on == "all"
+    if layer.request_id and wanted and get_path(body, layer.request_id) is None:
         set_path(body, layer.request_id, request_id)
     for key, value in (layer.on_success if succeeded else layer.on_error).items():
         if succeeded or key not in body:

@@ -6,6 +6,7 @@ collects ``b`` from every item of the list ``a``.
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 MISSING: Any = object()
@@ -25,6 +26,16 @@ def get_path(value: Any, path: str, default: Any = None) -> Any:
     return value
 
 
+def get_first(value: Any, paths: str, default: Any = None) -> Any:
+    """The value at the first of ``paths`` (``a|b``: alternatives) that is present: for a
+    vendor that writes the same fact under one name or another."""
+    for path in paths.split("|"):
+        found = get_path(value, path, MISSING)
+        if found is not MISSING and found is not None:
+            return found
+    return default
+
+
 def get_all(value: Any, path: str) -> list[Any]:
     """Every value at ``path``, following ``[]`` into lists; missing steps give nothing."""
     head, sep, rest = path.partition("[]")
@@ -40,8 +51,33 @@ def get_all(value: Any, path: str) -> list[Any]:
 
 
 def set_path(target: dict[str, Any], path: str, value: Any) -> None:
-    """Set ``path`` in ``target``, creating the objects on the way."""
+    """Set ``path`` in ``target``, creating what is missing on the way: a list where the next
+    step is an index (``errors.0.message`` makes ``{"errors": [{"message": ...}]}``, as
+    ``get_path`` reads it back), an object otherwise."""
     keys = path.split(".")
-    for key in keys[:-1]:
-        target = target.setdefault(key, {})
-    target[keys[-1]] = value
+    node: Any = target
+    for key, following in itertools.pairwise(keys):
+        child = _child(node, key)
+        if not isinstance(child, dict | list):
+            child = [] if following.isdigit() else {}
+            _put(node, key, child)
+        node = child
+    _put(node, keys[-1], value)
+
+
+def _child(node: Any, key: str) -> Any:
+    if isinstance(node, list):
+        return node[int(key)] if key.isdigit() and int(key) < len(node) else None
+    return node.get(key)
+
+
+def _put(node: Any, key: str, value: Any) -> None:
+    """``node[key] = value``; a list grows (with nulls) up to the index."""
+    if isinstance(node, list):
+        if not key.isdigit():
+            raise ValueError(f"cannot set {key!r} in a list: not an index")
+        index = int(key)
+        node.extend([None] * (index + 1 - len(node)))
+        node[index] = value
+    else:
+        node[key] = value

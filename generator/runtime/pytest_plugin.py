@@ -43,7 +43,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def _client_class(package: str) -> type[Any]:
     module = importlib.import_module(f"generated.{package}")
-    return getattr(module, f"{module.VENDOR.class_prefix}Client")
+    client: type[Any] = getattr(module, f"{module.VENDOR.class_prefix}Client")
+    return client
 
 
 def _fixtures(package: str) -> dict[str, Any]:

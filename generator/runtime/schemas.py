@@ -37,7 +37,9 @@ def declared_properties(schema: dict[str, Any]) -> dict[str, Any]:
 
 def declares(schema: dict[str, Any], path: str) -> bool:
     """True when ``schema`` declares the field at dotted ``path`` (``a[].b`` goes into the
-    items of the list ``a``)."""
+    items of the list ``a``; ``a|b``: either)."""
+    if "|" in path:
+        return any(declares(schema, one) for one in path.split("|"))
     node: dict[str, Any] | None = schema
     for part in path.split("."):
         if node is None:

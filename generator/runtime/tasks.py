@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import mimetypes
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 from urllib.parse import unquote, urlsplit
 
-from .paths import get_all, get_path
+from .paths import get_all, get_first, get_path
 from .vendor import Operation, Status, TaskFields, TaskSpec, Vendor
 
 ProgressCallback = Callable[["TaskOutcome"], None]
@@ -46,7 +46,7 @@ def read_outcome(
 ) -> TaskOutcome:
     """The outcome described by a vendor's task object (a query answer or a callback)."""
     fields = fields or spec.fields
-    wire = get_path(payload, fields.status)
+    wire = get_first(payload, fields.status)
     wire_text = "" if wire is None else str(wire)
     status = spec.statuses.get(wire_text) or _loose_status(spec, wire_text)
     images = tuple(
@@ -54,6 +54,11 @@ def read_outcome(
         for path in fields.images
         for url in get_all(payload, path)
         if url not in (None, "")
+    ) + tuple(
+        as_data_url(str(text))
+        for path in fields.images_base64
+        for text in get_all(payload, path)
+        if text not in (None, "")
     )
     error = get_path(payload, fields.error) if fields.error and status == "failed" else None
     return TaskOutcome(
@@ -66,6 +71,32 @@ def read_outcome(
         error=str(error or ""),
         raw=payload,
     )
+
+
+def as_data_url(text: str) -> str:
+    """A result given inline as base64 (or already a ``data:`` URL) as a ``data:`` URL, its
+    media type sniffed from the first bytes, so that it is kept and saved like a URL."""
+    if text.startswith("data:"):
+        return text
+    kinds = {"iVBOR": "image/png", "/9j/": "image/jpeg", "R0lG": "image/gif", "UklG": "image/webp"}
+    kind = next((k for prefix, k in kinds.items() if text.startswith(prefix)), "image/png")
+    return f"data:{kind};base64,{text}"
+
+
+def inline_result(url: str) -> tuple[bytes, str] | None:
+    """The bytes and media type of a ``data:`` URL (an inline result), or None for a URL to
+    download; undecodable base64 raises ``ValueError`` naming the problem."""
+    if not url.startswith("data:"):
+        return None
+    import base64
+    import binascii
+
+    head, _, data = url[5:].partition(",")
+    kind = head.split(";")[0] or "application/octet-stream"
+    try:
+        return base64.b64decode(data, validate=True), kind
+    except (binascii.Error, ValueError):
+        raise ValueError("the inline result is not valid base64") from None
 
 
 def _fraction(value: Any) -> float | None:
@@ -95,7 +126,7 @@ class PollSchedule:
     factor: float = 1.5
     max_interval: float = 30.0
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[float]:
         interval = self.interval
         while True:
             yield interval

@@ -72,6 +72,10 @@ class Setting(_Model):
     choices: tuple[str, ...] = ()
 
 
+AuthKind = Literal["query", "form", "header", "bearer_jwt", "tc3", "ca_signature"]
+Role = Literal["submit", "get", "list", "action", "catalog"]
+
+
 class Auth(_Model):
     """How requests prove who sends them. ``kind`` picks the plug-in in ``runtime.auth``.
 
@@ -80,7 +84,7 @@ class Auth(_Model):
     whose credentials it was given (given ones before those from the environment); a mock
     accepts each way, telling them apart by what the request carries."""
 
-    kind: Literal["query", "form", "header", "bearer_jwt", "tc3", "ca_signature"]
+    kind: AuthKind
     scheme: str = ""
     field: str = ""
     prefix: str = ""
@@ -110,8 +114,10 @@ class EnvelopeLayer(_Model):
     """One wrapping level of a vendor's answer.
 
     ``code`` is a dotted path to the status code inside this layer and ``success`` lists the
-    values meaning success (``None`` means "the field is absent"). ``payload`` is the path to the
-    next layer, or empty when the next layer lives in this same object. ``on_success`` and
+    values meaning success (``None`` means "the field is absent"). ``request_id`` is where the
+    answer carries the vendor's request id: on every answer, or on errors only
+    (``request_id_on: errors``). ``payload`` is the path to the next layer, or empty when the
+    next layer lives in this same object. ``on_success`` and
     ``on_error`` are constant fields a mock adds to this layer (ShowAPI's ``showapi_fee_num``).
     """
 
@@ -119,6 +125,7 @@ class EnvelopeLayer(_Model):
     success: tuple[Any, ...]
     message: tuple[str, ...] = ()
     request_id: str = ""
+    request_id_on: Literal["all", "errors"] = "all"
     payload: str = ""
     on_success: dict[str, Any] = Field(default_factory=dict)
     on_error: dict[str, Any] = Field(default_factory=dict)
@@ -150,11 +157,14 @@ class ErrorSpec(_Model):
 
 
 class TaskFields(_Model):
-    """Where a task's facts sit in the vendor's task object (dotted paths, ``[]`` for lists)."""
+    """Where a task's facts sit in the vendor's task object (dotted paths, ``[]`` for lists).
+    ``images`` hold result URLs; ``images_base64`` results given inline, as base64 text.
+    ``status`` may name alternatives, ``state|status``: the first one present is read."""
 
     id: str
     status: str
     images: tuple[str, ...] = ()
+    images_base64: tuple[str, ...] = ()
     progress: str = ""
     preview: str = ""
     created: str = ""
@@ -216,7 +226,9 @@ class Param(_Model):
 
     ``source`` says who fills it in: the caller (``input``, a method argument), the spec
     (``constant``: ``value``), a client setting (``setting``: ``value`` names it) or the auth
-    plug-in (``auth``). A request whose constant differs is refused as ``refusal``.
+    plug-in (``auth``). A request whose constant differs is refused as ``refusal``; a
+    constant header also picks the operation in the mock (Tencent's action) unless ``routes``
+    is false (a version header that is sent and checked but routes nothing).
     """
 
     wire: str
@@ -232,6 +244,7 @@ class Param(_Model):
     aliases: tuple[str, ...] = ()
     allow_slash: bool = False
     literal: tuple[str, ...] = ()
+    routes: bool = True
 
 
 class ImageLimit(_Model):
@@ -281,7 +294,9 @@ class Pagination(_Model):
 class OperationMock(_Model):
     """How the mock serves an operation: the image effect and its arguments (effect argument
     name -> input wire name), the inputs carrying the image and the callback URL, the template
-    of the answer's payload, and how long result URLs live. A catalog
+    of the answer's payload, and how long result URLs live. ``http_status`` gives a get
+    operation's HTTP status by the task's state (``{queued: 202, running: 202}``; 200 otherwise).
+    A catalog
     operation serves ``rows``, keeping those whose field equals each given filter input
     (``filters``: input wire name -> row field)."""
 
@@ -293,6 +308,7 @@ class OperationMock(_Model):
     files_ttl: float | None = None
     rows: tuple[dict[str, Any], ...] = ()
     filters: dict[str, str] = Field(default_factory=dict)
+    http_status: dict[Status, int] = Field(default_factory=dict)
 
 
 class Poll(_Model):
@@ -308,7 +324,7 @@ class Operation(_Model):
     operation_id: str
     method: str
     path: str
-    role: Literal["submit", "get", "list", "action", "catalog"]
+    role: Role
     doc: str = ""
     body: Literal["none", "form", "json", "multipart"] = "none"
     media_type: str = ""
@@ -362,6 +378,11 @@ class Vendor(_Model):
     def ops(self) -> dict[str, Operation]:
         return {op.name: op for op in self.operations}
 
+    @cached_property
+    def error_specs(self) -> dict[str, ErrorSpec]:
+        """``errors`` keyed by plain text: the runtime looks kinds up by name."""
+        return {str(kind): spec for kind, spec in self.errors.items()}
+
     def op_for_role(self, role: str) -> Operation | None:
         return next((op for op in self.operations if op.role == role), None)
 
@@ -386,6 +407,66 @@ class Vendor(_Model):
     def task_spec(self, get: Operation | None = None) -> TaskSpec | None:
         """The task family a get operation reads (its own, else the vendor's)."""
         return (get.task if get is not None else None) or self.task
+
+
+# -- the extensions as a spec writes them -------------------------------------------------------
+# The models above are what the runtime reads; these are the ``x-sdk*`` extensions as written in
+# a spec, checked key by key (an unknown key is an error) before ``generator.ir`` builds the
+# vendor model from them, and exported as ``specs/x-sdk.schema.json`` for editors.
+
+
+class AuthExtension(Auth):
+    """``x-sdk.auth``: ``kind`` and ``field`` may come from the named security scheme."""
+
+    kind: AuthKind | None = None  # type: ignore[assignment]
+    credentials: tuple[Credential, ...] = ()
+
+
+class VendorExtension(_Model):
+    """``x-sdk``, at the root of a spec (see ``specs/EXTENSIONS.md``)."""
+
+    package: str
+    class_prefix: str
+    title: str = ""
+    base_url_required: bool = False
+    auth: AuthExtension
+    envelope: Envelope = Envelope()
+    errors: dict[ErrorKind, ErrorSpec] = Field(default_factory=dict)
+    task: TaskSpec | None = None
+    callback: CallbackSpec | None = None
+    mock: MockDefaults = MockDefaults()
+    settings: tuple[Setting, ...] = ()
+
+
+class OperationExtension(_Model):
+    """``x-sdk-operation``, on each operation: ``role`` is required (see EXTENSIONS.md)."""
+
+    role: Role
+    name: str = ""
+    doc: str = ""
+    task_id: str = ""
+    caller_id: str = ""
+    idempotent: bool | None = None
+    example: dict[str, Any] = Field(default_factory=dict)
+    mock: OperationMock = OperationMock()
+    pagination: Pagination | None = None
+    task: TaskSpec | None = None
+    poll: Poll | None = None
+
+
+class ParameterExtensions(_Model):
+    """The ``x-sdk*`` keys a parameter may carry."""
+
+    x_sdk_from: str = Field("input", alias="x-sdk-from")
+    x_sdk_refusal: ErrorKind = Field("invalid_request", alias="x-sdk-refusal")
+    x_sdk_allow_slash: bool = Field(False, alias="x-sdk-allow-slash")
+    x_sdk_routes: bool = Field(True, alias="x-sdk-routes")
+
+
+class PropertyExtensions(_Model):
+    """The ``x-sdk*`` keys a schema property may carry."""
+
+    x_sdk_aliases: tuple[str, ...] = Field((), alias="x-sdk-aliases")
 
 
 def load_vendor(path: str | Path) -> Vendor:

@@ -5,6 +5,7 @@ requests in the vendor's own shapes. It is reached in-process through httpx tran
 ``httpx.ASGITransport`` over its ASGI app, or served on a loopback port by ``serve``.
 """
 
-from .core import MockRequest, MockResponse, VendorMock
+from .core import VendorMock
+from .messages import MockRequest, MockResponse
 
 __all__ = ["MockRequest", "MockResponse", "VendorMock"]

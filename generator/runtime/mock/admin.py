@@ -23,6 +23,7 @@ file's URL holds its task's random id).
 from __future__ import annotations
 
 import hmac
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -93,13 +94,13 @@ def _route(mock: VendorMock, request: MockRequest, path: str) -> MockResponse:
     page = page_route(mock, request, path)  # the page for people and its data (page.py)
     if page is not None:
         return page
-    handlers = {
+    handlers: dict[tuple[str, str], Callable[[], Any]] = {
         ("GET", "/_mock/journal"): lambda: [entry.as_json() for entry in mock.journal],
-        ("POST", "/_mock/reset"): lambda: _done(mock.reset()),
+        ("POST", "/_mock/reset"): lambda: _done(mock.reset),
         ("POST", "/_mock/advance"): lambda: _advance(mock, query),
         ("POST", "/_mock/outcome"): lambda: _outcome(mock, query),
         ("POST", "/_mock/faults"): lambda: _fault(mock, query),
-        ("DELETE", "/_mock/faults"): lambda: _done(mock.clear_faults()),
+        ("DELETE", "/_mock/faults"): lambda: _done(mock.clear_faults),
         ("POST", "/_mock/credentials"): lambda: _credential(mock, query),
         ("POST", "/_mock/quota"): lambda: _quota(mock, query),
     }
@@ -109,7 +110,10 @@ def _route(mock: VendorMock, request: MockRequest, path: str) -> MockResponse:
     return mock._json(200, handler())
 
 
-def _done(_result: object = None) -> dict[str, Any]:
+def _done(action: Callable[[], None] | None = None) -> dict[str, Any]:
+    """Run ``action`` (when given) and answer that it was done."""
+    if action is not None:
+        action()
     return {"ok": True}
 
 

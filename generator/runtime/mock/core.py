@@ -43,6 +43,7 @@ from .effects import EFFECTS
 from .messages import Call, JournalEntry, MockError, MockRequest, MockResponse, read_json
 from .roles import Roles
 from .store import Account, MockTask, TaskStore
+from .templates import Context
 
 log = logging.getLogger("generator.runtime.mock")
 FILES_PREFIX = "/_mock/files/"
@@ -57,7 +58,7 @@ _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 T = TypeVar("T")
 
 
-class VendorMock(Roles):
+class VendorMock:
     """A functional fake of one vendor.
 
     ``clock`` defaults to a :class:`VirtualClock` that tests advance; served mocks pass a
@@ -108,17 +109,22 @@ class VendorMock(Roles):
         self._lock = threading.RLock()
         self._seed = seed
         self._app: Any = None
+        self.roles = Roles(self)  # how each role of operation is served
         self.callbacks = CallbackDispatcher(self, transport=callback_transport)
         self.reset()
         if isinstance(self.clock, VirtualClock):
             self.clock.on_advance(lambda _now: self.callbacks.run_due())
+
+    def _context(self, now: float | None = None, **kwargs: Any) -> Context:
+        """A template context on this mock's state (the roles' own; callbacks use it)."""
+        return self.roles._context(now, **kwargs)
 
     # -- state -------------------------------------------------------------------------------
     def reset(self) -> None:
         """Forget every task, journal entry and account change."""
         with self._lock:
             self.store = TaskStore()
-            self.accounts = {}
+            self.accounts: dict[str, Account] = {}
             for key in self._default_credentials:
                 self.add_credential(key)
             self.journal: deque[JournalEntry] = deque(maxlen=self.journal_limit)
@@ -280,8 +286,8 @@ class VendorMock(Roles):
                 raise unreadable
             values = self._inputs(op, request)
             entry.params = self._masked(op, values)
-            payload, delay = self._dispatch(op, values, account, request)
-            response = self._json(200, render_success(self.vendor, payload, request_id))
+            payload, delay, status = self._dispatch(op, values, account, request)
+            response = self._json(status, render_success(self.vendor, payload, request_id))
             response.delay = delay
         except MockError as exc:
             response = self._error(exc.kind, exc.detail, request_id, op)
@@ -405,25 +411,20 @@ class VendorMock(Roles):
 
     def _dispatch(
         self, op: Operation, values: dict[str, Any], account: Account, request: MockRequest
-    ) -> tuple[Any, float]:
-        """The payload of the answer, and how long the vendor would take to give it."""
+    ) -> tuple[Any, float, int]:
+        """The payload of the answer, how long the vendor would take to give it, and the HTTP
+        status of the success."""
         checked = check(op, values)
         if checked.problems:
             kind = checked.problems[0][0]
             raise MockError(kind, "; ".join(m for k, m in checked.problems if k == kind))
         for name, data in checked.images.items():
             self.refuse_huge(name, data)
-        handler = {
-            "submit": self._submit,
-            "get": self._get,
-            "list": self._list,
-            "action": self._action,
-            "catalog": self._catalog,
-        }.get(op.role)
+        handler = self.roles.handler(op.role)
         if handler is None:
             raise MockError("unknown_operation", f"{op.name} is not served by this mock")
         call = Call(op, checked.values, checked.images, account, request)
-        return handler(call), call.delay
+        return handler(call), call.delay, call.status
 
     def refuse_huge(self, name: str, data: bytes) -> None:
         """Refuse an input image over the mock's pixel limit, as the vendor refuses one too
@@ -540,9 +541,9 @@ def _exact_routes(vendor: Vendor) -> dict[tuple[str, str], Operation]:
 
 
 def _constant_mismatch(op: Operation, request: MockRequest) -> MockError | None:
-    """The refusal for the first constant header of ``op`` that the request gets wrong."""
+    """The refusal for the first routing constant header of ``op`` the request gets wrong."""
     for param in op.params:
-        if param.source == "constant" and param.location == "header":
+        if param.source == "constant" and param.routes and param.location == "header":
             given = request.headers.get(param.wire.lower())
             if given != param.value:
                 shown = "missing" if given is None else repr(given)

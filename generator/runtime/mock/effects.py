@@ -15,6 +15,7 @@ import math
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
 from PIL import Image, ImageDraw, ImageEnhance, ImageFilter, ImageFont, ImageOps, ImageStat
 
@@ -95,11 +96,12 @@ def svg_of(img: Image.Image, colors: int) -> bytes:
     fills = {i: "#" + bytes(palette[i * 3 : i * 3 + 3]).hex() for i in range(colors)}
     sx, sy = img.width / small.width, img.height / small.height
     pixels = quantized.load()
+    assert pixels is not None  # a quantized image holds its pixels in memory
     shapes = []
     for y in range(small.height):
         x = 0
         while x < small.width:
-            index, start = pixels[x, y], x
+            index, start = cast(int, pixels[x, y]), x
             while x < small.width and pixels[x, y] == index:
                 x += 1
             shapes.append(

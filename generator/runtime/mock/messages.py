@@ -121,6 +121,7 @@ class Call:
     account: Account
     request: MockRequest
     delay: float = 0.0
+    status: int = 200  # the HTTP status of a success (x-sdk-operation.mock.http_status)
 
 
 class MockError(Exception):

@@ -21,7 +21,8 @@ def parse(body: bytes, content_type: str) -> tuple[dict[str, Any], dict[str, byt
         name = part.get_param("name", header="content-disposition")
         if not name:
             continue
-        data = part.get_payload(decode=True) or b""
+        payload = part.get_payload(decode=True)
+        data = payload if isinstance(payload, bytes) else b""
         if part.get_filename() is not None:
             files[str(name)] = data
         else:

@@ -1,12 +1,13 @@
 """How a mock serves each role of operation: submit, get, list, action and catalog.
 
-A mixin of :class:`~generator.runtime.mock.core.VendorMock`: each handler takes one validated
-:class:`Call` and returns the answer's payload (the envelope goes around it later).
+A collaborator of :class:`~generator.runtime.mock.core.VendorMock`, given the mock (its store,
+clock, vendor, callbacks and files): each handler takes one validated :class:`Call` and
+returns the answer's payload (the envelope goes around it later).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from ..paths import get_path
@@ -20,38 +21,49 @@ from .templates import Context, render
 if TYPE_CHECKING:
     from .core import VendorMock
 
-    _Base = VendorMock
-else:
-    _Base = object
-
 
 MAX_RESULT_FILES = 256
 
 
-class Roles(_Base):
-    def _submit(self, call: Call) -> dict[str, Any]:
+class Roles:
+    """The handlers of each role, working on the state of the ``mock`` they serve."""
+
+    def __init__(self, mock: VendorMock) -> None:
+        self.mock = mock
+
+    def handler(self, role: str) -> Callable[[Call], Any] | None:
+        """The handler of operations of ``role``, or None for a role no mock serves."""
+        return {
+            "submit": self._submit,
+            "get": self._get,
+            "list": self._list,
+            "action": self._action,
+            "catalog": self._catalog,
+        }.get(role)
+
+    def _submit(self, call: Call) -> Any:
         """Start a task; it runs on the clock and is seen by get, list and callbacks."""
         self._refuse_reused_ids(call)
-        task = self._start(call, self.queue_seconds, self.task_seconds)
-        self.callbacks.watch(task)
+        task = self._start(call, self.mock.queue_seconds, self.mock.task_seconds)
+        self.mock.callbacks.watch(task)
         return render(
             call.op.mock.response,
             self._context(task=task, request=call.values, account=call.account),
         )
 
-    def _action(self, call: Call) -> dict[str, Any]:
+    def _action(self, call: Call) -> Any:
         """A synchronous job (Tencent's): it takes ``task_seconds`` and its result is in the
         answer. While it runs it holds one of the account's job slots; the transports hold the
         answer back for as long as the job takes, on the mock's clock."""
-        limit = self.vendor.mock.concurrency
-        now = self.clock.time()
+        limit = self.mock.vendor.mock.concurrency
+        now = self.mock.clock.time()
         busy = [t for t in self._tasks_of(call.account) if t.status(now) in ("queued", "running")]
         if limit is not None and len(busy) >= limit:
             raise MockError("concurrency_limited", f"{len(busy)} job(s) running, {limit} allowed")
-        task = self._start(call, 0.0, self.task_seconds)
+        task = self._start(call, 0.0, self.mock.task_seconds)
         if task.outcome == "failed":
             raise MockError("server_error", task.error)
-        self._task_files(task)  # a broken input must fail this request, not a later download
+        self.mock._task_files(task)  # a broken input must fail this request, not a later download
         finished = self._context(
             now=task.finishes_at, task=task, request=call.values, account=call.account
         )
@@ -65,7 +77,7 @@ class Roles(_Base):
             if value in (None, ""):
                 continue
             mine = self._tasks_of(call.account)
-            if self.store.external_id_taken(str(value), call.account.key) or any(
+            if self.mock.store.external_id_taken(str(value), call.account.key) or any(
                 get_path(t.inputs, name) == value for t in mine
             ):
                 raise MockError("conflict", f"{name} {value!r} is already used")
@@ -76,17 +88,17 @@ class Roles(_Base):
         slots = self._slot_images(call)
         image = self._input_image(call)
         task = MockTask(
-            id=self._new_id(),
+            id=self.mock._new_id(),
             account=account.key,
             operation=op.name,
-            created_at=self.clock.time(),
+            created_at=self.mock.clock.time(),
             queue_seconds=queue_seconds,
             run_seconds=run_seconds,
             outcome="succeeded",
             effect=op.mock.effect,
             args={arg: get_path(values, wire) for arg, wire in op.mock.params.items()},
             external_id=str(_given(values, op.caller_id) or ""),
-            price=self.vendor.mock.price,
+            price=self.mock.vendor.mock.price,
             inputs=values,
             base_url=call.request.base_url,
             image=image,
@@ -97,8 +109,10 @@ class Roles(_Base):
         )
         self._refuse_oversized(task)
         self._charge(account)
-        task.outcome, task.error = self._forced.pop(0) if self._forced else ("succeeded", "")
-        return self.store.add(task)
+        task.outcome, task.error = (
+            self.mock._forced.pop(0) if self.mock._forced else ("succeeded", "")
+        )
+        return self.mock.store.add(task)
 
     def _refuse_oversized(self, task: MockTask) -> None:
         """A mock's own limits: it makes real files, so a task asking for more than
@@ -112,15 +126,15 @@ class Roles(_Base):
                 f"this mock makes at most {MAX_RESULT_FILES} result files a task, not {count}",
             )
         pixels = effect.pixels(task) if effect is not None else 0
-        if self.max_pixels and pixels > self.max_pixels * RESULT_PIXELS_FACTOR:
-            limit = self.max_pixels * RESULT_PIXELS_FACTOR
+        if self.mock.max_pixels and pixels > self.mock.max_pixels * RESULT_PIXELS_FACTOR:
+            limit = self.mock.max_pixels * RESULT_PIXELS_FACTOR
             raise MockError(
                 "invalid_request",
                 f"this mock makes results of at most {limit:,} pixels, not {pixels:,}",
             )
 
     def _charge(self, account: Account) -> None:
-        price = self.vendor.mock.price
+        price = self.mock.vendor.mock.price
         if account.remaining == 0:
             raise MockError("quota_exceeded", "no submits left on this account")
         if account.money is not None and account.money < price:
@@ -130,33 +144,34 @@ class Roles(_Base):
             account.money = round(account.money - price, 2)
 
     def _tasks_of(self, account: Account) -> list[MockTask]:
-        return [t for t in self.store.tasks.values() if t.account == account.key]
+        return [t for t in self.mock.store.tasks.values() if t.account == account.key]
 
     def _poll_op(self, op: Operation) -> str:
         try:
-            return self.vendor.poll_for(op.name)[0].name
+            return self.mock.vendor.poll_for(op.name)[0].name
         except KeyError:
             return ""
 
-    def _get(self, call: Call) -> dict[str, Any]:
+    def _get(self, call: Call) -> Any:
         """A task of this get operation's family, found by its id or the caller's own id."""
         task_id = str(call.values.get(call.op.task_id, ""))
-        task = self.store.get(task_id, call.account.key)
+        task = self.mock.store.get(task_id, call.account.key)
         if task is None or (task.poll_op and task.poll_op != call.op.name):
             raise MockError("not_found", task_id)
+        call.status = call.op.mock.http_status.get(task.status(self.mock.clock.time()), 200)
         return render(
             call.op.mock.response,
             self._context(task=task, request=call.values, account=call.account),
         )
 
-    def _list(self, call: Call) -> dict[str, Any]:
+    def _list(self, call: Call) -> Any:
         values = call.values
-        page = _page(call.op, values, self.store.of_account(call.account.key))
+        page = _page(call.op, values, self.mock.store.of_account(call.account.key))
         return render(
             call.op.mock.response, self._context(request=values, page=page, account=call.account)
         )
 
-    def _catalog(self, call: Call) -> dict[str, Any]:
+    def _catalog(self, call: Call) -> Any:
         """One page of the operation's static rows, those matching every filter given."""
         mock, values = call.op.mock, call.values
         rows = [
@@ -172,16 +187,16 @@ class Roles(_Base):
 
     def task_spec(self, task: MockTask | None) -> TaskSpec | None:
         """The task family a task belongs to: that of the get operation that follows it."""
-        get = self.vendor.ops.get(task.poll_op) if task is not None and task.poll_op else None
-        return self.vendor.task_spec(get)
+        get = self.mock.vendor.ops.get(task.poll_op) if task is not None and task.poll_op else None
+        return self.mock.vendor.task_spec(get)
 
     def _context(self, now: float | None = None, **kwargs: Any) -> Context:
         """Template context at ``now`` (the clock's time by default)."""
         return Context(
-            now=self.clock.time() if now is None else now,
+            now=self.mock.clock.time() if now is None else now,
             task_spec=self.task_spec(kwargs.get("task")),
-            file_urls=self.file_urls,
-            file_bytes=self._task_files,
+            file_urls=self.mock.file_urls,
+            file_bytes=self.mock._task_files,
             **kwargs,
         )
 
@@ -212,11 +227,11 @@ class Roles(_Base):
             url = get_path(call.values, name)
             if isinstance(url, str) and url:
                 limit = call.op.limits.images.get(name)
-                data = self.fetch(url, call.request, limit.max_bytes if limit else None)
+                data = self.mock.fetch(url, call.request, limit.max_bytes if limit else None)
                 problem = data_problem(data, limit) if limit is not None else None
                 if problem is not None:
                     raise MockError(problem[0], f"{name}: {problem[1]}")
-                self.refuse_huge(name, data)
+                self.mock.refuse_huge(name, data)
                 return data
         return None
 

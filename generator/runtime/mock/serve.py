@@ -44,7 +44,8 @@ def vendor_packages() -> list[str]:
 
 def build_mock(package: str, **options: Any) -> VendorMock:
     """The mock of generated vendor ``package`` (``generated.<package>.mock.create_mock``)."""
-    return build_mock_module(package).create_mock(**options)
+    mock: VendorMock = build_mock_module(package).create_mock(**options)
+    return mock
 
 
 def build_mock_module(package: str) -> Any:

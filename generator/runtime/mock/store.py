@@ -6,23 +6,10 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..accounts import Account
 from ..vendor import Status
 
-
-@dataclass
-class Account:
-    """A credential the mock accepts: its key, its secret (for signing schemes), what it has
-    left (submits and money) and the tasks it may see."""
-
-    key: str
-    secret: str = ""
-    quota: int | None = None
-    used: int = 0
-    money: float | None = None
-
-    @property
-    def remaining(self) -> int | None:
-        return None if self.quota is None else max(self.quota - self.used, 0)
+__all__ = ["Account", "MockTask", "TaskStore"]
 
 
 @dataclass

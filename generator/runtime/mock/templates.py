@@ -45,6 +45,34 @@ class Context:
 
 
 Compiled = Callable[[Context], Any]
+# What each ``$`` source offers after its dot: the names a template may use (``""``: the source
+# alone). ``$request`` takes any wire name; a task's named result files follow ``base64.``,
+# ``files.`` and ``file_url.``; ``images.<n>`` picks one URL.
+TASK_VALUES = frozenset(
+    {
+        "id",
+        "status",
+        "external_id",
+        "created",
+        "created_ms",
+        "updated_ms",
+        "error",
+        "message",
+        "running",
+        "progress",
+        "progress_text",
+        "preview",
+        "callback_url",
+        "deduction",
+        "image",
+        "images",
+        "outputs",
+    }
+)
+TASK_NAMED = frozenset({"base64", "files", "file_url", "images"})
+ACCOUNT_VALUES = frozenset({"remaining", "money"})
+PAGE_VALUES = frozenset({"number", "size", "total", "pages", "items"})
+SPECIAL_KEYS = frozenset({"$merge", "$each", "$item", "$when", "$case", "$default"})
 _compiled: dict[int, tuple[Any, Compiled]] = {}
 
 
@@ -126,6 +154,65 @@ def _compile_fields(template: dict[str, Any]) -> Compiled:
 def _bind(ctx: Context, item: Any, index: int) -> Context:
     task = item if isinstance(item, MockTask) else ctx.task
     return replace(ctx, item=item, index=index, task=task)
+
+
+def template_errors(
+    template: Any, inputs: frozenset[str] | None = None, at: tuple[Any, ...] = ()
+) -> list[tuple[tuple[Any, ...], str]]:
+    """Every mistake in ``template`` found without rendering it, as (path inside the template,
+    reason): an unknown ``$`` value or special key, ``$each`` without ``$item``, and, when
+    ``inputs`` is given, ``$request.<name>`` of an input the operation does not have."""
+    found: list[tuple[tuple[Any, ...], str]] = []
+    if isinstance(template, str) and template.startswith("$"):
+        reason = expression_error(template, inputs)
+        if reason:
+            found.append((at, reason))
+    elif isinstance(template, list):
+        for index, item in enumerate(template):
+            found += template_errors(item, inputs, (*at, index))
+    elif isinstance(template, dict):
+        for key, value in template.items():
+            if key.startswith("$") and key not in SPECIAL_KEYS:
+                known = ", ".join(sorted(SPECIAL_KEYS))
+                found.append(((*at, key), f"unknown template key {key!r} (known: {known})"))
+            found += template_errors(value, inputs, (*at, key))
+        if "$each" in template and "$item" not in template:
+            found.append((at, "$each needs $item, the template of one element"))
+    return found
+
+
+def expression_error(expr: str, inputs: frozenset[str] | None = None) -> str:
+    """Why ``expr`` is not a value a template can name, or ``""``."""
+    import difflib
+
+    source, _, attr = expr[1:].partition(".")
+    name, _, rest = attr.partition(".")
+    choices: dict[str, frozenset[str]] = {
+        "task": TASK_VALUES | TASK_NAMED,
+        "account": ACCOUNT_VALUES,
+        "page": PAGE_VALUES,
+    }
+    if source in ("view", "index", "item") and (source == "item" or not attr):
+        return ""
+    if source == "request":
+        if not name:
+            return f"{expr!r} names no input"
+        if inputs is not None and name not in inputs:
+            close = difflib.get_close_matches(name, sorted(inputs), n=1)
+            hint = f"; did you mean $request.{close[0]}?" if close else ""
+            return f"{expr!r}: the operation has no input {name!r}{hint}"
+        return ""
+    if source not in choices:
+        close = difflib.get_close_matches(source, ["task", "request", "account", "page", "view"])
+        hint = f"; did you mean ${close[0]}?" if close else ""
+        return f"unknown template value {expr!r}{hint}"
+    if name in choices[source] and (not rest or name in TASK_NAMED):
+        if name in TASK_NAMED - {"images"} and not rest and source == "task":
+            return f"{expr!r} needs the name of a result file after {name}."
+        return ""
+    close = difflib.get_close_matches(name, sorted(choices[source]), n=1)
+    hint = f"; did you mean ${source}.{close[0]}?" if close else ""
+    return f"unknown template value {expr!r}{hint}"
 
 
 def resolve(expr: str, ctx: Context) -> Any:
