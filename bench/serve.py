@@ -63,7 +63,8 @@ def main(argv: list[str] | None = None) -> None:
         else:
             app = starlette_app(json.loads(args.answers.read_text()))
             config = uvicorn.Config(app, host="127.0.0.1", port=args.port, log_level="warning")
-            serve.run([("starlette", uvicorn.Server(config))])
+            sock = serve.bind("127.0.0.1", args.port, "starlette")
+            serve.run([("starlette", uvicorn.Server(config), sock)])
     finally:
         if profiler is not None:
             profiler.disable()

@@ -32,6 +32,7 @@ KNOWN_KEYS = (
     "x-sdk-allow-slash",
     "x-sdk-routes",
     "x-sdk-aliases",
+    "x-sdk-doc",  # why the spec differs from the vendor's document (generator.doccheck)
 )
 
 

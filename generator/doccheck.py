@@ -252,7 +252,7 @@ class Reader:
 
     def _example_type(self, value: Any) -> str:
         if isinstance(value, str):
-            return self.example_types.get(value, "string")
+            return str(self.example_types.get(value, "string"))
         if isinstance(value, bool):
             return "boolean"
         if isinstance(value, int):

@@ -23,7 +23,7 @@ from .runtime.vendor import (
 )
 
 SCHEMA_NAME = "x-sdk.schema.json"
-PARAMETER_KEYS = ("-from", "-refusal", "-allow-slash", "-routes")  # after "x-sdk"
+PARAMETER_KEYS = ("-from", "-refusal", "-allow-slash", "-routes", "-doc")  # after "x-sdk"
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 MODELS = (VendorExtension, OperationExtension, Limits, ParameterExtensions, PropertyExtensions)
 
@@ -51,12 +51,13 @@ def extension_schema() -> dict[str, Any]:
         "properties": {
             "x-sdk-operation": {"$ref": "#/$defs/OperationExtension"},
             "x-sdk-limits": {"$ref": "#/$defs/Limits"},
+            "x-sdk-doc": {"type": "object"},
             "parameters": {
                 "type": "array",
                 "items": _open("ParameterExtensions", PARAMETER_KEYS),
             },
         },
-        "patternProperties": {"^x-sdk(?!(-operation|-limits)$)": False},
+        "patternProperties": {"^x-sdk(?!(-operation|-limits|-doc)$)": False},
     }
     schema = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

@@ -187,7 +187,7 @@ def _ruff_settings() -> str:
 def _ruff() -> list[str]:
     """The ruff executable itself (no Python start-up per run), or ``python -m ruff``."""
     try:
-        from ruff.__main__ import find_ruff_bin
+        from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
 
         return [str(find_ruff_bin())]
     except (ImportError, FileNotFoundError):

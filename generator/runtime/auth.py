@@ -206,9 +206,10 @@ class BearerJWT(AuthPlugin):
         except jwt.PyJWTError:
             raise AuthRefused("token_invalid", "the token is not a JWT") from None
         claims = unverified["payload"]
-        account = accounts.get(str(claims.get("iss", "")))
-        if account is None or unverified["header"].get("alg") != "HS256":
+        issuer = accounts.get(str(claims.get("iss", "")))
+        if issuer is None or unverified["header"].get("alg") != "HS256":
             raise AuthRefused("token_invalid", "unknown access key or algorithm")
+        account = issuer
         try:
             with warnings.catch_warnings():
                 # The mocks' secrets are short on purpose (the default one is "test"); PyJWT's

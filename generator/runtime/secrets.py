@@ -121,9 +121,11 @@ def _scrubbed_request(request: Any, masked: set[str]) -> Any:
     import httpx
 
     url = request.url
-    params = [(k, MASK if k.lower() in masked else redact(v)) for k, v in url.params.multi_items()]
+    params: list[tuple[str, str]] = [
+        (k, MASK if k.lower() in masked else redact(v)) for k, v in url.params.multi_items()
+    ]
     clean = httpx.URL(redact(str(url.copy_with(query=None)))).copy_with(
-        params=httpx.QueryParams(params)
+        params=httpx.QueryParams(tuple(params))
     )
     return httpx.Request(request.method, clean, headers=_scrubbed_headers(request.headers, masked))
 

@@ -461,12 +461,14 @@ class ParameterExtensions(_Model):
     x_sdk_refusal: ErrorKind = Field("invalid_request", alias="x-sdk-refusal")
     x_sdk_allow_slash: bool = Field(False, alias="x-sdk-allow-slash")
     x_sdk_routes: bool = Field(True, alias="x-sdk-routes")
+    x_sdk_doc: dict[str, Any] = Field(default_factory=dict, alias="x-sdk-doc")
 
 
 class PropertyExtensions(_Model):
     """The ``x-sdk*`` keys a schema property may carry."""
 
     x_sdk_aliases: tuple[str, ...] = Field((), alias="x-sdk-aliases")
+    x_sdk_doc: dict[str, Any] = Field(default_factory=dict, alias="x-sdk-doc")
 
 
 def load_vendor(path: str | Path) -> Vendor:

@@ -93,7 +93,7 @@ async def _whole_body(
     if declared.isdigit() and int(declared) > limit:
         raise _TooLarge
     message = await _next_message(receive, timeout)
-    body = message.get("body", b"")
+    body: bytes = message.get("body", b"")
     if message.get("more_body", False):
         return await _read_body(_Body(headers, body, receive, timeout), limit)
     if len(body) > limit:

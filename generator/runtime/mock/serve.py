@@ -146,7 +146,7 @@ def event_loop_name() -> str:
     return "uvloop" if _loop_factory() is not None else "asyncio"
 
 
-def run(named: list[tuple[str, uvicorn.Server]]) -> None:
+def run(named: list[Served]) -> None:
     """Serve until interrupted, on uvloop when installed, with the collector tuned for serving
     (``tune_gc``). The benchmarks serve their references through this too (like for like)."""
     tune_gc()
