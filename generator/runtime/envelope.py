@@ -236,7 +236,10 @@ def _success_step(layer: EnvelopeLayer) -> Callable[[Any, str], Any]:
     code = layer.success[0] if layer.success else None
     code_path = layer.code if layer.code and code is not None else ""
     set_code = _path_setter(code_path) if code_path else None
-    set_id = _path_setter(layer.request_id) if layer.request_id else None
+    # The request id never overwrites a payload field of the same name (an envelope whose
+    # payload shares its object), and a vendor may give one on errors only.
+    id_path = layer.request_id if layer.request_id_on == "all" else ""
+    set_id = _path_setter(id_path) if id_path else None
     extra = tuple(layer.on_success.items())
 
     def step(body: Any, request_id: str) -> Any:
@@ -248,7 +251,7 @@ def _success_step(layer: EnvelopeLayer) -> Callable[[Any, str], Any]:
         if isinstance(body, dict):
             if set_code is not None and get_path(body, code_path) is None:
                 set_code(body, code)
-            if set_id is not None:
+            if set_id is not None and get_path(body, id_path) is None:
                 set_id(body, request_id)
             for key, value in extra:
                 body[key] = value
