@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | cksu
 VENDOR ?=
 PORT   ?= 8000
 
-.PHONY: generate check test mock lint bench clean
+.PHONY: generate check test test-lowest mock lint bench clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,19 @@ test: $(STAMP)       ## every test: generator, runtime, generated contract tests
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
+# The client and mock tests on the lowest versions pyproject.toml's ranges allow (uv's
+# lowest-direct resolution, from PyPI), in their own environment: the ranges are proven.
+LOWEST       := .venv-lowest
+LOWEST_TESTS := tests/test_light_clients.py tests/test_showapi_client.py tests/test_showapi_mock.py \
+                tests/test_kling.py tests/test_zhiqite.py tests/test_hdrepaint.py \
+                tests/test_lifecycle.py tests/test_responses.py tests/test_pages.py
+test-lowest: $(STAMP)   ## client and mock tests with the lowest dependency versions allowed
+	@test -x $(LOWEST)/bin/python || $(PYTHON) -m venv $(LOWEST)
+	$(BIN)/uv pip install --quiet --python $(LOWEST)/bin/python --resolution lowest-direct -e '.[mock]'
+	$(BIN)/uv pip install --quiet --python $(LOWEST)/bin/python -c requirements.lock pytest vcrpy
+	$(LOWEST)/bin/python -m pip list --format=freeze 2>/dev/null | grep -iE '^(httpx|pydantic|pyjwt|starlette|uvicorn|pillow|openapi-schema-validator|python-multipart)=' | tr '\n' ' '; echo
+	$(LOWEST)/bin/python -m pytest -p no:cacheprovider $(LOWEST_TESTS)
+
 mock: $(STAMP)       ## serve every mock from PORT up, or one: make mock VENDOR=showapi PORT=8000
 	$(BIN)/python -m generator.runtime.mock.serve $(VENDOR) --port $(PORT)
 
@@ -46,4 +59,4 @@ bench-profile: $(STAMP)   ## where the time goes on the benchmarked paths (cProf
 	$(BIN)/python -m bench.profile $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) build *.egg-info bench/.node bench/results
+	rm -rf $(VENV) $(LOWEST) build *.egg-info bench/.node bench/results

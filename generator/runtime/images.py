@@ -1,4 +1,9 @@
-"""Reading images the way the vendors' limits talk about them: format, size, encoding."""
+"""Reading images the way the vendors' limits talk about them: format, size, encoding.
+
+Format, size and channels come from the header bytes (:mod:`.imageinfo`), so a client checks
+its inputs without Pillow; Pillow (the ``mock`` extra) is imported only by what draws or
+decodes pixels: the mocks' effects and the stand-in images of tests.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +11,12 @@ import base64
 import binascii
 import io
 import re
+from typing import TYPE_CHECKING
 
-from PIL import Image, ImageDraw, UnidentifiedImageError
+from .imageinfo import HeaderInfo, read_header
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 FORMAT_NAMES = {
     "jpg": "jpeg",
@@ -35,13 +44,17 @@ def decode_base64(text: str) -> bytes:
         raise ImageProblem("not valid base64") from None
 
 
+def _header(data: bytes) -> HeaderInfo:
+    info = read_header(data)
+    if info is None:
+        raise ImageProblem("not a readable image")
+    return info
+
+
 def sniff(data: bytes) -> tuple[str, int, int]:
     """(format, width, height) of an image, reading only its header."""
-    try:
-        with Image.open(io.BytesIO(data)) as img:
-            return (img.format or "").lower(), img.width, img.height
-    except (UnidentifiedImageError, OSError, ValueError):
-        raise ImageProblem("not a readable image") from None
+    info = _header(data)
+    return info.format, info.width, info.height
 
 
 def image_format(data: bytes) -> str:
@@ -59,7 +72,15 @@ def image_size(data: bytes) -> tuple[int, int]:
 
 
 def image_channels(data: bytes) -> int:
-    """How many bands the image has as stored (1 for grey, 3 for RGB, 4 for RGBA)."""
+    """How many bands the image has as stored (1 for grey, 3 for RGB, 4 for RGBA): from the
+    header where it says (PNG, JPEG, GIF, WebP), else from Pillow when it is installed."""
+    info = _header(data)
+    if info.channels is not None:
+        return info.channels
+    try:
+        from PIL import Image, UnidentifiedImageError
+    except ImportError:  # without Pillow the header's best guess stands
+        return 3
     try:
         with Image.open(io.BytesIO(data)) as img:
             return len(img.getbands())
@@ -69,6 +90,8 @@ def image_channels(data: bytes) -> int:
 
 def open_image(data: bytes) -> Image.Image:
     """Fully decoded RGB(A) image; an unreadable one raises :class:`ImageProblem`."""
+    from PIL import Image, UnidentifiedImageError
+
     try:
         img = Image.open(io.BytesIO(data))
         img.load()
@@ -85,6 +108,8 @@ def to_png(img: Image.Image) -> bytes:
 
 def png_bytes(width: int = 64, height: int = 48) -> bytes:
     """A small, valid PNG: coloured blocks, so it compresses well at any size."""
+    from PIL import Image, ImageDraw
+
     img = Image.new("RGB", (width, height), (40, 90, 160))
     draw = ImageDraw.Draw(img)
     step = max(8, min(width, height) // 6)
@@ -103,6 +128,8 @@ def png_base64(width: int = 64, height: int = 48) -> str:
 def mask_png_base64(width: int = 64, height: int = 48) -> str:
     """A single-channel PNG mask of that size, white over a centred block (the part to remove):
     the stand-in mask of examples and tests, matching :func:`png_base64`'s size."""
+    from PIL import Image, ImageDraw
+
     mask = Image.new("L", (width, height), 0)
     ImageDraw.Draw(mask).rectangle(
         (width // 3, height // 3, 2 * width // 3, 2 * height // 3), fill=255
