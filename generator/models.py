@@ -142,6 +142,40 @@ def _is_object(schema: dict[str, Any]) -> bool:
     return schema.get("type") == "object" or "properties" in schema or "allOf" in schema
 
 
+def _is_scalar(schema: dict[str, Any]) -> bool:
+    return not _is_object(schema) and schema.get("type") != "array" and "$ref" not in schema
+
+
+def inline_scalars(schemas: dict[str, Any]) -> dict[str, Any]:
+    """``schemas`` without named scalars (an enum of formats, a code): each reference to one
+    is replaced by the schema itself, and inline scalars lose their titles, so a field is typed
+    ``Literal["jpg", "png"]`` or ``int`` rather than a wrapper class a caller must construct."""
+    prefix = "#/components/schemas/"
+    scalars = {prefix + name: s for name, s in schemas.items() if _is_scalar(s)}
+
+    def schema(node: Any) -> Any:
+        if not isinstance(node, dict):
+            return node
+        if node.get("$ref") in scalars:
+            node = {**copy.deepcopy(scalars[node["$ref"]]), **node}
+            del node["$ref"]
+        node = dict(node)
+        if _is_scalar(node):
+            node.pop("title", None)
+        for key in ("items", "additionalProperties", "not"):
+            node[key] = schema(node[key]) if key in node else None
+            if node[key] is None:
+                del node[key]
+        for key in ("allOf", "anyOf", "oneOf"):
+            if key in node:
+                node[key] = [schema(part) for part in node[key]]
+        if isinstance(node.get("properties"), dict):
+            node["properties"] = {k: schema(v) for k, v in node["properties"].items()}
+        return node
+
+    return {name: schema(s) for name, s in schemas.items() if prefix + name not in scalars}
+
+
 def render_models(named: dict[str, Any], file: str) -> str:
     """Python source of the pydantic models for every schema in ``named``."""
     document = {
@@ -150,7 +184,8 @@ def render_models(named: dict[str, Any], file: str) -> str:
         "paths": {},
         "components": {"schemas": named["components"]["schemas"]},
     }
-    from datamodel_code_generator import DataModelType, InputFileType, generate
+    document["components"]["schemas"] = inline_scalars(document["components"]["schemas"])
+    from datamodel_code_generator import DataModelType, InputFileType, LiteralType, generate
 
     try:
         code = generate(
@@ -161,7 +196,9 @@ def render_models(named: dict[str, Any], file: str) -> str:
             disable_timestamp=True,
             snake_case_field=True,
             use_annotated=True,
-            set_default_enum_member=True,
+            # Enums as Literals: a model field takes the documented string ("png") exactly as
+            # the client methods' arguments do, and type checkers accept it in both places.
+            enum_field_as_literal=LiteralType.All,
             field_constraints=True,
             use_standard_collections=True,
             use_union_operator=True,

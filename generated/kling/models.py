@@ -8,28 +8,9 @@ Field docs are the spec's descriptions of the vendor's fields.
 # ruff: noqa: E501
 from __future__ import annotations
 
-from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AnyUrl, BaseModel, ConfigDict, Field, RootModel
-
-
-class Code(RootModel[int]):
-    root: Annotated[int, Field(title="Code")]
-    """
-    Kling's service code: 0 on success; 1000-1004 authentication, 1100-1103 account, 1200-1203 request, 1300-1304 policy and limits, 5000-5002 server faults.
-    """
-
-
-class TaskStatus(StrEnum):
-    """
-    Where the task stands; succeed and failed are final.
-    """
-
-    submitted = "submitted"
-    processing = "processing"
-    succeed = "succeed"
-    failed = "failed"
 
 
 class TaskInfo(BaseModel):
@@ -52,7 +33,10 @@ class CreatedTask(BaseModel):
     """
     Kling's id for the task.
     """
-    task_status: TaskStatus
+    task_status: Literal["submitted", "processing", "succeed", "failed"]
+    """
+    Where the task stands; succeed and failed are final.
+    """
     task_info: TaskInfo | None = None
     created_at: int | None = None
     """
@@ -108,7 +92,10 @@ class Failure(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
-    code: Code
+    code: int
+    """
+    Kling's service code: 0 on success; 1000-1004 authentication, 1100-1103 account, 1200-1203 request, 1300-1304 policy and limits, 5000-5002 server faults.
+    """
     message: str
     """
     What went wrong.
@@ -159,7 +146,10 @@ class CreateTaskResponse(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
-    code: Code
+    code: int
+    """
+    Kling's service code: 0 on success; 1000-1004 authentication, 1100-1103 account, 1200-1203 request, 1300-1304 policy and limits, 5000-5002 server faults.
+    """
     message: str
     request_id: str
     data: CreatedTask | None = None
@@ -174,7 +164,10 @@ class Task(BaseModel):
     """
     Kling's id for the task.
     """
-    task_status: TaskStatus
+    task_status: Literal["submitted", "processing", "succeed", "failed"]
+    """
+    Where the task stands; succeed and failed are final.
+    """
     task_status_msg: str | None = None
     """
     Why the task failed, when it did.
@@ -201,7 +194,10 @@ class ListedTask(BaseModel):
         populate_by_name=True,
     )
     task_id: str
-    task_status: TaskStatus
+    task_status: Literal["submitted", "processing", "succeed", "failed"]
+    """
+    Where the task stands; succeed and failed are final.
+    """
     task_status_msg: str | None = None
     task_info: TaskInfo | None = None
     task_result: ListedTaskResult | None = None
@@ -219,7 +215,10 @@ class ListTasksResponse(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
-    code: Code
+    code: int
+    """
+    Kling's service code: 0 on success; 1000-1004 authentication, 1100-1103 account, 1200-1203 request, 1300-1304 policy and limits, 5000-5002 server faults.
+    """
     message: str
     request_id: str
     data: ListTasksResult | None = None
@@ -230,7 +229,10 @@ class GetTaskResponse(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
-    code: Code
+    code: int
+    """
+    Kling's service code: 0 on success; 1000-1004 authentication, 1100-1103 account, 1200-1203 request, 1300-1304 policy and limits, 5000-5002 server faults.
+    """
     message: str
     request_id: str
     data: Task | None = None

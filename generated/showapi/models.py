@@ -8,8 +8,7 @@ Field docs are the spec's descriptions of the vendor's fields.
 # ruff: noqa: E501
 from __future__ import annotations
 
-from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AnyUrl, BaseModel, ConfigDict, Field
 
@@ -204,12 +203,6 @@ class SubmitRepaintResponse(ShowapiResEnvelope):
     showapi_res_body: SubmitRepaintResult | None = None
 
 
-class Status(StrEnum):
-    done = "done"
-    wait = "wait"
-    fail = "fail"
-
-
 class RepaintCallback(BaseModel):
     model_config = ConfigDict(
         extra="allow",
@@ -217,4 +210,4 @@ class RepaintCallback(BaseModel):
     )
     task_id: str | None = None
     result: str | None = None
-    status: Status | None = None
+    status: Literal["done", "wait", "fail"] | None = None

@@ -9,19 +9,9 @@ Field docs are the spec's descriptions of the vendor's fields.
 # ruff: noqa: E501
 from __future__ import annotations
 
-from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AnyUrl, BaseModel, ConfigDict, Field
-
-
-class RspImgType(StrEnum):
-    """
-    How ResultImage comes back: "base64" (the default) for the image data itself, "url" for a link that stays valid for one hour.
-    """
-
-    base64 = "base64"
-    url = "url"
 
 
 class LogoRect(BaseModel):
@@ -141,9 +131,9 @@ class ImageInpaintingRemovalRequest(BaseModel):
     """
     The mask as a URL; same rules as Mask. Wins over Mask when both are given.
     """
-    rsp_img_type: Annotated[RspImgType | None, Field(alias="RspImgType", examples=["url"])] = (
-        RspImgType.base64
-    )
+    rsp_img_type: Annotated[
+        Literal["base64", "url"] | None, Field(alias="RspImgType", examples=["url"])
+    ] = "base64"
     """
     How ResultImage comes back: "base64" (the default) for the image data itself, "url" for a link that stays valid for one hour.
     """
