@@ -199,6 +199,8 @@ def render_models(named: dict[str, Any], file: str) -> str:
             # Enums as Literals: a model field takes the documented string ("png") exactly as
             # the client methods' arguments do, and type checkers accept it in both places.
             enum_field_as_literal=LiteralType.All,
+            # Every model remembers the request id of the answer it came in.
+            base_class="generator.runtime.model.VendorModel",
             field_constraints=True,
             use_standard_collections=True,
             use_union_operator=True,

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .layout import ROOT, TEMPLATES
+from .pages import page_item_types
 from .runtime.vendor import Vendor
 
 # (template, output path inside generated/<package>/)
@@ -110,7 +111,12 @@ def render_package(vendor: Vendor, models_code: str, spec_path: str) -> dict[str
     not yet formatted (``format_python`` does that, for many packages in one batch)."""
     env = environment()
     header = stamp(vendor, spec_path)
-    context: dict[str, Any] = {"vendor": vendor, "stamp": header, "spec_path": spec_path}
+    context: dict[str, Any] = {
+        "vendor": vendor,
+        "stamp": header,
+        "spec_path": spec_path,
+        "page_items": page_item_types(vendor, models_code),
+    }
     sources = {out: env.get_template(name).render(context) for name, out in PACKAGE_FILES}
     sources["models.py"] = header + _models_header(vendor) + _strip_codegen_header(models_code)
     sources["vendor.json"] = (

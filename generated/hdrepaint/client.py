@@ -10,10 +10,14 @@ the exceptions of ``generator.runtime.errors``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import httpx
 
 from generator.runtime.client import AsyncClient, FileInput, SyncClient
 from generator.runtime.clock import Clock
+from generator.runtime.responses import request_options
 from generator.runtime.secrets import Secret
 from generator.runtime.tasks import ProgressCallback, TaskOutcome
 
@@ -83,6 +87,10 @@ class HdrepaintClient(SyncClient):
         neg_prompt: str | None = None,
         vector_switch: bool | None = None,
         color_count: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> models.TaskAccepted:
         """Submit an HD repaint task. Redraws the uploaded image in higher definition
         with the chosen model and style, optionally enlarging it (`upscale`) and
@@ -103,6 +111,10 @@ class HdrepaintClient(SyncClient):
             neg_prompt: What the result should avoid.
             vector_switch: Also produce a vector (SVG) version of the result.
             color_count: How many colours the vector result may use.
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
         """
         return self._call(
             "submit_hd_repaint",
@@ -122,6 +134,7 @@ class HdrepaintClient(SyncClient):
                 "vector_switch": vector_switch,
                 "color_count": color_count,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )
 
     def submit_hd_repaint_and_wait(
@@ -174,6 +187,10 @@ class HdrepaintClient(SyncClient):
         *,
         input_image: FileInput,
         color_count: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> models.TaskAccepted:
         """Submit a bitmap-to-vector task. Traces the uploaded bitmap into an SVG with
         at most `color_count` colours. Works on images with few colours (logos,
@@ -182,6 +199,10 @@ class HdrepaintClient(SyncClient):
         Args:
             input_image: The bitmap to trace, as a file part.
             color_count: How many colours the vector result may use.
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
         """
         return self._call(
             "submit_vector",
@@ -190,6 +211,7 @@ class HdrepaintClient(SyncClient):
                 "color_count": color_count,
                 "input_image": input_image,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )
 
     def submit_vector_and_wait(
@@ -219,12 +241,20 @@ class HdrepaintClient(SyncClient):
         self,
         *,
         input_image: FileInput,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> models.TaskAccepted:
         """Submit a face repair task. Repairs and sharpens the faces in the uploaded
         image.
 
         Args:
             input_image: The image with the faces to repair, as a file part.
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
         """
         return self._call(
             "submit_face_enhance",
@@ -232,6 +262,7 @@ class HdrepaintClient(SyncClient):
             {
                 "input_image": input_image,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )
 
     def submit_face_enhance_and_wait(
@@ -260,6 +291,10 @@ class HdrepaintClient(SyncClient):
         *,
         input_image: FileInput,
         fit: float | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> models.TaskAccepted:
         """Submit a seamless tile task. Turns the uploaded image into a tile whose
         opposite edges meet, so it can be repeated without visible seams. The status
@@ -270,6 +305,10 @@ class HdrepaintClient(SyncClient):
             fit: How smoothly the seams are blended. Higher values give softer joins
                 and lose more detail; lower values keep detail and may leave visible
                 joins.
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
         """
         return self._call(
             "submit_seamless",
@@ -278,6 +317,7 @@ class HdrepaintClient(SyncClient):
                 "fit": fit,
                 "input_image": input_image,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )
 
     def submit_seamless_and_wait(
@@ -307,6 +347,10 @@ class HdrepaintClient(SyncClient):
         self,
         *,
         task_id: str,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> models.TaskStatus:
         """Check a task's status. Where a submitted task stands. Once it is Completed
         the answer carries the result's URLs: the image, the SVG when one was asked
@@ -315,6 +359,10 @@ class HdrepaintClient(SyncClient):
 
         Args:
             task_id: The id a submit returned.
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
         """
         return self._call(
             "get_task",
@@ -322,6 +370,7 @@ class HdrepaintClient(SyncClient):
             {
                 "task_id": task_id,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )
 
 
@@ -387,6 +436,10 @@ class AsyncHdrepaintClient(AsyncClient):
         neg_prompt: str | None = None,
         vector_switch: bool | None = None,
         color_count: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> models.TaskAccepted:
         """Submit an HD repaint task. Redraws the uploaded image in higher definition
         with the chosen model and style, optionally enlarging it (`upscale`) and
@@ -407,6 +460,10 @@ class AsyncHdrepaintClient(AsyncClient):
             neg_prompt: What the result should avoid.
             vector_switch: Also produce a vector (SVG) version of the result.
             color_count: How many colours the vector result may use.
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
         """
         return await self._call(
             "submit_hd_repaint",
@@ -426,6 +483,7 @@ class AsyncHdrepaintClient(AsyncClient):
                 "vector_switch": vector_switch,
                 "color_count": color_count,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )
 
     async def submit_hd_repaint_and_wait(
@@ -478,6 +536,10 @@ class AsyncHdrepaintClient(AsyncClient):
         *,
         input_image: FileInput,
         color_count: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> models.TaskAccepted:
         """Submit a bitmap-to-vector task. Traces the uploaded bitmap into an SVG with
         at most `color_count` colours. Works on images with few colours (logos,
@@ -486,6 +548,10 @@ class AsyncHdrepaintClient(AsyncClient):
         Args:
             input_image: The bitmap to trace, as a file part.
             color_count: How many colours the vector result may use.
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
         """
         return await self._call(
             "submit_vector",
@@ -494,6 +560,7 @@ class AsyncHdrepaintClient(AsyncClient):
                 "color_count": color_count,
                 "input_image": input_image,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )
 
     async def submit_vector_and_wait(
@@ -523,12 +590,20 @@ class AsyncHdrepaintClient(AsyncClient):
         self,
         *,
         input_image: FileInput,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> models.TaskAccepted:
         """Submit a face repair task. Repairs and sharpens the faces in the uploaded
         image.
 
         Args:
             input_image: The image with the faces to repair, as a file part.
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
         """
         return await self._call(
             "submit_face_enhance",
@@ -536,6 +611,7 @@ class AsyncHdrepaintClient(AsyncClient):
             {
                 "input_image": input_image,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )
 
     async def submit_face_enhance_and_wait(
@@ -564,6 +640,10 @@ class AsyncHdrepaintClient(AsyncClient):
         *,
         input_image: FileInput,
         fit: float | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> models.TaskAccepted:
         """Submit a seamless tile task. Turns the uploaded image into a tile whose
         opposite edges meet, so it can be repeated without visible seams. The status
@@ -574,6 +654,10 @@ class AsyncHdrepaintClient(AsyncClient):
             fit: How smoothly the seams are blended. Higher values give softer joins
                 and lose more detail; lower values keep detail and may leave visible
                 joins.
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
         """
         return await self._call(
             "submit_seamless",
@@ -582,6 +666,7 @@ class AsyncHdrepaintClient(AsyncClient):
                 "fit": fit,
                 "input_image": input_image,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )
 
     async def submit_seamless_and_wait(
@@ -611,6 +696,10 @@ class AsyncHdrepaintClient(AsyncClient):
         self,
         *,
         task_id: str,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> models.TaskStatus:
         """Check a task's status. Where a submitted task stands. Once it is Completed
         the answer carries the result's URLs: the image, the SVG when one was asked
@@ -619,6 +708,10 @@ class AsyncHdrepaintClient(AsyncClient):
 
         Args:
             task_id: The id a submit returned.
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
         """
         return await self._call(
             "get_task",
@@ -626,4 +719,5 @@ class AsyncHdrepaintClient(AsyncClient):
             {
                 "task_id": task_id,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
+
+from generator.runtime.model import VendorModel
 
 
-class TaskAccepted(BaseModel):
+class TaskAccepted(VendorModel):
     """
     A submitted task, or why it was refused.
     """
@@ -44,7 +46,7 @@ class TaskAccepted(BaseModel):
     """
 
 
-class TaskStatus(BaseModel):
+class TaskStatus(VendorModel):
     """
     A task's status, or why it could not be looked up.
     """
@@ -87,7 +89,7 @@ class TaskStatus(BaseModel):
     """
 
 
-class SubmitHdRepaintRequest(BaseModel):
+class SubmitHdRepaintRequest(VendorModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -150,7 +152,7 @@ class SubmitHdRepaintRequest(BaseModel):
     """
 
 
-class SubmitVectorRequest(BaseModel):
+class SubmitVectorRequest(VendorModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -169,7 +171,7 @@ class SubmitVectorRequest(BaseModel):
     """
 
 
-class SubmitFaceEnhanceRequest(BaseModel):
+class SubmitFaceEnhanceRequest(VendorModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -184,7 +186,7 @@ class SubmitFaceEnhanceRequest(BaseModel):
     """
 
 
-class SubmitSeamlessRequest(BaseModel):
+class SubmitSeamlessRequest(VendorModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -203,7 +205,7 @@ class SubmitSeamlessRequest(BaseModel):
     """
 
 
-class GetTaskRequest(BaseModel):
+class GetTaskRequest(VendorModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,

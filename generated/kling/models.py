@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AnyUrl, BaseModel, ConfigDict, Field, RootModel
+from pydantic import AnyUrl, ConfigDict, Field, RootModel
+
+from generator.runtime.model import VendorModel
 
 
-class TaskInfo(BaseModel):
+class TaskInfo(VendorModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -24,7 +26,7 @@ class TaskInfo(BaseModel):
     """
 
 
-class CreatedTask(BaseModel):
+class CreatedTask(VendorModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -48,7 +50,7 @@ class CreatedTask(BaseModel):
     """
 
 
-class TaskImage(BaseModel):
+class TaskImage(VendorModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -63,7 +65,7 @@ class TaskImage(BaseModel):
     """
 
 
-class ListedImages(BaseModel):
+class ListedImages(VendorModel):
     """
     The three views of a listed task, in one entry.
     """
@@ -87,7 +89,7 @@ class ListedImages(BaseModel):
     """
 
 
-class Failure(BaseModel):
+class Failure(VendorModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -106,7 +108,7 @@ class Failure(BaseModel):
     """
 
 
-class TaskResult(BaseModel):
+class TaskResult(VendorModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -114,7 +116,7 @@ class TaskResult(BaseModel):
     images: list[TaskImage] | None = None
 
 
-class ListedTaskResult(BaseModel):
+class ListedTaskResult(VendorModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -122,7 +124,7 @@ class ListedTaskResult(BaseModel):
     images: list[ListedImages] | None = None
 
 
-class CreateTaskRequest(BaseModel):
+class CreateTaskRequest(VendorModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -141,7 +143,7 @@ class CreateTaskRequest(BaseModel):
     """
 
 
-class CreateTaskResponse(BaseModel):
+class CreateTaskResponse(VendorModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -155,7 +157,7 @@ class CreateTaskResponse(BaseModel):
     data: CreatedTask | None = None
 
 
-class Task(BaseModel):
+class Task(VendorModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -188,7 +190,7 @@ class Task(BaseModel):
     """
 
 
-class ListedTask(BaseModel):
+class ListedTask(VendorModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -210,7 +212,7 @@ class ListTasksResult(RootModel[list[ListedTask]]):
     root: Annotated[list[ListedTask], Field(title="ListTasksResult")]
 
 
-class ListTasksResponse(BaseModel):
+class ListTasksResponse(VendorModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -224,7 +226,7 @@ class ListTasksResponse(BaseModel):
     data: ListTasksResult | None = None
 
 
-class GetTaskResponse(BaseModel):
+class GetTaskResponse(VendorModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,

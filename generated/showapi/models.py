@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AnyUrl, BaseModel, ConfigDict, Field
+from pydantic import AnyUrl, ConfigDict, Field
+
+from generator.runtime.model import VendorModel
 
 
-class ShowapiResEnvelope(BaseModel):
+class ShowapiResEnvelope(VendorModel):
     """
     ShowAPI 统一返回包裹（业务数据位于 showapi_res_body）
     """
@@ -40,7 +42,7 @@ class ShowapiResEnvelope(BaseModel):
     """
 
 
-class TaskRecord(BaseModel):
+class TaskRecord(VendorModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -67,7 +69,7 @@ class TaskRecord(BaseModel):
     """
 
 
-class ListTasksResult(BaseModel):
+class ListTasksResult(VendorModel):
     """
     业务返回体
     """
@@ -114,7 +116,7 @@ class ListTasksResponse(ShowapiResEnvelope):
     showapi_res_body: ListTasksResult | None = None
 
 
-class GetTaskResult(BaseModel):
+class GetTaskResult(VendorModel):
     """
     业务返回体
     """
@@ -153,7 +155,7 @@ class GetTaskResponse(ShowapiResEnvelope):
     showapi_res_body: GetTaskResult | None = None
 
 
-class SubmitRepaintRequest(BaseModel):
+class SubmitRepaintRequest(VendorModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -180,7 +182,7 @@ class SubmitRepaintRequest(BaseModel):
     """
 
 
-class SubmitRepaintResult(BaseModel):
+class SubmitRepaintResult(VendorModel):
     """
     业务返回体
     """
@@ -203,7 +205,7 @@ class SubmitRepaintResponse(ShowapiResEnvelope):
     showapi_res_body: SubmitRepaintResult | None = None
 
 
-class RepaintCallback(BaseModel):
+class RepaintCallback(VendorModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,

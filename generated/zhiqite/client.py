@@ -10,12 +10,15 @@ the exceptions of ``generator.runtime.errors``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Literal
 
 import httpx
 
 from generator.runtime.client import AsyncClient, SyncClient
 from generator.runtime.clock import Clock
+from generator.runtime.pages import AsyncPage, SyncPage
+from generator.runtime.responses import request_options
 from generator.runtime.secrets import Secret
 from generator.runtime.tasks import ProgressCallback, TaskOutcome
 
@@ -125,6 +128,10 @@ class ZhiqiteClient(SyncClient):
         hr_resize_y: int | None = None,
         denoising_strength: float | None = None,
         callback_url: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> models.SdTaskAccepted:
         """Submit a text-to-image task. You choose the task id
         (always_on_scripts.id_task); the answer echoes it as task_id. Poll get_task
@@ -181,6 +188,10 @@ class ZhiqiteClient(SyncClient):
                 endpoint must answer the JSON {"code": "200"}; otherwise the POST is
                 repeated after 3, 5, 15, 30, 60, 600 and 3600 seconds, at most 10
                 times. (wire name ``callbackUrl``)
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
         """
         return self._call(
             "text_to_image",
@@ -207,6 +218,7 @@ class ZhiqiteClient(SyncClient):
                 "callbackUrl": callback_url,
                 "always_on_scripts": always_on_scripts,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )
 
     def text_to_image_and_wait(
@@ -303,6 +315,10 @@ class ZhiqiteClient(SyncClient):
         initial_noise_multiplier: float | None = None,
         image_cfg_scale: float | None = None,
         callback_url: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> models.SdTaskAccepted:
         """Submit an image-to-image task; add always_on_scripts.mask_link to inpaint.
         Images go in as URLs. Returns your always_on_scripts.id_task as task_id.
@@ -378,6 +394,10 @@ class ZhiqiteClient(SyncClient):
                 callbacks for every drawing task). Your endpoint must answer
                 {"code": "200"} or the POST is retried on the ladder. (wire name
                 ``callbackUrl``)
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
         """
         return self._call(
             "image_to_image",
@@ -414,6 +434,7 @@ class ZhiqiteClient(SyncClient):
                 "callbackUrl": callback_url,
                 "always_on_scripts": always_on_scripts,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )
 
     def image_to_image_and_wait(
@@ -520,6 +541,10 @@ class ZhiqiteClient(SyncClient):
         hr_resize_y: int | None = None,
         denoising_strength: float | None = None,
         callback_url: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> models.SdTaskAccepted:
         """Submit a ControlNet drawing task: always_on_scripts.controlnet.args lists
         the units (preprocessor module, model, control image URL, weight, guidance
@@ -570,6 +595,10 @@ class ZhiqiteClient(SyncClient):
                 callbacks for every drawing task). Your endpoint must answer
                 {"code": "200"} or the POST is retried on the ladder. (wire name
                 ``callbackUrl``)
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
         """
         return self._call(
             "controlnet",
@@ -596,6 +625,7 @@ class ZhiqiteClient(SyncClient):
                 "callbackUrl": callback_url,
                 "always_on_scripts": always_on_scripts,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )
 
     def controlnet_and_wait(
@@ -665,6 +695,10 @@ class ZhiqiteClient(SyncClient):
         source_url: str,
         target_url: str,
         business_task_id: str,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> models.FaceSwapResult:
         """Swap the face of source_url into target_url (both image URLs). Follow the
         task with get_tool_task(tool_code="roop", business_task_id=...), or
@@ -679,6 +713,10 @@ class ZhiqiteClient(SyncClient):
                 roop) finds the task by it. (The vendor's table describes it as a
                 user id; its name and the query say otherwise.) (wire name
                 ``businessTaskId``)
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
         """
         return self._call(
             "face_swap",
@@ -688,6 +726,7 @@ class ZhiqiteClient(SyncClient):
                 "targetUrl": target_url,
                 "businessTaskId": business_task_id,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )
 
     def face_swap_and_wait(
@@ -736,6 +775,10 @@ class ZhiqiteClient(SyncClient):
         upscale_first: bool | None = None,
         show_extras_results: bool | None = None,
         callback_url: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> models.EnhanceResult:
         """Upscale the image at image (a URL, at most 1536 px a side) by a factor
         (resize_mode 0, upscaling_resize 1-8) or to a size (resize_mode 1). Follow
@@ -774,6 +817,10 @@ class ZhiqiteClient(SyncClient):
                 endpoint must answer the JSON {"code": "200"}; otherwise the POST is
                 repeated after 3, 5, 15, 30, 60, 600 and 3600 seconds, at most 10
                 times. (wire name ``callbackUrl``)
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
         """
         return self._call(
             "enhance",
@@ -796,6 +843,7 @@ class ZhiqiteClient(SyncClient):
                 "showExtrasResults": show_extras_results,
                 "callbackUrl": callback_url,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )
 
     def enhance_and_wait(
@@ -855,6 +903,10 @@ class ZhiqiteClient(SyncClient):
         self,
         *,
         business_task_id: str,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> models.SdTaskInfo:
         """Look up a drawing task by the id_task you submitted it with: status,
         progress, intermediate image and, when done, every result image with its
@@ -864,6 +916,10 @@ class ZhiqiteClient(SyncClient):
             business_task_id: The id you submitted the task with:
                 always_on_scripts.id_task for the drawing tasks, businessTaskId for
                 the drawing tools. (wire name ``businessTaskId``)
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
         """
         return self._call(
             "get_task",
@@ -871,6 +927,7 @@ class ZhiqiteClient(SyncClient):
             {
                 "businessTaskId": business_task_id,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )
 
     def get_tool_task(
@@ -878,6 +935,10 @@ class ZhiqiteClient(SyncClient):
         *,
         tool_code: str,
         business_task_id: str,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> models.ToolTask:
         """Look up a drawing-tool task: tool_code is the tool's path after "tool/"
         (roop, enhance, hair/change, ...), business_task_id the id you submitted it
@@ -894,6 +955,10 @@ class ZhiqiteClient(SyncClient):
             business_task_id: The id you submitted the task with:
                 always_on_scripts.id_task for the drawing tasks, businessTaskId for
                 the drawing tools. (wire name ``businessTaskId``)
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
         """
         return self._call(
             "get_tool_task",
@@ -902,6 +967,7 @@ class ZhiqiteClient(SyncClient):
                 "toolCode": tool_code,
                 "businessTaskId": business_task_id,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )
 
     def list_models(
@@ -911,7 +977,11 @@ class ZhiqiteClient(SyncClient):
         page_num: int,
         sd_model_checkpoint: str | None = None,
         sd_model_name: str | None = None,
-    ) -> models.ModelPage:
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> SyncPage[models.ModelEntry]:
         """One page of the checkpoint catalogue; pass a row's sdModelCheckpoint to the
         drawing tasks.
 
@@ -921,8 +991,15 @@ class ZhiqiteClient(SyncClient):
             sd_model_checkpoint: Only the model with this code. (wire name
                 ``sdModelCheckpoint``)
             sd_model_name: Only models with this name. (wire name ``sdModelName``)
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
+
+        Returns the first page: iterating it yields every item of every page, fetching each
+        following page when it is reached.
         """
-        return self._call(
+        return self._list(
             "list_models",
             models.ModelPage,
             {
@@ -931,6 +1008,7 @@ class ZhiqiteClient(SyncClient):
                 "pageSize": page_size,
                 "pageNum": page_num,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )
 
     def list_loras(
@@ -940,7 +1018,11 @@ class ZhiqiteClient(SyncClient):
         page_num: int,
         sd_lora_name: str | None = None,
         lora_base_model: str | None = None,
-    ) -> models.LoraPage:
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> SyncPage[models.LoraEntry]:
         """One page of the LoRA catalogue; use a row's sdLoraFileSimplifyName in the
         prompt.
 
@@ -950,8 +1032,15 @@ class ZhiqiteClient(SyncClient):
             sd_lora_name: Only styles with this name. (wire name ``sdLoraName``)
             lora_base_model: Only styles for this base model family (e.g. SD 1.5).
                 (wire name ``loraBaseModel``)
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
+
+        Returns the first page: iterating it yields every item of every page, fetching each
+        following page when it is reached.
         """
-        return self._call(
+        return self._list(
             "list_loras",
             models.LoraPage,
             {
@@ -960,6 +1049,7 @@ class ZhiqiteClient(SyncClient):
                 "pageSize": page_size,
                 "pageNum": page_num,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )
 
     def list_vaes(
@@ -968,7 +1058,11 @@ class ZhiqiteClient(SyncClient):
         vae_file_name: str,
         page_size: int,
         page_num: int,
-    ) -> models.VaePage:
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> SyncPage[models.VaeEntry]:
         """Look up VAEs by file name, one page at a time; pass vaeFileName as
         always_on_scripts.sd_vae.
 
@@ -977,8 +1071,15 @@ class ZhiqiteClient(SyncClient):
                 table). (wire name ``vaeFileName``)
             page_size: Rows per page. (wire name ``pageSize``)
             page_num: Page number, from 1. (wire name ``pageNum``)
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
+
+        Returns the first page: iterating it yields every item of every page, fetching each
+        following page when it is reached.
         """
-        return self._call(
+        return self._list(
             "list_vaes",
             models.VaePage,
             {
@@ -986,6 +1087,7 @@ class ZhiqiteClient(SyncClient):
                 "pageSize": page_size,
                 "pageNum": page_num,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )
 
     def list_embeddings(
@@ -993,21 +1095,33 @@ class ZhiqiteClient(SyncClient):
         *,
         page_size: int,
         page_num: int,
-    ) -> models.EmbeddingPage:
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> SyncPage[models.EmbeddingEntry]:
         """One page of the embedding catalogue; put embeddingSimplifyName into
         negative_prompt.
 
         Args:
             page_size: Rows per page. (wire name ``pageSize``)
             page_num: Page number, from 1. (wire name ``pageNum``)
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
+
+        Returns the first page: iterating it yields every item of every page, fetching each
+        following page when it is reached.
         """
-        return self._call(
+        return self._list(
             "list_embeddings",
             models.EmbeddingPage,
             {
                 "pageSize": page_size,
                 "pageNum": page_num,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )
 
 
@@ -1093,6 +1207,10 @@ class AsyncZhiqiteClient(AsyncClient):
         hr_resize_y: int | None = None,
         denoising_strength: float | None = None,
         callback_url: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> models.SdTaskAccepted:
         """Submit a text-to-image task. You choose the task id
         (always_on_scripts.id_task); the answer echoes it as task_id. Poll get_task
@@ -1149,6 +1267,10 @@ class AsyncZhiqiteClient(AsyncClient):
                 endpoint must answer the JSON {"code": "200"}; otherwise the POST is
                 repeated after 3, 5, 15, 30, 60, 600 and 3600 seconds, at most 10
                 times. (wire name ``callbackUrl``)
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
         """
         return await self._call(
             "text_to_image",
@@ -1175,6 +1297,7 @@ class AsyncZhiqiteClient(AsyncClient):
                 "callbackUrl": callback_url,
                 "always_on_scripts": always_on_scripts,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )
 
     async def text_to_image_and_wait(
@@ -1271,6 +1394,10 @@ class AsyncZhiqiteClient(AsyncClient):
         initial_noise_multiplier: float | None = None,
         image_cfg_scale: float | None = None,
         callback_url: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> models.SdTaskAccepted:
         """Submit an image-to-image task; add always_on_scripts.mask_link to inpaint.
         Images go in as URLs. Returns your always_on_scripts.id_task as task_id.
@@ -1346,6 +1473,10 @@ class AsyncZhiqiteClient(AsyncClient):
                 callbacks for every drawing task). Your endpoint must answer
                 {"code": "200"} or the POST is retried on the ladder. (wire name
                 ``callbackUrl``)
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
         """
         return await self._call(
             "image_to_image",
@@ -1382,6 +1513,7 @@ class AsyncZhiqiteClient(AsyncClient):
                 "callbackUrl": callback_url,
                 "always_on_scripts": always_on_scripts,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )
 
     async def image_to_image_and_wait(
@@ -1488,6 +1620,10 @@ class AsyncZhiqiteClient(AsyncClient):
         hr_resize_y: int | None = None,
         denoising_strength: float | None = None,
         callback_url: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> models.SdTaskAccepted:
         """Submit a ControlNet drawing task: always_on_scripts.controlnet.args lists
         the units (preprocessor module, model, control image URL, weight, guidance
@@ -1538,6 +1674,10 @@ class AsyncZhiqiteClient(AsyncClient):
                 callbacks for every drawing task). Your endpoint must answer
                 {"code": "200"} or the POST is retried on the ladder. (wire name
                 ``callbackUrl``)
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
         """
         return await self._call(
             "controlnet",
@@ -1564,6 +1704,7 @@ class AsyncZhiqiteClient(AsyncClient):
                 "callbackUrl": callback_url,
                 "always_on_scripts": always_on_scripts,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )
 
     async def controlnet_and_wait(
@@ -1633,6 +1774,10 @@ class AsyncZhiqiteClient(AsyncClient):
         source_url: str,
         target_url: str,
         business_task_id: str,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> models.FaceSwapResult:
         """Swap the face of source_url into target_url (both image URLs). Follow the
         task with get_tool_task(tool_code="roop", business_task_id=...), or
@@ -1647,6 +1792,10 @@ class AsyncZhiqiteClient(AsyncClient):
                 roop) finds the task by it. (The vendor's table describes it as a
                 user id; its name and the query say otherwise.) (wire name
                 ``businessTaskId``)
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
         """
         return await self._call(
             "face_swap",
@@ -1656,6 +1805,7 @@ class AsyncZhiqiteClient(AsyncClient):
                 "targetUrl": target_url,
                 "businessTaskId": business_task_id,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )
 
     async def face_swap_and_wait(
@@ -1704,6 +1854,10 @@ class AsyncZhiqiteClient(AsyncClient):
         upscale_first: bool | None = None,
         show_extras_results: bool | None = None,
         callback_url: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> models.EnhanceResult:
         """Upscale the image at image (a URL, at most 1536 px a side) by a factor
         (resize_mode 0, upscaling_resize 1-8) or to a size (resize_mode 1). Follow
@@ -1742,6 +1896,10 @@ class AsyncZhiqiteClient(AsyncClient):
                 endpoint must answer the JSON {"code": "200"}; otherwise the POST is
                 repeated after 3, 5, 15, 30, 60, 600 and 3600 seconds, at most 10
                 times. (wire name ``callbackUrl``)
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
         """
         return await self._call(
             "enhance",
@@ -1764,6 +1922,7 @@ class AsyncZhiqiteClient(AsyncClient):
                 "showExtrasResults": show_extras_results,
                 "callbackUrl": callback_url,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )
 
     async def enhance_and_wait(
@@ -1823,6 +1982,10 @@ class AsyncZhiqiteClient(AsyncClient):
         self,
         *,
         business_task_id: str,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> models.SdTaskInfo:
         """Look up a drawing task by the id_task you submitted it with: status,
         progress, intermediate image and, when done, every result image with its
@@ -1832,6 +1995,10 @@ class AsyncZhiqiteClient(AsyncClient):
             business_task_id: The id you submitted the task with:
                 always_on_scripts.id_task for the drawing tasks, businessTaskId for
                 the drawing tools. (wire name ``businessTaskId``)
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
         """
         return await self._call(
             "get_task",
@@ -1839,6 +2006,7 @@ class AsyncZhiqiteClient(AsyncClient):
             {
                 "businessTaskId": business_task_id,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )
 
     async def get_tool_task(
@@ -1846,6 +2014,10 @@ class AsyncZhiqiteClient(AsyncClient):
         *,
         tool_code: str,
         business_task_id: str,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> models.ToolTask:
         """Look up a drawing-tool task: tool_code is the tool's path after "tool/"
         (roop, enhance, hair/change, ...), business_task_id the id you submitted it
@@ -1862,6 +2034,10 @@ class AsyncZhiqiteClient(AsyncClient):
             business_task_id: The id you submitted the task with:
                 always_on_scripts.id_task for the drawing tasks, businessTaskId for
                 the drawing tools. (wire name ``businessTaskId``)
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
         """
         return await self._call(
             "get_tool_task",
@@ -1870,6 +2046,7 @@ class AsyncZhiqiteClient(AsyncClient):
                 "toolCode": tool_code,
                 "businessTaskId": business_task_id,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )
 
     async def list_models(
@@ -1879,7 +2056,11 @@ class AsyncZhiqiteClient(AsyncClient):
         page_num: int,
         sd_model_checkpoint: str | None = None,
         sd_model_name: str | None = None,
-    ) -> models.ModelPage:
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> AsyncPage[models.ModelEntry]:
         """One page of the checkpoint catalogue; pass a row's sdModelCheckpoint to the
         drawing tasks.
 
@@ -1889,8 +2070,15 @@ class AsyncZhiqiteClient(AsyncClient):
             sd_model_checkpoint: Only the model with this code. (wire name
                 ``sdModelCheckpoint``)
             sd_model_name: Only models with this name. (wire name ``sdModelName``)
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
+
+        Returns the first page: iterating it yields every item of every page, fetching each
+        following page when it is reached.
         """
-        return await self._call(
+        return await self._list(
             "list_models",
             models.ModelPage,
             {
@@ -1899,6 +2087,7 @@ class AsyncZhiqiteClient(AsyncClient):
                 "pageSize": page_size,
                 "pageNum": page_num,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )
 
     async def list_loras(
@@ -1908,7 +2097,11 @@ class AsyncZhiqiteClient(AsyncClient):
         page_num: int,
         sd_lora_name: str | None = None,
         lora_base_model: str | None = None,
-    ) -> models.LoraPage:
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> AsyncPage[models.LoraEntry]:
         """One page of the LoRA catalogue; use a row's sdLoraFileSimplifyName in the
         prompt.
 
@@ -1918,8 +2111,15 @@ class AsyncZhiqiteClient(AsyncClient):
             sd_lora_name: Only styles with this name. (wire name ``sdLoraName``)
             lora_base_model: Only styles for this base model family (e.g. SD 1.5).
                 (wire name ``loraBaseModel``)
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
+
+        Returns the first page: iterating it yields every item of every page, fetching each
+        following page when it is reached.
         """
-        return await self._call(
+        return await self._list(
             "list_loras",
             models.LoraPage,
             {
@@ -1928,6 +2128,7 @@ class AsyncZhiqiteClient(AsyncClient):
                 "pageSize": page_size,
                 "pageNum": page_num,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )
 
     async def list_vaes(
@@ -1936,7 +2137,11 @@ class AsyncZhiqiteClient(AsyncClient):
         vae_file_name: str,
         page_size: int,
         page_num: int,
-    ) -> models.VaePage:
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> AsyncPage[models.VaeEntry]:
         """Look up VAEs by file name, one page at a time; pass vaeFileName as
         always_on_scripts.sd_vae.
 
@@ -1945,8 +2150,15 @@ class AsyncZhiqiteClient(AsyncClient):
                 table). (wire name ``vaeFileName``)
             page_size: Rows per page. (wire name ``pageSize``)
             page_num: Page number, from 1. (wire name ``pageNum``)
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
+
+        Returns the first page: iterating it yields every item of every page, fetching each
+        following page when it is reached.
         """
-        return await self._call(
+        return await self._list(
             "list_vaes",
             models.VaePage,
             {
@@ -1954,6 +2166,7 @@ class AsyncZhiqiteClient(AsyncClient):
                 "pageSize": page_size,
                 "pageNum": page_num,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )
 
     async def list_embeddings(
@@ -1961,19 +2174,31 @@ class AsyncZhiqiteClient(AsyncClient):
         *,
         page_size: int,
         page_num: int,
-    ) -> models.EmbeddingPage:
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> AsyncPage[models.EmbeddingEntry]:
         """One page of the embedding catalogue; put embeddingSimplifyName into
         negative_prompt.
 
         Args:
             page_size: Rows per page. (wire name ``pageSize``)
             page_num: Page number, from 1. (wire name ``pageNum``)
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
+
+        Returns the first page: iterating it yields every item of every page, fetching each
+        following page when it is reached.
         """
-        return await self._call(
+        return await self._list(
             "list_embeddings",
             models.EmbeddingPage,
             {
                 "pageSize": page_size,
                 "pageNum": page_num,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AnyUrl, BaseModel, ConfigDict, Field
+from pydantic import AnyUrl, ConfigDict, Field
+
+from generator.runtime.model import VendorModel
 
 
-class OverrideSettings(BaseModel):
+class OverrideSettings(VendorModel):
     """
     WebUI settings changed for this task only. The image2image table marks CLIP_stop_at_last_layers required inside this object, the other two tables do not; one schema serves all three, so it is optional here (NOTES.md (a)).
     """
@@ -29,7 +31,7 @@ class OverrideSettings(BaseModel):
     """
 
 
-class ADetailerArg(BaseModel):
+class ADetailerArg(VendorModel):
     """
     One ADetailer pass. Where the text2image and image2image tables disagree on a type or range, this schema accepts what either of them allows (NOTES.md (a) and (d)).
     """
@@ -175,7 +177,7 @@ class ADetailerArg(BaseModel):
     """
 
 
-class ControlNetUnit(BaseModel):
+class ControlNetUnit(VendorModel):
     """
     One ControlNet unit.
     """
@@ -267,7 +269,7 @@ class ControlNetUnit(BaseModel):
     """
 
 
-class SdTaskAccepted(BaseModel):
+class SdTaskAccepted(VendorModel):
     """
     What a drawing submit returns.
     """
@@ -282,7 +284,7 @@ class SdTaskAccepted(BaseModel):
     """
 
 
-class SdSubmitResponse(BaseModel):
+class SdSubmitResponse(VendorModel):
     """
     The vendor's envelope around SdTaskAccepted.
     """
@@ -302,7 +304,7 @@ class SdSubmitResponse(BaseModel):
     data: SdTaskAccepted | None = None
 
 
-class CallbackReply(BaseModel):
+class CallbackReply(VendorModel):
     """
     The answer a callback receiver must give for the vendor to stop retrying.
     """
@@ -317,7 +319,7 @@ class CallbackReply(BaseModel):
     """
 
 
-class ModelListRequest(BaseModel):
+class ModelListRequest(VendorModel):
     """
     A page of the model catalogue, optionally filtered.
     """
@@ -344,7 +346,7 @@ class ModelListRequest(BaseModel):
     """
 
 
-class ModelEntry(BaseModel):
+class ModelEntry(VendorModel):
     """
     One checkpoint of the catalogue.
     """
@@ -403,7 +405,7 @@ class ModelEntry(BaseModel):
     """
 
 
-class ModelPage(BaseModel):
+class ModelPage(VendorModel):
     """
     One page of models.
     """
@@ -427,7 +429,7 @@ class ModelPage(BaseModel):
     """
 
 
-class ModelListResponse(BaseModel):
+class ModelListResponse(VendorModel):
     """
     The vendor's envelope around ModelPage.
     """
@@ -447,7 +449,7 @@ class ModelListResponse(BaseModel):
     data: ModelPage | None = None
 
 
-class LoraListRequest(BaseModel):
+class LoraListRequest(VendorModel):
     """
     A page of the LoRA catalogue, optionally filtered.
     """
@@ -474,7 +476,7 @@ class LoraListRequest(BaseModel):
     """
 
 
-class LoraEntry(BaseModel):
+class LoraEntry(VendorModel):
     """
     One LoRA style of the catalogue.
     """
@@ -529,7 +531,7 @@ class LoraEntry(BaseModel):
     """
 
 
-class LoraPage(BaseModel):
+class LoraPage(VendorModel):
     """
     One page of LoRA styles.
     """
@@ -553,7 +555,7 @@ class LoraPage(BaseModel):
     """
 
 
-class LoraListResponse(BaseModel):
+class LoraListResponse(VendorModel):
     """
     The vendor's envelope around LoraPage.
     """
@@ -573,7 +575,7 @@ class LoraListResponse(BaseModel):
     data: LoraPage | None = None
 
 
-class VaeListRequest(BaseModel):
+class VaeListRequest(VendorModel):
     """
     A page of the VAE catalogue for one file name.
     """
@@ -596,7 +598,7 @@ class VaeListRequest(BaseModel):
     """
 
 
-class VaeEntry(BaseModel):
+class VaeEntry(VendorModel):
     """
     One VAE of the catalogue.
     """
@@ -615,7 +617,7 @@ class VaeEntry(BaseModel):
     """
 
 
-class VaePage(BaseModel):
+class VaePage(VendorModel):
     """
     One page of VAEs.
     """
@@ -639,7 +641,7 @@ class VaePage(BaseModel):
     """
 
 
-class VaeListResponse(BaseModel):
+class VaeListResponse(VendorModel):
     """
     The vendor's envelope around VaePage.
     """
@@ -659,7 +661,7 @@ class VaeListResponse(BaseModel):
     data: VaePage | None = None
 
 
-class EmbeddingListRequest(BaseModel):
+class EmbeddingListRequest(VendorModel):
     """
     A page of the embedding catalogue.
     """
@@ -678,7 +680,7 @@ class EmbeddingListRequest(BaseModel):
     """
 
 
-class EmbeddingEntry(BaseModel):
+class EmbeddingEntry(VendorModel):
     """
     One embedding of the catalogue.
     """
@@ -701,7 +703,7 @@ class EmbeddingEntry(BaseModel):
     """
 
 
-class EmbeddingPage(BaseModel):
+class EmbeddingPage(VendorModel):
     """
     One page of embeddings.
     """
@@ -725,7 +727,7 @@ class EmbeddingPage(BaseModel):
     """
 
 
-class EmbeddingListResponse(BaseModel):
+class EmbeddingListResponse(VendorModel):
     """
     The vendor's envelope around EmbeddingPage.
     """
@@ -745,7 +747,7 @@ class EmbeddingListResponse(BaseModel):
     data: EmbeddingPage | None = None
 
 
-class TaskQueryRequest(BaseModel):
+class TaskQueryRequest(VendorModel):
     """
     Which task to look up.
     """
@@ -760,7 +762,7 @@ class TaskQueryRequest(BaseModel):
     """
 
 
-class SdTaskProgress(BaseModel):
+class SdTaskProgress(VendorModel):
     """
     How far a running task has got; null when it is not running.
     """
@@ -787,7 +789,7 @@ class SdTaskProgress(BaseModel):
     """
 
 
-class ImageAuditLabel(BaseModel):
+class ImageAuditLabel(VendorModel):
     """
     One moderation label.
     """
@@ -806,7 +808,7 @@ class ImageAuditLabel(BaseModel):
     """
 
 
-class ToolTask(BaseModel):
+class ToolTask(VendorModel):
     """
     A drawing-tool task as queryToolTask reports it. Each tool answers with its own object; these four fields are the documented common ones, others may appear.
     """
@@ -833,7 +835,7 @@ class ToolTask(BaseModel):
     """
 
 
-class ToolTaskResponse(BaseModel):
+class ToolTaskResponse(VendorModel):
     """
     The vendor's envelope around ToolTask.
     """
@@ -853,7 +855,7 @@ class ToolTaskResponse(BaseModel):
     data: ToolTask | None = None
 
 
-class FaceSwapRequest(BaseModel):
+class FaceSwapRequest(VendorModel):
     """
     A face swap.
     """
@@ -876,7 +878,7 @@ class FaceSwapRequest(BaseModel):
     """
 
 
-class FaceSwapResult(BaseModel):
+class FaceSwapResult(VendorModel):
     """
     What a face-swap submit returns.
     """
@@ -903,7 +905,7 @@ class FaceSwapResult(BaseModel):
     """
 
 
-class FaceSwapResponse(BaseModel):
+class FaceSwapResponse(VendorModel):
     """
     The vendor's envelope around FaceSwapResult.
     """
@@ -923,7 +925,7 @@ class FaceSwapResponse(BaseModel):
     data: FaceSwapResult | None = None
 
 
-class EnhanceRequest(BaseModel):
+class EnhanceRequest(VendorModel):
     """
     A super-resolution task (the WebUI's "extras" upscaling).
     """
@@ -1012,7 +1014,7 @@ class EnhanceRequest(BaseModel):
     """
 
 
-class EnhanceResult(BaseModel):
+class EnhanceResult(VendorModel):
     """
     What a super-resolution submit returns.
     """
@@ -1039,7 +1041,7 @@ class EnhanceResult(BaseModel):
     """
 
 
-class EnhanceResponse(BaseModel):
+class EnhanceResponse(VendorModel):
     """
     The vendor's envelope around EnhanceResult.
     """
@@ -1059,7 +1061,7 @@ class EnhanceResponse(BaseModel):
     data: EnhanceResult | None = None
 
 
-class ADetailer(BaseModel):
+class ADetailer(VendorModel):
     """
     Settings of the ADetailer extension, which finds faces (or other objects) in the result and redraws them at higher detail. The image2image table marks args required, the text2image table does not; optional here (NOTES.md (a)).
     """
@@ -1074,7 +1076,7 @@ class ADetailer(BaseModel):
     """
 
 
-class ControlNet(BaseModel):
+class ControlNet(VendorModel):
     """
     The ControlNet extension's settings for this task.
     """
@@ -1089,7 +1091,7 @@ class ControlNet(BaseModel):
     """
 
 
-class Text2ImageScripts(BaseModel):
+class Text2ImageScripts(VendorModel):
     """
     Settings passed through to the WebUI's scripts and per-task options, and the caller's task id. Sent under the name always_on_scripts, the spelling of the vendor's request tables for all three drawing operations; the vendor's JSON examples for text2image and image2image spell it alwayson_scripts (the Stable Diffusion WebUI's own spelling), the one for controlnet always_on_scripts. A mock should accept both (x-sdk-aliases on the property).
     """
@@ -1118,7 +1120,7 @@ class Text2ImageScripts(BaseModel):
     a_detailer: Annotated[ADetailer | None, Field(alias="ADetailer")] = None
 
 
-class Image2ImageScripts(BaseModel):
+class Image2ImageScripts(VendorModel):
     """
     As Text2ImageScripts, plus the input image and the optional inpainting mask (both by URL). Sent as always_on_scripts; the vendor's example spells it alwayson_scripts.
     """
@@ -1155,7 +1157,7 @@ class Image2ImageScripts(BaseModel):
     """
 
 
-class ControlnetScripts(BaseModel):
+class ControlnetScripts(VendorModel):
     """
     Settings passed through to the WebUI for a ControlNet task: checkpoint, caller's task id, an optional base image and the ControlNet units. Sent as always_on_scripts, the spelling of the vendor's table and example for this operation.
     """
@@ -1188,7 +1190,7 @@ class ControlnetScripts(BaseModel):
     controlnet: ControlNet
 
 
-class Text2ImageRequest(BaseModel):
+class Text2ImageRequest(VendorModel):
     """
     A text-to-image task.
     """
@@ -1297,7 +1299,7 @@ class Text2ImageRequest(BaseModel):
     always_on_scripts: Text2ImageScripts
 
 
-class Image2ImageRequest(BaseModel):
+class Image2ImageRequest(VendorModel):
     """
     An image-to-image task, with optional inpainting.
     """
@@ -1446,7 +1448,7 @@ class Image2ImageRequest(BaseModel):
     always_on_scripts: Image2ImageScripts
 
 
-class ControlnetRequest(BaseModel):
+class ControlnetRequest(VendorModel):
     """
     A ControlNet-guided drawing task.
     """
@@ -1555,7 +1557,7 @@ class ControlnetRequest(BaseModel):
     always_on_scripts: ControlnetScripts
 
 
-class SdResultImage(BaseModel):
+class SdResultImage(VendorModel):
     """
     One result image with its seed and moderation verdict.
     """
@@ -1586,7 +1588,7 @@ class SdResultImage(BaseModel):
     """
 
 
-class SdTaskInfo(BaseModel):
+class SdTaskInfo(VendorModel):
     """
     A drawing task as queryTaskInfo reports it (and, we assume, as its callback sends it).
     """
@@ -1616,7 +1618,7 @@ class SdTaskInfo(BaseModel):
     """
 
 
-class SdTaskInfoResponse(BaseModel):
+class SdTaskInfoResponse(VendorModel):
     """
     The vendor's envelope around SdTaskInfo.
     """
