@@ -21,9 +21,9 @@ def page_item_types(vendor: Vendor, models_code: str) -> dict[str, str]:
         for node in cls.body:
             if item:
                 break
-            if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
-                if op.pagination.items in (node.target.id, _alias(node.annotation)):
-                    item = _list_element(node.annotation)
+            names = _names(node)
+            if names and op.pagination.items in names:
+                item = _list_element(node)
         found[op.name] = f"models.{item}" if item else "Any"
     return found
 
@@ -31,15 +31,21 @@ def page_item_types(vendor: Vendor, models_code: str) -> dict[str, str]:
 def _list_element(node: ast.AST) -> str:
     """``X`` of the first ``list[X]`` inside an annotation, or ``""``."""
     for sub in ast.walk(node):
-        if isinstance(sub, ast.Subscript) and isinstance(sub.value, ast.Name):
-            if sub.value.id == "list" and isinstance(sub.slice, ast.Name):
-                return sub.slice.id
+        is_list = isinstance(sub, ast.Subscript) and getattr(sub.value, "id", "") == "list"
+        if is_list and isinstance(sub.slice, ast.Name):  # type: ignore[attr-defined]
+            return sub.slice.id  # type: ignore[attr-defined]
     return ""
 
 
-def _alias(node: ast.AST) -> str:
-    for sub in ast.walk(node):
-        if isinstance(sub, ast.keyword) and sub.arg == "alias":
-            if isinstance(sub.value, ast.Constant):
-                return str(sub.value.value)
-    return ""
+def _names(node: ast.AST) -> tuple[str, ...]:
+    """A field's Python name and its alias (its wire name), or ``()`` for anything else."""
+    if not (isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)):
+        return ()
+    aliases = [
+        str(sub.value.value)
+        for sub in ast.walk(node.annotation)
+        if isinstance(sub, ast.keyword)
+        and sub.arg == "alias"
+        and isinstance(sub.value, ast.Constant)
+    ]
+    return (node.target.id, *aliases)

@@ -19,7 +19,8 @@ MOCK_ONLY = ("PIL", "jsonschema", "openapi_schema_validator", "starlette", "uvic
 
 def loaded_after(code: str) -> list[str]:
     """The top-level modules that running ``code`` in a fresh interpreter has imported."""
-    script = f"{code}\nimport json, sys\nprint(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}})))"
+    report = "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))"
+    script = f"{code}\nimport json, sys\n{report}"
     done = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
     )
@@ -107,9 +108,7 @@ with ZhiqiteClient("k", "i", "s", transport=httpx.MockTransport(refuse)) as z:
     print(problem(lambda: z.text_to_image(prompt="p", batch_size=1, always_on_scripts=scripts)))
 print(sorted(m for m in ("PIL", "jsonschema") if sys.modules.get(m) is not None))
 """
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
-    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     gif_problem, nested_problem, loaded = done.stdout.splitlines()
     assert "gif images are not accepted" in gif_problem

@@ -15,3 +15,20 @@ def all_vendors() -> list[Vendor]:
 
 def client_class_name(vendor: Vendor, is_async: bool = False) -> str:
     return f"{'Async' if is_async else ''}{vendor.class_prefix}Client"
+
+
+def contract_for(vendor: Vendor):  # -> generator.runtime.testing.Contract
+    """The vendor's generated contract (clients, mock and models), as its contract tests use."""
+    import importlib
+
+    from generator.runtime.testing import Contract
+
+    package = importlib.import_module(f"generated.{vendor.package}")
+    mock = importlib.import_module(f"generated.{vendor.package}.mock")
+    return Contract(
+        package.VENDOR,
+        getattr(package, client_class_name(vendor)),
+        getattr(package, client_class_name(vendor, is_async=True)),
+        mock.create_mock,
+        package.models,
+    )

@@ -13,9 +13,11 @@ import logging
 import os
 import random
 import sys
+import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -98,6 +100,15 @@ class Prepared:
     request: httpx.Request
     sent: dict[str, Any]
     safe: bool
+
+
+def stamp_elapsed(response: httpx.Response, started: float) -> None:
+    """Give ``response`` its ``elapsed`` time where the transport left it unset (httpx sets
+    it when a streamed body is closed; in-process transports answer without streaming)."""
+    try:
+        response.elapsed  # noqa: B018
+    except RuntimeError:
+        response.elapsed = timedelta(seconds=time.perf_counter() - started)
 
 
 class Recovered(dict[str, Any]):
@@ -616,7 +627,9 @@ class SyncClient(BaseClient):
         while True:
             log.debug("%s %s (%s), attempt %d", op.method, op.path, op.name, attempt + 1)
             try:
+                started = time.perf_counter()
                 response = self._http.send(prepared.request)
+                stamp_elapsed(response, started)
             except httpx.TransportError as exc:
                 delay = self._retry_after_error(prepared, exc, attempt)
                 if delay is None:
@@ -786,7 +799,9 @@ class AsyncClient(BaseClient):
         while True:
             log.debug("%s %s (%s), attempt %d", op.method, op.path, op.name, attempt + 1)
             try:
+                started = time.perf_counter()
                 response = await self._http.send(prepared.request)
+                stamp_elapsed(response, started)
             except httpx.TransportError as exc:
                 delay = self._retry_after_error(prepared, exc, attempt)
                 if delay is None:
