@@ -38,12 +38,13 @@ test: $(STAMP)       ## every test: generator, runtime, generated contract tests
 LOWEST       := .venv-lowest
 LOWEST_TESTS := tests/test_light_clients.py tests/test_showapi_client.py tests/test_showapi_mock.py \
                 tests/test_kling.py tests/test_zhiqite.py tests/test_hdrepaint.py \
-                tests/test_lifecycle.py tests/test_responses.py tests/test_pages.py
+                tests/test_lifecycle.py tests/test_responses.py tests/test_pages.py \
+                tests/test_caller_ids.py
 test-lowest: $(STAMP)   ## client and mock tests with the lowest dependency versions allowed
-	@test -x $(LOWEST)/bin/python || $(PYTHON) -m venv $(LOWEST)
+	rm -rf $(LOWEST) && $(BIN)/uv venv --quiet --python $(BIN)/python $(LOWEST)
 	$(BIN)/uv pip install --quiet --python $(LOWEST)/bin/python --resolution lowest-direct -e '.[mock]'
 	$(BIN)/uv pip install --quiet --python $(LOWEST)/bin/python -c requirements.lock pytest vcrpy
-	$(LOWEST)/bin/python -m pip list --format=freeze 2>/dev/null | grep -iE '^(httpx|pydantic|pyjwt|starlette|uvicorn|pillow|openapi-schema-validator|python-multipart)=' | tr '\n' ' '; echo
+	@$(BIN)/uv pip freeze --python $(LOWEST)/bin/python | grep -iE '^(httpx|pydantic|pyjwt|starlette|uvicorn|pillow|openapi-schema-validator|python-multipart)=' | tr '\n' ' '; echo
 	$(LOWEST)/bin/python -m pytest -p no:cacheprovider $(LOWEST_TESTS)
 
 mock: $(STAMP)       ## serve every mock from PORT up, or one: make mock VENDOR=showapi PORT=8000

@@ -176,15 +176,40 @@ def inline_scalars(schemas: dict[str, Any]) -> dict[str, Any]:
     return {name: schema(s) for name, s in schemas.items() if prefix + name not in scalars}
 
 
+def optional_caller_ids(named: dict[str, Any]) -> dict[str, Any]:
+    """A copy of ``named``'s schemas in which the field where a caller names a task (an
+    operation's ``caller_id``) is optional: the client fills in a fresh id when none is given,
+    so a model built by hand may leave it out. The vendor still requires it, and the spec's
+    own schemas (which clients and mocks validate against) keep it required."""
+    schemas: dict[str, Any] = copy.deepcopy(named["components"]["schemas"])
+    prefix = "#/components/schemas/"
+    for _path, _method, op in operations(named):
+        where = op.get("x-sdk-operation", {}).get("caller_id", "")
+        if not where:
+            continue
+        for media in op.get("requestBody", {}).get("content", {}).values():
+            node: dict[str, Any] | None = media.get("schema")
+            *parents, last = where.split(".")
+            for key in [*parents, None]:
+                while node is not None and str(node.get("$ref", "")).startswith(prefix):
+                    node = schemas.get(node["$ref"][len(prefix) :])
+                if node is None or key is None:
+                    break
+                node = _find_property(node, key)
+            if node is not None and last in node.get("required", []):
+                node["required"] = [name for name in node["required"] if name != last]
+    return schemas
+
+
 def render_models(named: dict[str, Any], file: str) -> str:
     """Python source of the pydantic models for every schema in ``named``."""
+    schemas = optional_caller_ids(named)
     document = {
         "openapi": named.get("openapi", "3.0.3"),
         "info": {"title": "models", "version": "0"},
         "paths": {},
-        "components": {"schemas": named["components"]["schemas"]},
+        "components": {"schemas": inline_scalars(schemas)},
     }
-    document["components"]["schemas"] = inline_scalars(document["components"]["schemas"])
     from datamodel_code_generator import DataModelType, InputFileType, LiteralType, generate
 
     try:

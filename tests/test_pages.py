@@ -103,7 +103,7 @@ def test_an_async_page_walks_the_same_items(vendor, op) -> None:
 def test_the_last_page_says_so_and_will_not_step_past() -> None:
     vendor, op = LISTS[0]
     contract = contract_for(vendor)
-    mock, kwargs, expected = stocked(contract, op)
+    mock, kwargs, _expected = stocked(contract, op)
     with mock.client(contract.client_cls) as client:
         pages = list(getattr(client, op.name)(**kwargs).iter_pages())
     assert not pages[-1].has_next_page() and all(p.has_next_page() for p in pages[:-1])

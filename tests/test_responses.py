@@ -129,10 +129,9 @@ def test_per_call_timeout_and_extras_reach_the_wire_signed() -> None:
 
 def test_extra_body_joins_a_json_body_before_the_token_is_made() -> None:
     def answer(request: httpx.Request) -> httpx.Response:
-        body = {"task_id": "t", "task_status": "submitted", "created_at": 1, "updated_at": 1}
-        return httpx.Response(
-            200, json={"code": 0, "message": "ok", "request_id": "r", "data": body}
-        )
+        task = {"task_id": "t", "task_status": "submitted", "created_at": 1, "updated_at": 1}
+        body = {"code": 0, "message": "ok", "request_id": "r", "data": task}
+        return httpx.Response(200, json=body)
 
     transport, seen = recording(answer)
     with KlingClient("ak-test", "sk-test", transport=transport) as client:

@@ -694,7 +694,7 @@ class ZhiqiteClient(SyncClient):
         *,
         source_url: str,
         target_url: str,
-        business_task_id: str,
+        business_task_id: str | None = None,
         timeout: float | httpx.Timeout | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -734,7 +734,7 @@ class ZhiqiteClient(SyncClient):
         *,
         source_url: str,
         target_url: str,
-        business_task_id: str,
+        business_task_id: str | None = None,
         timeout: float = 600.0,
         on_progress: ProgressCallback | None = None,
         show_progress: bool | None = None,
@@ -759,8 +759,8 @@ class ZhiqiteClient(SyncClient):
     def enhance(
         self,
         *,
-        business_task_id: str,
         image: str,
+        business_task_id: str | None = None,
         resize_mode: int | None = None,
         gfpgan_visibility: float | None = None,
         codeformer_visibility: float | None = None,
@@ -786,9 +786,9 @@ class ZhiqiteClient(SyncClient):
         wait(business_task_id, operation="enhance") or callback_url.
 
         Args:
+            image: URL of the image to upscale; at most 1536 x 1536 pixels.
             business_task_id: Your own id for this task; queryToolTask (toolCode
                 enhance) finds the task by it. (wire name ``businessTaskId``)
-            image: URL of the image to upscale; at most 1536 x 1536 pixels.
             resize_mode: 0 scales by upscalingResize; 1 scales to upscalingResizeW x
                 upscalingResizeH. (wire name ``resizeMode``)
             gfpgan_visibility: Strength of GFPGAN face restoration, 0 (off) to 1.
@@ -849,8 +849,8 @@ class ZhiqiteClient(SyncClient):
     def enhance_and_wait(
         self,
         *,
-        business_task_id: str,
         image: str,
+        business_task_id: str | None = None,
         resize_mode: int | None = None,
         gfpgan_visibility: float | None = None,
         codeformer_visibility: float | None = None,
@@ -1773,7 +1773,7 @@ class AsyncZhiqiteClient(AsyncClient):
         *,
         source_url: str,
         target_url: str,
-        business_task_id: str,
+        business_task_id: str | None = None,
         timeout: float | httpx.Timeout | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -1813,7 +1813,7 @@ class AsyncZhiqiteClient(AsyncClient):
         *,
         source_url: str,
         target_url: str,
-        business_task_id: str,
+        business_task_id: str | None = None,
         timeout: float = 600.0,
         on_progress: ProgressCallback | None = None,
         show_progress: bool | None = None,
@@ -1838,8 +1838,8 @@ class AsyncZhiqiteClient(AsyncClient):
     async def enhance(
         self,
         *,
-        business_task_id: str,
         image: str,
+        business_task_id: str | None = None,
         resize_mode: int | None = None,
         gfpgan_visibility: float | None = None,
         codeformer_visibility: float | None = None,
@@ -1865,9 +1865,9 @@ class AsyncZhiqiteClient(AsyncClient):
         wait(business_task_id, operation="enhance") or callback_url.
 
         Args:
+            image: URL of the image to upscale; at most 1536 x 1536 pixels.
             business_task_id: Your own id for this task; queryToolTask (toolCode
                 enhance) finds the task by it. (wire name ``businessTaskId``)
-            image: URL of the image to upscale; at most 1536 x 1536 pixels.
             resize_mode: 0 scales by upscalingResize; 1 scales to upscalingResizeW x
                 upscalingResizeH. (wire name ``resizeMode``)
             gfpgan_visibility: Strength of GFPGAN face restoration, 0 (off) to 1.
@@ -1928,8 +1928,8 @@ class AsyncZhiqiteClient(AsyncClient):
     async def enhance_and_wait(
         self,
         *,
-        business_task_id: str,
         image: str,
+        business_task_id: str | None = None,
         resize_mode: int | None = None,
         gfpgan_visibility: float | None = None,
         codeformer_visibility: float | None = None,

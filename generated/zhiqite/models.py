@@ -872,7 +872,7 @@ class FaceSwapRequest(VendorModel):
     """
     URL of the image that receives the face.
     """
-    business_task_id: Annotated[str, Field(alias="businessTaskId")]
+    business_task_id: Annotated[str | None, Field(alias="businessTaskId")] = None
     """
     Your own id for this task; queryToolTask (toolCode roop) finds the task by it. (The vendor's table describes it as a user id; its name and the query say otherwise.)
     """
@@ -934,7 +934,7 @@ class EnhanceRequest(VendorModel):
         extra="allow",
         populate_by_name=True,
     )
-    business_task_id: Annotated[str, Field(alias="businessTaskId")]
+    business_task_id: Annotated[str | None, Field(alias="businessTaskId")] = None
     """
     Your own id for this task; queryToolTask (toolCode enhance) finds the task by it.
     """
@@ -1108,7 +1108,7 @@ class Text2ImageScripts(VendorModel):
     """
     VAE to decode with, a vaeFileName from list_vaes; the vendor says a VAE improves the output.
     """
-    id_task: str
+    id_task: str | None = None
     """
     Your own id for this task. The submit answer returns it as data.task_id, and queryTaskInfo finds the task by it (sent there as businessTaskId).
     """
@@ -1137,7 +1137,7 @@ class Image2ImageScripts(VendorModel):
     """
     VAE to decode with, a vaeFileName from list_vaes.
     """
-    id_task: str
+    id_task: str | None = None
     """
     Your own id for this task. The submit answer returns it as data.task_id, and queryTaskInfo finds the task by it (sent there as businessTaskId).
     """
@@ -1171,7 +1171,7 @@ class ControlnetScripts(VendorModel):
     The checkpoint to draw with, a sdModelCheckpoint code from list_models. Always required.
     """
     override_settings: OverrideSettings | None = None
-    id_task: str
+    id_task: str | None = None
     """
     Your own id for this task. The submit answer returns it as data.task_id, and queryTaskInfo finds the task by it (sent there as businessTaskId).
     """

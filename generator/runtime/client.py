@@ -32,6 +32,7 @@ from .auth import plugin_for
 from .clock import Clock, SystemClock
 from .envelope import bodiless_error, json_of, refusal_kind, unwrap
 from .images import image_format
+from .model import VendorModel
 from .pages import AsyncPage, SyncPage
 from .paths import get_path, set_path
 from .responses import NO_OPTIONS, RawResponse, RequestOptions, retry_after, with_jitter
@@ -115,6 +116,11 @@ class Recovered(dict[str, Any]):
     """A submit's answer rebuilt from the task a lost first attempt made (see ``_recover``)."""
 
 
+def fresh_caller_id() -> str:
+    """A task name no other call will use: what a submit is named when the caller names none."""
+    return f"sdk-{uuid.uuid4().hex}"
+
+
 def wire_text(value: Any) -> str:
     """How a typed value is written into a query string or a form field."""
     if isinstance(value, bool):
@@ -131,9 +137,9 @@ FileInput = bytes | IO[bytes] | os.PathLike[str] | str
 def read_file(value: FileInput) -> bytes:
     if isinstance(value, bytes | bytearray):
         return bytes(value)
-    if hasattr(value, "read"):
-        return value.read()  # type: ignore[union-attr]
-    return Path(value).read_bytes()  # type: ignore[arg-type]
+    if isinstance(value, str | os.PathLike):
+        return Path(value).read_bytes()
+    return value.read()
 
 
 def file_part(name: str, data: bytes) -> tuple[str, bytes, str]:
@@ -251,12 +257,22 @@ class BaseClient:
         return Prepared(self._request(out, timeout), given, op.idempotent or named)
 
     def _named(self, op: Operation, values: Mapping[str, Any]) -> Mapping[str, Any]:
-        """``values`` with the task named where the caller may name it and did not: a resend
-        of a named submit cannot make a second task."""
-        param = op.params_by_wire.get(op.caller_id)
-        if param is None or param.required or values.get(op.caller_id) is not None:
+        """``values`` with the task named where the caller may name it (``caller_id``, a
+        dotted path into the inputs) and did not: a resend of a named submit cannot make a
+        second task."""
+        top, _, rest = op.caller_id.partition(".")
+        if not op.caller_id or top not in op.params_by_wire:
             return values
-        return {**values, op.caller_id: f"sdk-{uuid.uuid4().hex}"}
+        if not rest:
+            given = values.get(top)
+            return values if given not in (None, "") else {**values, top: fresh_caller_id()}
+        # inside an object input: filled in a JSON copy, the caller's own object left alone
+        inner = to_json(values.get(top))
+        if not isinstance(inner, dict) or get_path(inner, rest) not in (None, ""):
+            return values  # named already, or the object is missing (validation says so)
+        inner = copy.deepcopy(inner)
+        set_path(inner, rest, fresh_caller_id())
+        return {**values, top: inner}
 
     def _outgoing(
         self, op: Operation, values: Mapping[str, Any], extra_body: Mapping[str, Any]
@@ -311,7 +327,7 @@ class BaseClient:
         return httpx.Request(
             out.method,
             self.base_url + out.path,
-            params=out.query or None,
+            params=httpx.QueryParams(tuple(out.query)) if out.query else None,
             headers=headers,
             data=out.form or None,
             files=out.files or None,
@@ -354,7 +370,7 @@ class BaseClient:
         if model is None:
             return answer.payload
         result = self._model(op, model, answer.payload)
-        if isinstance(result, BaseModel) and "_request_id" in (result.__private_attributes__):
+        if isinstance(result, VendorModel):
             result._request_id = answer.request_id
         return result
 
@@ -455,7 +471,7 @@ class BaseClient:
 
     @staticmethod
     def _backoff(attempt: int) -> float:
-        return min(0.5 * 2**attempt, 8.0) * random.uniform(0.75, 1.0)
+        return min(0.5 * 2.0**attempt, 8.0) * random.uniform(0.75, 1.0)
 
     def _transport_error(self, what: str, exc: httpx.TransportError) -> errors.APIConnectionError:
         """The typed error for a request (``what``: an operation's name) that got no answer."""
