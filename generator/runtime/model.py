@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, PrivateAttr
 
 
@@ -14,3 +16,10 @@ class VendorModel(BaseModel):
     """
 
     _request_id: str = PrivateAttr(default="")
+
+
+def request_id_of(answer: VendorModel | Any) -> str:
+    """The request id an answer came with: a model's ``_request_id`` or a page's
+    ``request_id`` (for strict type checkers, which flag reading an underscored attribute)."""
+    found = getattr(answer, "_request_id", None) or getattr(answer, "request_id", "")
+    return str(found or "")
