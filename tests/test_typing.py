@@ -160,3 +160,12 @@ def test_the_users_script_calls_every_vendors_client() -> None:
     text = SCRIPT.read_text()
     for vendor in all_vendors():
         assert f"{vendor.class_prefix}Client(" in text, vendor.package
+
+
+@pytest.mark.parametrize("command", ["check", "generate", "watch"])
+def test_generator_commands_from_an_install_say_in_one_line_they_need_a_checkout(
+    installed: Path, command: str
+) -> None:
+    done = run(installed, "-m", "generator", command, cwd=installed.parents[2])
+    assert done.returncode == 2 and done.stdout == ""
+    assert len(done.stderr.strip().splitlines()) == 1 and "checkout" in done.stderr
