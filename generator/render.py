@@ -26,6 +26,7 @@ PACKAGE_FILES = (
     ("vendor.py.jinja", "vendor.py"),
     ("client.py.jinja", "client.py"),
     ("mock.py.jinja", "mock.py"),
+    ("cli.py.jinja", "__main__.py"),
     ("tests_init.py.jinja", "tests/__init__.py"),
     ("test_contract.py.jinja", "tests/test_contract.py"),
 )
