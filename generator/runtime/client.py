@@ -19,7 +19,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cache
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import IO, Any, ClassVar, Self, TypeVar, overload
 from urllib.parse import quote
@@ -30,7 +29,7 @@ from pydantic import BaseModel, ValidationError
 from . import errors
 from .auth import plugin_for
 from .clock import Clock, SystemClock
-from .envelope import bodiless_error, json_of, refusal_kind, unwrap
+from .envelope import bodiless_error, is_success, json_of, refusal_kind, unwrap
 from .images import image_format
 from .model import VendorModel
 from .pages import AsyncPage, SyncPage
@@ -62,6 +61,8 @@ REQUEST_ID_HEADERS = ("x-request-id", "x-ca-request-id", "request-id", "x-tc-req
 @cache
 def user_agent() -> str:
     """``imagekit-sdk-factory/<version>``: the package and version every request names."""
+    from importlib.metadata import PackageNotFoundError, version  # on first use: it is slow
+
     try:
         return f"{PACKAGE}/{version(PACKAGE)}"
     except PackageNotFoundError:  # a checkout that was never installed
@@ -443,6 +444,8 @@ class BaseClient:
         if status < 400 and self._limits_in_body:
             # A rate or job-limit refusal in a 2xx body (Tencent's): nothing was done, so the
             # request can be resent whatever the operation.
+            if self._succeeded(response):
+                return None
             limited = refusal_kind(self.vendor, response) in ("rate_limited", "concurrency_limited")
             return self._backoff(attempt) if limited else None
         if not (status == 429 or status >= 500):
@@ -453,6 +456,17 @@ class BaseClient:
             return None  # a used-up quota stays used up
         asked = retry_after(response.headers.get("retry-after", ""), self.clock.time())
         return with_jitter(asked) if asked is not None else self._backoff(attempt)
+
+    def _succeeded(self, response: httpx.Response) -> bool:
+        """Whether the answer's outer envelope says success (the common case, told cheaply)."""
+        layers = self.vendor.envelope.layers
+        try:
+            body = json_of(response)
+        except ValueError:
+            return False
+        if not layers or not layers[0].code or not isinstance(body, dict):
+            return True
+        return is_success(layers[0], get_path(body, layers[0].code))
 
     # -- caller-named tasks -------------------------------------------------------------------
     def _recovery_query(self, submit: Operation, task_id: str) -> tuple[Operation, dict[str, Any]]:

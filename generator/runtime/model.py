@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, PrivateAttr
+from pydantic import BaseModel, ConfigDict, PrivateAttr
 
 
 class VendorModel(BaseModel):
@@ -14,6 +14,10 @@ class VendorModel(BaseModel):
     envelope where the vendor puts one there, else from its response headers), as
     openai-python names it; quote it to the vendor's support. It is empty on models you build.
     """
+
+    # Validators are built when a model is first used, not when its module is imported: an
+    # import of a client stays cheap, whatever the number of models a vendor has.
+    model_config = ConfigDict(defer_build=True)
 
     _request_id: str = PrivateAttr(default="")
 

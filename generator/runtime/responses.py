@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-import email.utils
 import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -88,8 +87,10 @@ def retry_after(value: str, now: float) -> float | None:
     try:
         seconds = float(value)
     except ValueError:
+        from email.utils import parsedate_to_datetime  # rare, and slow to import
+
         try:
-            when = email.utils.parsedate_to_datetime(value)
+            when = parsedate_to_datetime(value)
         except (TypeError, ValueError, IndexError):
             return None
         if when.tzinfo is None:  # an HTTP date is always GMT
