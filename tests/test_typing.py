@@ -6,6 +6,7 @@ dependencies. Pyright comes from npm, installed here on first use."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -169,3 +170,29 @@ def test_generator_commands_from_an_install_say_in_one_line_they_need_a_checkout
     done = run(installed, "-m", "generator", command, cwd=installed.parents[2])
     assert done.returncode == 2 and done.stdout == ""
     assert len(done.stderr.strip().splitlines()) == 1 and "checkout" in done.stderr
+
+
+def test_the_command_line_runs_from_a_base_install(installed: Path) -> None:
+    from generator.runtime.live import free_port
+
+    for vendor in all_vendors():
+        shown = run(installed, "-m", f"generated.{vendor.package}", "--help", cwd=installed.parent)
+        assert shown.returncode == 0 and all(op.name in shown.stdout for op in vendor.operations)
+    vendor = next(v for v in all_vendors() if any(o.role == "get" for o in v.operations))
+    get = next(o for o in vendor.operations if o.role == "get")
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        f"{vendor.package.upper()}_BASE_URL": f"http://127.0.0.1:{free_port()}",
+        **{c.env: "credential-value" for c in vendor.auth.credentials},
+    }
+    args = [f"--{get.params_by_wire[get.task_id].py}", "t"]
+    args += [f"--{get.params_by_wire[k].py}={v}" for k, v in vendor.poll_for(get.name)[1].items()]
+    done = subprocess.run(
+        [str(installed), "-m", f"generated.{vendor.package}", get.name, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 7, done.stderr  # no answer: one line, no traceback
+    assert "Traceback" not in done.stderr
