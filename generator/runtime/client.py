@@ -107,9 +107,7 @@ class Prepared:
 def stamp_elapsed(response: httpx.Response, started: float) -> None:
     """Give ``response`` its ``elapsed`` time where the transport left it unset (httpx sets
     it when a streamed body is closed; in-process transports answer without streaming)."""
-    try:
-        response.elapsed  # noqa: B018
-    except RuntimeError:
+    if not hasattr(response, "_elapsed"):  # httpx's own field, read without raising
         response.elapsed = timedelta(seconds=time.perf_counter() - started)
 
 
