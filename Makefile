@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | cksu
 VENDOR ?=
 PORT   ?= 8000
 
-.PHONY: generate new check test mock lint bench clean spectral doc-check
+.PHONY: generate new check test test-lowest mock lint bench clean spectral doc-check
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,20 @@ test: $(STAMP)       ## every test: generator, runtime, generated contract tests
 	$(BIN)/mypy --strict generator
 	$(BIN)/python -m pytest
 
+# The client and mock tests on the lowest versions pyproject.toml's ranges allow (uv's
+# lowest-direct resolution, from PyPI), in their own environment: the ranges are proven.
+LOWEST       := .venv-lowest
+LOWEST_TESTS := tests/test_light_clients.py tests/test_showapi_client.py tests/test_showapi_mock.py \
+                tests/test_kling.py tests/test_zhiqite.py tests/test_hdrepaint.py \
+                tests/test_lifecycle.py tests/test_responses.py tests/test_pages.py \
+                tests/test_caller_ids.py
+test-lowest: $(STAMP)   ## client and mock tests with the lowest dependency versions allowed
+	rm -rf $(LOWEST) && $(BIN)/uv venv --quiet --python $(BIN)/python $(LOWEST)
+	$(BIN)/uv pip install --quiet --python $(LOWEST)/bin/python --resolution lowest-direct -e '.[mock]'
+	$(BIN)/uv pip install --quiet --python $(LOWEST)/bin/python -c requirements.lock pytest vcrpy
+	@$(BIN)/uv pip freeze --python $(LOWEST)/bin/python | grep -iE '^(httpx|pydantic|pyjwt|starlette|uvicorn|pillow|openapi-schema-validator|python-multipart)=' | tr '\n' ' '; echo
+	$(LOWEST)/bin/python -m pytest -p no:cacheprovider $(LOWEST_TESTS)
+
 mock: $(STAMP)       ## serve every mock from PORT up, or one: make mock VENDOR=showapi PORT=8000
 	$(BIN)/python -m generator.runtime.mock.serve $(VENDOR) --port $(PORT)
 
@@ -59,4 +73,4 @@ bench-profile: $(STAMP)   ## where the time goes on the benchmarked paths (cProf
 	$(BIN)/python -m bench.profile $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) build *.egg-info bench/.node bench/results .tools
+	rm -rf $(VENV) $(LOWEST) build *.egg-info bench/.node bench/results .tools

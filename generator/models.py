@@ -145,20 +145,80 @@ def _is_object(schema: dict[str, Any]) -> bool:
     return schema.get("type") == "object" or "properties" in schema or "allOf" in schema
 
 
+def _is_scalar(schema: dict[str, Any]) -> bool:
+    return not _is_object(schema) and schema.get("type") != "array" and "$ref" not in schema
+
+
+def inline_scalars(schemas: dict[str, Any]) -> dict[str, Any]:
+    """``schemas`` without named scalars (an enum of formats, a code): each reference to one
+    is replaced by the schema itself, and inline scalars lose their titles, so a field is typed
+    ``Literal["jpg", "png"]`` or ``int`` rather than a wrapper class a caller must construct."""
+    prefix = "#/components/schemas/"
+    scalars = {prefix + name: s for name, s in schemas.items() if _is_scalar(s)}
+
+    def schema(node: Any) -> Any:
+        if not isinstance(node, dict):
+            return node
+        if node.get("$ref") in scalars:
+            node = {**copy.deepcopy(scalars[node["$ref"]]), **node}
+            del node["$ref"]
+        node = dict(node)
+        if _is_scalar(node):
+            node.pop("title", None)
+        for key in ("items", "additionalProperties", "not"):
+            node[key] = schema(node[key]) if key in node else None
+            if node[key] is None:
+                del node[key]
+        for key in ("allOf", "anyOf", "oneOf"):
+            if key in node:
+                node[key] = [schema(part) for part in node[key]]
+        if isinstance(node.get("properties"), dict):
+            node["properties"] = {k: schema(v) for k, v in node["properties"].items()}
+        return node
+
+    return {name: schema(s) for name, s in schemas.items() if prefix + name not in scalars}
+
+
+def optional_caller_ids(named: dict[str, Any]) -> dict[str, Any]:
+    """A copy of ``named``'s schemas in which the field where a caller names a task (an
+    operation's ``caller_id``) is optional: the client fills in a fresh id when none is given,
+    so a model built by hand may leave it out. The vendor still requires it, and the spec's
+    own schemas (which clients and mocks validate against) keep it required."""
+    schemas: dict[str, Any] = copy.deepcopy(named["components"]["schemas"])
+    prefix = "#/components/schemas/"
+    for _path, _method, op in operations(named):
+        where = op.get("x-sdk-operation", {}).get("caller_id", "")
+        if not where:
+            continue
+        for media in op.get("requestBody", {}).get("content", {}).values():
+            node: dict[str, Any] | None = media.get("schema")
+            *parents, last = where.split(".")
+            for key in [*parents, None]:
+                while node is not None and str(node.get("$ref", "")).startswith(prefix):
+                    node = schemas.get(node["$ref"][len(prefix) :])
+                if node is None or key is None:
+                    break
+                node = _find_property(node, key)
+            if node is not None and last in node.get("required", []):
+                node["required"] = [name for name in node["required"] if name != last]
+    return schemas
+
+
 def render_models(named: dict[str, Any], file: str) -> str:
     """Python source of the pydantic models for every schema in ``named``."""
+    schemas = optional_caller_ids(named)
     document = {
         "openapi": named.get("openapi", "3.0.3"),
         "info": {"title": "models", "version": "0"},
         "paths": {},
-        "components": {"schemas": named["components"]["schemas"]},
+        "components": {"schemas": inline_scalars(schemas)},
     }
     text = json.dumps(document)
     digest = _models_key(text)
     cached = cache.get("models", digest)
     if cached is not None:
         return cached
-    from datamodel_code_generator import InputFileType, PythonVersion, generate
+    from datamodel_code_generator import InputFileType, LiteralType, PythonVersion, generate
     from datamodel_code_generator.enums import DataModelType, OpenAPIScope
 
     try:
@@ -170,7 +230,11 @@ def render_models(named: dict[str, Any], file: str) -> str:
             disable_timestamp=True,
             snake_case_field=True,
             use_annotated=True,
-            set_default_enum_member=True,
+            # Enums as Literals: a model field takes the documented string ("png") exactly as
+            # the client methods' arguments do, and type checkers accept it in both places.
+            enum_field_as_literal=LiteralType.All,
+            # Every model remembers the request id of the answer it came in.
+            base_class="generator.runtime.model.VendorModel",
             field_constraints=True,
             use_standard_collections=True,
             use_union_operator=True,

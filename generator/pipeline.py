@@ -32,6 +32,8 @@ FINGERPRINTS = "fingerprints.json"
 INIT = (
     b'"""Generated vendor packages: one per spec in specs/. Do not edit; run `make generate`."""\n'
 )
+# PEP 561's marker: type checkers read the generated packages' own annotations.
+PY_TYPED = b""
 
 
 @dataclass
@@ -142,7 +144,11 @@ def build(specs: Path = SPECS) -> tuple[dict[str, bytes], dict[Path, bytes]]:
     """Every generated file by its path relative to ``generated/``, and the seed cassettes."""
     builds = build_all(vendor_dirs(specs), tool_digest())
     made = [(b.folder, b.package, b.fingerprint, files_digest(b.files)) for b in builds]
-    files: dict[str, bytes] = {"__init__.py": INIT, FINGERPRINTS: _fingerprints(made)}
+    files: dict[str, bytes] = {
+        "__init__.py": INIT,
+        "py.typed": PY_TYPED,
+        FINGERPRINTS: _fingerprints(made),
+    }
     seeds: dict[Path, bytes] = {}
     for built in builds:
         files.update({f"{built.package}/{rel}": data for rel, data in built.files.items()})
@@ -211,7 +217,7 @@ def generate(
         done.seeded += write_seeds(built.seeds)
         made.append((built.folder, built.package, built.fingerprint, files_digest(built.files)))
     done.written += _remove_gone(out, {package for _f, package, *_ in made}, recorded)
-    index = {"__init__.py": INIT, FINGERPRINTS: _fingerprints(made)}
+    index = {"__init__.py": INIT, "py.typed": PY_TYPED, FINGERPRINTS: _fingerprints(made)}
     done.written += write(index, out, prune=False)
     return done
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from . import cache
 from .layout import ROOT, TEMPLATES
+from .pages import page_item_types
 from .runtime.vendor import Vendor
 
 # (template, output path inside generated/<package>/)
@@ -26,6 +27,7 @@ PACKAGE_FILES = (
     ("vendor.py.jinja", "vendor.py"),
     ("client.py.jinja", "client.py"),
     ("mock.py.jinja", "mock.py"),
+    ("cli.py.jinja", "__main__.py"),
     ("tests_init.py.jinja", "tests/__init__.py"),
     ("test_contract.py.jinja", "tests/test_contract.py"),
 )
@@ -129,7 +131,12 @@ def render_package(vendor: Vendor, models_code: str, spec_path: str) -> dict[str
     not yet formatted (``format_python`` does that, for many packages in one batch)."""
     env = environment()
     header = stamp(vendor, spec_path)
-    context: dict[str, Any] = {"vendor": vendor, "stamp": header, "spec_path": spec_path}
+    context: dict[str, Any] = {
+        "vendor": vendor,
+        "stamp": header,
+        "spec_path": spec_path,
+        "page_items": page_item_types(vendor, models_code),
+    }
     sources = {out: env.get_template(name).render(context) for name, out in PACKAGE_FILES}
     sources["models.py"] = header + _models_header(vendor) + _strip_codegen_header(models_code)
     sources["vendor.json"] = (

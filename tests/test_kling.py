@@ -182,10 +182,10 @@ def test_list_pages_are_real(kling: VendorMock) -> None:
         ]
         kling.advance(10)
         pages = [client.list_tasks(page_num=n, page_size=2) for n in (1, 2, 3, 4)]
-    listed = [task.task_id for page in pages for task in page.root]
-    assert [len(page.root) for page in pages] == [2, 2, 1, 0]
+    listed = [task.task_id for page in pages for task in page.items]
+    assert [len(page.items) for page in pages] == [2, 2, 1, 0]
     assert sorted(listed) == sorted(ids)
-    assert pages[0].root[0].task_result.images[0].url_1.endswith(".png")
+    assert pages[0].items[0].task_result.images[0].url_1.endswith(".png")
 
 
 def test_page_size_out_of_range_is_refused(kling: VendorMock) -> None:

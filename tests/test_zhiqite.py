@@ -301,10 +301,10 @@ def test_catalogues_are_paginated_and_filtered(zq: VendorMock) -> None:
         last = client.list_embeddings(page_num=3, page_size=4)
         photon = client.list_models(page_num=1, page_size=10, sd_model_name="Photon")
         loras = client.list_loras(page_num=1, page_size=10, lora_base_model="SDXL")
-    assert first.total == 10 and len(first.rows) == 4 and len(last.rows) == 2
-    assert first.rows[0].embedding_simplify_name == "FastNegativeV2"
-    assert [m.sd_model_checkpoint for m in photon.rows] == ["photon_v1_84728.safetensors"]
-    assert loras.total == 0 and loras.rows == []
+    assert first.total == 10 and len(first.items) == 4 and len(last.items) == 2
+    assert first.items[0].embedding_simplify_name == "FastNegativeV2"
+    assert [m.sd_model_checkpoint for m in photon.items] == ["photon_v1_84728.safetensors"]
+    assert loras.total == 0 and loras.items == []
 
 
 # -- callbacks -------------------------------------------------------------------------------

@@ -10,10 +10,14 @@ the exceptions of ``generator.runtime.errors``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import httpx
 
 from generator.runtime.client import AsyncClient, FileInput, SyncClient
 from generator.runtime.clock import Clock
+from generator.runtime.responses import request_options
 from generator.runtime.secrets import Secret
 from generator.runtime.tasks import ProgressCallback, TaskOutcome
 
@@ -83,6 +87,10 @@ class HdrepaintClient(SyncClient):
         neg_prompt: str | None = None,
         vector_switch: bool | None = None,
         color_count: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> models.TaskAccepted:
         """POST /api/submit_task: Submit an HD repaint task. Redraws the uploaded image
         in higher definition with the chosen model and style, optionally enlarging
@@ -103,6 +111,10 @@ class HdrepaintClient(SyncClient):
             neg_prompt: What the result should avoid.
             vector_switch: Also produce a vector (SVG) version of the result.
             color_count: How many colours the vector result may use.
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
         """
         return self._call(
             "submit_hd_repaint",
@@ -122,6 +134,7 @@ class HdrepaintClient(SyncClient):
                 "vector_switch": vector_switch,
                 "color_count": color_count,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )
 
     def submit_hd_repaint_and_wait(
@@ -174,6 +187,10 @@ class HdrepaintClient(SyncClient):
         *,
         input_image: FileInput,
         color_count: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> models.TaskAccepted:
         """POST /api/submit_vector_task: Submit a bitmap-to-vector task. Traces the
         uploaded bitmap into an SVG with at most `color_count` colours. Works on
@@ -182,6 +199,10 @@ class HdrepaintClient(SyncClient):
         Args:
             input_image: The bitmap to trace, as a file part.
             color_count: How many colours the vector result may use.
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
         """
         return self._call(
             "submit_vector",
@@ -190,6 +211,7 @@ class HdrepaintClient(SyncClient):
                 "color_count": color_count,
                 "input_image": input_image,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )
 
     def submit_vector_and_wait(
@@ -219,12 +241,20 @@ class HdrepaintClient(SyncClient):
         self,
         *,
         input_image: FileInput,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> models.TaskAccepted:
         """POST /api/submit_face_enhance_task: Submit a face repair task. Repairs and
         sharpens the faces in the uploaded image.
 
         Args:
             input_image: The image with the faces to repair, as a file part.
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
         """
         return self._call(
             "submit_face_enhance",
@@ -232,6 +262,7 @@ class HdrepaintClient(SyncClient):
             {
                 "input_image": input_image,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )
 
     def submit_face_enhance_and_wait(
@@ -260,6 +291,10 @@ class HdrepaintClient(SyncClient):
         *,
         input_image: FileInput,
         fit: float | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> models.TaskAccepted:
         """POST /api/submit_seamless_task: Submit a seamless tile task. Turns the
         uploaded image into a tile whose opposite edges meet, so it can be repeated
@@ -271,6 +306,10 @@ class HdrepaintClient(SyncClient):
             fit: How smoothly the seams are blended. Higher values give softer joins
                 and lose more detail; lower values keep detail and may leave visible
                 joins.
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
         """
         return self._call(
             "submit_seamless",
@@ -279,6 +318,7 @@ class HdrepaintClient(SyncClient):
                 "fit": fit,
                 "input_image": input_image,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )
 
     def submit_seamless_and_wait(
@@ -308,6 +348,10 @@ class HdrepaintClient(SyncClient):
         self,
         *,
         task_id: str,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> models.TaskStatus:
         """POST /api/check_task_status: Check a task's status. Where a submitted task
         stands. Once it is Completed the answer carries the result's URLs: the
@@ -316,6 +360,10 @@ class HdrepaintClient(SyncClient):
 
         Args:
             task_id: The id a submit returned.
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
         """
         return self._call(
             "get_task",
@@ -323,6 +371,7 @@ class HdrepaintClient(SyncClient):
             {
                 "task_id": task_id,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )
 
 
@@ -388,6 +437,10 @@ class AsyncHdrepaintClient(AsyncClient):
         neg_prompt: str | None = None,
         vector_switch: bool | None = None,
         color_count: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> models.TaskAccepted:
         """POST /api/submit_task: Submit an HD repaint task. Redraws the uploaded image
         in higher definition with the chosen model and style, optionally enlarging
@@ -408,6 +461,10 @@ class AsyncHdrepaintClient(AsyncClient):
             neg_prompt: What the result should avoid.
             vector_switch: Also produce a vector (SVG) version of the result.
             color_count: How many colours the vector result may use.
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
         """
         return await self._call(
             "submit_hd_repaint",
@@ -427,6 +484,7 @@ class AsyncHdrepaintClient(AsyncClient):
                 "vector_switch": vector_switch,
                 "color_count": color_count,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )
 
     async def submit_hd_repaint_and_wait(
@@ -479,6 +537,10 @@ class AsyncHdrepaintClient(AsyncClient):
         *,
         input_image: FileInput,
         color_count: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> models.TaskAccepted:
         """POST /api/submit_vector_task: Submit a bitmap-to-vector task. Traces the
         uploaded bitmap into an SVG with at most `color_count` colours. Works on
@@ -487,6 +549,10 @@ class AsyncHdrepaintClient(AsyncClient):
         Args:
             input_image: The bitmap to trace, as a file part.
             color_count: How many colours the vector result may use.
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
         """
         return await self._call(
             "submit_vector",
@@ -495,6 +561,7 @@ class AsyncHdrepaintClient(AsyncClient):
                 "color_count": color_count,
                 "input_image": input_image,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )
 
     async def submit_vector_and_wait(
@@ -524,12 +591,20 @@ class AsyncHdrepaintClient(AsyncClient):
         self,
         *,
         input_image: FileInput,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> models.TaskAccepted:
         """POST /api/submit_face_enhance_task: Submit a face repair task. Repairs and
         sharpens the faces in the uploaded image.
 
         Args:
             input_image: The image with the faces to repair, as a file part.
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
         """
         return await self._call(
             "submit_face_enhance",
@@ -537,6 +612,7 @@ class AsyncHdrepaintClient(AsyncClient):
             {
                 "input_image": input_image,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )
 
     async def submit_face_enhance_and_wait(
@@ -565,6 +641,10 @@ class AsyncHdrepaintClient(AsyncClient):
         *,
         input_image: FileInput,
         fit: float | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> models.TaskAccepted:
         """POST /api/submit_seamless_task: Submit a seamless tile task. Turns the
         uploaded image into a tile whose opposite edges meet, so it can be repeated
@@ -576,6 +656,10 @@ class AsyncHdrepaintClient(AsyncClient):
             fit: How smoothly the seams are blended. Higher values give softer joins
                 and lose more detail; lower values keep detail and may leave visible
                 joins.
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
         """
         return await self._call(
             "submit_seamless",
@@ -584,6 +668,7 @@ class AsyncHdrepaintClient(AsyncClient):
                 "fit": fit,
                 "input_image": input_image,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )
 
     async def submit_seamless_and_wait(
@@ -613,6 +698,10 @@ class AsyncHdrepaintClient(AsyncClient):
         self,
         *,
         task_id: str,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> models.TaskStatus:
         """POST /api/check_task_status: Check a task's status. Where a submitted task
         stands. Once it is Completed the answer carries the result's URLs: the
@@ -621,6 +710,10 @@ class AsyncHdrepaintClient(AsyncClient):
 
         Args:
             task_id: The id a submit returned.
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
         """
         return await self._call(
             "get_task",
@@ -628,4 +721,5 @@ class AsyncHdrepaintClient(AsyncClient):
             {
                 "task_id": task_id,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )

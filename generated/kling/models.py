@@ -8,31 +8,14 @@ Field docs are the spec's descriptions of the vendor's fields.
 # ruff: noqa: E501
 from __future__ import annotations
 
-from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import AnyUrl, BaseModel, ConfigDict, Field, RootModel
+from pydantic import AnyUrl, ConfigDict, Field, RootModel
 
-
-class Code(RootModel[int]):
-    root: Annotated[int, Field(title="Code")]
-    """
-    Kling's service code: 0 on success; 1000-1004 authentication, 1100-1103 account, 1200-1203 request, 1300-1304 policy and limits, 5000-5002 server faults.
-    """
+from generator.runtime.model import VendorModel
 
 
-class TaskStatus(StrEnum):
-    """
-    Where the task stands; succeed and failed are final.
-    """
-
-    submitted = "submitted"
-    processing = "processing"
-    succeed = "succeed"
-    failed = "failed"
-
-
-class TaskInfo(BaseModel):
+class TaskInfo(VendorModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -43,7 +26,7 @@ class TaskInfo(BaseModel):
     """
 
 
-class CreatedTask(BaseModel):
+class CreatedTask(VendorModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -52,7 +35,10 @@ class CreatedTask(BaseModel):
     """
     Kling's id for the task.
     """
-    task_status: TaskStatus
+    task_status: Literal["submitted", "processing", "succeed", "failed"]
+    """
+    Where the task stands; succeed and failed are final.
+    """
     task_info: TaskInfo | None = None
     created_at: int | None = None
     """
@@ -64,7 +50,7 @@ class CreatedTask(BaseModel):
     """
 
 
-class TaskImage(BaseModel):
+class TaskImage(VendorModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -79,7 +65,7 @@ class TaskImage(BaseModel):
     """
 
 
-class ListedImages(BaseModel):
+class ListedImages(VendorModel):
     """
     The three views of a listed task, in one entry.
     """
@@ -103,12 +89,15 @@ class ListedImages(BaseModel):
     """
 
 
-class Failure(BaseModel):
+class Failure(VendorModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
     )
-    code: Code
+    code: int
+    """
+    Kling's service code: 0 on success; 1000-1004 authentication, 1100-1103 account, 1200-1203 request, 1300-1304 policy and limits, 5000-5002 server faults.
+    """
     message: str
     """
     What went wrong.
@@ -119,7 +108,7 @@ class Failure(BaseModel):
     """
 
 
-class TaskResult(BaseModel):
+class TaskResult(VendorModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -127,7 +116,7 @@ class TaskResult(BaseModel):
     images: list[TaskImage] | None = None
 
 
-class ListedTaskResult(BaseModel):
+class ListedTaskResult(VendorModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -135,7 +124,7 @@ class ListedTaskResult(BaseModel):
     images: list[ListedImages] | None = None
 
 
-class CreateTaskRequest(BaseModel):
+class CreateTaskRequest(VendorModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -154,18 +143,21 @@ class CreateTaskRequest(BaseModel):
     """
 
 
-class CreateTaskResponse(BaseModel):
+class CreateTaskResponse(VendorModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
     )
-    code: Code
+    code: int
+    """
+    Kling's service code: 0 on success; 1000-1004 authentication, 1100-1103 account, 1200-1203 request, 1300-1304 policy and limits, 5000-5002 server faults.
+    """
     message: str
     request_id: str
     data: CreatedTask | None = None
 
 
-class Task(BaseModel):
+class Task(VendorModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -174,7 +166,10 @@ class Task(BaseModel):
     """
     Kling's id for the task.
     """
-    task_status: TaskStatus
+    task_status: Literal["submitted", "processing", "succeed", "failed"]
+    """
+    Where the task stands; succeed and failed are final.
+    """
     task_status_msg: str | None = None
     """
     Why the task failed, when it did.
@@ -195,13 +190,16 @@ class Task(BaseModel):
     """
 
 
-class ListedTask(BaseModel):
+class ListedTask(VendorModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
     )
     task_id: str
-    task_status: TaskStatus
+    task_status: Literal["submitted", "processing", "succeed", "failed"]
+    """
+    Where the task stands; succeed and failed are final.
+    """
     task_status_msg: str | None = None
     task_info: TaskInfo | None = None
     task_result: ListedTaskResult | None = None
@@ -214,23 +212,29 @@ class ListTasksResult(RootModel[list[ListedTask]]):
     root: Annotated[list[ListedTask], Field(title="ListTasksResult")]
 
 
-class ListTasksResponse(BaseModel):
+class ListTasksResponse(VendorModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
     )
-    code: Code
+    code: int
+    """
+    Kling's service code: 0 on success; 1000-1004 authentication, 1100-1103 account, 1200-1203 request, 1300-1304 policy and limits, 5000-5002 server faults.
+    """
     message: str
     request_id: str
     data: ListTasksResult | None = None
 
 
-class GetTaskResponse(BaseModel):
+class GetTaskResponse(VendorModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
     )
-    code: Code
+    code: int
+    """
+    Kling's service code: 0 on success; 1000-1004 authentication, 1100-1103 account, 1200-1203 request, 1300-1304 policy and limits, 5000-5002 server faults.
+    """
     message: str
     request_id: str
     data: Task | None = None

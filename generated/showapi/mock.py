@@ -29,7 +29,8 @@ def create_mock(**options: Any) -> VendorMock:
 
 def create_app(**options: Any) -> MockApp:
     """The mock as an ASGI app, for any ASGI server or ``httpx.ASGITransport``."""
-    return create_mock(**options).app
+    app: MockApp = create_mock(**options).app
+    return app
 
 
 if __name__ == "__main__":

@@ -8,13 +8,14 @@ Field docs are the spec's descriptions of the vendor's fields.
 # ruff: noqa: E501
 from __future__ import annotations
 
-from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import AnyUrl, BaseModel, ConfigDict, Field
+from pydantic import AnyUrl, ConfigDict, Field
+
+from generator.runtime.model import VendorModel
 
 
-class ShowapiResEnvelope(BaseModel):
+class ShowapiResEnvelope(VendorModel):
     """
     ShowAPI 统一返回包裹（业务数据位于 showapi_res_body）
     """
@@ -41,7 +42,7 @@ class ShowapiResEnvelope(BaseModel):
     """
 
 
-class TaskRecord(BaseModel):
+class TaskRecord(VendorModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -68,7 +69,7 @@ class TaskRecord(BaseModel):
     """
 
 
-class ListTasksResult(BaseModel):
+class ListTasksResult(VendorModel):
     """
     业务返回体
     """
@@ -115,7 +116,7 @@ class ListTasksResponse(ShowapiResEnvelope):
     showapi_res_body: ListTasksResult | None = None
 
 
-class GetTaskResult(BaseModel):
+class GetTaskResult(VendorModel):
     """
     业务返回体
     """
@@ -154,7 +155,7 @@ class GetTaskResponse(ShowapiResEnvelope):
     showapi_res_body: GetTaskResult | None = None
 
 
-class SubmitRepaintRequest(BaseModel):
+class SubmitRepaintRequest(VendorModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -181,7 +182,7 @@ class SubmitRepaintRequest(BaseModel):
     """
 
 
-class SubmitRepaintResult(BaseModel):
+class SubmitRepaintResult(VendorModel):
     """
     业务返回体
     """
@@ -204,17 +205,11 @@ class SubmitRepaintResponse(ShowapiResEnvelope):
     showapi_res_body: SubmitRepaintResult | None = None
 
 
-class Status(StrEnum):
-    done = "done"
-    wait = "wait"
-    fail = "fail"
-
-
-class RepaintCallback(BaseModel):
+class RepaintCallback(VendorModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
     )
     task_id: str | None = None
     result: str | None = None
-    status: Status | None = None
+    status: Literal["done", "wait", "fail"] | None = None

@@ -10,12 +10,14 @@ the exceptions of ``generator.runtime.errors``.
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Mapping
+from typing import Any, Literal
 
 import httpx
 
 from generator.runtime.client import AsyncClient, SyncClient
 from generator.runtime.clock import Clock
+from generator.runtime.responses import request_options
 from generator.runtime.secrets import Secret
 
 from . import models
@@ -96,6 +98,10 @@ class TencentAiartClient(SyncClient):
         result_type: Literal["base64", "url"] | None = None,
         logo_add: int | None = None,
         logo_param: models.LogoParam | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> models.ImageInpaintingRemovalResult:
         """POST /: Erase what the mask marks and fill the area in from its surroundings
         (Tencent action ImageInpaintingRemoval). Give the image as base64
@@ -130,6 +136,10 @@ class TencentAiartClient(SyncClient):
                 says the picture was made by AI and sits in the lower right corner).
                 Give the mark as a URL or as base64; the URL wins when both are
                 given. (wire name ``LogoParam``)
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
         """
         return self._call(
             "image_inpainting_removal",
@@ -143,6 +153,7 @@ class TencentAiartClient(SyncClient):
                 "LogoAdd": logo_add,
                 "LogoParam": logo_param,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )
 
 
@@ -220,6 +231,10 @@ class AsyncTencentAiartClient(AsyncClient):
         result_type: Literal["base64", "url"] | None = None,
         logo_add: int | None = None,
         logo_param: models.LogoParam | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> models.ImageInpaintingRemovalResult:
         """POST /: Erase what the mask marks and fill the area in from its surroundings
         (Tencent action ImageInpaintingRemoval). Give the image as base64
@@ -254,6 +269,10 @@ class AsyncTencentAiartClient(AsyncClient):
                 says the picture was made by AI and sits in the lower right corner).
                 Give the mark as a URL or as base64; the URL wins when both are
                 given. (wire name ``LogoParam``)
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
         """
         return await self._call(
             "image_inpainting_removal",
@@ -267,4 +286,5 @@ class AsyncTencentAiartClient(AsyncClient):
                 "LogoAdd": logo_add,
                 "LogoParam": logo_param,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )

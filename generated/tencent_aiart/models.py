@@ -9,22 +9,14 @@ Field docs are the spec's descriptions of the vendor's fields.
 # ruff: noqa: E501
 from __future__ import annotations
 
-from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import AnyUrl, BaseModel, ConfigDict, Field
+from pydantic import AnyUrl, ConfigDict, Field
 
-
-class RspImgType(StrEnum):
-    """
-    How ResultImage comes back: "base64" (the default) for the image data itself, "url" for a link that stays valid for one hour.
-    """
-
-    base64 = "base64"
-    url = "url"
+from generator.runtime.model import VendorModel
 
 
-class LogoRect(BaseModel):
+class LogoRect(VendorModel):
     """
     Where the mark goes on the result, in pixels; the mark image is moved and stretched to fill this box.
     """
@@ -51,7 +43,7 @@ class LogoRect(BaseModel):
     """
 
 
-class TencentCloudError(BaseModel):
+class TencentCloudError(VendorModel):
     """
     Present only when the call failed. Code is a dotted Tencent error code (see errorcodes.json); Message is human-readable and may change without notice.
     """
@@ -66,7 +58,7 @@ class TencentCloudError(BaseModel):
     ]
 
 
-class LogoParam(BaseModel):
+class LogoParam(VendorModel):
     """
     A custom mark to use instead of the default text mark (which says the picture was made by AI and sits in the lower right corner). Give the mark as a URL or as base64; the URL wins when both are given.
     """
@@ -86,7 +78,7 @@ class LogoParam(BaseModel):
     logo_rect: Annotated[LogoRect | None, Field(alias="LogoRect")] = None
 
 
-class ImageInpaintingRemovalResult(BaseModel):
+class ImageInpaintingRemovalResult(VendorModel):
     """
     The content of Response. One flat object rather than a oneOf: on success ResultImage is set and Error absent; on failure Error is set and ResultImage absent. RequestId is always there.
     """
@@ -110,7 +102,7 @@ class ImageInpaintingRemovalResult(BaseModel):
     error: Annotated[TencentCloudError | None, Field(alias="Error")] = None
 
 
-class ImageInpaintingRemovalRequest(BaseModel):
+class ImageInpaintingRemovalRequest(VendorModel):
     """
     The JSON body. At least one of InputImage / InputUrl and at least one of Mask / MaskUrl must be given (a URL is preferred over base64 of the same image when both are present). The service refuses fields it does not know (UnknownParameter).
     """
@@ -141,9 +133,9 @@ class ImageInpaintingRemovalRequest(BaseModel):
     """
     The mask as a URL; same rules as Mask. Wins over Mask when both are given.
     """
-    rsp_img_type: Annotated[RspImgType | None, Field(alias="RspImgType", examples=["url"])] = (
-        RspImgType.base64
-    )
+    rsp_img_type: Annotated[
+        Literal["base64", "url"] | None, Field(alias="RspImgType", examples=["url"])
+    ] = "base64"
     """
     How ResultImage comes back: "base64" (the default) for the image data itself, "url" for a link that stays valid for one hour.
     """
@@ -154,7 +146,7 @@ class ImageInpaintingRemovalRequest(BaseModel):
     logo_param: Annotated[LogoParam | None, Field(alias="LogoParam")] = None
 
 
-class ImageInpaintingRemovalResponse(BaseModel):
+class ImageInpaintingRemovalResponse(VendorModel):
     """
     Every answer of the action, success or failure, wrapped in Response.
     """

@@ -1,5 +1,6 @@
 """The hand-written runtime every generated package imports: one client base, one mock base.
 
-It depends on httpx, pydantic, starlette, uvicorn and Pillow only; nothing here imports the
-generator's own dependencies (jinja2, datamodel-code-generator, openapi-pydantic).
+A client needs httpx, pydantic and PyJWT only; the mocks add Starlette, uvicorn, Pillow and
+jsonschema (the ``mock`` extra). Nothing here imports the generator's own dependencies
+(jinja2, datamodel-code-generator, openapi-pydantic).
 """

@@ -7,16 +7,20 @@ by the :class:`~generator.runtime.vendor.Vendor` model, never by the vendor's na
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import os
 import random
 import sys
+import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
+from functools import cache
 from pathlib import Path
-from typing import IO, Any, ClassVar, TypeVar
+from typing import IO, Any, ClassVar, Self, TypeVar, overload
 from urllib.parse import quote
 
 import httpx
@@ -26,9 +30,12 @@ from . import errors
 from .auth import choose_mode, plugin_for
 from .callback_payloads import read_callback
 from .clock import Clock, SystemClock
-from .envelope import bodiless_error, json_of, refusal_kind, unwrap
+from .envelope import bodiless_error, is_success, json_of, refusal_kind, unwrap
 from .images import image_format
+from .model import VendorModel
+from .pages import AsyncPage, SyncPage
 from .paths import get_path, set_path
+from .responses import NO_OPTIONS, RawResponse, RequestOptions, retry_after, with_jitter
 from .secrets import Secret, install_log_filter, redact, scrub_chain
 from .tasks import (
     PollSchedule,
@@ -48,6 +55,20 @@ log = logging.getLogger("generator.runtime.client")
 NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 NOT_WORTH_RETRYING = {"quota_exceeded", "account_in_arrears", "permission_denied"}
 DEFAULT_TIMEOUT = 30.0
+PACKAGE = "imagekit-sdk-factory"
+# Where vendors without a request id in their envelope put one (gateways' conventions).
+REQUEST_ID_HEADERS = ("x-request-id", "x-ca-request-id", "request-id", "x-tc-requestid")
+
+
+@cache
+def user_agent() -> str:
+    """``imagekit-sdk-factory/<version>``: the package and version every request names."""
+    from importlib.metadata import PackageNotFoundError, version  # on first use: it is slow
+
+    try:
+        return f"{PACKAGE}/{version(PACKAGE)}"
+    except PackageNotFoundError:  # a checkout that was never installed
+        return f"{PACKAGE}/0+unknown"
 
 
 @dataclass
@@ -67,6 +88,15 @@ class Outgoing:
 
 
 @dataclass
+class Answer:
+    """An operation's answer: the payload inside the envelope, the request id, the response."""
+
+    payload: Any
+    request_id: str
+    response: httpx.Response
+
+
+@dataclass
 class Prepared:
     """A request ready to send: the httpx request, the values sent (wire names, JSON-ready)
     and whether resending it is safe."""
@@ -76,8 +106,20 @@ class Prepared:
     safe: bool
 
 
+def stamp_elapsed(response: httpx.Response, started: float) -> None:
+    """Give ``response`` its ``elapsed`` time where the transport left it unset (httpx sets
+    it when a streamed body is closed; in-process transports answer without streaming)."""
+    if not hasattr(response, "_elapsed"):  # httpx's own field, read without raising
+        response.elapsed = timedelta(seconds=time.perf_counter() - started)
+
+
 class Recovered(dict[str, Any]):
     """A submit's answer rebuilt from the task a lost first attempt made (see ``_recover``)."""
+
+
+def fresh_caller_id() -> str:
+    """A task name no other call will use: what a submit is named when the caller names none."""
+    return f"sdk-{uuid.uuid4().hex}"
 
 
 def wire_text(value: Any) -> str:
@@ -96,9 +138,9 @@ FileInput = bytes | IO[bytes] | os.PathLike[str] | str
 def read_file(value: FileInput) -> bytes:
     if isinstance(value, bytes | bytearray):
         return bytes(value)
-    if hasattr(value, "read"):
-        return value.read()
-    return Path(value).read_bytes()
+    if isinstance(value, str | os.PathLike):
+        return Path(value).read_bytes()
+    return value.read()
 
 
 def file_part(name: str, data: bytes) -> tuple[str, bytes, str]:
@@ -201,26 +243,44 @@ class BaseClient:
     def _operation(self, name: str) -> Operation:
         return self.vendor.ops[name]
 
-    def _prepare(self, op: Operation, values: Mapping[str, Any]) -> Prepared:
-        """Check ``values`` (wire names) and build the signed request."""
+    def _prepare(
+        self, op: Operation, values: Mapping[str, Any], options: RequestOptions = NO_OPTIONS
+    ) -> Prepared:
+        """Check ``values`` (wire names) and build the signed request, with the call's extra
+        headers, query and body (``options``) added before it is signed."""
         given = {k: to_wire_value(op, k, v) for k, v in self._named(op, values).items()}
         checked = check(op, {**self._fixed_values(op), **given})
         if checked.problems:
             raise errors.RequestValidationError(op.name, [m for _, m in checked.problems])
-        out = self._outgoing(op, checked.values)
+        out = self._outgoing(op, checked.values, options.extra_body)
+        out.query.extend((k, wire_text(v)) for k, v in options.extra_query.items())
+        out.headers.update(options.extra_headers)
         self._auth.apply(out, self._credentials, self.clock.time())
         named = bool(op.caller_id) and get_path(given, op.caller_id) not in (None, "")
-        return Prepared(self._request(out), given, op.idempotent or named)
+        timeout = options.timeout if options.timeout is not None else self.timeout
+        return Prepared(self._request(out, timeout), given, op.idempotent or named)
 
     def _named(self, op: Operation, values: Mapping[str, Any]) -> Mapping[str, Any]:
-        """``values`` with the task named where the caller may name it and did not: a resend
-        of a named submit cannot make a second task."""
-        param = op.params_by_wire.get(op.caller_id)
-        if param is None or param.required or values.get(op.caller_id) is not None:
+        """``values`` with the task named where the caller may name it (``caller_id``, a
+        dotted path into the inputs) and did not: a resend of a named submit cannot make a
+        second task."""
+        top, _, rest = op.caller_id.partition(".")
+        if not op.caller_id or top not in op.params_by_wire:
             return values
-        return {**values, op.caller_id: f"sdk-{uuid.uuid4().hex}"}
+        if not rest:
+            given = values.get(top)
+            return values if given not in (None, "") else {**values, top: fresh_caller_id()}
+        # inside an object input: filled in a JSON copy, the caller's own object left alone
+        inner = to_json(values.get(top))
+        if not isinstance(inner, dict) or get_path(inner, rest) not in (None, ""):
+            return values  # named already, or the object is missing (validation says so)
+        inner = copy.deepcopy(inner)
+        set_path(inner, rest, fresh_caller_id())
+        return {**values, top: inner}
 
-    def _outgoing(self, op: Operation, values: Mapping[str, Any]) -> Outgoing:
+    def _outgoing(
+        self, op: Operation, values: Mapping[str, Any], extra_body: Mapping[str, Any]
+    ) -> Outgoing:
         out = Outgoing(op.method, op.path, host=self._host, prefix=self._prefix)
         body: dict[str, Any] = {}
         for param in op.params:
@@ -242,7 +302,10 @@ class BaseClient:
                 out.files[param.wire] = file_part(param.wire, value)
             else:
                 body[param.wire] = value
+        if op.body in ("form", "multipart"):
+            out.form.update({k: wire_text(v) for k, v in extra_body.items()})
         if op.body == "json":
+            body.update(extra_body)
             # json.dumps' defaults: the same bytes Tencent's official SDK sends for a body
             out.content = json.dumps(body).encode()
             out.headers["Content-Type"] = op.media_type or "application/json"
@@ -261,19 +324,73 @@ class BaseClient:
                 fixed[param.wire] = secret.get() if secret else None
         return fixed
 
-    def _request(self, out: Outgoing) -> httpx.Request:
+    def _request(self, out: Outgoing, timeout: float | httpx.Timeout) -> httpx.Request:
+        headers = {"User-Agent": user_agent(), "Accept-Encoding": "gzip", **out.headers}
+        if not isinstance(timeout, httpx.Timeout):
+            timeout = httpx.Timeout(timeout)
         return httpx.Request(
             out.method,
             self.base_url + out.path,
-            params=tuple(out.query) or None,
-            headers=out.headers,
+            params=httpx.QueryParams(tuple(out.query)) if out.query else None,
+            headers=headers,
             data=out.form or None,
             files=out.files or None,
             content=out.content,
-            extensions={"timeout": self.timeout.as_dict()},
+            extensions={"timeout": timeout.as_dict()},
         )
 
-    def _read(self, op: Operation, response: httpx.Response) -> Any:
+    # -- options and raw answers -------------------------------------------------------------
+    def with_options(
+        self, *, timeout: float | httpx.Timeout | None = None, max_retries: int | None = None
+    ) -> Self:
+        """A copy of this client with another timeout or retry count, sharing its connections
+        (closing the copy leaves them open)."""
+        twin = copy.copy(self)
+        if timeout is not None:
+            twin.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+        if max_retries is not None:
+            twin.max_retries = max_retries
+        twin._owns_http = False
+        return twin
+
+    @property
+    def with_raw_response(self) -> RawResponses:
+        """Every operation, returning a :class:`~generator.runtime.responses.RawResponse`
+        (status, headers, elapsed time, request id, and ``.parse()`` for the usual result)."""
+        twin = self.with_options()
+        twin._raw = True
+        return RawResponses(twin)
+
+    _raw: bool = False
+    _owns_http: bool = False
+
+    def _request_id(self, request_id: str, response: httpx.Response) -> str:
+        if request_id:
+            return request_id
+        return next((response.headers[h] for h in REQUEST_ID_HEADERS if h in response.headers), "")
+
+    def _result(self, op: Operation, model: type[M] | None, answer: Answer) -> Any:
+        """An answer as the method returns it: its model carrying the request id."""
+        if model is None:
+            return answer.payload
+        result = self._model(op, model, answer.payload)
+        if isinstance(result, VendorModel):
+            result._request_id = answer.request_id
+        return result
+
+    def _page_args(
+        self, op: Operation, model: type[M], answer: Answer, values: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        assert op.pagination is not None
+        return {
+            "result": self._model(op, model, answer.payload),
+            "payload": answer.payload,
+            "pagination": op.pagination,
+            "values": values,
+            "request_id": answer.request_id,
+        }
+
+    def _read(self, op: Operation, response: httpx.Response) -> tuple[Any, str]:
         try:
             body = json_of(response)
         except ValueError:
@@ -285,8 +402,8 @@ class BaseClient:
             raise errors.ResponseFormatError(
                 f"[{self.vendor.package}] {op.name}: answer is not JSON: {snippet!r}"
             ) from None
-        payload, _request_id = unwrap(self.vendor, body, response.status_code, op.role)
-        return payload
+        payload, request_id = unwrap(self.vendor, body, response.status_code, op.role)
+        return payload, self._request_id(request_id, response)
 
     def _model(self, op: Operation, model: type[M], payload: Any) -> M:
         try:
@@ -330,6 +447,8 @@ class BaseClient:
         if status < 400 and self._limits_in_body:
             # A rate or job-limit refusal in a 2xx body (Tencent's): nothing was done, so the
             # request can be resent whatever the operation.
+            if self._succeeded(response):
+                return None
             limited = refusal_kind(self.vendor, response) in ("rate_limited", "concurrency_limited")
             return self._backoff(attempt) if limited else None
         if not (status == 429 or status >= 500):
@@ -338,10 +457,19 @@ class BaseClient:
             return None
         if status == 429 and refusal_kind(self.vendor, response) in NOT_WORTH_RETRYING:
             return None  # a used-up quota stays used up
-        retry_after = response.headers.get("retry-after", "")
-        if retry_after.replace(".", "", 1).isdigit():
-            return min(float(retry_after), 60.0)
-        return self._backoff(attempt)
+        asked = retry_after(response.headers.get("retry-after", ""), self.clock.time())
+        return with_jitter(asked) if asked is not None else self._backoff(attempt)
+
+    def _succeeded(self, response: httpx.Response) -> bool:
+        """Whether the answer's outer envelope says success (the common case, told cheaply)."""
+        layers = self.vendor.envelope.layers
+        try:
+            body = json_of(response)
+        except ValueError:
+            return False
+        if not layers or not layers[0].code or not isinstance(body, dict):
+            return True
+        return is_success(layers[0], get_path(body, layers[0].code))
 
     # -- caller-named tasks -------------------------------------------------------------------
     def _recovery_query(self, submit: Operation, task_id: str) -> tuple[Operation, dict[str, Any]]:
@@ -360,7 +488,7 @@ class BaseClient:
 
     @staticmethod
     def _backoff(attempt: int) -> float:
-        return float(min(0.5 * 2**attempt, 8.0) * random.uniform(0.75, 1.0))
+        return min(0.5 * 2.0**attempt, 8.0) * random.uniform(0.75, 1.0)
 
     def _transport_error(self, what: str, exc: httpx.TransportError) -> errors.APIConnectionError:
         """The typed error for a request (``what``: an operation's name) that got no answer."""
@@ -489,7 +617,7 @@ class SyncClient(BaseClient):
         self._http = http_client or httpx.Client(transport=transport, timeout=self.timeout)
         self._owns_http = http_client is None
 
-    def __enter__(self) -> SyncClient:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -499,20 +627,65 @@ class SyncClient(BaseClient):
         if self._owns_http:
             self._http.close()
 
-    def _call(self, name: str, model: type[M] | None, values: Mapping[str, Any]) -> Any:
+    @overload
+    def _call(
+        self, name: str, model: type[M], values: Mapping[str, Any], options: RequestOptions = ...
+    ) -> M: ...
+    @overload
+    def _call(
+        self, name: str, model: None, values: Mapping[str, Any], options: RequestOptions = ...
+    ) -> Any: ...
+    def _call(
+        self,
+        name: str,
+        model: type[M] | None,
+        values: Mapping[str, Any],
+        options: RequestOptions = NO_OPTIONS,
+    ) -> Any:
         """Send operation ``name`` and return its payload as ``model`` (as it came, for an
-        operation whose spec gives the answer no schema)."""
+        operation whose spec gives the answer no schema), carrying the request id."""
         op = self._operation(name)
-        payload = self._send(op, values)
-        return payload if model is None else self._model(op, model, payload)
+        answer = self._exchange(op, values, options)
+        if self._raw:
+            return RawResponse(
+                answer.response, answer.request_id, lambda: self._result(op, model, answer)
+            )
+        return self._result(op, model, answer)
+
+    def _list(
+        self,
+        name: str,
+        model: type[BaseModel],
+        values: Mapping[str, Any],
+        options: RequestOptions = NO_OPTIONS,
+    ) -> SyncPage[Any]:
+        """Send list operation ``name`` and return its first page, which fetches the next
+        ones (with the same ``options``) as they are iterated."""
+        op = self._operation(name)
+        answer = self._exchange(op, values, options)
+
+        def fetch(following: dict[str, Any]) -> SyncPage[Any]:
+            return self.with_options()._list(name, model, following, options)
+
+        def page() -> SyncPage[Any]:
+            return SyncPage(fetch, **self._page_args(op, model, answer, values))
+
+        return RawResponse(answer.response, answer.request_id, page) if self._raw else page()  # type: ignore[return-value]
 
     def _send(self, op: Operation, values: Mapping[str, Any]) -> Any:
-        prepared = self._prepare(op, values)
+        return self._exchange(op, values).payload
+
+    def _exchange(
+        self, op: Operation, values: Mapping[str, Any], options: RequestOptions = NO_OPTIONS
+    ) -> Answer:
+        prepared = self._prepare(op, values, options)
         attempt = 0
         while True:
             log.debug("%s %s (%s), attempt %d", op.method, op.path, op.name, attempt + 1)
             try:
+                started = time.perf_counter()
                 response = self._http.send(prepared.request)
+                stamp_elapsed(response, started)
             except httpx.TransportError as exc:
                 delay = self._retry_after_error(prepared, exc, attempt)
                 if delay is None:
@@ -527,15 +700,18 @@ class SyncClient(BaseClient):
 
     def _read_or_recover(
         self, op: Operation, prepared: Prepared, response: httpx.Response, attempt: int
-    ) -> Any:
+    ) -> Answer:
         try:
-            return self._read(op, response)
+            return Answer(*self._read(op, response), response)
         except errors.ConflictError:
             if attempt == 0 or not op.caller_id:
                 raise
             task_id = str(get_path(prepared.sent, op.caller_id))
             get, values = self._recovery_query(op, task_id)
-            return self._recover(op, task_id, self._send(get, values))
+            found = self._exchange(get, values)
+            return Answer(
+                self._recover(op, task_id, found.payload), found.request_id, found.response
+            )
 
     def get_outcome(self, task_id: str, *, operation: str | None = None) -> TaskOutcome:
         """Where task ``task_id`` stands now. ``operation`` names the submit that made it when
@@ -618,7 +794,7 @@ class AsyncClient(BaseClient):
         self._http = http_client or httpx.AsyncClient(transport=transport, timeout=self.timeout)
         self._owns_http = http_client is None
 
-    async def __aenter__(self) -> AsyncClient:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
@@ -628,19 +804,63 @@ class AsyncClient(BaseClient):
         if self._owns_http:
             await self._http.aclose()
 
-    async def _call(self, name: str, model: type[M] | None, values: Mapping[str, Any]) -> Any:
+    @overload
+    async def _call(
+        self, name: str, model: type[M], values: Mapping[str, Any], options: RequestOptions = ...
+    ) -> M: ...
+    @overload
+    async def _call(
+        self, name: str, model: None, values: Mapping[str, Any], options: RequestOptions = ...
+    ) -> Any: ...
+    async def _call(
+        self,
+        name: str,
+        model: type[M] | None,
+        values: Mapping[str, Any],
+        options: RequestOptions = NO_OPTIONS,
+    ) -> Any:
         """Send operation ``name`` and return its payload (see SyncClient._call)."""
         op = self._operation(name)
-        payload = await self._send(op, values)
-        return payload if model is None else self._model(op, model, payload)
+        answer = await self._exchange(op, values, options)
+        if self._raw:
+            return RawResponse(
+                answer.response, answer.request_id, lambda: self._result(op, model, answer)
+            )
+        return self._result(op, model, answer)
+
+    async def _list(
+        self,
+        name: str,
+        model: type[BaseModel],
+        values: Mapping[str, Any],
+        options: RequestOptions = NO_OPTIONS,
+    ) -> AsyncPage[Any]:
+        """Send list operation ``name`` and return its first page (see SyncClient._list)."""
+        op = self._operation(name)
+        answer = await self._exchange(op, values, options)
+
+        async def fetch(following: dict[str, Any]) -> AsyncPage[Any]:
+            return await self.with_options()._list(name, model, following, options)
+
+        def page() -> AsyncPage[Any]:
+            return AsyncPage(fetch, **self._page_args(op, model, answer, values))
+
+        return RawResponse(answer.response, answer.request_id, page) if self._raw else page()  # type: ignore[return-value]
 
     async def _send(self, op: Operation, values: Mapping[str, Any]) -> Any:
-        prepared = self._prepare(op, values)
+        return (await self._exchange(op, values)).payload
+
+    async def _exchange(
+        self, op: Operation, values: Mapping[str, Any], options: RequestOptions = NO_OPTIONS
+    ) -> Answer:
+        prepared = self._prepare(op, values, options)
         attempt = 0
         while True:
             log.debug("%s %s (%s), attempt %d", op.method, op.path, op.name, attempt + 1)
             try:
+                started = time.perf_counter()
                 response = await self._http.send(prepared.request)
+                stamp_elapsed(response, started)
             except httpx.TransportError as exc:
                 delay = self._retry_after_error(prepared, exc, attempt)
                 if delay is None:
@@ -655,15 +875,18 @@ class AsyncClient(BaseClient):
 
     async def _read_or_recover(
         self, op: Operation, prepared: Prepared, response: httpx.Response, attempt: int
-    ) -> Any:
+    ) -> Answer:
         try:
-            return self._read(op, response)
+            return Answer(*self._read(op, response), response)
         except errors.ConflictError:
             if attempt == 0 or not op.caller_id:
                 raise
             task_id = str(get_path(prepared.sent, op.caller_id))
             get, values = self._recovery_query(op, task_id)
-            return self._recover(op, task_id, await self._send(get, values))
+            found = await self._exchange(get, values)
+            return Answer(
+                self._recover(op, task_id, found.payload), found.request_id, found.response
+            )
 
     async def get_outcome(self, task_id: str, *, operation: str | None = None) -> TaskOutcome:
         """Where task ``task_id`` stands now (see SyncClient.get_outcome)."""
@@ -720,3 +943,20 @@ class AsyncClient(BaseClient):
                 raise self._transport_error("download", exc) from exc
             saved.append(self._save(target, outcome, index, response))
         return saved
+
+
+class RawResponses:
+    """``client.with_raw_response``: each operation of the client, returning a
+    :class:`~generator.runtime.responses.RawResponse` instead of the parsed result (awaitable
+    for an async client)."""
+
+    def __init__(self, client: BaseClient) -> None:
+        self._client = client
+
+    def __getattr__(self, name: str) -> Any:
+        if name not in self._client.vendor.ops:
+            raise AttributeError(f"{type(self._client).__name__} has no operation {name!r}")
+        return getattr(self._client, name)
+
+    def __dir__(self) -> list[str]:
+        return sorted(self._client.vendor.ops)

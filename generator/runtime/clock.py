@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import threading
 import time
 from collections.abc import Callable
@@ -20,6 +19,8 @@ class SystemClock:
         time.sleep(seconds)
 
     async def asleep(self, seconds: float) -> None:
+        import asyncio  # imported by the async code that awaits this; sync clients never do
+
         await asyncio.sleep(seconds)
 
 
@@ -49,6 +50,8 @@ class VirtualClock:
     async def asleep(self, seconds: float) -> None:
         """Let other tasks run first (so concurrent work overlaps, as it would in real time),
         then move the clock."""
+        import asyncio
+
         await asyncio.sleep(0)
         self.advance(seconds)
 

@@ -1,4 +1,9 @@
-"""Reading images the way the vendors' limits talk about them: format, size, encoding."""
+"""Reading images the way the vendors' limits talk about them: format, size, encoding.
+
+Format, size and channels come from the header bytes (:mod:`.imageinfo`), so a client checks
+its inputs without Pillow; Pillow (the ``mock`` extra) is imported only by what draws or
+decodes pixels: the mocks' effects and the stand-in images of tests.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +14,12 @@ import re
 import struct
 import warnings
 import zlib
+from typing import TYPE_CHECKING
 
-from PIL import Image, ImageDraw, UnidentifiedImageError
+from .imageinfo import HeaderInfo, read_header
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 FORMAT_NAMES = {
     "jpg": "jpeg",
@@ -49,16 +58,36 @@ def decode_base64(text: str) -> bytes:
         raise ImageProblem("not valid base64") from None
 
 
+def _header(data: bytes) -> HeaderInfo:
+    info = read_header(data)
+    if info is None:
+        raise ImageProblem("not a readable image")
+    return info
+
+
 def sniff(data: bytes) -> tuple[str, int, int]:
     """(format, width, height) of an image, reading only its header (nothing is decoded).
-    One beyond Pillow's decompression-bomb bound raises :class:`ImageTooLarge`."""
+
+    A plain PNG is read here (``png_size``); anything else is Pillow's verdict where Pillow is
+    installed (a mock, or a client with the ``mock`` extra), else what the header says
+    (``imageinfo``: a client on its base dependencies). One beyond Pillow's decompression-bomb
+    bound raises :class:`ImageTooLarge`."""
     size = png_size(data)
     if size is not None:
         return "png", size[0], size[1]
-    return _pil_sniff(data)
+    try:
+        return _pil_sniff(data)
+    except ModuleNotFoundError:
+        info = _header(data)
+        pixels = info.width * info.height
+        if pixels > BOMB_PIXELS:
+            raise ImageTooLarge(f"{pixels:,} pixels: too large to decode") from None
+        return info.format, info.width, info.height
 
 
 def _pil_sniff(data: bytes) -> tuple[str, int, int]:
+    from PIL import Image, UnidentifiedImageError
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
@@ -72,6 +101,10 @@ def _pil_sniff(data: bytes) -> tuple[str, int, int]:
         raise ImageProblem("not a readable image") from None
 
 
+# Pillow's own bounds (its MAX_IMAGE_PIXELS default): it warns above the first and refuses to
+# decode above twice that, a decompression bomb.
+WARN_PIXELS = 89_478_485
+BOMB_PIXELS = 2 * WARN_PIXELS
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 # (bit depth, colour type) pairs of the PNG standard, every one of which Pillow reads.
 _PNG_KINDS = {
@@ -104,7 +137,7 @@ def png_size(data: bytes) -> tuple[int, int] | None:
         return None
     if data[37:41] != b"IDAT":
         return None
-    if Image.MAX_IMAGE_PIXELS is not None and width * height > Image.MAX_IMAGE_PIXELS:
+    if width * height > WARN_PIXELS:
         return None  # Pillow warns or refuses (decompression bombs)
     return width, height
 
@@ -138,7 +171,15 @@ def image_size(data: bytes) -> tuple[int, int]:
 
 
 def image_channels(data: bytes) -> int:
-    """How many bands the image has as stored (1 for grey, 3 for RGB, 4 for RGBA)."""
+    """How many bands the image has as stored (1 for grey, 3 for RGB, 4 for RGBA): from the
+    header where it says (PNG, JPEG, GIF, WebP), else from Pillow when it is installed."""
+    info = _header(data)
+    if info.channels is not None:
+        return info.channels
+    try:
+        from PIL import Image, UnidentifiedImageError
+    except ImportError:  # without Pillow the header's best guess stands
+        return 3
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
@@ -150,6 +191,8 @@ def image_channels(data: bytes) -> int:
 
 def open_image(data: bytes) -> Image.Image:
     """Fully decoded RGB(A) image; an unreadable one raises :class:`ImageProblem`."""
+    from PIL import Image, UnidentifiedImageError
+
     try:
         img = Image.open(io.BytesIO(data))
         img.load()
@@ -168,6 +211,8 @@ def to_png(img: Image.Image) -> bytes:
 
 def png_bytes(width: int = 64, height: int = 48) -> bytes:
     """A small, valid PNG: coloured blocks, so it compresses well at any size."""
+    from PIL import Image, ImageDraw
+
     img = Image.new("RGB", (width, height), (40, 90, 160))
     draw = ImageDraw.Draw(img)
     step = max(8, min(width, height) // 6)
@@ -186,6 +231,8 @@ def png_base64(width: int = 64, height: int = 48) -> str:
 def mask_png_base64(width: int = 64, height: int = 48) -> str:
     """A single-channel PNG mask of that size, white over a centred block (the part to remove):
     the stand-in mask of examples and tests, matching :func:`png_base64`'s size."""
+    from PIL import Image, ImageDraw
+
     mask = Image.new("L", (width, height), 0)
     ImageDraw.Draw(mask).rectangle(
         (width // 3, height // 3, 2 * width // 3, 2 * height // 3), fill=255

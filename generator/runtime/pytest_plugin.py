@@ -10,22 +10,26 @@ generated vendor's mock as fixtures, in any project that installs this package:
     HTTP stack: ``.url`` is where it answers, ``.mock`` the mock behind it.
 
 For example ``kling_mock``, ``kling_client``, ``kling_server``. Each test gets new ones.
+
+Loading the plugin imports nothing but pytest and the standard library: pytest loads it in
+every run of every project where the package is installed, so the mocks, Starlette and
+uvicorn are imported only when a test first asks for one of these fixtures. The mocks come
+with the ``mock`` extra (``pip install 'imagekit-sdk-factory[mock]'``).
 """
 
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from .clock import SystemClock
-from .live import LiveServer
-from .mock import VendorMock
-from .mock.asgi import create_app
-from .mock.serve import build_mock, vendor_packages
+if TYPE_CHECKING:
+    from .mock import VendorMock
 
 
 @dataclass
@@ -41,6 +45,31 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("filterwarnings", "ignore::jwt.warnings.InsecureKeyLengthWarning")
 
 
+def vendor_packages() -> list[str]:
+    """The generated vendor packages that ship a mock, found from the files on disk (importing
+    them would load every client)."""
+    spec = importlib.util.find_spec("generated")
+    if spec is None or not spec.submodule_search_locations:
+        return []
+    return sorted(
+        folder.name
+        for location in spec.submodule_search_locations
+        for folder in Path(location).iterdir()
+        if (folder / "vendor.json").is_file() and (folder / "mock.py").is_file()
+    )
+
+
+def _build_mock(package: str, **options: Any) -> VendorMock:
+    try:
+        from .mock.serve import build_mock
+    except ImportError as exc:
+        raise pytest.UsageError(
+            f"the {package}_* fixtures need the mock extra: "
+            f"pip install 'imagekit-sdk-factory[mock]' ({exc.name} is missing)"
+        ) from None
+    return build_mock(package, **options)
+
+
 def _client_class(package: str) -> type[Any]:
     module = importlib.import_module(f"generated.{package}")
     client: type[Any] = getattr(module, f"{module.VENDOR.class_prefix}Client")
@@ -50,7 +79,7 @@ def _client_class(package: str) -> type[Any]:
 def _fixtures(package: str) -> dict[str, Any]:
     @pytest.fixture(name=f"{package}_mock")
     def mock_fixture() -> VendorMock:
-        return build_mock(package)
+        return _build_mock(package)
 
     @pytest.fixture(name=f"{package}_client")
     def client_fixture(request: pytest.FixtureRequest) -> Iterator[Any]:
@@ -60,7 +89,11 @@ def _fixtures(package: str) -> dict[str, Any]:
 
     @pytest.fixture(name=f"{package}_server")
     def server_fixture() -> Iterator[MockServer]:
-        mock = build_mock(package, clock=SystemClock())
+        from .clock import SystemClock
+        from .live import LiveServer
+        from .mock.asgi import create_app
+
+        mock = _build_mock(package, clock=SystemClock())
         with LiveServer(create_app(mock, background=True)) as live:
             yield MockServer(live.url, mock)
 

@@ -146,9 +146,11 @@ def submitted_task_id(vendor: Vendor, submit: Operation, payload: Any, sent: dic
 
 
 class TerminalProgress:
-    """A progress line for long waits on a terminal: ``task abc: running 42% (12 s)``, redrawn
-    in place, ended with a newline when the task is done. Nothing shows before
+    """A progress bar for long waits on a terminal, ``task abc: running [####----] 42% (12 s)``,
+    redrawn in place and ended with a newline when the task is done. Nothing shows before
     ``quiet_seconds`` have passed, so short waits stay silent."""
+
+    BAR_WIDTH = 20
 
     def __init__(self, stream: TextIO, clock: Any, quiet_seconds: float = 3.0) -> None:
         self.stream = stream
@@ -156,16 +158,32 @@ class TerminalProgress:
         self.quiet_seconds = quiet_seconds
         self.started = clock.time()
         self.shown = False
+        self.drawn = 0
 
     def __call__(self, outcome: TaskOutcome) -> None:
         elapsed = self.clock.time() - self.started
         if elapsed < self.quiet_seconds and not (self.shown and outcome.done):
             return
         percent = f" {outcome.progress * 100:.0f}%" if outcome.progress is not None else ""
-        line = f"task {outcome.task_id}: {outcome.status}{percent} ({elapsed:.0f} s)"
-        self.stream.write("\r" + line.ljust(60) + ("\n" if outcome.done else ""))
+        bar = self.bar(outcome)
+        line = f"task {outcome.task_id}: {outcome.status} {bar}{percent} ({elapsed:.0f} s)"
+        self.stream.write("\r" + line.ljust(72) + ("\n" if outcome.done else ""))
         self.stream.flush()
         self.shown = True
+        self.drawn += 1
+
+    def bar(self, outcome: TaskOutcome) -> str:
+        """``[#####---------------]``: filled to the progress the vendor reports; where it
+        reports none, a block that moves while the task runs, full once it succeeds."""
+        width = self.BAR_WIDTH
+        if outcome.status == "succeeded":
+            return "[" + "#" * width + "]"
+        if outcome.progress is not None:
+            filled = round(min(max(outcome.progress, 0.0), 1.0) * width)
+            return "[" + "#" * filled + "-" * (width - filled) + "]"
+        start = (self.drawn * 3) % width
+        cells = ["#" if (i - start) % width < 4 else "-" for i in range(width)]
+        return "[" + "".join(cells) + "]"
 
 
 def result_file_name(outcome: TaskOutcome, index: int, url: str, headers: Mapping[str, str]) -> str:

@@ -25,6 +25,7 @@ from .client import AsyncClient, SyncClient
 from .envelope import unwrap
 from .images import mask_png_base64, png_base64, png_bytes
 from .mock.core import MOCK_BASE_URL, VendorMock
+from .pages import AsyncPage, SyncPage
 from .schemas import declared_properties, declares, undeclared
 from .secrets import redact
 from .tasks import submitted_task_id
@@ -157,6 +158,9 @@ class Contract:
         return result
 
     def _assert_model(self, op: Operation, result: Any) -> None:
+        if op.payload_model and op.pagination is not None:  # a list: its first page
+            assert isinstance(result, SyncPage | AsyncPage)
+            result = result.result
         if op.payload_model:
             assert isinstance(result, getattr(self.models, op.payload_model))
 

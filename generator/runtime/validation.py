@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
-
-from jsonschema import FormatChecker
-from openapi_schema_validator import OAS30Validator, oas30_format_checker
 
 from .images import (
     FORMAT_NAMES,
@@ -27,6 +25,10 @@ from .images import (
 )
 from .paths import get_path
 from .vendor import ImageLimit, ImageSlot, Operation, Param
+
+if TYPE_CHECKING:
+    from jsonschema import FormatChecker
+    from openapi_schema_validator import OAS30Validator
 
 _validators: dict[str, OAS30Validator] = {}
 _by_identity: dict[int, tuple[dict[str, Any], OAS30Validator]] = {}
@@ -53,22 +55,42 @@ def _is_web_url(value: object) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
-# OpenAPI's formats, plus "uri" (jsonschema checks it only with an optional package installed):
-# the vendors' uri inputs are URLs they download from or POST to, so http(s) with a host.
-FORMATS = FormatChecker(())
-FORMATS.checkers = {**oas30_format_checker.checkers}
-FORMATS.checks("uri")(_is_web_url)
+@cache
+def formats() -> FormatChecker:
+    """OpenAPI's formats, plus "uri" (jsonschema checks it only with an optional package
+    installed): the vendors' uri inputs are URLs they download from or POST to, so http(s)
+    with a host."""
+    from jsonschema import FormatChecker
+    from openapi_schema_validator import oas30_format_checker
+
+    checker = FormatChecker(())
+    checker.checkers = {**oas30_format_checker.checkers}
+    checker.checks("uri")(_is_web_url)
+    return checker
+
+
+@cache
+def has_jsonschema() -> bool:
+    """Whether the ``mock`` extra's schema validator is installed (the clients work without)."""
+    try:
+        import openapi_schema_validator  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def validator(schema: dict[str, Any]) -> OAS30Validator:
-    """The compiled validator of ``schema``, made once per distinct schema."""
+    """The compiled validator of ``schema``, made once per distinct schema (jsonschema is
+    imported on the first call: a client that never needs it never loads it)."""
+    from openapi_schema_validator import OAS30Validator
+
     known = _by_identity.get(id(schema))
     if known is not None and known[0] is schema:  # the same dict object as last time
         return known[1]
     key = json.dumps(schema, sort_keys=True)
     found = _validators.get(key)
     if found is None:
-        found = _validators[key] = OAS30Validator(schema, format_checker=FORMATS)
+        found = _validators[key] = OAS30Validator(schema, format_checker=formats())
     _by_identity[id(schema)] = (schema, found)  # holding the dict keeps its id unique
     return found
 
@@ -78,6 +100,8 @@ def schema_problems(schema: dict[str, Any], value: Any) -> list[str]:
     schemas most inputs have (a type, bounds, an enum), by jsonschema for anything else."""
     if schema.keys() <= SIMPLE_KEYS:
         return simple_problems(schema, value)
+    if not has_jsonschema():
+        return structural_problems(schema, value)
     problems = []
     for error in validator(schema).iter_errors(value):
         uri = error.validator == "format" and error.validator_value == "uri"
@@ -116,6 +140,31 @@ def simple_problems(schema: dict[str, Any], value: Any) -> list[str]:
             problems.append("not an http(s) URL")
     elif isinstance(value, int | float) and not isinstance(value, bool):
         problems += _number_problems(schema, value)
+    return problems
+
+
+def structural_problems(schema: dict[str, Any], value: Any, where: str = "") -> list[str]:
+    """What a client checks of a nested schema without jsonschema installed: required
+    properties, and each property and list item by its own schema, recursively; the rest
+    (``oneOf``, patterns) is left to the vendor."""
+    own = {k: v for k, v in schema.items() if k in SIMPLE_KEYS}
+    problems = [f"{where}{p}" for p in simple_problems(own, value)] if own else []
+    if problems:
+        return problems
+    for part in schema.get("allOf", []):
+        problems += structural_problems(part, value, where)
+    if isinstance(value, dict):
+        problems += [
+            f"{where}{name!r} is a required property"
+            for name in schema.get("required", [])
+            if name not in value
+        ]
+        for name, sub in schema.get("properties", {}).items():
+            if name in value and isinstance(sub, dict):
+                problems += structural_problems(sub, value[name], f"{where}{name}: ")
+    elif isinstance(value, list) and isinstance(schema.get("items"), dict):
+        for index, item in enumerate(value):
+            problems += structural_problems(schema["items"], item, f"{where}[{index}]: ")
     return problems
 
 
