@@ -8,36 +8,29 @@ Field docs are the spec's descriptions of the vendor's fields.
 # ruff: noqa: E501
 from __future__ import annotations
 
-from enum import IntEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, RootModel
+from pydantic import ConfigDict, Field
+
+from generator.runtime.model import VendorModel
 
 
-class UserKey(RootModel[str]):
-    root: Annotated[str, Field(min_length=1, title="UserKey")]
+class TaskStatusRequest(VendorModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    user_key: Annotated[str, Field(min_length=1)]
     """
     The account's key. It travels as a form field of every request; the client takes it from its constructor and fills it in.
     """
-
-
-class ColorCount(RootModel[int]):
-    root: Annotated[int, Field(ge=2, le=16, title="ColorCount")] = 5
+    task_id: Annotated[str, Field(min_length=1)]
     """
-    How many colours the vector result may use.
+    The id a submit returned.
     """
 
 
-class ErrCode(IntEnum):
-    """
-    0 on success, 1 on failure (the reason is in err_msg).
-    """
-
-    integer_0 = 0
-    integer_1 = 1
-
-
-class TaskAccepted(BaseModel):
+class TaskAccepted(VendorModel):
     """
     A submitted task, or why it was refused.
     """
@@ -46,7 +39,10 @@ class TaskAccepted(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
-    err_code: ErrCode
+    err_code: Literal[0, 1]
+    """
+    0 on success, 1 on failure (the reason is in err_msg).
+    """
     task_id: str | None = None
     """
     The new task's id (on success only).
@@ -65,7 +61,7 @@ class TaskAccepted(BaseModel):
     """
 
 
-class TaskStatus(BaseModel):
+class TaskStatus(VendorModel):
     """
     A task's status, or why it could not be looked up.
     """
@@ -74,7 +70,10 @@ class TaskStatus(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
-    err_code: ErrCode
+    err_code: Literal[0, 1]
+    """
+    0 on success, 1 on failure (the reason is in err_msg).
+    """
     status: str | None = None
     """
     The task's state. Completed (also written COMPLETED) and Failed are final.
@@ -105,12 +104,15 @@ class TaskStatus(BaseModel):
     """
 
 
-class SubmitHdRepaintRequest(BaseModel):
+class SubmitHdRepaintRequest(VendorModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
     )
-    user_key: UserKey
+    user_key: Annotated[str, Field(min_length=1)]
+    """
+    The account's key. It travels as a form field of every request; the client takes it from its constructor and fills it in.
+    """
     sdxl_model_dropdown: Annotated[str | None, Field(examples=["通用模型"])] = None
     """
     The processing model, by its display name.
@@ -159,40 +161,55 @@ class SubmitHdRepaintRequest(BaseModel):
     """
     Also produce a vector (SVG) version of the result.
     """
-    color_count: Annotated[ColorCount | None, Field(validate_default=True)] = 5
+    color_count: Annotated[int | None, Field(ge=2, le=16)] = 5
+    """
+    How many colours the vector result may use.
+    """
 
 
-class SubmitVectorRequest(BaseModel):
+class SubmitVectorRequest(VendorModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
     )
-    user_key: UserKey
-    color_count: Annotated[ColorCount | None, Field(validate_default=True)] = 5
+    user_key: Annotated[str, Field(min_length=1)]
+    """
+    The account's key. It travels as a form field of every request; the client takes it from its constructor and fills it in.
+    """
+    color_count: Annotated[int | None, Field(ge=2, le=16)] = 5
+    """
+    How many colours the vector result may use.
+    """
     input_image: bytes
     """
     The bitmap to trace, as a file part.
     """
 
 
-class SubmitFaceEnhanceRequest(BaseModel):
+class SubmitFaceEnhanceRequest(VendorModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
     )
-    user_key: UserKey
+    user_key: Annotated[str, Field(min_length=1)]
+    """
+    The account's key. It travels as a form field of every request; the client takes it from its constructor and fills it in.
+    """
     input_image: bytes
     """
     The image with the faces to repair, as a file part.
     """
 
 
-class SubmitSeamlessRequest(BaseModel):
+class SubmitSeamlessRequest(VendorModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
     )
-    user_key: UserKey
+    user_key: Annotated[str, Field(min_length=1)]
+    """
+    The account's key. It travels as a form field of every request; the client takes it from its constructor and fills it in.
+    """
     fit: Annotated[float | None, Field(ge=0.1, le=0.9)] = 0.5
     """
     How smoothly the seams are blended. Higher values give softer joins and lose more detail; lower values keep detail and may leave visible joins.
@@ -200,16 +217,4 @@ class SubmitSeamlessRequest(BaseModel):
     input_image: bytes
     """
     The image to make seamless, as a file part.
-    """
-
-
-class TaskStatusRequest(BaseModel):
-    model_config = ConfigDict(
-        extra="allow",
-        populate_by_name=True,
-    )
-    user_key: UserKey
-    task_id: Annotated[str, Field(min_length=1)]
-    """
-    The id a submit returned.
     """

@@ -10,10 +10,15 @@ the exceptions of ``generator.runtime.errors``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import httpx
 
 from generator.runtime.client import AsyncClient, SyncClient
 from generator.runtime.clock import Clock
+from generator.runtime.pages import AsyncPage, SyncPage
+from generator.runtime.responses import request_options
 from generator.runtime.secrets import Secret
 from generator.runtime.tasks import ProgressCallback, TaskOutcome
 
@@ -77,6 +82,10 @@ class KlingClient(SyncClient):
         element_frontal_image: str,
         callback_url: str | None = None,
         external_task_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> models.CreatedTask:
         """POST /v1/general/ai-multi-shot: Create a multi-shot task. Starts making
         three views of the subject in `element_frontal_image`. Give your own
@@ -89,6 +98,10 @@ class KlingClient(SyncClient):
                 each side at least 300 px, width to height between 1:2.5 and 2.5:1.
             callback_url: Where Kling POSTs the task each time its status changes.
             external_task_id: Your own id for the task; unique within your account.
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
         """
         return self._call(
             "create_task",
@@ -98,6 +111,7 @@ class KlingClient(SyncClient):
                 "callback_url": callback_url,
                 "external_task_id": external_task_id,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )
 
     def create_task_and_wait(
@@ -131,6 +145,10 @@ class KlingClient(SyncClient):
         self,
         *,
         task_id: str,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> models.Task:
         """GET /v1/general/ai-multi-shot/{id}: Get one multi-shot task. One task, found
         by Kling's task id or by the external_task_id you gave it. Once it has
@@ -139,6 +157,10 @@ class KlingClient(SyncClient):
         Args:
             task_id: The task id Kling gave, or your external_task_id. (wire name
                 ``id``)
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
         """
         return self._call(
             "get_task",
@@ -146,6 +168,7 @@ class KlingClient(SyncClient):
             {
                 "id": task_id,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )
 
     def list_tasks(
@@ -153,7 +176,11 @@ class KlingClient(SyncClient):
         *,
         page_num: int | None = None,
         page_size: int | None = None,
-    ) -> models.ListTasksResult:
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> SyncPage[models.ListedTask]:
         """GET /v1/general/ai-multi-shot: List multi-shot tasks, a page at a time. Your
         tasks, newest first. Finished tasks carry their three result URLs in one
         image entry (`url_1` to `url_3`); the URLs are kept for 30 days.
@@ -161,14 +188,22 @@ class KlingClient(SyncClient):
         Args:
             page_num: The page, from 1. (wire name ``pageNum``)
             page_size: Tasks per page. (wire name ``pageSize``)
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
+
+        Returns the first page: iterating it yields every item of every page, fetching each
+        following page when it is reached.
         """
-        return self._call(
+        return self._list(
             "list_tasks",
             models.ListTasksResult,
             {
                 "pageNum": page_num,
                 "pageSize": page_size,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )
 
 
@@ -228,6 +263,10 @@ class AsyncKlingClient(AsyncClient):
         element_frontal_image: str,
         callback_url: str | None = None,
         external_task_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> models.CreatedTask:
         """POST /v1/general/ai-multi-shot: Create a multi-shot task. Starts making
         three views of the subject in `element_frontal_image`. Give your own
@@ -240,6 +279,10 @@ class AsyncKlingClient(AsyncClient):
                 each side at least 300 px, width to height between 1:2.5 and 2.5:1.
             callback_url: Where Kling POSTs the task each time its status changes.
             external_task_id: Your own id for the task; unique within your account.
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
         """
         return await self._call(
             "create_task",
@@ -249,6 +292,7 @@ class AsyncKlingClient(AsyncClient):
                 "callback_url": callback_url,
                 "external_task_id": external_task_id,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )
 
     async def create_task_and_wait(
@@ -282,6 +326,10 @@ class AsyncKlingClient(AsyncClient):
         self,
         *,
         task_id: str,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> models.Task:
         """GET /v1/general/ai-multi-shot/{id}: Get one multi-shot task. One task, found
         by Kling's task id or by the external_task_id you gave it. Once it has
@@ -290,6 +338,10 @@ class AsyncKlingClient(AsyncClient):
         Args:
             task_id: The task id Kling gave, or your external_task_id. (wire name
                 ``id``)
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
         """
         return await self._call(
             "get_task",
@@ -297,6 +349,7 @@ class AsyncKlingClient(AsyncClient):
             {
                 "id": task_id,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )
 
     async def list_tasks(
@@ -304,7 +357,11 @@ class AsyncKlingClient(AsyncClient):
         *,
         page_num: int | None = None,
         page_size: int | None = None,
-    ) -> models.ListTasksResult:
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> AsyncPage[models.ListedTask]:
         """GET /v1/general/ai-multi-shot: List multi-shot tasks, a page at a time. Your
         tasks, newest first. Finished tasks carry their three result URLs in one
         image entry (`url_1` to `url_3`); the URLs are kept for 30 days.
@@ -312,12 +369,20 @@ class AsyncKlingClient(AsyncClient):
         Args:
             page_num: The page, from 1. (wire name ``pageNum``)
             page_size: Tasks per page. (wire name ``pageSize``)
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
+
+        Returns the first page: iterating it yields every item of every page, fetching each
+        following page when it is reached.
         """
-        return await self._call(
+        return await self._list(
             "list_tasks",
             models.ListTasksResult,
             {
                 "pageNum": page_num,
                 "pageSize": page_size,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )

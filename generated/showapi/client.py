@@ -10,10 +10,15 @@ the exceptions of ``generator.runtime.errors``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import httpx
 
 from generator.runtime.client import AsyncClient, SyncClient
 from generator.runtime.clock import Clock
+from generator.runtime.pages import AsyncPage, SyncPage
+from generator.runtime.responses import request_options
 from generator.runtime.secrets import Secret
 from generator.runtime.tasks import ProgressCallback, TaskOutcome
 
@@ -73,6 +78,10 @@ class ShowapiClient(SyncClient):
         image_base64: str | None = None,
         image_url: str | None = None,
         callback_url: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> models.SubmitRepaintResult:
         """POST /3259-1: Submit a repaint task: the image, given as base64 or as a URL,
         is redrawn as the prompt describes. Returns the task id; poll it with
@@ -92,6 +101,10 @@ class ShowapiClient(SyncClient):
                 'rHwnjJNvYisvUznIDREIMDs', result:
                 'https://hj2.co/ai_img/1day_del/20250226/CQUtHGMIzQArvxiWgQdcgZ.png'
                 , status: 'done' }其中结果图片我们只保留一天，请您及时保存哦！
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
         """
         return self._call(
             "submit_repaint",
@@ -102,6 +115,7 @@ class ShowapiClient(SyncClient):
                 "prompt": prompt,
                 "callback_url": callback_url,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )
 
     def submit_repaint_and_wait(
@@ -135,12 +149,20 @@ class ShowapiClient(SyncClient):
         self,
         *,
         task_id: str,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> models.GetTaskResult:
         """POST /3259-2: Look up one repaint task by id. The result image URL is kept
         by the vendor for one day.
 
         Args:
             task_id: 您要查询的任务id
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
         """
         return self._call(
             "get_task",
@@ -148,6 +170,7 @@ class ShowapiClient(SyncClient):
             {
                 "task_id": task_id,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )
 
     def list_tasks(
@@ -155,20 +178,32 @@ class ShowapiClient(SyncClient):
         *,
         page: int | None = None,
         page_size: int | None = None,
-    ) -> models.ListTasksResult:
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> SyncPage[models.TaskRecord]:
         """POST /3259-3: List your repaint tasks, newest first, one page at a time.
 
         Args:
             page: 查询历史的页码
             page_size: 每页最大返回记录条数 (wire name ``pageSize``)
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
+
+        Returns the first page: iterating it yields every item of every page, fetching each
+        following page when it is reached.
         """
-        return self._call(
+        return self._list(
             "list_tasks",
             models.ListTasksResult,
             {
                 "page": page,
                 "pageSize": page_size,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )
 
 
@@ -225,6 +260,10 @@ class AsyncShowapiClient(AsyncClient):
         image_base64: str | None = None,
         image_url: str | None = None,
         callback_url: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> models.SubmitRepaintResult:
         """POST /3259-1: Submit a repaint task: the image, given as base64 or as a URL,
         is redrawn as the prompt describes. Returns the task id; poll it with
@@ -244,6 +283,10 @@ class AsyncShowapiClient(AsyncClient):
                 'rHwnjJNvYisvUznIDREIMDs', result:
                 'https://hj2.co/ai_img/1day_del/20250226/CQUtHGMIzQArvxiWgQdcgZ.png'
                 , status: 'done' }其中结果图片我们只保留一天，请您及时保存哦！
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
         """
         return await self._call(
             "submit_repaint",
@@ -254,6 +297,7 @@ class AsyncShowapiClient(AsyncClient):
                 "prompt": prompt,
                 "callback_url": callback_url,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )
 
     async def submit_repaint_and_wait(
@@ -287,12 +331,20 @@ class AsyncShowapiClient(AsyncClient):
         self,
         *,
         task_id: str,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> models.GetTaskResult:
         """POST /3259-2: Look up one repaint task by id. The result image URL is kept
         by the vendor for one day.
 
         Args:
             task_id: 您要查询的任务id
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
         """
         return await self._call(
             "get_task",
@@ -300,6 +352,7 @@ class AsyncShowapiClient(AsyncClient):
             {
                 "task_id": task_id,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )
 
     async def list_tasks(
@@ -307,18 +360,30 @@ class AsyncShowapiClient(AsyncClient):
         *,
         page: int | None = None,
         page_size: int | None = None,
-    ) -> models.ListTasksResult:
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> AsyncPage[models.TaskRecord]:
         """POST /3259-3: List your repaint tasks, newest first, one page at a time.
 
         Args:
             page: 查询历史的页码
             page_size: 每页最大返回记录条数 (wire name ``pageSize``)
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
+
+        Returns the first page: iterating it yields every item of every page, fetching each
+        following page when it is reached.
         """
-        return await self._call(
+        return await self._list(
             "list_tasks",
             models.ListTasksResult,
             {
                 "page": page,
                 "pageSize": page_size,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )

@@ -10,12 +10,15 @@ the exceptions of ``generator.runtime.errors``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Literal
 
 import httpx
 
 from generator.runtime.client import AsyncClient, SyncClient
 from generator.runtime.clock import Clock
+from generator.runtime.pages import AsyncPage, SyncPage
+from generator.runtime.responses import request_options
 from generator.runtime.secrets import Secret
 from generator.runtime.tasks import ProgressCallback, TaskOutcome
 
@@ -135,6 +138,10 @@ class ZhiqiteClient(SyncClient):
         hr_resize_y: int | None = None,
         denoising_strength: float | None = None,
         callback_url: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> models.SdTaskAccepted:
         """POST /saas/sd/v2/text2image: Submit a text-to-image task. You choose the
         task id (always_on_scripts.id_task); the answer echoes it as task_id. Poll
@@ -192,6 +199,10 @@ class ZhiqiteClient(SyncClient):
                 endpoint must answer the JSON {"code": "200"}; otherwise the POST is
                 repeated after 3, 5, 15, 30, 60, 600 and 3600 seconds, at most 10
                 times. (wire name ``callbackUrl``)
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
         """
         return self._call(
             "text_to_image",
@@ -218,6 +229,7 @@ class ZhiqiteClient(SyncClient):
                 "callbackUrl": callback_url,
                 "always_on_scripts": always_on_scripts,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )
 
     def text_to_image_and_wait(
@@ -314,6 +326,10 @@ class ZhiqiteClient(SyncClient):
         initial_noise_multiplier: float | None = None,
         image_cfg_scale: float | None = None,
         callback_url: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> models.SdTaskAccepted:
         """POST /saas/sd/v2/image2image: Submit an image-to-image task; add
         always_on_scripts.mask_link to inpaint. Images go in as URLs. Returns your
@@ -391,6 +407,10 @@ class ZhiqiteClient(SyncClient):
                 callbacks for every drawing task). Your endpoint must answer
                 {"code": "200"} or the POST is retried on the ladder. (wire name
                 ``callbackUrl``)
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
         """
         return self._call(
             "image_to_image",
@@ -427,6 +447,7 @@ class ZhiqiteClient(SyncClient):
                 "callbackUrl": callback_url,
                 "always_on_scripts": always_on_scripts,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )
 
     def image_to_image_and_wait(
@@ -533,6 +554,10 @@ class ZhiqiteClient(SyncClient):
         hr_resize_y: int | None = None,
         denoising_strength: float | None = None,
         callback_url: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> models.SdTaskAccepted:
         """POST /saas/sd/v2/controlnet: Submit a ControlNet drawing task:
         always_on_scripts.controlnet.args lists the units (preprocessor module,
@@ -585,6 +610,10 @@ class ZhiqiteClient(SyncClient):
                 callbacks for every drawing task). Your endpoint must answer
                 {"code": "200"} or the POST is retried on the ladder. (wire name
                 ``callbackUrl``)
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
         """
         return self._call(
             "controlnet",
@@ -611,6 +640,7 @@ class ZhiqiteClient(SyncClient):
                 "callbackUrl": callback_url,
                 "always_on_scripts": always_on_scripts,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )
 
     def controlnet_and_wait(
@@ -679,7 +709,11 @@ class ZhiqiteClient(SyncClient):
         *,
         source_url: str,
         target_url: str,
-        business_task_id: str,
+        business_task_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> models.FaceSwapResult:
         """POST /saas/tool/roop: Swap the face of source_url into target_url (both
         image URLs). Follow the task with get_tool_task(tool_code="roop",
@@ -694,6 +728,10 @@ class ZhiqiteClient(SyncClient):
                 roop) finds the task by it. (The vendor's table describes it as a
                 user id; its name and the query say otherwise.) (wire name
                 ``businessTaskId``)
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
         """
         return self._call(
             "face_swap",
@@ -703,6 +741,7 @@ class ZhiqiteClient(SyncClient):
                 "targetUrl": target_url,
                 "businessTaskId": business_task_id,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )
 
     def face_swap_and_wait(
@@ -710,7 +749,7 @@ class ZhiqiteClient(SyncClient):
         *,
         source_url: str,
         target_url: str,
-        business_task_id: str,
+        business_task_id: str | None = None,
         timeout: float = 600.0,
         on_progress: ProgressCallback | None = None,
         show_progress: bool | None = None,
@@ -735,8 +774,8 @@ class ZhiqiteClient(SyncClient):
     def enhance(
         self,
         *,
-        business_task_id: str,
         image: str,
+        business_task_id: str | None = None,
         resize_mode: int | None = None,
         gfpgan_visibility: float | None = None,
         codeformer_visibility: float | None = None,
@@ -751,6 +790,10 @@ class ZhiqiteClient(SyncClient):
         upscale_first: bool | None = None,
         show_extras_results: bool | None = None,
         callback_url: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> models.EnhanceResult:
         """POST /saas/tool/enhance: Upscale the image at image (a URL, at most 1536 px
         a side) by a factor (resize_mode 0, upscaling_resize 1-8) or to a size
@@ -759,9 +802,9 @@ class ZhiqiteClient(SyncClient):
         callback_url.
 
         Args:
+            image: URL of the image to upscale; at most 1536 x 1536 pixels.
             business_task_id: Your own id for this task; queryToolTask (toolCode
                 enhance) finds the task by it. (wire name ``businessTaskId``)
-            image: URL of the image to upscale; at most 1536 x 1536 pixels.
             resize_mode: 0 scales by upscalingResize; 1 scales to upscalingResizeW x
                 upscalingResizeH. (wire name ``resizeMode``)
             gfpgan_visibility: Strength of GFPGAN face restoration, 0 (off) to 1.
@@ -790,6 +833,10 @@ class ZhiqiteClient(SyncClient):
                 endpoint must answer the JSON {"code": "200"}; otherwise the POST is
                 repeated after 3, 5, 15, 30, 60, 600 and 3600 seconds, at most 10
                 times. (wire name ``callbackUrl``)
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
         """
         return self._call(
             "enhance",
@@ -812,13 +859,14 @@ class ZhiqiteClient(SyncClient):
                 "showExtrasResults": show_extras_results,
                 "callbackUrl": callback_url,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )
 
     def enhance_and_wait(
         self,
         *,
-        business_task_id: str,
         image: str,
+        business_task_id: str | None = None,
         resize_mode: int | None = None,
         gfpgan_visibility: float | None = None,
         codeformer_visibility: float | None = None,
@@ -871,6 +919,10 @@ class ZhiqiteClient(SyncClient):
         self,
         *,
         business_task_id: str,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> models.SdTaskInfo:
         """POST /saas/sd/v2/queryTaskInfo: Look up a drawing task by the id_task you
         submitted it with: status, progress, intermediate image and, when done,
@@ -880,6 +932,10 @@ class ZhiqiteClient(SyncClient):
             business_task_id: The id you submitted the task with:
                 always_on_scripts.id_task for the drawing tasks, businessTaskId for
                 the drawing tools. (wire name ``businessTaskId``)
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
         """
         return self._call(
             "get_task",
@@ -887,6 +943,7 @@ class ZhiqiteClient(SyncClient):
             {
                 "businessTaskId": business_task_id,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )
 
     def get_tool_task(
@@ -894,6 +951,10 @@ class ZhiqiteClient(SyncClient):
         *,
         tool_code: str,
         business_task_id: str,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> models.ToolTask:
         """POST /saas/tool/{toolCode}/queryTask: Look up a drawing-tool task: tool_code
         is the tool's path after "tool/" (roop, enhance, hair/change, ...),
@@ -910,6 +971,10 @@ class ZhiqiteClient(SyncClient):
             business_task_id: The id you submitted the task with:
                 always_on_scripts.id_task for the drawing tasks, businessTaskId for
                 the drawing tools. (wire name ``businessTaskId``)
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
         """
         return self._call(
             "get_tool_task",
@@ -918,6 +983,7 @@ class ZhiqiteClient(SyncClient):
                 "toolCode": tool_code,
                 "businessTaskId": business_task_id,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )
 
     def list_models(
@@ -927,7 +993,11 @@ class ZhiqiteClient(SyncClient):
         page_num: int,
         sd_model_checkpoint: str | None = None,
         sd_model_name: str | None = None,
-    ) -> models.ModelPage:
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> SyncPage[models.ModelEntry]:
         """POST /saas/sd/v2/queryModelList: One page of the checkpoint catalogue; pass
         a row's sdModelCheckpoint to the drawing tasks.
 
@@ -937,8 +1007,15 @@ class ZhiqiteClient(SyncClient):
             sd_model_checkpoint: Only the model with this code. (wire name
                 ``sdModelCheckpoint``)
             sd_model_name: Only models with this name. (wire name ``sdModelName``)
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
+
+        Returns the first page: iterating it yields every item of every page, fetching each
+        following page when it is reached.
         """
-        return self._call(
+        return self._list(
             "list_models",
             models.ModelPage,
             {
@@ -947,6 +1024,7 @@ class ZhiqiteClient(SyncClient):
                 "pageSize": page_size,
                 "pageNum": page_num,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )
 
     def list_loras(
@@ -956,7 +1034,11 @@ class ZhiqiteClient(SyncClient):
         page_num: int,
         sd_lora_name: str | None = None,
         lora_base_model: str | None = None,
-    ) -> models.LoraPage:
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> SyncPage[models.LoraEntry]:
         """POST /saas/sd/v2/queryLoraList: One page of the LoRA catalogue; use a row's
         sdLoraFileSimplifyName in the prompt.
 
@@ -966,8 +1048,15 @@ class ZhiqiteClient(SyncClient):
             sd_lora_name: Only styles with this name. (wire name ``sdLoraName``)
             lora_base_model: Only styles for this base model family (e.g. SD 1.5).
                 (wire name ``loraBaseModel``)
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
+
+        Returns the first page: iterating it yields every item of every page, fetching each
+        following page when it is reached.
         """
-        return self._call(
+        return self._list(
             "list_loras",
             models.LoraPage,
             {
@@ -976,6 +1065,7 @@ class ZhiqiteClient(SyncClient):
                 "pageSize": page_size,
                 "pageNum": page_num,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )
 
     def list_vaes(
@@ -984,7 +1074,11 @@ class ZhiqiteClient(SyncClient):
         vae_file_name: str,
         page_size: int,
         page_num: int,
-    ) -> models.VaePage:
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> SyncPage[models.VaeEntry]:
         """POST /saas/sd/v2/queryVaeList: Look up VAEs by file name, one page at a
         time; pass vaeFileName as always_on_scripts.sd_vae.
 
@@ -993,8 +1087,15 @@ class ZhiqiteClient(SyncClient):
                 table). (wire name ``vaeFileName``)
             page_size: Rows per page. (wire name ``pageSize``)
             page_num: Page number, from 1. (wire name ``pageNum``)
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
+
+        Returns the first page: iterating it yields every item of every page, fetching each
+        following page when it is reached.
         """
-        return self._call(
+        return self._list(
             "list_vaes",
             models.VaePage,
             {
@@ -1002,6 +1103,7 @@ class ZhiqiteClient(SyncClient):
                 "pageSize": page_size,
                 "pageNum": page_num,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )
 
     def list_embeddings(
@@ -1009,21 +1111,33 @@ class ZhiqiteClient(SyncClient):
         *,
         page_size: int,
         page_num: int,
-    ) -> models.EmbeddingPage:
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> SyncPage[models.EmbeddingEntry]:
         """POST /saas/sd/v2/queryEmbeddingList: One page of the embedding catalogue;
         put embeddingSimplifyName into negative_prompt.
 
         Args:
             page_size: Rows per page. (wire name ``pageSize``)
             page_num: Page number, from 1. (wire name ``pageNum``)
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
+
+        Returns the first page: iterating it yields every item of every page, fetching each
+        following page when it is reached.
         """
-        return self._call(
+        return self._list(
             "list_embeddings",
             models.EmbeddingPage,
             {
                 "pageSize": page_size,
                 "pageNum": page_num,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )
 
 
@@ -1119,6 +1233,10 @@ class AsyncZhiqiteClient(AsyncClient):
         hr_resize_y: int | None = None,
         denoising_strength: float | None = None,
         callback_url: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> models.SdTaskAccepted:
         """POST /saas/sd/v2/text2image: Submit a text-to-image task. You choose the
         task id (always_on_scripts.id_task); the answer echoes it as task_id. Poll
@@ -1176,6 +1294,10 @@ class AsyncZhiqiteClient(AsyncClient):
                 endpoint must answer the JSON {"code": "200"}; otherwise the POST is
                 repeated after 3, 5, 15, 30, 60, 600 and 3600 seconds, at most 10
                 times. (wire name ``callbackUrl``)
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
         """
         return await self._call(
             "text_to_image",
@@ -1202,6 +1324,7 @@ class AsyncZhiqiteClient(AsyncClient):
                 "callbackUrl": callback_url,
                 "always_on_scripts": always_on_scripts,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )
 
     async def text_to_image_and_wait(
@@ -1298,6 +1421,10 @@ class AsyncZhiqiteClient(AsyncClient):
         initial_noise_multiplier: float | None = None,
         image_cfg_scale: float | None = None,
         callback_url: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> models.SdTaskAccepted:
         """POST /saas/sd/v2/image2image: Submit an image-to-image task; add
         always_on_scripts.mask_link to inpaint. Images go in as URLs. Returns your
@@ -1375,6 +1502,10 @@ class AsyncZhiqiteClient(AsyncClient):
                 callbacks for every drawing task). Your endpoint must answer
                 {"code": "200"} or the POST is retried on the ladder. (wire name
                 ``callbackUrl``)
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
         """
         return await self._call(
             "image_to_image",
@@ -1411,6 +1542,7 @@ class AsyncZhiqiteClient(AsyncClient):
                 "callbackUrl": callback_url,
                 "always_on_scripts": always_on_scripts,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )
 
     async def image_to_image_and_wait(
@@ -1517,6 +1649,10 @@ class AsyncZhiqiteClient(AsyncClient):
         hr_resize_y: int | None = None,
         denoising_strength: float | None = None,
         callback_url: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> models.SdTaskAccepted:
         """POST /saas/sd/v2/controlnet: Submit a ControlNet drawing task:
         always_on_scripts.controlnet.args lists the units (preprocessor module,
@@ -1569,6 +1705,10 @@ class AsyncZhiqiteClient(AsyncClient):
                 callbacks for every drawing task). Your endpoint must answer
                 {"code": "200"} or the POST is retried on the ladder. (wire name
                 ``callbackUrl``)
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
         """
         return await self._call(
             "controlnet",
@@ -1595,6 +1735,7 @@ class AsyncZhiqiteClient(AsyncClient):
                 "callbackUrl": callback_url,
                 "always_on_scripts": always_on_scripts,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )
 
     async def controlnet_and_wait(
@@ -1663,7 +1804,11 @@ class AsyncZhiqiteClient(AsyncClient):
         *,
         source_url: str,
         target_url: str,
-        business_task_id: str,
+        business_task_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> models.FaceSwapResult:
         """POST /saas/tool/roop: Swap the face of source_url into target_url (both
         image URLs). Follow the task with get_tool_task(tool_code="roop",
@@ -1678,6 +1823,10 @@ class AsyncZhiqiteClient(AsyncClient):
                 roop) finds the task by it. (The vendor's table describes it as a
                 user id; its name and the query say otherwise.) (wire name
                 ``businessTaskId``)
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
         """
         return await self._call(
             "face_swap",
@@ -1687,6 +1836,7 @@ class AsyncZhiqiteClient(AsyncClient):
                 "targetUrl": target_url,
                 "businessTaskId": business_task_id,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )
 
     async def face_swap_and_wait(
@@ -1694,7 +1844,7 @@ class AsyncZhiqiteClient(AsyncClient):
         *,
         source_url: str,
         target_url: str,
-        business_task_id: str,
+        business_task_id: str | None = None,
         timeout: float = 600.0,
         on_progress: ProgressCallback | None = None,
         show_progress: bool | None = None,
@@ -1719,8 +1869,8 @@ class AsyncZhiqiteClient(AsyncClient):
     async def enhance(
         self,
         *,
-        business_task_id: str,
         image: str,
+        business_task_id: str | None = None,
         resize_mode: int | None = None,
         gfpgan_visibility: float | None = None,
         codeformer_visibility: float | None = None,
@@ -1735,6 +1885,10 @@ class AsyncZhiqiteClient(AsyncClient):
         upscale_first: bool | None = None,
         show_extras_results: bool | None = None,
         callback_url: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> models.EnhanceResult:
         """POST /saas/tool/enhance: Upscale the image at image (a URL, at most 1536 px
         a side) by a factor (resize_mode 0, upscaling_resize 1-8) or to a size
@@ -1743,9 +1897,9 @@ class AsyncZhiqiteClient(AsyncClient):
         callback_url.
 
         Args:
+            image: URL of the image to upscale; at most 1536 x 1536 pixels.
             business_task_id: Your own id for this task; queryToolTask (toolCode
                 enhance) finds the task by it. (wire name ``businessTaskId``)
-            image: URL of the image to upscale; at most 1536 x 1536 pixels.
             resize_mode: 0 scales by upscalingResize; 1 scales to upscalingResizeW x
                 upscalingResizeH. (wire name ``resizeMode``)
             gfpgan_visibility: Strength of GFPGAN face restoration, 0 (off) to 1.
@@ -1774,6 +1928,10 @@ class AsyncZhiqiteClient(AsyncClient):
                 endpoint must answer the JSON {"code": "200"}; otherwise the POST is
                 repeated after 3, 5, 15, 30, 60, 600 and 3600 seconds, at most 10
                 times. (wire name ``callbackUrl``)
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
         """
         return await self._call(
             "enhance",
@@ -1796,13 +1954,14 @@ class AsyncZhiqiteClient(AsyncClient):
                 "showExtrasResults": show_extras_results,
                 "callbackUrl": callback_url,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )
 
     async def enhance_and_wait(
         self,
         *,
-        business_task_id: str,
         image: str,
+        business_task_id: str | None = None,
         resize_mode: int | None = None,
         gfpgan_visibility: float | None = None,
         codeformer_visibility: float | None = None,
@@ -1855,6 +2014,10 @@ class AsyncZhiqiteClient(AsyncClient):
         self,
         *,
         business_task_id: str,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> models.SdTaskInfo:
         """POST /saas/sd/v2/queryTaskInfo: Look up a drawing task by the id_task you
         submitted it with: status, progress, intermediate image and, when done,
@@ -1864,6 +2027,10 @@ class AsyncZhiqiteClient(AsyncClient):
             business_task_id: The id you submitted the task with:
                 always_on_scripts.id_task for the drawing tasks, businessTaskId for
                 the drawing tools. (wire name ``businessTaskId``)
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
         """
         return await self._call(
             "get_task",
@@ -1871,6 +2038,7 @@ class AsyncZhiqiteClient(AsyncClient):
             {
                 "businessTaskId": business_task_id,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )
 
     async def get_tool_task(
@@ -1878,6 +2046,10 @@ class AsyncZhiqiteClient(AsyncClient):
         *,
         tool_code: str,
         business_task_id: str,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> models.ToolTask:
         """POST /saas/tool/{toolCode}/queryTask: Look up a drawing-tool task: tool_code
         is the tool's path after "tool/" (roop, enhance, hair/change, ...),
@@ -1894,6 +2066,10 @@ class AsyncZhiqiteClient(AsyncClient):
             business_task_id: The id you submitted the task with:
                 always_on_scripts.id_task for the drawing tasks, businessTaskId for
                 the drawing tools. (wire name ``businessTaskId``)
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
         """
         return await self._call(
             "get_tool_task",
@@ -1902,6 +2078,7 @@ class AsyncZhiqiteClient(AsyncClient):
                 "toolCode": tool_code,
                 "businessTaskId": business_task_id,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )
 
     async def list_models(
@@ -1911,7 +2088,11 @@ class AsyncZhiqiteClient(AsyncClient):
         page_num: int,
         sd_model_checkpoint: str | None = None,
         sd_model_name: str | None = None,
-    ) -> models.ModelPage:
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> AsyncPage[models.ModelEntry]:
         """POST /saas/sd/v2/queryModelList: One page of the checkpoint catalogue; pass
         a row's sdModelCheckpoint to the drawing tasks.
 
@@ -1921,8 +2102,15 @@ class AsyncZhiqiteClient(AsyncClient):
             sd_model_checkpoint: Only the model with this code. (wire name
                 ``sdModelCheckpoint``)
             sd_model_name: Only models with this name. (wire name ``sdModelName``)
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
+
+        Returns the first page: iterating it yields every item of every page, fetching each
+        following page when it is reached.
         """
-        return await self._call(
+        return await self._list(
             "list_models",
             models.ModelPage,
             {
@@ -1931,6 +2119,7 @@ class AsyncZhiqiteClient(AsyncClient):
                 "pageSize": page_size,
                 "pageNum": page_num,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )
 
     async def list_loras(
@@ -1940,7 +2129,11 @@ class AsyncZhiqiteClient(AsyncClient):
         page_num: int,
         sd_lora_name: str | None = None,
         lora_base_model: str | None = None,
-    ) -> models.LoraPage:
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> AsyncPage[models.LoraEntry]:
         """POST /saas/sd/v2/queryLoraList: One page of the LoRA catalogue; use a row's
         sdLoraFileSimplifyName in the prompt.
 
@@ -1950,8 +2143,15 @@ class AsyncZhiqiteClient(AsyncClient):
             sd_lora_name: Only styles with this name. (wire name ``sdLoraName``)
             lora_base_model: Only styles for this base model family (e.g. SD 1.5).
                 (wire name ``loraBaseModel``)
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
+
+        Returns the first page: iterating it yields every item of every page, fetching each
+        following page when it is reached.
         """
-        return await self._call(
+        return await self._list(
             "list_loras",
             models.LoraPage,
             {
@@ -1960,6 +2160,7 @@ class AsyncZhiqiteClient(AsyncClient):
                 "pageSize": page_size,
                 "pageNum": page_num,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )
 
     async def list_vaes(
@@ -1968,7 +2169,11 @@ class AsyncZhiqiteClient(AsyncClient):
         vae_file_name: str,
         page_size: int,
         page_num: int,
-    ) -> models.VaePage:
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> AsyncPage[models.VaeEntry]:
         """POST /saas/sd/v2/queryVaeList: Look up VAEs by file name, one page at a
         time; pass vaeFileName as always_on_scripts.sd_vae.
 
@@ -1977,8 +2182,15 @@ class AsyncZhiqiteClient(AsyncClient):
                 table). (wire name ``vaeFileName``)
             page_size: Rows per page. (wire name ``pageSize``)
             page_num: Page number, from 1. (wire name ``pageNum``)
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
+
+        Returns the first page: iterating it yields every item of every page, fetching each
+        following page when it is reached.
         """
-        return await self._call(
+        return await self._list(
             "list_vaes",
             models.VaePage,
             {
@@ -1986,6 +2198,7 @@ class AsyncZhiqiteClient(AsyncClient):
                 "pageSize": page_size,
                 "pageNum": page_num,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )
 
     async def list_embeddings(
@@ -1993,19 +2206,31 @@ class AsyncZhiqiteClient(AsyncClient):
         *,
         page_size: int,
         page_num: int,
-    ) -> models.EmbeddingPage:
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> AsyncPage[models.EmbeddingEntry]:
         """POST /saas/sd/v2/queryEmbeddingList: One page of the embedding catalogue;
         put embeddingSimplifyName into negative_prompt.
 
         Args:
             page_size: Rows per page. (wire name ``pageSize``)
             page_num: Page number, from 1. (wire name ``pageNum``)
+            timeout: This call's timeout, overriding the client's.
+            extra_headers: Headers sent beside the operation's own.
+            extra_query: Query parameters sent beside the operation's own.
+            extra_body: Body fields sent beside the operation's own.
+
+        Returns the first page: iterating it yields every item of every page, fetching each
+        following page when it is reached.
         """
-        return await self._call(
+        return await self._list(
             "list_embeddings",
             models.EmbeddingPage,
             {
                 "pageSize": page_size,
                 "pageNum": page_num,
             },
+            request_options(timeout, extra_headers, extra_query, extra_body),
         )

@@ -9,124 +9,14 @@ Field docs are the spec's descriptions of the vendor's fields.
 # ruff: noqa: E501
 from __future__ import annotations
 
-from enum import IntEnum, StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import AnyUrl, BaseModel, ConfigDict, Field, RootModel
+from pydantic import AnyUrl, ConfigDict, Field
 
-
-class Sampler(StrEnum):
-    """
-    Sampling method of the Stable Diffusion WebUI. The three drawing tables list the same seventeen names; where the PDF breaks a name across lines or runs two together, the intact copy in another table is taken.
-    """
-
-    euler_a = "Euler a"
-    euler = "Euler"
-    lms = "LMS"
-    heun = "Heun"
-    dpm2 = "DPM2"
-    dpm2_a = "DPM2 a"
-    dpm___2_s_a = "DPM++ 2S a"
-    dpm___2_m = "DPM++ 2M"
-    dpm___sde = "DPM++ SDE"
-    dpm_fast = "DPM fast"
-    dpm_adaptive = "DPM adaptive"
-    lms_karras = "LMS Karras"
-    dpm2_karras = "DPM2 Karras"
-    dpm2_a_karras = "DPM2 a Karras"
-    dpm___2_s_a_karras = "DPM++ 2S a Karras"
-    dpm___sde_karras = "DPM++ SDE Karras"
-    dpm___2_m_karras = "DPM++ 2M Karras"
+from generator.runtime.model import VendorModel
 
 
-class ImageResizeMode(IntEnum):
-    """
-    How the input image is fitted to width x height: 0 Just Resize, 1 Crop and Resize, 2 Resize and Fill, 3 Just resize (latent upscale), as named in the WebUI.
-    """
-
-    integer_0 = 0
-    integer_1 = 1
-    integer_2 = 2
-    integer_3 = 3
-
-
-class OutputImageFormat(StrEnum):
-    """
-    File format of the result images; jpg unless png is asked for.
-    """
-
-    jpg = "jpg"
-    png = "png"
-
-
-class ControlNetModule(StrEnum):
-    """
-    ControlNet preprocessor, which turns the control image into the map the model follows (edges, depth, pose, ...). The vendor publishes a table of the modules that fit each model.
-    """
-
-    canny = "canny"
-    depth_midas = "depth_midas"
-    lineart_realistic = "lineart_realistic"
-    mlsd = "mlsd"
-    normal_bae = "normal_bae"
-    openpose = "openpose"
-    scribble_xdog = "scribble_xdog"
-    seg_ufade20k = "seg_ufade20k"
-    inpaint_global_harmonious = "inpaint_global_harmonious"
-
-
-class ControlNetModel(StrEnum):
-    """
-    ControlNet model a unit applies (SD 1.5 family).
-    """
-
-    control_v11p_sd15_canny = "control_v11p_sd15_canny"
-    control_v11f1p_sd15_depth = "control_v11f1p_sd15_depth"
-    control_v11p_sd15_lineart = "control_v11p_sd15_lineart"
-    control_v11p_sd15_mlsd = "control_v11p_sd15_mlsd"
-    control_v11p_sd15_normal_bae = "control_v11p_sd15_normal_bae"
-    control_v11p_sd15_openpose = "control_v11p_sd15_openpose"
-    control_v11p_sd15_scribble = "control_v11p_sd15_scribble"
-    control_v11p_sd15_seg = "control_v11p_sd15_seg"
-    control_v1p_sd15_brightness = "control_v1p_sd15_brightness"
-    control_v1p_sd15_qrcode = "control_v1p_sd15_qrcode"
-
-
-class ControlNetResizeMode(StrEnum):
-    """
-    How a ControlNet unit fits its control image to the output size, by the WebUI's names (the vendor also numbers them 0, 1, 2 in this order). Crop and Resize when omitted.
-    """
-
-    just_resize = "Just Resize"
-    crop_and_resize = "Crop and Resize"
-    resize_and_fill = "Resize and Fill"
-
-
-class ControlMode(StrEnum):
-    """
-    Which side wins when the prompt and the control map disagree. Balanced when omitted.
-    """
-
-    control_net_is_more_important = "ControlNet is more important"
-    balanced = "Balanced"
-    my_prompt_is_more_important = "My prompt is more important"
-
-
-class ADetailerControlNetModel(StrEnum):
-    """
-    ControlNet model ADetailer may apply while it redraws a detected region; "None" for none. The names include the model hash in brackets, as the WebUI lists them.
-    """
-
-    none = "None"
-    control_v11f1e_sd15_tile__a371b31b_ = "control_v11f1e_sd15_tile [a371b31b]"
-    control_v11p_sd15_inpaint__ebff9138_ = "control_v11p_sd15_inpaint [ebff9138]"
-    control_v11p_sd15_lineart__43d4be0d_ = "control_v11p_sd15_lineart [43d4be0d]"
-    control_v11p_sd15_openpose__cab727d4_ = "control_v11p_sd15_openpose [cab727d4]"
-    control_v11p_sd15_scribble__d4ba51ff_ = "control_v11p_sd15_scribble [d4ba51ff]"
-    control_v11p_sd15s2_lineart_anime__3825e83e_ = "control_v11p_sd15s2_lineart_anime [3825e83e]"
-
-
-class OverrideSettings(BaseModel):
+class OverrideSettings(VendorModel):
     """
     WebUI settings changed for this task only. The image2image table marks CLIP_stop_at_last_layers required inside this object, the other two tables do not; one schema serves all three, so it is optional here: the looser reading refuses no request the vendor takes.
     """
@@ -141,7 +31,7 @@ class OverrideSettings(BaseModel):
     """
 
 
-class ADetailerArg(BaseModel):
+class ADetailerArg(VendorModel):
     """
     One ADetailer pass. Where the text2image and image2image tables disagree on a type or range, this schema accepts what either of them allows, so that no request one table permits is refused.
     """
@@ -254,7 +144,21 @@ class ADetailerArg(BaseModel):
     """
     Run face restoration again after ADetailer's redraw.
     """
-    ad_controlnet_model: ADetailerControlNetModel | None = None
+    ad_controlnet_model: (
+        Literal[
+            "None",
+            "control_v11f1e_sd15_tile [a371b31b]",
+            "control_v11p_sd15_inpaint [ebff9138]",
+            "control_v11p_sd15_lineart [43d4be0d]",
+            "control_v11p_sd15_openpose [cab727d4]",
+            "control_v11p_sd15_scribble [d4ba51ff]",
+            "control_v11p_sd15s2_lineart_anime [3825e83e]",
+        ]
+        | None
+    ) = None
+    """
+    ControlNet model ADetailer may apply while it redraws a detected region; "None" for none. The names include the model hash in brackets, as the WebUI lists them.
+    """
     ad_controlnet_module: str | None = None
     """
     ControlNet preprocessor for the redraw. The vendor documents only "None" (no preprocessor); other values are not listed.
@@ -273,7 +177,7 @@ class ADetailerArg(BaseModel):
     """
 
 
-class ControlNetUnit(BaseModel):
+class ControlNetUnit(VendorModel):
     """
     One ControlNet unit.
     """
@@ -290,13 +194,45 @@ class ControlNetUnit(BaseModel):
     """
     Whether the unit is applied.
     """
-    module: ControlNetModule
-    model: ControlNetModel
+    module: Literal[
+        "canny",
+        "depth_midas",
+        "lineart_realistic",
+        "mlsd",
+        "normal_bae",
+        "openpose",
+        "scribble_xdog",
+        "seg_ufade20k",
+        "inpaint_global_harmonious",
+    ]
+    """
+    ControlNet preprocessor, which turns the control image into the map the model follows (edges, depth, pose, ...). The vendor publishes a table of the modules that fit each model.
+    """
+    model: Literal[
+        "control_v11p_sd15_canny",
+        "control_v11f1p_sd15_depth",
+        "control_v11p_sd15_lineart",
+        "control_v11p_sd15_mlsd",
+        "control_v11p_sd15_normal_bae",
+        "control_v11p_sd15_openpose",
+        "control_v11p_sd15_scribble",
+        "control_v11p_sd15_seg",
+        "control_v1p_sd15_brightness",
+        "control_v1p_sd15_qrcode",
+    ]
+    """
+    ControlNet model a unit applies (SD 1.5 family).
+    """
     weight: Annotated[float | None, Field(ge=0.0, le=2.0)] = None
     """
     Strength of the unit's control, 0 to 2; the vendor suggests 0.3 to 0.7.
     """
-    resize_mode: ControlNetResizeMode | None = ControlNetResizeMode.crop_and_resize
+    resize_mode: Literal["Just Resize", "Crop and Resize", "Resize and Fill"] | None = (
+        "Crop and Resize"
+    )
+    """
+    How a ControlNet unit fits its control image to the output size, by the WebUI's names (the vendor also numbers them 0, 1, 2 in this order). Crop and Resize when omitted.
+    """
     low_vram: bool | None = None
     """
     Trade speed for lower GPU memory use.
@@ -325,30 +261,15 @@ class ControlNetUnit(BaseModel):
     """
     Let the extension pick the preprocessor resolution from the output size.
     """
-    control_mode: ControlMode | None = ControlMode.balanced
-
-
-class InpaintingFill(IntEnum):
+    control_mode: (
+        Literal["ControlNet is more important", "Balanced", "My prompt is more important"] | None
+    ) = "Balanced"
     """
-    What the masked area starts from (WebUI "Masked content"): 0 fill, 1 original, 2 latent noise, 3 latent nothing.
-    """
-
-    integer_0 = 0
-    integer_1 = 1
-    integer_2 = 2
-    integer_3 = 3
-
-
-class InpaintingMaskInvert(IntEnum):
-    """
-    Mask mode (WebUI): 0 redraws the masked area ("Inpaint masked"), 1 everything else ("Inpaint not masked"); any non-zero value inverts the mask's pixels.
+    Which side wins when the prompt and the control map disagree. Balanced when omitted.
     """
 
-    integer_0 = 0
-    integer_1 = 1
 
-
-class SdTaskAccepted(BaseModel):
+class SdTaskAccepted(VendorModel):
     """
     What a drawing submit returns.
     """
@@ -363,29 +284,27 @@ class SdTaskAccepted(BaseModel):
     """
 
 
-class Code(RootModel[str]):
-    root: Annotated[str, Field(examples=["200"], title="Code")]
+class SdSubmitResponse(VendorModel):
+    """
+    The vendor's envelope around SdTaskAccepted.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    code: Annotated[str, Field(examples=["200"])]
     """
     Outcome as a string: "200" success, "400" failure (reason in msg). Always present; the HTTP status of a vendor answer is 200 either way.
     """
-
-
-class Msg(RootModel[str]):
-    root: Annotated[str, Field(title="Msg")]
+    msg: str
     """
     The vendor's message, "success" on success and the reason of a failure otherwise.
     """
+    data: SdTaskAccepted | None = None
 
 
-class Code1(StrEnum):
-    """
-    Must be the string "200".
-    """
-
-    field_200 = "200"
-
-
-class CallbackReply(BaseModel):
+class CallbackReply(VendorModel):
     """
     The answer a callback receiver must give for the vendor to stop retrying.
     """
@@ -394,13 +313,13 @@ class CallbackReply(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
-    code: Code1
+    code: Literal["200"]
     """
     Must be the string "200".
     """
 
 
-class ModelListRequest(BaseModel):
+class ModelListRequest(VendorModel):
     """
     A page of the model catalogue, optionally filtered.
     """
@@ -427,35 +346,7 @@ class ModelListRequest(BaseModel):
     """
 
 
-class ModelStatus(IntEnum):
-    """
-    1 online (usable), 0 offline.
-    """
-
-    integer_0 = 0
-    integer_1 = 1
-
-
-class ModelUploadStatus(IntEnum):
-    """
-    Upload state of the file: 0 not uploaded, 1 uploading, 2 uploaded.
-    """
-
-    integer_0 = 0
-    integer_1 = 1
-    integer_2 = 2
-
-
-class IsAdult(IntEnum):
-    """
-    1 if the model is for adult content, 0 if not.
-    """
-
-    integer_0 = 0
-    integer_1 = 1
-
-
-class ModelEntry(BaseModel):
+class ModelEntry(VendorModel):
     """
     One checkpoint of the catalogue.
     """
@@ -492,13 +383,11 @@ class ModelEntry(BaseModel):
     """
     Version of the model.
     """
-    model_status: Annotated[ModelStatus | None, Field(alias="modelStatus")] = None
+    model_status: Annotated[Literal[0, 1] | None, Field(alias="modelStatus")] = None
     """
     1 online (usable), 0 offline.
     """
-    model_upload_status: Annotated[ModelUploadStatus | None, Field(alias="modelUploadStatus")] = (
-        None
-    )
+    model_upload_status: Annotated[Literal[0, 1, 2] | None, Field(alias="modelUploadStatus")] = None
     """
     Upload state of the file: 0 not uploaded, 1 uploading, 2 uploaded.
     """
@@ -510,13 +399,13 @@ class ModelEntry(BaseModel):
     """
     Cover image URL. Spelled so in the vendor's example; its table says modelCoverImageUrl2; the example shows what the wire carries.
     """
-    is_adult: Annotated[IsAdult | None, Field(alias="isAdult")] = None
+    is_adult: Annotated[Literal[0, 1] | None, Field(alias="isAdult")] = None
     """
     1 if the model is for adult content, 0 if not.
     """
 
 
-class ModelPage(BaseModel):
+class ModelPage(VendorModel):
     """
     One page of models.
     """
@@ -540,7 +429,7 @@ class ModelPage(BaseModel):
     """
 
 
-class ModelListResponse(BaseModel):
+class ModelListResponse(VendorModel):
     """
     The vendor's envelope around ModelPage.
     """
@@ -549,12 +438,18 @@ class ModelListResponse(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
-    code: Code
-    msg: Msg
+    code: Annotated[str, Field(examples=["200"])]
+    """
+    Outcome as a string: "200" success, "400" failure (reason in msg). Always present; the HTTP status of a vendor answer is 200 either way.
+    """
+    msg: str
+    """
+    The vendor's message, "success" on success and the reason of a failure otherwise.
+    """
     data: ModelPage | None = None
 
 
-class LoraListRequest(BaseModel):
+class LoraListRequest(VendorModel):
     """
     A page of the LoRA catalogue, optionally filtered.
     """
@@ -581,35 +476,7 @@ class LoraListRequest(BaseModel):
     """
 
 
-class LoraStatus(IntEnum):
-    """
-    1 online (usable), 0 offline.
-    """
-
-    integer_0 = 0
-    integer_1 = 1
-
-
-class LoraUploadStatus(IntEnum):
-    """
-    Upload state: 0 not uploaded, 1 uploading, 2 uploaded.
-    """
-
-    integer_0 = 0
-    integer_1 = 1
-    integer_2 = 2
-
-
-class IsAdult1(IntEnum):
-    """
-    1 if the style is for adult content, 0 if not.
-    """
-
-    integer_0 = 0
-    integer_1 = 1
-
-
-class LoraEntry(BaseModel):
+class LoraEntry(VendorModel):
     """
     One LoRA style of the catalogue.
     """
@@ -642,11 +509,11 @@ class LoraEntry(BaseModel):
     """
     Version of the style.
     """
-    lora_status: Annotated[LoraStatus | None, Field(alias="loraStatus")] = None
+    lora_status: Annotated[Literal[0, 1] | None, Field(alias="loraStatus")] = None
     """
     1 online (usable), 0 offline.
     """
-    lora_upload_status: Annotated[LoraUploadStatus | None, Field(alias="loraUploadStatus")] = None
+    lora_upload_status: Annotated[Literal[0, 1, 2] | None, Field(alias="loraUploadStatus")] = None
     """
     Upload state: 0 not uploaded, 1 uploading, 2 uploaded.
     """
@@ -658,13 +525,13 @@ class LoraEntry(BaseModel):
     """
     Cover image URL.
     """
-    is_adult: Annotated[IsAdult1 | None, Field(alias="isAdult")] = None
+    is_adult: Annotated[Literal[0, 1] | None, Field(alias="isAdult")] = None
     """
     1 if the style is for adult content, 0 if not.
     """
 
 
-class LoraPage(BaseModel):
+class LoraPage(VendorModel):
     """
     One page of LoRA styles.
     """
@@ -688,7 +555,7 @@ class LoraPage(BaseModel):
     """
 
 
-class LoraListResponse(BaseModel):
+class LoraListResponse(VendorModel):
     """
     The vendor's envelope around LoraPage.
     """
@@ -697,12 +564,18 @@ class LoraListResponse(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
-    code: Code
-    msg: Msg
+    code: Annotated[str, Field(examples=["200"])]
+    """
+    Outcome as a string: "200" success, "400" failure (reason in msg). Always present; the HTTP status of a vendor answer is 200 either way.
+    """
+    msg: str
+    """
+    The vendor's message, "success" on success and the reason of a failure otherwise.
+    """
     data: LoraPage | None = None
 
 
-class VaeListRequest(BaseModel):
+class VaeListRequest(VendorModel):
     """
     A page of the VAE catalogue for one file name.
     """
@@ -725,7 +598,7 @@ class VaeListRequest(BaseModel):
     """
 
 
-class VaeEntry(BaseModel):
+class VaeEntry(VendorModel):
     """
     One VAE of the catalogue.
     """
@@ -744,7 +617,7 @@ class VaeEntry(BaseModel):
     """
 
 
-class VaePage(BaseModel):
+class VaePage(VendorModel):
     """
     One page of VAEs.
     """
@@ -768,7 +641,7 @@ class VaePage(BaseModel):
     """
 
 
-class VaeListResponse(BaseModel):
+class VaeListResponse(VendorModel):
     """
     The vendor's envelope around VaePage.
     """
@@ -777,12 +650,18 @@ class VaeListResponse(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
-    code: Code
-    msg: Msg
+    code: Annotated[str, Field(examples=["200"])]
+    """
+    Outcome as a string: "200" success, "400" failure (reason in msg). Always present; the HTTP status of a vendor answer is 200 either way.
+    """
+    msg: str
+    """
+    The vendor's message, "success" on success and the reason of a failure otherwise.
+    """
     data: VaePage | None = None
 
 
-class EmbeddingListRequest(BaseModel):
+class EmbeddingListRequest(VendorModel):
     """
     A page of the embedding catalogue.
     """
@@ -801,7 +680,7 @@ class EmbeddingListRequest(BaseModel):
     """
 
 
-class EmbeddingEntry(BaseModel):
+class EmbeddingEntry(VendorModel):
     """
     One embedding of the catalogue.
     """
@@ -824,7 +703,7 @@ class EmbeddingEntry(BaseModel):
     """
 
 
-class EmbeddingPage(BaseModel):
+class EmbeddingPage(VendorModel):
     """
     One page of embeddings.
     """
@@ -848,7 +727,7 @@ class EmbeddingPage(BaseModel):
     """
 
 
-class EmbeddingListResponse(BaseModel):
+class EmbeddingListResponse(VendorModel):
     """
     The vendor's envelope around EmbeddingPage.
     """
@@ -857,12 +736,18 @@ class EmbeddingListResponse(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
-    code: Code
-    msg: Msg
+    code: Annotated[str, Field(examples=["200"])]
+    """
+    Outcome as a string: "200" success, "400" failure (reason in msg). Always present; the HTTP status of a vendor answer is 200 either way.
+    """
+    msg: str
+    """
+    The vendor's message, "success" on success and the reason of a failure otherwise.
+    """
     data: EmbeddingPage | None = None
 
 
-class TaskQueryRequest(BaseModel):
+class TaskQueryRequest(VendorModel):
     """
     Which task to look up.
     """
@@ -877,19 +762,7 @@ class TaskQueryRequest(BaseModel):
     """
 
 
-class Status(IntEnum):
-    """
-    0 failed, 1 generating, 2 succeeded, 3 queued, 5 uploading the results (not final yet).
-    """
-
-    integer_0 = 0
-    integer_1 = 1
-    integer_2 = 2
-    integer_3 = 3
-    integer_5 = 5
-
-
-class SdTaskProgress(BaseModel):
+class SdTaskProgress(VendorModel):
     """
     How far a running task has got; null when it is not running.
     """
@@ -916,16 +789,7 @@ class SdTaskProgress(BaseModel):
     """
 
 
-class ImageStatus(IntEnum):
-    """
-    1 normal, 2 deleted (images that break the content rules are deleted).
-    """
-
-    integer_1 = 1
-    integer_2 = 2
-
-
-class ImageAuditLabel(BaseModel):
+class ImageAuditLabel(VendorModel):
     """
     One moderation label.
     """
@@ -944,7 +808,7 @@ class ImageAuditLabel(BaseModel):
     """
 
 
-class ToolTask(BaseModel):
+class ToolTask(VendorModel):
     """
     A drawing-tool task as queryToolTask reports it. Each tool answers with its own object; these four fields are the documented common ones, others may appear.
     """
@@ -971,7 +835,7 @@ class ToolTask(BaseModel):
     """
 
 
-class ToolTaskResponse(BaseModel):
+class ToolTaskResponse(VendorModel):
     """
     The vendor's envelope around ToolTask.
     """
@@ -980,12 +844,18 @@ class ToolTaskResponse(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
-    code: Code
-    msg: Msg
+    code: Annotated[str, Field(examples=["200"])]
+    """
+    Outcome as a string: "200" success, "400" failure (reason in msg). Always present; the HTTP status of a vendor answer is 200 either way.
+    """
+    msg: str
+    """
+    The vendor's message, "success" on success and the reason of a failure otherwise.
+    """
     data: ToolTask | None = None
 
 
-class FaceSwapRequest(BaseModel):
+class FaceSwapRequest(VendorModel):
     """
     A face swap.
     """
@@ -1002,13 +872,13 @@ class FaceSwapRequest(BaseModel):
     """
     URL of the image that receives the face.
     """
-    business_task_id: Annotated[str, Field(alias="businessTaskId")]
+    business_task_id: Annotated[str | None, Field(alias="businessTaskId")] = None
     """
     Your own id for this task; queryToolTask (toolCode roop) finds the task by it. (The vendor's table describes it as a user id; its name and the query say otherwise.)
     """
 
 
-class FaceSwapResult(BaseModel):
+class FaceSwapResult(VendorModel):
     """
     What a face-swap submit returns.
     """
@@ -1035,7 +905,7 @@ class FaceSwapResult(BaseModel):
     """
 
 
-class FaceSwapResponse(BaseModel):
+class FaceSwapResponse(VendorModel):
     """
     The vendor's envelope around FaceSwapResult.
     """
@@ -1044,21 +914,18 @@ class FaceSwapResponse(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
-    code: Code
-    msg: Msg
+    code: Annotated[str, Field(examples=["200"])]
+    """
+    Outcome as a string: "200" success, "400" failure (reason in msg). Always present; the HTTP status of a vendor answer is 200 either way.
+    """
+    msg: str
+    """
+    The vendor's message, "success" on success and the reason of a failure otherwise.
+    """
     data: FaceSwapResult | None = None
 
 
-class ResizeMode(IntEnum):
-    """
-    0 scales by upscalingResize; 1 scales to upscalingResizeW x upscalingResizeH.
-    """
-
-    integer_0 = 0
-    integer_1 = 1
-
-
-class EnhanceRequest(BaseModel):
+class EnhanceRequest(VendorModel):
     """
     A super-resolution task (the WebUI's "extras" upscaling).
     """
@@ -1067,7 +934,7 @@ class EnhanceRequest(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
-    business_task_id: Annotated[str, Field(alias="businessTaskId")]
+    business_task_id: Annotated[str | None, Field(alias="businessTaskId")] = None
     """
     Your own id for this task; queryToolTask (toolCode enhance) finds the task by it.
     """
@@ -1075,7 +942,7 @@ class EnhanceRequest(BaseModel):
     """
     URL of the image to upscale; at most 1536 x 1536 pixels.
     """
-    resize_mode: Annotated[ResizeMode | None, Field(alias="resizeMode")] = None
+    resize_mode: Annotated[Literal[0, 1] | None, Field(alias="resizeMode")] = None
     """
     0 scales by upscalingResize; 1 scales to upscalingResizeW x upscalingResizeH.
     """
@@ -1147,17 +1014,7 @@ class EnhanceRequest(BaseModel):
     """
 
 
-class Status1(IntEnum):
-    """
-    1 generating, 2 succeeded, 0 failed.
-    """
-
-    integer_0 = 0
-    integer_1 = 1
-    integer_2 = 2
-
-
-class EnhanceResult(BaseModel):
+class EnhanceResult(VendorModel):
     """
     What a super-resolution submit returns.
     """
@@ -1174,7 +1031,7 @@ class EnhanceResult(BaseModel):
     """
     URL of the upscaled image; it stays valid for one month.
     """
-    status: Status1
+    status: Literal[0, 1, 2]
     """
     1 generating, 2 succeeded, 0 failed.
     """
@@ -1184,7 +1041,7 @@ class EnhanceResult(BaseModel):
     """
 
 
-class EnhanceResponse(BaseModel):
+class EnhanceResponse(VendorModel):
     """
     The vendor's envelope around EnhanceResult.
     """
@@ -1193,12 +1050,18 @@ class EnhanceResponse(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
-    code: Code
-    msg: Msg
+    code: Annotated[str, Field(examples=["200"])]
+    """
+    Outcome as a string: "200" success, "400" failure (reason in msg). Always present; the HTTP status of a vendor answer is 200 either way.
+    """
+    msg: str
+    """
+    The vendor's message, "success" on success and the reason of a failure otherwise.
+    """
     data: EnhanceResult | None = None
 
 
-class ADetailer(BaseModel):
+class ADetailer(VendorModel):
     """
     Settings of the ADetailer extension, which finds faces (or other objects) in the result and redraws them at higher detail. The image2image table marks args required, the text2image table does not; optional here, for the same reason.
     """
@@ -1213,7 +1076,7 @@ class ADetailer(BaseModel):
     """
 
 
-class ControlNet(BaseModel):
+class ControlNet(VendorModel):
     """
     The ControlNet extension's settings for this task.
     """
@@ -1228,7 +1091,7 @@ class ControlNet(BaseModel):
     """
 
 
-class Text2ImageScripts(BaseModel):
+class Text2ImageScripts(VendorModel):
     """
     Settings passed through to the WebUI's scripts and per-task options, and the caller's task id. Sent under the name always_on_scripts, the spelling of the vendor's request tables for all three drawing operations; the vendor's JSON examples for text2image and image2image spell it alwayson_scripts (the Stable Diffusion WebUI's own spelling), the one for controlnet always_on_scripts. A mock should accept both (x-sdk-aliases on the request object).
     """
@@ -1245,16 +1108,19 @@ class Text2ImageScripts(BaseModel):
     """
     VAE to decode with, a vaeFileName from list_vaes; the vendor says a VAE improves the output.
     """
-    id_task: str
+    id_task: str | None = None
     """
     Your own id for this task. The submit answer returns it as data.task_id, and queryTaskInfo finds the task by it (sent there as businessTaskId).
     """
-    output_image_format: OutputImageFormat | None = OutputImageFormat.jpg
+    output_image_format: Literal["jpg", "png"] | None = "jpg"
+    """
+    File format of the result images; jpg unless png is asked for.
+    """
     override_settings: OverrideSettings | None = None
     a_detailer: Annotated[ADetailer | None, Field(alias="ADetailer")] = None
 
 
-class Image2ImageScripts(BaseModel):
+class Image2ImageScripts(VendorModel):
     """
     As Text2ImageScripts, plus the input image and the optional inpainting mask (both by URL). Sent as always_on_scripts; the vendor's example spells it alwayson_scripts.
     """
@@ -1271,11 +1137,14 @@ class Image2ImageScripts(BaseModel):
     """
     VAE to decode with, a vaeFileName from list_vaes.
     """
-    id_task: str
+    id_task: str | None = None
     """
     Your own id for this task. The submit answer returns it as data.task_id, and queryTaskInfo finds the task by it (sent there as businessTaskId).
     """
-    output_image_format: OutputImageFormat | None = OutputImageFormat.jpg
+    output_image_format: Literal["jpg", "png"] | None = "jpg"
+    """
+    File format of the result images; jpg unless png is asked for.
+    """
     override_settings: OverrideSettings | None = None
     a_detailer: Annotated[ADetailer | None, Field(alias="ADetailer")] = None
     image_link: AnyUrl
@@ -1288,7 +1157,7 @@ class Image2ImageScripts(BaseModel):
     """
 
 
-class ControlnetScripts(BaseModel):
+class ControlnetScripts(VendorModel):
     """
     Settings passed through to the WebUI for a ControlNet task: checkpoint, caller's task id, an optional base image and the ControlNet units. Sent as always_on_scripts, the spelling of the vendor's table and example for this operation.
     """
@@ -1302,7 +1171,7 @@ class ControlnetScripts(BaseModel):
     The checkpoint to draw with, a sdModelCheckpoint code from list_models. Always required.
     """
     override_settings: OverrideSettings | None = None
-    id_task: str
+    id_task: str | None = None
     """
     Your own id for this task. The submit answer returns it as data.task_id, and queryTaskInfo finds the task by it (sent there as businessTaskId).
     """
@@ -1310,7 +1179,10 @@ class ControlnetScripts(BaseModel):
     """
     VAE to decode with, a vaeFileName from list_vaes.
     """
-    output_image_format: OutputImageFormat | None = OutputImageFormat.jpg
+    output_image_format: Literal["jpg", "png"] | None = "jpg"
+    """
+    File format of the result images; jpg unless png is asked for.
+    """
     image_link: AnyUrl | None = None
     """
     URL of a base image, which turns the task into image-to-image under ControlNet guidance.
@@ -1318,7 +1190,7 @@ class ControlnetScripts(BaseModel):
     controlnet: ControlNet
 
 
-class Text2ImageRequest(BaseModel):
+class Text2ImageRequest(VendorModel):
     """
     A text-to-image task.
     """
@@ -1363,7 +1235,31 @@ class Text2ImageRequest(BaseModel):
     """
     How closely the image follows the prompt: about 1 ignores it, 3 is loose and creative, 7 balances prompt and freedom, 15 follows it, 30 follows it strictly.
     """
-    sampler_index: Sampler | None = None
+    sampler_index: (
+        Literal[
+            "Euler a",
+            "Euler",
+            "LMS",
+            "Heun",
+            "DPM2",
+            "DPM2 a",
+            "DPM++ 2S a",
+            "DPM++ 2M",
+            "DPM++ SDE",
+            "DPM fast",
+            "DPM adaptive",
+            "LMS Karras",
+            "DPM2 Karras",
+            "DPM2 a Karras",
+            "DPM++ 2S a Karras",
+            "DPM++ SDE Karras",
+            "DPM++ 2M Karras",
+        ]
+        | None
+    ) = None
+    """
+    Sampling method of the Stable Diffusion WebUI. The three drawing tables list the same seventeen names; where the PDF breaks a name across lines or runs two together, the intact copy in another table is taken.
+    """
     restore_faces: bool | None = False
     """
     Run an extra face-restoration model over the result to repair faces.
@@ -1403,7 +1299,7 @@ class Text2ImageRequest(BaseModel):
     always_on_scripts: Text2ImageScripts
 
 
-class Image2ImageRequest(BaseModel):
+class Image2ImageRequest(VendorModel):
     """
     An image-to-image task, with optional inpainting.
     """
@@ -1448,7 +1344,31 @@ class Image2ImageRequest(BaseModel):
     """
     How closely the image follows the prompt, 1 to 30. (The image2image table types it integer without a range; the number type and range of the other two tables are used so that 7.5 is not refused.)
     """
-    sampler_index: Sampler | None = None
+    sampler_index: (
+        Literal[
+            "Euler a",
+            "Euler",
+            "LMS",
+            "Heun",
+            "DPM2",
+            "DPM2 a",
+            "DPM++ 2S a",
+            "DPM++ 2M",
+            "DPM++ SDE",
+            "DPM fast",
+            "DPM adaptive",
+            "LMS Karras",
+            "DPM2 Karras",
+            "DPM2 a Karras",
+            "DPM++ 2S a Karras",
+            "DPM++ SDE Karras",
+            "DPM++ 2M Karras",
+        ]
+        | None
+    ) = None
+    """
+    Sampling method of the Stable Diffusion WebUI. The three drawing tables list the same seventeen names; where the PDF breaks a name across lines or runs two together, the intact copy in another table is taken.
+    """
     restore_faces: bool | None = None
     """
     Run an extra face-restoration model over the result.
@@ -1481,7 +1401,10 @@ class Image2ImageRequest(BaseModel):
     """
     How far the result may depart from the input image, 0 to 1; the vendor suggests 0.75.
     """
-    resize_mode: ImageResizeMode | None = None
+    resize_mode: Literal[0, 1, 2, 3] | None = None
+    """
+    How the input image is fitted to width x height: 0 Just Resize, 1 Crop and Resize, 2 Resize and Fill, 3 Just resize (latent upscale), as named in the WebUI.
+    """
     mask_blur: Annotated[int | None, Field(ge=0, le=64)] = None
     """
     Blur of the mask edge, 0 to 64 in steps of 1 (WebUI "Mask blur"). When given, it overrides mask_blur_x and mask_blur_y, which both take its value.
@@ -1494,7 +1417,7 @@ class Image2ImageRequest(BaseModel):
     """
     Vertical Gaussian blur of the mask, 0 to 64; above 0 it sets the kernel size down.
     """
-    inpainting_fill: InpaintingFill | None = None
+    inpainting_fill: Literal[0, 1, 2, 3] | None = None
     """
     What the masked area starts from (WebUI "Masked content"): 0 fill, 1 original, 2 latent noise, 3 latent nothing.
     """
@@ -1506,7 +1429,7 @@ class Image2ImageRequest(BaseModel):
     """
     Pixels of overlap kept around the masked region so the redraw blends in, 0 to 256 in steps of 4. Only used when inpaint_full_res is true.
     """
-    inpainting_mask_invert: InpaintingMaskInvert | None = None
+    inpainting_mask_invert: Literal[0, 1] | None = None
     """
     Mask mode (WebUI): 0 redraws the masked area ("Inpaint masked"), 1 everything else ("Inpaint not masked"); any non-zero value inverts the mask's pixels.
     """
@@ -1525,7 +1448,7 @@ class Image2ImageRequest(BaseModel):
     always_on_scripts: Image2ImageScripts
 
 
-class ControlnetRequest(BaseModel):
+class ControlnetRequest(VendorModel):
     """
     A ControlNet-guided drawing task.
     """
@@ -1582,7 +1505,31 @@ class ControlnetRequest(BaseModel):
     """
     How closely the image follows the prompt, 1 to 30; the vendor suggests 7 to 11.
     """
-    sampler_index: Sampler | None = None
+    sampler_index: (
+        Literal[
+            "Euler a",
+            "Euler",
+            "LMS",
+            "Heun",
+            "DPM2",
+            "DPM2 a",
+            "DPM++ 2S a",
+            "DPM++ 2M",
+            "DPM++ SDE",
+            "DPM fast",
+            "DPM adaptive",
+            "LMS Karras",
+            "DPM2 Karras",
+            "DPM2 a Karras",
+            "DPM++ 2S a Karras",
+            "DPM++ SDE Karras",
+            "DPM++ 2M Karras",
+        ]
+        | None
+    ) = None
+    """
+    Sampling method of the Stable Diffusion WebUI. The three drawing tables list the same seventeen names; where the PDF breaks a name across lines or runs two together, the intact copy in another table is taken.
+    """
     hr_second_pass_steps: int | None = None
     """
     Sampling steps of the high-resolution fix's second pass.
@@ -1599,7 +1546,10 @@ class ControlnetRequest(BaseModel):
     """
     How far the result may depart from its starting image, 0 to 1.
     """
-    resize_mode: ImageResizeMode
+    resize_mode: Literal[0, 1, 2, 3]
+    """
+    How the input image is fitted to width x height: 0 Just Resize, 1 Crop and Resize, 2 Resize and Fill, 3 Just resize (latent upscale), as named in the WebUI.
+    """
     callback_url: Annotated[AnyUrl | None, Field(alias="callbackUrl")] = None
     """
     Where the vendor POSTs the result when the task ends (not in this operation's table; the vendor's introduction offers callbacks for every drawing task). Your endpoint must answer {"code": "200"} or the POST is retried on the ladder.
@@ -1607,21 +1557,7 @@ class ControlnetRequest(BaseModel):
     always_on_scripts: ControlnetScripts
 
 
-class SdSubmitResponse(BaseModel):
-    """
-    The vendor's envelope around SdTaskAccepted.
-    """
-
-    model_config = ConfigDict(
-        extra="allow",
-        populate_by_name=True,
-    )
-    code: Code
-    msg: Msg
-    data: SdTaskAccepted | None = None
-
-
-class SdResultImage(BaseModel):
+class SdResultImage(VendorModel):
     """
     One result image with its seed and moderation verdict.
     """
@@ -1638,7 +1574,7 @@ class SdResultImage(BaseModel):
     """
     The moderation advice, true to show the image and false not to.
     """
-    image_status: ImageStatus | None = None
+    image_status: Literal[1, 2] | None = None
     """
     1 normal, 2 deleted (images that break the content rules are deleted).
     """
@@ -1652,7 +1588,7 @@ class SdResultImage(BaseModel):
     """
 
 
-class SdTaskInfo(BaseModel):
+class SdTaskInfo(VendorModel):
     """
     A drawing task as queryTaskInfo reports it (and, we assume, as its callback sends it).
     """
@@ -1665,7 +1601,7 @@ class SdTaskInfo(BaseModel):
     """
     The task's id, the id_task it was submitted with.
     """
-    status: Status
+    status: Literal[0, 1, 2, 3, 5]
     """
     0 failed, 1 generating, 2 succeeded, 3 queued, 5 uploading the results (not final yet).
     """
@@ -1682,7 +1618,7 @@ class SdTaskInfo(BaseModel):
     """
 
 
-class SdTaskInfoResponse(BaseModel):
+class SdTaskInfoResponse(VendorModel):
     """
     The vendor's envelope around SdTaskInfo.
     """
@@ -1691,6 +1627,12 @@ class SdTaskInfoResponse(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
-    code: Code
-    msg: Msg
+    code: Annotated[str, Field(examples=["200"])]
+    """
+    Outcome as a string: "200" success, "400" failure (reason in msg). Always present; the HTTP status of a vendor answer is 200 either way.
+    """
+    msg: str
+    """
+    The vendor's message, "success" on success and the reason of a failure otherwise.
+    """
     data: SdTaskInfo | None = None

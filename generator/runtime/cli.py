@@ -23,7 +23,7 @@ import base64
 import json
 import sys
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -68,7 +68,7 @@ def exit_status(exc: BaseException) -> int:
     return next(status for status, _, kinds in EXIT_STATUSES if isinstance(exc, kinds))
 
 
-def main(vendor: Vendor, client_cls: type[SyncClient], argv: Sequence[str] | None = None) -> int:
+def main(vendor: Vendor, client_cls: Callable[..., SyncClient], argv: Sequence[str] | None = None) -> int:
     """Run one operation as the command line asks; returns the exit status."""
     args = parser(vendor).parse_args(argv)
     op = vendor.ops[args.operation]
@@ -253,7 +253,7 @@ def one_line_warning(message: Warning | str, category: type[Warning], *_: Any, *
     return f"warning: {category.__name__}: {one_line(Exception(message))}\n"
 
 
-def run_module(vendor: Vendor, client_cls: type[SyncClient]) -> None:
+def run_module(vendor: Vendor, client_cls: Callable[..., SyncClient]) -> None:
     """``python -m generated.<vendor>``: exit with :func:`main`'s status."""
     warnings.formatwarning = one_line_warning
     sys.exit(main(vendor, client_cls))
