@@ -68,7 +68,9 @@ def exit_status(exc: BaseException) -> int:
     return next(status for status, _, kinds in EXIT_STATUSES if isinstance(exc, kinds))
 
 
-def main(vendor: Vendor, client_cls: Callable[..., SyncClient], argv: Sequence[str] | None = None) -> int:
+def main(
+    vendor: Vendor, client_cls: Callable[..., SyncClient], argv: Sequence[str] | None = None
+) -> int:
     """Run one operation as the command line asks; returns the exit status."""
     args = parser(vendor).parse_args(argv)
     op = vendor.ops[args.operation]
