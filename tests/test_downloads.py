@@ -224,7 +224,7 @@ def test_a_forged_host_header_changes_neither_own_files_nor_result_urls() -> Non
             )
             values = with_url(op, url, f"{url}/_mock/examples/example.png")
             own = send_unchecked_with_host(client, op, values, "evil.example")
-            task_id = submitted_task_id(vendor(package), op, client._read(op, own), values)
+            task_id = submitted_task_id(vendor(package), op, client._read(op, own)[0], values)
             outcome = client.wait(task_id, operation=name, timeout=20, poll_interval=0.05)
     expected = expected_error(package, "download_failed")
     assert refused.status_code == expected.http_status and "evil.example" in refused.text
@@ -251,7 +251,7 @@ def test_with_a_public_url_result_urls_start_with_it() -> None:
         with client_class(package)(**credentials(package), base_url=url, max_retries=0) as client:
             values = with_url(op, url, f"{public}/_mock/examples/example.png")
             answer = send_unchecked(client, op, values)
-            task_id = submitted_task_id(vendor(package), op, client._read(op, answer), values)
+            task_id = submitted_task_id(vendor(package), op, client._read(op, answer)[0], values)
             outcome = client.wait(task_id, operation=name, timeout=20, poll_interval=0.05)
     assert outcome.images and all(
         image.startswith(public + "/_mock/files/") for image in outcome.images
