@@ -83,8 +83,8 @@ class MockApp:
         except _TooLarge:
             answer = self.mock._error("payload_too_large", f"body over {self.limit} bytes", "")
         else:
-            answer = self.mock.handle(_request(scope, body.headers, data))
-        if answer.delay:
+            answer = await self.mock.ahandle(_request(scope, body.headers, data))
+        if answer.delay and self.mock.hold_answers:
             await self.mock.clock.asleep(answer.delay)
         await _send(answer, send)
 

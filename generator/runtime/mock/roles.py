@@ -1,7 +1,9 @@
 """How a mock serves each role of operation: submit, get, list, action and catalog.
 
 A mixin of :class:`~generator.runtime.mock.core.VendorMock`: each handler takes one validated
-:class:`Call` and returns the answer's payload (the envelope goes around it later).
+:class:`Call` and returns the answer's payload (the envelope goes around it later). Handlers
+run on several threads at once: images are read outside the mock's lock, and only the state
+change (checking caller ids, charging the account, storing the task) holds it.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from ..validation import data_problem, slot_problems
 from ..vendor import Operation, TaskSpec
 from .effects import EFFECTS
 from .messages import Call, MockError
-from .store import Account, MockTask
+from .store import Account, MockTask, unique_key
 from .templates import Context, render
 
 if TYPE_CHECKING:
@@ -31,9 +33,12 @@ MAX_RESULT_FILES = 256
 class Roles(_Base):
     def _submit(self, call: Call) -> dict[str, Any]:
         """Start a task; it runs on the clock and is seen by get, list and callbacks."""
-        self._refuse_reused_ids(call)
-        task = self._start(call, self.queue_seconds, self.task_seconds)
-        self.callbacks.watch(task)
+        self._refuse_reused_ids(call)  # before any image is fetched; again under the lock
+        task = self._prepare(call, self.queue_seconds, self.task_seconds)
+        with self._lock:
+            self._refuse_reused_ids(call)
+            self._commit(task, call.account)
+            self.callbacks.watch(task)
         return render(
             call.op.mock.response,
             self._context(task=task, request=call.values, account=call.account),
@@ -44,11 +49,16 @@ class Roles(_Base):
         answer. While it runs it holds one of the account's job slots; the transports hold the
         answer back for as long as the job takes, on the mock's clock."""
         limit = self.vendor.mock.concurrency
-        now = self.clock.time()
-        busy = [t for t in self._tasks_of(call.account) if t.status(now) in ("queued", "running")]
-        if limit is not None and len(busy) >= limit:
-            raise MockError("concurrency_limited", f"{len(busy)} job(s) running, {limit} allowed")
-        task = self._start(call, 0.0, self.task_seconds)
+        task = self._prepare(call, 0.0, self.task_seconds)
+        with self._lock:
+            now = self.clock.time()
+            busy = self.store.active(call.account.key, now) if limit is not None else []
+            if limit is not None and len(busy) >= limit:
+                raise MockError(
+                    "concurrency_limited", f"{len(busy)} job(s) running, {limit} allowed"
+                )
+            task.created_at = now
+            self._commit(task, call.account)
         if task.outcome == "failed":
             raise MockError("server_error", task.error)
         self._task_files(task)  # a broken input must fail this request, not a later download
@@ -60,23 +70,26 @@ class Roles(_Base):
         return answer
 
     def _refuse_reused_ids(self, call: Call) -> None:
+        """A unique input (``x-sdk-limits.unique``) already used by one of the account's tasks,
+        in that input or as a task's caller-named id, is refused: both are index lookups."""
+        key = call.account.key
         for name in call.op.limits.unique:
             value = get_path(call.values, name)
             if value in (None, ""):
                 continue
-            mine = self._tasks_of(call.account)
-            if self.store.external_id_taken(str(value), call.account.key) or any(
-                get_path(t.inputs, name) == value for t in mine
+            if self.store.external_id_taken(str(value), key) or self.store.key_taken(
+                key, name, unique_key(value)
             ):
                 raise MockError("conflict", f"{name} {value!r} is already used")
 
-    def _start(self, call: Call, queue_seconds: float, run_seconds: float) -> MockTask:
-        """Charge the account and store a new task with the call's images and arguments."""
+    def _prepare(self, call: Call, queue_seconds: float, run_seconds: float) -> MockTask:
+        """A new task with the call's images and arguments, not yet stored nor charged (no
+        lock held: images are fetched and checked here)."""
         op, values, account = call.op, call.values, call.account
         slots = self._slot_images(call)
         image = self._input_image(call)
         task = MockTask(
-            id=self._new_id(),
+            id="",
             account=account.key,
             operation=op.name,
             created_at=self.clock.time(),
@@ -87,16 +100,26 @@ class Roles(_Base):
             args={arg: get_path(values, wire) for arg, wire in op.mock.params.items()},
             external_id=str(_given(values, op.caller_id) or ""),
             price=self.vendor.mock.price,
-            inputs=values,
+            inputs=_compact(values, call),
             base_url=call.request.base_url,
             image=image,
             slots=slots,
             files_ttl=op.mock.files_ttl,
             callback_url=str(_given(values, op.mock.callback_url) or ""),
             poll_op=self._poll_op(op),
+            keys={
+                name: unique_key(value)
+                for name in self._unique_inputs
+                if (value := get_path(values, name)) not in (None, "")
+            },
         )
         self._refuse_oversized(task)
+        return task
+
+    def _commit(self, task: MockTask, account: Account) -> MockTask:
+        """Charge the account and store ``task`` under a fresh id (the lock held)."""
         self._charge(account)
+        task.id = self._new_id()
         task.outcome, task.error = self._forced.pop(0) if self._forced else ("succeeded", "")
         return self.store.add(task)
 
@@ -120,9 +143,7 @@ class Roles(_Base):
         account.used += 1
         if account.money is not None:
             account.money = round(account.money - price, 2)
-
-    def _tasks_of(self, account: Account) -> list[MockTask]:
-        return [t for t in self.store.tasks.values() if t.account == account.key]
+        self.store.save_account(account)
 
     def _poll_op(self, op: Operation) -> str:
         try:
@@ -225,6 +246,17 @@ def _page(op: Operation, values: dict[str, Any], items: list[Any]) -> dict[str, 
         "total": len(items),
         "pages": max(1, -(-len(items) // size)),
         "items": items[(number - 1) * size : number * size],
+    }
+
+
+def _compact(values: dict[str, Any], call: Call) -> dict[str, Any]:
+    """The inputs a task keeps: all but the images (kept once, as bytes, in the task) and
+    file uploads."""
+    images = {name.split(".")[0] for name in call.images}
+    return {
+        k: v
+        for k, v in values.items()
+        if k not in images and not isinstance(v, bytes | bytearray) and v is not None
     }
 
 
