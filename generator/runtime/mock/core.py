@@ -71,7 +71,9 @@ class VendorMock(Roles):
     Result files are made on demand and kept in a cache of ``file_cache_bytes``.
     ``hold_answers`` False answers synchronous jobs and injected latency at once instead of
     holding them back on the clock (a served virtual clock moves only when advanced).
-    ``workers`` threads answer the requests that carry or make images when the mock is
+    ``signing_clock`` is the clock callers sign with, against which tokens and signatures
+    are checked (the mock's own clock by default; a served virtual clock's callers sign in
+    real time). ``workers`` threads answer the requests that carry or make images when the mock is
     served (0: every request on the event loop, in order, as in-process tests want it).
     """
 
@@ -93,6 +95,7 @@ class VendorMock(Roles):
         file_cache_bytes: int = DEFAULT_MAX_BYTES,
         hold_answers: bool = True,
         workers: int = 0,
+        signing_clock: Clock | None = None,
     ) -> None:
         self.vendor = vendor
         self.clock: Clock = clock or VirtualClock()
@@ -114,6 +117,7 @@ class VendorMock(Roles):
         self._workers: ThreadPoolExecutor | None = None
         self.hold_answers = hold_answers
         self.workers = workers
+        self.signing_clock = signing_clock or self.clock
         self.files = FileCache(file_cache_bytes)
         self.store: TaskStore = (
             store if store is not None else MemoryStore(max_tasks, clock=self.clock)
@@ -432,7 +436,7 @@ class VendorMock(Roles):
 
     def _authenticate(self, request: MockRequest) -> Account:
         try:
-            return self._auth.authenticate(request, self.accounts, self.clock.time())
+            return self._auth.authenticate(request, self.accounts, self.signing_clock.time())
         except AuthRefused as exc:
             raise MockError(exc.kind, exc.detail) from None
 

@@ -6,6 +6,10 @@
 Tasks take ``--task-seconds`` (the vendor's default otherwise), callbacks are delivered in the
 background (their retry ladder scaled by ``--callback-scale``), and each mock accepts the
 credential ``test`` plus any ``--credential`` given. The URLs are printed once serving starts.
+
+``--clock virtual`` serves on a clock that moves only on ``POST /_mock/advance?seconds=N``
+(callbacks then due are delivered before that answers); ``--state PATH`` keeps the state in
+SQLite so that it survives the process; ``--seed N`` makes ids the same every run.
 """
 
 from __future__ import annotations
@@ -17,13 +21,18 @@ import importlib
 import importlib.util
 import pkgutil
 import sys
+from pathlib import Path
 from typing import Any
 
 import uvicorn
 
-from ..clock import SystemClock
+from ..clock import Clock, SystemClock, VirtualClock
 from .asgi import create_app
 from .core import VendorMock
+from .sqlite import SqliteStore, StateFileError
+from .store import DEFAULT_MAX_TASKS
+
+WORKERS = 8  # threads per mock for the requests that carry or make images
 
 
 def vendor_packages() -> list[str]:
@@ -56,23 +65,67 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--callback-scale", type=float, default=1.0, help="retry ladder factor")
     p.add_argument("--credential", action="append", default=[], help="another key to accept")
     p.add_argument("--allow-host", action="append", default=[], help="host images may come from")
+    p.add_argument(
+        "--clock",
+        choices=("real", "virtual"),
+        default="real",
+        help="virtual: time moves only on POST /_mock/advance?seconds=N",
+    )
+    p.add_argument(
+        "--state",
+        default=None,
+        metavar="PATH",
+        help="keep the state in this SQLite file (a folder of one file per vendor when serving"
+        " several), so it survives a restart; default: in memory",
+    )
+    p.add_argument("--seed", type=int, default=None, help="same ids every run (default: unique)")
+    p.add_argument(
+        "--max-tasks",
+        type=int,
+        default=DEFAULT_MAX_TASKS,
+        help="in memory: past this many tasks the oldest finished ones are forgotten (0: never)",
+    )
+    p.add_argument("--workers", type=int, default=WORKERS, help="threads for image work")
     return p
+
+
+def state_store(args: argparse.Namespace, package: str, several: bool) -> SqliteStore | None:
+    """The SQLite store of ``package`` under ``--state``, or None (in memory)."""
+    if not args.state:
+        return None
+    path = Path(args.state)
+    if several:
+        path.mkdir(parents=True, exist_ok=True)
+        path = path / f"{package}.sqlite3"
+    try:
+        return SqliteStore(path, vendor=package)
+    except StateFileError as exc:
+        raise SystemExit(f"mock {package}: --state {exc}") from None
 
 
 def servers(args: argparse.Namespace) -> list[tuple[str, uvicorn.Server]]:
     """One uvicorn server per vendor, on consecutive ports."""
     found = []
-    for offset, package in enumerate(args.vendors or vendor_packages()):
+    packages = args.vendors or vendor_packages()
+    for offset, package in enumerate(packages):
+        virtual = args.clock == "virtual"
+        clock: Clock = VirtualClock() if virtual else SystemClock()
         mock = build_mock(
             package,
-            clock=SystemClock(),
+            clock=clock,
             task_seconds=args.task_seconds,
             allowed_hosts=args.allow_host,
             credentials=["test", *args.credential],
             callback_scale=args.callback_scale,
+            store=state_store(args, package, len(packages) > 1),
+            max_tasks=args.max_tasks or None,
+            seed=args.seed,
+            hold_answers=not virtual,
+            workers=args.workers,
+            signing_clock=SystemClock(),  # callers sign in real time, whatever the mock's clock
         )
         config = uvicorn.Config(
-            create_app(mock, background=True),
+            create_app(mock, background=not virtual),
             host=args.host,
             port=args.port + offset,
             log_level="warning",
@@ -102,7 +155,11 @@ def main(argv: list[str] | None = None) -> None:
     gc.freeze()
     gc.set_threshold(50_000, 20, 20)
     print(f"serving {len(named)} mock(s); Ctrl-C stops", file=sys.stderr, flush=True)
-    asyncio.run(serve_all(named))
+    try:
+        asyncio.run(serve_all(named))
+    finally:
+        for _name, server in named:
+            server.config.app.mock.close()
 
 
 if __name__ == "__main__":

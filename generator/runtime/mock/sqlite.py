@@ -133,6 +133,8 @@ class SqliteStore:
     """The mock's state in the SQLite file at ``path`` (created when missing). ``vendor``
     names whose state it is: a file of another vendor's mock is refused."""
 
+    kind = "sqlite"
+
     def __init__(self, path: str | Path, *, vendor: str = "") -> None:
         self.path = Path(path)
         self._lock = threading.Lock()

@@ -134,6 +134,8 @@ class TaskStore(Protocol):
     """What the mock keeps, whichever store keeps it. Every method is safe to call from
     several threads; the mock holds its own lock around changes that must go together."""
 
+    kind: str  # "memory" or "sqlite"
+
     @property
     def tasks(self) -> Mapping[str, MockTask]:
         """Every stored task by id (for tests and tools; requests use the indexed lookups)."""
@@ -208,6 +210,8 @@ class MemoryStore:
     forgotten, a tenth of the cap at a time; a query for one of them is answered as for a task
     that never existed. Tasks still queued or running are never evicted.
     """
+
+    kind = "memory"
 
     def __init__(self, max_tasks: int | None = DEFAULT_MAX_TASKS, *, clock: Any = None) -> None:
         self.max_tasks = max_tasks
