@@ -24,6 +24,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from . import client_overhead, loopback, regenerate, round_trip, submit_wait
+
+# isort: split
+from . import mock_concurrency, mock_memory, state_growth  # the mock's state and concurrency
 from .common import ROOT, Result, machine_busy_seconds, own_cpu_seconds
 
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
@@ -33,6 +36,7 @@ BENCHES: dict[str, Callable[..., list[Result]]] = {
     "submit_wait": submit_wait.run,
     "loopback": loopback.run,
     "regenerate": regenerate.run,
+    **{m.__name__.rsplit(".", 1)[1]: m.run for m in (state_growth, mock_memory, mock_concurrency)},
 }
 
 
