@@ -123,6 +123,7 @@ class VendorMock(Roles):
             store if store is not None else MemoryStore(max_tasks, clock=self.clock)
         )
         self._unique_inputs = sorted({n for op in vendor.operations for n in op.limits.unique})
+        self._image_answers = {op.name for op in vendor.operations if _answers_images(vendor, op)}
         self.callbacks = CallbackDispatcher(self, transport=callback_transport)
         self._restore()
         if isinstance(self.clock, VirtualClock):
@@ -338,7 +339,7 @@ class VendorMock(Roles):
             op = self._route(request)
         except MockError:
             return True
-        return op.role in ("get", "list", "catalog")
+        return op.role in ("get", "list", "catalog") and op.name not in self._image_answers
 
     def _answer(self, request: MockRequest, request_id: str, entry: JournalEntry) -> MockResponse:
         """Route, fault, parse, authenticate, validate and serve; failures raise MockError."""
@@ -570,6 +571,15 @@ class VendorMock(Roles):
         if body is None:  # a gateway's refusal: the reason is in the headers only
             return MockResponse(status, b"", "text/plain", headers)
         return self._json(status, body, headers)
+
+
+def _answers_images(vendor: Vendor, op: Operation) -> bool:
+    """Whether ``op``'s answer can carry image bytes the mock makes (a preview, base64)."""
+    templates = json.dumps(op.mock.response if op.mock else None)
+    spec = vendor.task_spec(op)
+    if "$view" in templates and spec is not None:
+        templates += json.dumps(spec.view)
+    return "$task.preview" in templates or "$task.base64" in templates
 
 
 def _journal_value(value: Any) -> Any:
