@@ -37,7 +37,14 @@ from .effects import EFFECTS
 from .files import DEFAULT_MAX_BYTES, FileCache, Files
 from .messages import Call, JournalEntry, MockError, MockRequest, MockResponse
 from .roles import Roles
-from .store import DEFAULT_MAX_TASKS, Account, MemoryStore, MockTask, TaskStore
+from .store import (
+    DEFAULT_MAX_IMAGE_BYTES,
+    DEFAULT_MAX_TASKS,
+    Account,
+    MemoryStore,
+    MockTask,
+    TaskStore,
+)
 
 log = logging.getLogger("generator.runtime.mock")
 FILES_PREFIX = "/_mock/files/"
@@ -64,9 +71,10 @@ class VendorMock(Roles):
     shrinks the vendor's callback retry ladder (0.01: an hour's step takes 36 s).
     ``journal`` keeps the last ``journal_limit`` requests (None: all of them).
 
-    ``store`` keeps tasks, accounts and pending callbacks: a bounded :class:`MemoryStore` of
-    ``max_tasks`` by default, or a :class:`~generator.runtime.mock.sqlite.SqliteStore` that
-    survives the process (a virtual clock's time is kept there too). Ids come from ``seed``:
+    ``store`` keeps tasks, accounts and pending callbacks: a :class:`MemoryStore` bounded by
+    ``max_tasks`` and ``max_image_bytes`` (its tasks' input images) by default, or a
+    :class:`~generator.runtime.mock.sqlite.SqliteStore` that survives the process (a virtual
+    clock's time is kept there too). Ids come from ``seed``:
     None (the default) gives ids unique across processes, a number the same ids every run.
     Result files are made on demand and kept in a cache of ``file_cache_bytes``.
     ``hold_answers`` False answers synchronous jobs and injected latency at once instead of
@@ -92,6 +100,7 @@ class VendorMock(Roles):
         seed: int | None = None,
         store: TaskStore | None = None,
         max_tasks: int | None = DEFAULT_MAX_TASKS,
+        max_image_bytes: int | None = DEFAULT_MAX_IMAGE_BYTES,
         file_cache_bytes: int = DEFAULT_MAX_BYTES,
         hold_answers: bool = True,
         workers: int = 0,
@@ -120,7 +129,9 @@ class VendorMock(Roles):
         self.signing_clock = signing_clock or self.clock
         self.files = FileCache(file_cache_bytes)
         self.store: TaskStore = (
-            store if store is not None else MemoryStore(max_tasks, clock=self.clock)
+            store
+            if store is not None
+            else MemoryStore(max_tasks, clock=self.clock, max_image_bytes=max_image_bytes)
         )
         self._unique_inputs = sorted({n for op in vendor.operations for n in op.limits.unique})
         self._image_answers = {op.name for op in vendor.operations if _answers_images(vendor, op)}

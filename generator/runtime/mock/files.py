@@ -13,7 +13,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 
 Files = dict[str, tuple[bytes, str]]
-DEFAULT_MAX_BYTES = 32 * 1024 * 1024
+DEFAULT_MAX_BYTES = 8 * 1024 * 1024
 
 
 class FileCache:

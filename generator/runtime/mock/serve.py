@@ -30,7 +30,7 @@ from ..clock import Clock, SystemClock, VirtualClock
 from .asgi import create_app
 from .core import VendorMock
 from .sqlite import SqliteStore, StateFileError
-from .store import DEFAULT_MAX_TASKS
+from .store import DEFAULT_MAX_IMAGE_BYTES, DEFAULT_MAX_TASKS
 
 WORKERS = 8  # threads per mock for the requests that carry or make images
 
@@ -85,6 +85,13 @@ def parser() -> argparse.ArgumentParser:
         default=DEFAULT_MAX_TASKS,
         help="in memory: past this many tasks the oldest finished ones are forgotten (0: never)",
     )
+    p.add_argument(
+        "--max-image-mb",
+        type=float,
+        default=DEFAULT_MAX_IMAGE_BYTES / 2**20,
+        help="in memory: past this many MB of input images the oldest finished tasks are"
+        " forgotten (0: never)",
+    )
     p.add_argument("--workers", type=int, default=WORKERS, help="threads for image work")
     return p
 
@@ -119,6 +126,7 @@ def servers(args: argparse.Namespace) -> list[tuple[str, uvicorn.Server]]:
             callback_scale=args.callback_scale,
             store=state_store(args, package, len(packages) > 1),
             max_tasks=args.max_tasks or None,
+            max_image_bytes=int(args.max_image_mb * 2**20) or None,
             seed=args.seed,
             hold_answers=not virtual,
             workers=args.workers,

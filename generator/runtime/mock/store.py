@@ -20,6 +20,7 @@ from typing import Any, Protocol
 from ..vendor import Status
 
 DEFAULT_MAX_TASKS = 10_000
+DEFAULT_MAX_IMAGE_BYTES = 32 * 1024 * 1024
 
 
 @dataclass
@@ -204,17 +205,25 @@ class TaskStore(Protocol):
 
 
 class MemoryStore:
-    """The default store: dicts, indexed, bounded by ``max_tasks`` (None: unbounded).
+    """The default store: dicts, indexed, bounded by ``max_tasks`` tasks and by
+    ``max_image_bytes`` of input images in all (None: unbounded).
 
-    Past the cap, the oldest tasks that have finished (and have no callback left to send) are
-    forgotten, a tenth of the cap at a time; a query for one of them is answered as for a task
-    that never existed. Tasks still queued or running are never evicted.
+    Past either bound, the oldest tasks that have finished (and have no callback left to send)
+    are forgotten, a tenth of the bound at a time; a query for one of them is answered as for a
+    task that never existed. Tasks still queued or running are never evicted.
     """
 
     kind = "memory"
 
-    def __init__(self, max_tasks: int | None = DEFAULT_MAX_TASKS, *, clock: Any = None) -> None:
+    def __init__(
+        self,
+        max_tasks: int | None = DEFAULT_MAX_TASKS,
+        *,
+        clock: Any = None,
+        max_image_bytes: int | None = DEFAULT_MAX_IMAGE_BYTES,
+    ) -> None:
         self.max_tasks = max_tasks
+        self.max_image_bytes = max_image_bytes
         self._clock = clock
         self.clear()
 
@@ -230,6 +239,7 @@ class MemoryStore:
         self._next_delivery = 1
         self._meta: dict[str, str] = {}
         self._evict_after = 0  # adds to wait before scanning again when nothing was evictable
+        self.image_bytes = 0  # input images held, in bytes
 
     @property
     def tasks(self) -> Mapping[str, MockTask]:
@@ -246,9 +256,15 @@ class MemoryStore:
             self._by_key[(task.account, name, value)] = task.id
         self._by_account.setdefault(task.account, {})[task.id] = None
         self._unfinished.setdefault(task.account, {})[task.id] = None
-        if self.max_tasks is not None and len(self._tasks) > self.max_tasks:
+        self.image_bytes += _image_bytes(task)
+        if self._over():
             self._evict()
         return task
+
+    def _over(self) -> bool:
+        too_many = self.max_tasks is not None and len(self._tasks) > self.max_tasks
+        too_big = self.max_image_bytes is not None and self.image_bytes > self.max_image_bytes
+        return too_many or too_big
 
     def find(self, task_id: str) -> MockTask | None:
         return self._tasks.get(task_id)
@@ -327,27 +343,29 @@ class MemoryStore:
 
     # -- bounds ------------------------------------------------------------------------------
     def _evict(self) -> None:
-        """Forget the oldest finished tasks until a tenth of the cap is free. When none can
-        go (all still running), wait that many adds before looking again, so that a mock full
-        of running tasks does not scan on every submit."""
-        assert self.max_tasks is not None
+        """Forget the oldest finished tasks until a tenth of each bound is free. When none
+        can go (all still running), wait a tenth of the cap's adds before looking again, so
+        that a mock full of running tasks does not scan on every submit."""
         if self._evict_after > 0:
             self._evict_after -= 1
             return
-        room = max(1, self.max_tasks // 10)
-        excess = len(self._tasks) - self.max_tasks + room
+        count_goal = self.max_tasks - max(1, self.max_tasks // 10) if self.max_tasks else None
+        bytes_goal = self.max_image_bytes * 9 // 10 if self.max_image_bytes else None
         now = self._clock.time() if self._clock is not None else float("inf")
         pending = {d.task_id for d in self._deliveries.values()}
-        gone = []
+        gone, count, size = [], len(self._tasks), self.image_bytes
         for task in self._tasks.values():
-            if len(gone) >= excess:
+            if (count_goal is None or count <= count_goal) and (
+                bytes_goal is None or size <= bytes_goal
+            ):
                 break
             if task.finishes_at <= now and task.id not in self._watched and task.id not in pending:
                 gone.append(task)
+                count, size = count - 1, size - _image_bytes(task)
         for task in gone:
             self._forget(task)
-        if len(self._tasks) > self.max_tasks:
-            self._evict_after = room
+        if self._over():
+            self._evict_after = max(1, (self.max_tasks or 10_000) // 10)
 
     def _forget(self, task: MockTask) -> None:
         del self._tasks[task.id]
@@ -357,3 +375,8 @@ class MemoryStore:
             self._by_key.pop((task.account, name, value), None)
         self._by_account.get(task.account, {}).pop(task.id, None)
         self._unfinished.get(task.account, {}).pop(task.id, None)
+        self.image_bytes -= _image_bytes(task)
+
+
+def _image_bytes(task: MockTask) -> int:
+    return len(task.image or b"") + sum(len(data) for data in task.slots.values())
