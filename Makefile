@@ -34,7 +34,7 @@ test: $(STAMP)       ## every test: generator, runtime, generated contract tests
 	$(BIN)/python -m pytest
 
 mock: $(STAMP)       ## serve every mock from PORT up, or one: make mock VENDOR=showapi PORT=8000
-	$(BIN)/python -m generator.runtime.mock.serve $(VENDOR) --port $(PORT)
+	$(BIN)/python -m generator.runtime.mock.serve $(VENDOR) --port $(PORT) $(MOCK_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check generator tests bench
