@@ -283,8 +283,8 @@ class MemoryStore:
         return (account, name, value) in self._by_key
 
     def of_account(self, account: str) -> list[MockTask]:
-        ids = self._by_account.get(account, {})
-        mine = [self._tasks[i] for i in ids]
+        ids = list(self._by_account.get(account, {}))  # a copy: others may add meanwhile
+        mine = [task for i in ids if (task := self._tasks.get(i)) is not None]
         return sorted(mine, key=lambda t: (t.created_at, t.id), reverse=True)
 
     def active(self, account: str, now: float) -> list[MockTask]:
