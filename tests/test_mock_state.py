@@ -74,7 +74,7 @@ def test_a_stored_task_comes_back_whole(store: Any) -> None:
         args={"factor": 2, "vector": True},
         callback_url="http://hooks/x",
         files_ttl=60.0,
-        reported={"queued"},
+        reported=frozenset({"queued"}),
         keys={"ref": unique_key("x")},
     )
     store.add(original)

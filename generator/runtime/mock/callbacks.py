@@ -88,7 +88,7 @@ class CallbackDispatcher:
                 changed = False
                 for status in (*ORDER, task.outcome):
                     if status in spec.when and status not in task.reported:
-                        task.reported.add(status)
+                        task.reported = task.reported | {status}
                         changed = True
                         # the task as it was when it reached this status, not as it is now
                         at = self.mock._context(now=task.reached_at(status), task=task)

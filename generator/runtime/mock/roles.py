@@ -108,10 +108,10 @@ class Roles(_Base):
             files_ttl=op.mock.files_ttl,
             callback_url=str(_given(values, op.mock.callback_url) or ""),
             poll_op=self._poll_op(op),
-            keys={
+            keys={  # the caller-named id has an index of its own
                 name: unique_key(value)
                 for name in self._unique_inputs
-                if (value := get_path(values, name)) not in (None, "")
+                if name != op.caller_id and (value := get_path(values, name)) not in (None, "")
             },
         )
         self._refuse_oversized(task)

@@ -63,7 +63,7 @@ class StateFileError(Exception):
 def _default(value: Any) -> Any:
     if isinstance(value, bytes):
         return {"$bytes": base64.b64encode(value).decode()}
-    if isinstance(value, set):
+    if isinstance(value, set | frozenset):
         return sorted(value)
     raise TypeError(f"cannot store {type(value).__name__}")
 
@@ -98,7 +98,7 @@ def _task_row(task: MockTask) -> tuple[Any, ...]:
 def _task(row: tuple[Any, ...]) -> MockTask:
     task_id, account, external_id, created_at, record, image = row
     fields = _loads(record)
-    fields["reported"] = set(fields.get("reported", ()))
+    fields["reported"] = frozenset(fields.get("reported", ()))
     return MockTask(
         id=task_id,
         account=account,

@@ -67,7 +67,7 @@ class MockTask:
     slots: dict[str, bytes] = field(default_factory=dict)
     files_ttl: float | None = None
     poll_op: str = ""
-    reported: set[str] = field(default_factory=set)
+    reported: frozenset[str] = frozenset()  # shared while empty: most tasks send no callback
     keys: dict[str, str] = field(default_factory=dict)
 
     @property
