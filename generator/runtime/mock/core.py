@@ -74,14 +74,15 @@ class VendorMock(Roles):
     ``store`` keeps tasks, accounts and pending callbacks: a :class:`MemoryStore` bounded by
     ``max_tasks`` and ``max_image_bytes`` (its tasks' input images) by default, or a
     :class:`~generator.runtime.mock.sqlite.SqliteStore` that survives the process (a virtual
-    clock's time is kept there too). Ids come from ``seed``:
-    None (the default) gives ids unique across processes, a number the same ids every run.
-    Result files are made on demand and kept in a cache of ``file_cache_bytes``.
+    clock's time is kept there too). Ids come from ``seed``: None (the default) gives ids
+    unique across processes, a number the same ids every run. Result files are made on
+    demand and kept in a cache of ``file_cache_bytes``.
+
     ``hold_answers`` False answers synchronous jobs and injected latency at once instead of
     holding them back on the clock (a served virtual clock moves only when advanced).
-    ``signing_clock`` is the clock callers sign with, against which tokens and signatures
-    are checked (the mock's own clock by default; a served virtual clock's callers sign in
-    real time). ``workers`` threads answer the requests that carry or make images when the mock is
+    ``signing_clock`` is the clock callers sign with, against which tokens and signatures are
+    checked (the mock's own clock by default; callers of a served virtual clock sign in real
+    time). ``workers`` threads answer the requests that carry or make images when the mock is
     served (0: every request on the event loop, in order, as in-process tests want it).
     """
 
