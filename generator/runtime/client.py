@@ -7,6 +7,7 @@ by the :class:`~generator.runtime.vendor.Vendor` model, never by the vendor's na
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
@@ -46,6 +47,10 @@ log = logging.getLogger("generator.runtime.client")
 NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 NOT_WORTH_RETRYING = {"quota_exceeded", "account_in_arrears", "permission_denied"}
 DEFAULT_TIMEOUT = 30.0
+# Requests an async client has on the wire at once: httpx's default pool size. More would only
+# queue inside httpcore's pool, whose cost per queued request grows with the queue (1,000
+# concurrent calls spent 28 ms of client CPU each); they wait here instead, at no cost.
+MAX_IN_FLIGHT = 100
 
 
 @dataclass
@@ -586,6 +591,14 @@ class AsyncClient(BaseClient):
         super().__init__(credentials, **options)
         self._http = http_client or httpx.AsyncClient(transport=transport, timeout=self.timeout)
         self._owns_http = http_client is None
+        self._gate: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
+
+    def _in_flight(self) -> asyncio.Semaphore:
+        """The running loop's limit on requests on the wire at once (``MAX_IN_FLIGHT``)."""
+        loop = asyncio.get_running_loop()
+        if self._gate is None or self._gate[0] is not loop:
+            self._gate = (loop, asyncio.Semaphore(MAX_IN_FLIGHT))
+        return self._gate[1]
 
     async def __aenter__(self) -> AsyncClient:
         return self
@@ -609,7 +622,8 @@ class AsyncClient(BaseClient):
         while True:
             log.debug("%s %s (%s), attempt %d", op.method, op.path, op.name, attempt + 1)
             try:
-                response = await self._http.send(prepared.request)
+                async with self._in_flight():
+                    response = await self._http.send(prepared.request)
             except httpx.TransportError as exc:
                 delay = self._retry_after_error(prepared, exc, attempt)
                 if delay is None:
