@@ -353,3 +353,14 @@ def test_a_clock_restored_from_the_state_file_goes_on_from_where_it_stopped(
     again = create_showapi_mock(clock=VirtualClock(), store=SqliteStore(tmp_path / "s.sqlite3"))
     assert again.clock.time() == clock.time()
     again.close()
+
+
+def test_the_memory_store_is_bounded_by_the_bytes_of_its_input_images_too() -> None:
+    mock = create_showapi_mock(max_tasks=None, max_image_bytes=200_000)
+    image = png_base64(400, 400)  # about 4 kB each
+    with mock.client(ShowapiClient) as client:
+        for _ in range(120):
+            client.submit_repaint(prompt="p", image_base64=image)
+            mock.advance(60)  # each finishes before the next
+    assert mock.store.image_bytes <= 200_000
+    assert 30 < len(mock.store.tasks) < 120
