@@ -53,7 +53,7 @@ test-lowest: $(STAMP)   ## client and mock tests with the lowest dependency vers
 	$(LOWEST)/bin/python -m pytest -p no:cacheprovider $(LOWEST_TESTS)
 
 mock: $(STAMP)       ## serve every mock from PORT up, or one: make mock VENDOR=showapi PORT=8000
-	$(BIN)/python -m generator.runtime.mock.serve $(VENDOR) --port $(PORT)
+	$(BIN)/python -m generator.runtime.mock.serve $(VENDOR) --port $(PORT) $(MOCK_ARGS)
 
 spectral: $(STAMP)   ## Spectral's oas ruleset on every spec (installs Spectral from npm into .tools/ first)
 	$(BIN)/python -m generator.spectral $(VENDOR)

@@ -15,4 +15,8 @@ BENCHES: dict[str, str] = {
     "submit_wait": "bench.submit_wait",
     "loopback": "bench.loopback",
     "regenerate": "bench.regenerate",
+    # The mock's state and concurrency: cost at 10,000 stored tasks, memory, 1,000 submits.
+    "state_growth": "bench.state_growth",
+    "mock_memory": "bench.mock_memory",
+    "mock_concurrency": "bench.mock_concurrency",
 }

@@ -5,7 +5,7 @@ and the faults it can inject.
 
     GET  /_mock/files/<task>/<name>   a result file        GET  /_mock/journal     requests seen
     GET  /_mock/examples/<name>       an example image     POST /_mock/reset       forget all
-    POST /_mock/advance?seconds=5     move a virtual clock
+    POST /_mock/advance?seconds=5     move a virtual clock  GET  /_mock/health      ready?
     POST /_mock/outcome?status=failed&count=1              the next tasks' outcome
     POST /_mock/faults?kind=error&count=2[&status=503][&seconds=1][&operation=get_task]
     DELETE /_mock/faults                                   no more faults
@@ -96,6 +96,7 @@ def _route(mock: VendorMock, request: MockRequest, path: str) -> MockResponse:
         return page
     handlers: dict[tuple[str, str], Callable[[], Any]] = {
         ("GET", "/_mock/journal"): lambda: [entry.as_json() for entry in mock.journal],
+        ("GET", "/_mock/health"): lambda: _health(mock),
         ("POST", "/_mock/reset"): lambda: _done(mock.reset),
         ("POST", "/_mock/advance"): lambda: _advance(mock, query),
         ("POST", "/_mock/outcome"): lambda: _outcome(mock, query),
@@ -115,6 +116,17 @@ def _done(action: Callable[[], None] | None = None) -> dict[str, Any]:
     if action is not None:
         action()
     return {"ok": True}
+
+
+def _health(mock: VendorMock) -> dict[str, Any]:
+    """For readiness probes: which vendor, which clock and its time, where the state is."""
+    return {
+        "ok": True,
+        "vendor": mock.vendor.package,
+        "clock": "virtual" if isinstance(mock.clock, VirtualClock) else "real",
+        "time": mock.clock.time(),
+        "store": mock.store.kind,
+    }
 
 
 def _advance(mock: VendorMock, query: dict[str, str]) -> dict[str, Any]:

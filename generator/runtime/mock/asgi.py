@@ -159,13 +159,8 @@ class MockApp:
             answer = self.mock._error("invalid_request", reason, "")
             answer.headers["connection"] = "close"
         else:
-            request = _request(scope, headers, data, self.public_url)
-            if self.threaded and _may_wait(scope, data):
-                loop = asyncio.get_running_loop()
-                answer = await loop.run_in_executor(self._pool(), self.mock.handle, request)
-            else:
-                answer = self.mock.handle(request)
-        if answer.delay:
+            answer = await self.mock.ahandle(_request(scope, headers, data, self.public_url))
+        if answer.delay and self.mock.hold_answers:
             await self.mock.clock.asleep(answer.delay)
         await _send(answer, send)
 

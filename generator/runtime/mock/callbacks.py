@@ -6,18 +6,24 @@ when the receiver answers 2xx (and, where the vendor asks for one, the expected 
 otherwise it is tried again after each step of ``retry_seconds`` (times the mock's
 ``callback_scale``, so that a served mock need not wait an hour of real time), on the mock's
 clock.
+
+What is still to send lives in the mock's store (which tasks are watched, which deliveries are
+pending and when they are due), so a mock on a state file sends them after a restart too; the
+attempts made are kept in memory, the last ``ATTEMPTS_KEPT``.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
+from collections import deque
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from ..vendor import Status
-from .store import MockTask
+from .store import Delivery, MockTask
 from .templates import render
 
 if TYPE_CHECKING:
@@ -25,16 +31,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("generator.runtime.mock.callbacks")
 ORDER: tuple[Status, ...] = ("queued", "running")
-
-
-@dataclass
-class Delivery:
-    task_id: str
-    url: str
-    status: Status
-    payload: dict[str, Any]
-    attempt: int
-    due: float
+ATTEMPTS_KEPT = 10_000
+__all__ = ["Attempt", "CallbackDispatcher", "Delivery"]
 
 
 @dataclass
@@ -58,37 +56,57 @@ class CallbackDispatcher:
         self.clear()
 
     def clear(self) -> None:
-        self.watched: dict[str, MockTask] = {}
-        self.pending: list[Delivery] = []
-        self.attempts: list[Attempt] = []
+        """Forget the attempts made (the store forgets what is pending on its own reset)."""
+        self.attempts: deque[Attempt] = deque(maxlen=ATTEMPTS_KEPT)
+        self._in_flight: set[int] = set()
+        self._flight_lock = threading.Lock()
+
+    @property
+    def watched(self) -> dict[str, MockTask]:
+        """Tasks whose status changes are still to be called back, by id."""
+        return {task.id: task for task in self.mock.store.watched()}
+
+    @property
+    def pending(self) -> list[Delivery]:
+        """Deliveries not yet accepted nor given up, due now or later."""
+        return self.mock.store.deliveries()
 
     def watch(self, task: MockTask) -> None:
         if self.mock.vendor.callback is not None and task.callback_url:
-            self.watched[task.id] = task
+            self.mock.store.watch(task)
 
     def collect(self, now: float) -> list[Delivery]:
-        """Queue a delivery for every status a watched task has reached, then return those due."""
+        """Queue a delivery for every status a watched task has reached, then return those due
+        (each handed out once: a delivery in flight is not returned again until settled)."""
         spec = self.mock.vendor.callback
         if spec is None:
             return []
+        store = self.mock.store
         with self.mock._lock:
-            for task in list(self.watched.values()):
+            for task in store.watched():
                 current = task.status(now)
+                changed = False
                 for status in (*ORDER, task.outcome):
                     if status in spec.when and status not in task.reported:
-                        task.reported.add(status)
+                        task.reported = task.reported | {status}
+                        changed = True
                         # the task as it was when it reached this status, not as it is now
                         at = self.mock._context(now=task.reached_at(status), task=task)
                         payload = render(spec.payload, at)
-                        self.pending.append(
+                        store.add_delivery(
                             Delivery(task.id, task.callback_url, status, payload, 0, now)
                         )
                     if status == current:
                         break
+                if changed:
+                    store.save(task)
                 if current in ("succeeded", "failed"):
-                    del self.watched[task.id]
-            due = [d for d in self.pending if d.due <= now]
-            self.pending = [d for d in self.pending if d.due > now]
+                    store.unwatch(task.id)
+            with self._flight_lock:
+                due = [
+                    d for d in store.deliveries() if d.due <= now and d.id not in self._in_flight
+                ]
+                self._in_flight.update(d.id for d in due)
         return due
 
     def run_due(self) -> None:
@@ -123,6 +141,8 @@ class CallbackDispatcher:
         spec = self.mock.vendor.callback
         assert spec is not None
         accepted = 200 <= status_code < 300 and _reply_matches(spec.reply, text)
+        with self._flight_lock:
+            self._in_flight.discard(delivery.id)
         self.attempts.append(
             Attempt(
                 delivery.task_id,
@@ -135,14 +155,16 @@ class CallbackDispatcher:
                 text[:200],
             )
         )
+        store = self.mock.store
         if accepted:
+            store.remove_delivery(delivery)
             return
         if delivery.attempt < len(spec.retry_seconds):
             delivery.due = now + spec.retry_seconds[delivery.attempt] * self.mock.callback_scale
             delivery.attempt += 1
-            with self.mock._lock:
-                self.pending.append(delivery)
+            store.update_delivery(delivery)
         else:
+            store.remove_delivery(delivery)
             log.info(
                 "callback for task %s (%s) given up after %d attempts",
                 delivery.task_id,

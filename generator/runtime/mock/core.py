@@ -8,6 +8,8 @@ vendor's system-error answer, never a traceback.
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import json
 import logging
 import random
@@ -16,6 +18,7 @@ import string
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlsplit
 
@@ -40,21 +43,33 @@ from .downloads import (
     where,
 )
 from .effects import EFFECTS
+from .files import DEFAULT_MAX_BYTES, FileCache, Files
 from .messages import Call, JournalEntry, MockError, MockRequest, MockResponse, read_json
 from .roles import Roles
-from .store import Account, MockTask, TaskStore
+from .store import (
+    DEFAULT_MAX_IMAGE_BYTES,
+    DEFAULT_MAX_TASKS,
+    Account,
+    MemoryStore,
+    MockTask,
+    TaskStore,
+)
 from .templates import Context
 
 log = logging.getLogger("generator.runtime.mock")
 FILES_PREFIX = "/_mock/files/"
 # Example input images the mock serves itself, so examples can pass images by URL.
 EXAMPLE_IMAGES: dict[str, Callable[[], bytes]] = {
-    "example.png": lambda: png_bytes(512, 384),
-    "small.png": lambda: png_bytes(64, 48),
+    "example.png": functools.cache(lambda: png_bytes(512, 384)),
+    "small.png": functools.cache(lambda: png_bytes(64, 48)),
 }
 MOCK_BASE_URL = "http://mock.invalid"
 # json.dumps with options builds an encoder per call; every answer goes through this one.
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+# Request bodies up to this size are answered on the event loop; larger ones (images) and
+# the work that makes or decodes images go to the mock's worker threads.
+INLINE_BODY_BYTES = 16 * 1024
+JOURNAL_TEXT_CHARS = 1024  # longer strings (base64 images) are shortened in the journal
 T = TypeVar("T")
 
 
@@ -70,6 +85,21 @@ class VendorMock:
     bounds an input image's pixels (read from its header, before anything is decoded) where
     the vendor states no limit of its own. With ``admin_token``, ``/_mock/`` calls must carry
     it (``admin``).
+
+
+    ``store`` keeps tasks, accounts and pending callbacks: a :class:`MemoryStore` bounded by
+    ``max_tasks`` and ``max_image_bytes`` (its tasks' input images) by default, or a
+    :class:`~generator.runtime.mock.sqlite.SqliteStore` that survives the process (a virtual
+    clock's time is kept there too). Ids come from ``seed``: None (the default) gives ids
+    unique across processes, a number the same ids every run. Result files are made on
+    demand and kept in a cache of ``file_cache_bytes``.
+
+    ``hold_answers`` False answers synchronous jobs and injected latency at once instead of
+    holding them back on the clock (a served virtual clock moves only when advanced).
+    ``signing_clock`` is the clock callers sign with, against which tokens and signatures are
+    checked (the mock's own clock by default; callers of a served virtual clock sign in real
+    time). ``workers`` threads answer the requests that carry or make images when the mock is
+    served (0: every request on the event loop, in order, as in-process tests want it).
     """
 
     def __init__(
@@ -84,10 +114,17 @@ class VendorMock:
         callback_transport: httpx.BaseTransport | None = None,
         callback_scale: float = 1.0,
         journal_limit: int | None = 10_000,
-        seed: int = 0,
+        seed: int | None = None,
         max_pixels: int | None = DEFAULT_MAX_PIXELS,
         download_seconds: float = DEFAULT_DEADLINE,
         admin_token: str | None = None,
+        store: TaskStore | None = None,
+        max_tasks: int | None = DEFAULT_MAX_TASKS,
+        max_image_bytes: int | None = DEFAULT_MAX_IMAGE_BYTES,
+        file_cache_bytes: int = DEFAULT_MAX_BYTES,
+        hold_answers: bool = True,
+        workers: int = 0,
+        signing_clock: Clock | None = None,
     ) -> None:
         self.vendor = vendor
         self.admin_token = admin_token
@@ -110,28 +147,64 @@ class VendorMock:
         self._seed = seed
         self._app: Any = None
         self.roles = Roles(self)  # how each role of operation is served
+        self._workers: ThreadPoolExecutor | None = None
+        self.hold_answers = hold_answers
+        self.workers = workers
+        self.signing_clock = signing_clock or self.clock
+        self.files = FileCache(file_cache_bytes)
+        self.store: TaskStore = (
+            store
+            if store is not None
+            else MemoryStore(max_tasks, clock=self.clock, max_image_bytes=max_image_bytes)
+        )
+        self._unique_inputs = sorted({n for op in vendor.operations for n in op.limits.unique})
+        self._image_answers = {op.name for op in vendor.operations if _answers_images(vendor, op)}
         self.callbacks = CallbackDispatcher(self, transport=callback_transport)
-        self.reset()
+        self._restore()
         if isinstance(self.clock, VirtualClock):
-            self.clock.on_advance(lambda _now: self.callbacks.run_due())
+            self.clock.on_advance(self._advanced)
 
     def _context(self, now: float | None = None, **kwargs: Any) -> Context:
         """A template context on this mock's state (the roles' own; callbacks use it)."""
         return self.roles._context(now, **kwargs)
 
     # -- state -------------------------------------------------------------------------------
+    def _restore(self) -> None:
+        """Take up the store's state (empty for a new store): accounts, a virtual clock's time;
+        the default credentials are added where missing."""
+        self.accounts: dict[str, Account] = self.store.accounts()
+        for key in self._default_credentials:
+            if key not in self.accounts:
+                self.add_credential(key)
+        saved = self.store.meta("clock")
+        if isinstance(self.clock, VirtualClock) and saved is not None:
+            ahead = float(saved) - self.clock.time()
+            if ahead > 0:
+                self.clock.advance(ahead)
+        self._fresh_session()
+
+    def _fresh_session(self) -> None:
+        """What no store keeps: the journal, forced outcomes, faults and the id source."""
+        self.journal: deque[JournalEntry] = deque(maxlen=self.journal_limit)
+        self._forced: list[tuple[Status, str]] = []
+        self._faults: list[Fault] = []
+        self._random = random.Random(self._seed)
+        self.files.clear()
+
+    def _advanced(self, now: float) -> None:
+        """After a virtual clock moved: keep its time, then deliver the callbacks now due."""
+        self.store.set_meta("clock", repr(now))
+        self.callbacks.run_due()
+
     def reset(self) -> None:
-        """Forget every task, journal entry and account change."""
+        """Forget every task, account change, pending callback and journal entry."""
         with self._lock:
-            self.store = TaskStore()
-            self.accounts: dict[str, Account] = {}
+            self.store.clear()
+            self.callbacks.clear()
+            self.accounts = self.store.accounts()
             for key in self._default_credentials:
                 self.add_credential(key)
-            self.journal: deque[JournalEntry] = deque(maxlen=self.journal_limit)
-            self._forced: list[tuple[Status, str]] = []
-            self._faults: list[Fault] = []
-            self._random = random.Random(self._seed)
-            self.callbacks.clear()
+            self._fresh_session()
             self._auth.reset()
 
     def add_credential(
@@ -152,15 +225,21 @@ class VendorMock:
             quota=quota if quota is not None else defaults.quota,
             money=money if money is not None else defaults.money,
         )
-        self.accounts[key] = account
+        with self._lock:
+            self.accounts[key] = account
+            self.store.save_account(account)
         return account
 
     def set_quota(self, key: str, quota: int | None) -> None:
-        self.accounts[key].quota = quota
+        with self._lock:
+            account = self.accounts[key]
+            account.quota = quota
+            self.store.save_account(account)
 
     def force_outcome(self, status: Status, count: int = 1, error: str = "") -> None:
         """Make the next ``count`` submitted tasks end in ``status`` (failed or succeeded)."""
-        self._forced.extend([(status, error or "the task failed (forced by the test)")] * count)
+        with self._lock:
+            self._forced.extend([(status, error or "the task failed (forced by the test)")] * count)
 
     def inject_fault(
         self,
@@ -176,10 +255,12 @@ class VendorMock:
         (done, then the connection breaks) or ``rate_limit`` (the vendor's refusal)."""
         if operation and operation not in self.vendor.ops:
             raise ValueError(f"{self.vendor.package} has no operation {operation!r}")
-        self._faults.append(Fault(kind, count, seconds, status, operation))
+        with self._lock:
+            self._faults.append(Fault(kind, count, seconds, status, operation))
 
     def clear_faults(self) -> None:
-        self._faults.clear()
+        with self._lock:
+            self._faults.clear()
 
     @property
     def faults(self) -> list[Fault]:
@@ -192,13 +273,14 @@ class VendorMock:
         return list(self._forced)
 
     def _take_fault(self, operation: str) -> Fault | None:
-        if not self._faults:  # the common case: no fault injected
+        if not self._faults:
             return None
-        fault = next((f for f in self._faults if f.applies_to(operation)), None)
-        if fault is not None:
-            fault.count -= 1
-            if fault.count <= 0:
-                self._faults.remove(fault)
+        with self._lock:
+            fault = next((f for f in self._faults if f.applies_to(operation)), None)
+            if fault is not None:
+                fault.count -= 1
+                if fault.count <= 0:
+                    self._faults.remove(fault)
         return fault
 
     def advance(self, seconds: float) -> None:
@@ -248,29 +330,67 @@ class VendorMock:
         return client_cls(**credentials, **options)
 
     def _new_id(self, length: int = 23) -> str:
-        return "".join(self._random.choices(string.ascii_letters, k=length))
+        """A task id no stored task has (a seeded mock restarted on its state file would
+        otherwise hand out its first ids again)."""
+        with self._lock:
+            while True:
+                found = "".join(self._random.choices(string.ascii_letters, k=length))
+                if self.store.find(found) is None:
+                    return found
+
+    def close(self) -> None:
+        """Stop the worker threads and close the store."""
+        if self._workers is not None:
+            self._workers.shutdown(wait=True)
+            self._workers = None
+        self.store.close()
 
     # -- the request path ------------------------------------------------------------------
     def handle(self, request: MockRequest) -> MockResponse:
-        """Answer one request. Never raises."""
-        with self._lock:
-            if request.path.startswith("/_mock/"):  # at the root only: not the vendor's paths
-                return admin(self, request, request.path)
-            request_id = f"{self._random.getrandbits(96):024x}"
-            entry = JournalEntry(self.clock.time(), request.method, request.path)
-            try:
-                response = self._answer(request, request_id, entry)
-            except MockError as exc:
-                response = self._error(exc.kind, exc.detail, request_id)
-            except Exception:  # a bug in the mock must still answer in the vendor's shape
-                log.exception(
-                    "mock %s failed on %s %s", self.vendor.package, request.method, request.path
-                )
-                response = self._error("server_error", "internal error", request_id)
-            entry.status, entry.answer = response.status, response.body
-            entry.media_type, entry.headers = response.media_type, response.headers
-            self.journal.append(entry)
-            return response
+        """Answer one request. Never raises. Safe to call from several threads: the mock's
+        lock is held only while state changes, not while images are decoded or made."""
+        if request.path.startswith("/_mock/"):  # at the root only: not the vendor's paths
+            return admin(self, request, request.path)
+        request_id = f"{self._random.getrandbits(96):024x}"
+        entry = JournalEntry(self.clock.time(), request.method, request.path)
+        try:
+            response = self._answer(request, request_id, entry)
+        except MockError as exc:
+            response = self._error(exc.kind, exc.detail, request_id)
+        except Exception:  # a bug in the mock must still answer in the vendor's shape
+            log.exception(
+                "mock %s failed on %s %s", self.vendor.package, request.method, request.path
+            )
+            response = self._error("server_error", "internal error", request_id)
+        entry.status, entry.answer = response.status, response.body
+        entry.media_type, entry.headers = response.media_type, response.headers
+        self.journal.append(entry)
+        return response
+
+    async def ahandle(self, request: MockRequest) -> MockResponse:
+        """:meth:`handle` for an event loop: light requests (queries, admin) are answered on
+        the loop; those that carry or make images run on the mock's worker threads, so one
+        caller's image work never holds up the others."""
+        if self.workers <= 0 or self._light(request):
+            return self.handle(request)
+        if self._workers is None:
+            self._workers = ThreadPoolExecutor(self.workers, thread_name_prefix="mock-worker")
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._workers, self.handle, request)
+
+    def _light(self, request: MockRequest) -> bool:
+        """Whether answering ``request`` is cheap: a small body, no image made, no callback
+        sent, no task started."""
+        if len(request.body) > INLINE_BODY_BYTES:
+            return False
+        path = request.path
+        if path.startswith("/_mock/"):
+            return not path.startswith(("/_mock/files/", "/_mock/examples/", "/_mock/advance"))
+        try:
+            op = self._route(request)
+        except MockError:
+            return True
+        return op.role in ("get", "list", "catalog") and op.name not in self._image_answers
 
     def _answer(self, request: MockRequest, request_id: str, entry: JournalEntry) -> MockResponse:
         """Route, fault, parse, authenticate, validate and serve; failures raise MockError."""
@@ -372,7 +492,7 @@ class VendorMock:
 
     def _authenticate(self, request: MockRequest) -> Account:
         try:
-            return self._auth.authenticate(request, self.accounts, self.clock.time())
+            return self._auth.authenticate(request, self.accounts, self.signing_clock.time())
         except AuthRefused as exc:
             raise MockError(exc.kind, exc.detail) from None
 
@@ -400,11 +520,12 @@ class VendorMock:
 
     def _masked(self, op: Operation, values: dict[str, Any]) -> dict[str, Any]:
         """What the journal keeps of a request's inputs: no file bytes, no credentials (the
-        credential params, and every header or field the auth plug-in names)."""
+        credential params, and every header or field the auth plug-in names), and long strings
+        (base64 images) shortened, so a full journal stays small."""
         named = {n.lower() for n in self._auth.secret_headers()} | {self._auth.field.lower()}
         secret = {p.wire for p in op.params if p.source == "credential" or p.wire.lower() in named}
         return {
-            k: ("<bytes>" if isinstance(v, bytes) else "****" if k in secret else v)
+            k: ("****" if k in secret else _journal_value(v))
             for k, v in values.items()
             if v is not None
         }
@@ -472,16 +593,17 @@ class VendorMock:
             for name in names
         }
 
-    def _task_files(self, task: MockTask) -> dict[str, tuple[bytes, str]]:
-        if task.files is None:
-            effect = EFFECTS.get(task.effect)
-            task.files = effect.make(task) if effect is not None else {}
-        return task.files
+    def _task_files(self, task: MockTask) -> Files:
+        """A task's result files: made from its input when first needed, then cached."""
+        effect = EFFECTS.get(task.effect)
+        if effect is None:
+            return {}
+        return self.files.get(task.id, lambda: effect.make(task))
 
     def _file(self, ref: str) -> tuple[bytes, str] | None:
         """A result file, while its task has succeeded and its URL has not expired."""
         task_id, _, name = ref.partition("/")
-        task = self.store.tasks.get(task_id)
+        task = self.store.find(task_id)
         now = self.clock.time()
         if task is None or task.status(now) != "succeeded":
             return None
@@ -519,6 +641,28 @@ class VendorMock:
         if body is None:  # a gateway's refusal: the reason is in the headers only
             return MockResponse(status, b"", "text/plain", headers)
         return self._json(status, body, headers)
+
+
+def _answers_images(vendor: Vendor, op: Operation) -> bool:
+    """Whether ``op``'s answer can carry image bytes the mock makes (a preview, base64)."""
+    templates = json.dumps(op.mock.response if op.mock else None)
+    spec = vendor.task_spec(op)
+    if "$view" in templates and spec is not None:
+        templates += json.dumps(spec.view)
+    return "$task.preview" in templates or "$task.base64" in templates
+
+
+def _journal_value(value: Any) -> Any:
+    """``value`` as the journal keeps it: bytes and long strings replaced by their size."""
+    if isinstance(value, bytes):
+        return "<bytes>"
+    if isinstance(value, str) and len(value) > JOURNAL_TEXT_CHARS:
+        return f"<{len(value)} characters>"
+    if isinstance(value, dict):
+        return {k: _journal_value(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_journal_value(v) for v in value]
+    return value
 
 
 def _json_field(body: Any, param: Param) -> Any:

@@ -143,7 +143,10 @@ def mask(key: str) -> str:
 def tasks(mock: VendorMock, offset: int, limit: int, status: str, q: str) -> dict[str, Any]:
     """One page of tasks, newest first (the store keeps them in the order they came)."""
     now = mock.clock.time()
-    newest: Iterable[MockTask] = reversed(mock.store.tasks.values())
+    stored = mock.store.tasks  # a dict in memory; a SQLite store reads its rows in order
+    newest: Iterable[MockTask] = (
+        reversed(stored.values()) if isinstance(stored, dict) else reversed(list(stored.values()))
+    )
     if status:
         newest = (t for t in newest if t.status(now) == status)
     if q:

@@ -2,7 +2,9 @@
 
 A collaborator of :class:`~generator.runtime.mock.core.VendorMock`, given the mock (its store,
 clock, vendor, callbacks and files): each handler takes one validated :class:`Call` and
-returns the answer's payload (the envelope goes around it later).
+returns the answer's payload (the envelope goes around it later). Handlers run on several
+threads at once: images are read outside the mock's lock, and only the state
+change (checking caller ids, charging the account, storing the task) holds it.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from ..validation import data_problem, slot_problems
 from ..vendor import Operation, TaskSpec
 from .effects import EFFECTS, RESULT_PIXELS_FACTOR
 from .messages import Call, MockError
-from .store import Account, MockTask
+from .store import Account, MockTask, unique_key
 from .templates import Context, render
 
 if TYPE_CHECKING:
@@ -43,9 +45,12 @@ class Roles:
 
     def _submit(self, call: Call) -> Any:
         """Start a task; it runs on the clock and is seen by get, list and callbacks."""
-        self._refuse_reused_ids(call)
-        task = self._start(call, self.mock.queue_seconds, self.mock.task_seconds)
-        self.mock.callbacks.watch(task)
+        self._refuse_reused_ids(call)  # before any image is fetched; again under the lock
+        task = self._prepare(call, self.mock.queue_seconds, self.mock.task_seconds)
+        with self.mock._lock:
+            self._refuse_reused_ids(call)
+            self._commit(task, call.account)
+            self.mock.callbacks.watch(task)
         return render(
             call.op.mock.response,
             self._context(task=task, request=call.values, account=call.account),
@@ -54,13 +59,19 @@ class Roles:
     def _action(self, call: Call) -> Any:
         """A synchronous job (Tencent's): it takes ``task_seconds`` and its result is in the
         answer. While it runs it holds one of the account's job slots; the transports hold the
-        answer back for as long as the job takes, on the mock's clock."""
+        answer back for as long as the job takes, on the mock's clock. A mock that does not
+        hold answers back (served on a virtual clock) finishes the job in no time."""
         limit = self.mock.vendor.mock.concurrency
-        now = self.mock.clock.time()
-        busy = [t for t in self._tasks_of(call.account) if t.status(now) in ("queued", "running")]
-        if limit is not None and len(busy) >= limit:
-            raise MockError("concurrency_limited", f"{len(busy)} job(s) running, {limit} allowed")
-        task = self._start(call, 0.0, self.mock.task_seconds)
+        task = self._prepare(call, 0.0, self.mock.task_seconds if self.mock.hold_answers else 0.0)
+        with self.mock._lock:
+            now = self.mock.clock.time()
+            busy = self.mock.store.active(call.account.key, now) if limit is not None else []
+            if limit is not None and len(busy) >= limit:
+                raise MockError(
+                    "concurrency_limited", f"{len(busy)} job(s) running, {limit} allowed"
+                )
+            task.created_at = now
+            self._commit(task, call.account)
         if task.outcome == "failed":
             raise MockError("server_error", task.error)
         self.mock._task_files(task)  # a broken input must fail this request, not a later download
@@ -72,23 +83,26 @@ class Roles:
         return answer
 
     def _refuse_reused_ids(self, call: Call) -> None:
+        """A unique input (``x-sdk-limits.unique``) already used by one of the account's tasks,
+        in that input or as a task's caller-named id, is refused: both are index lookups."""
+        key = call.account.key
         for name in call.op.limits.unique:
             value = get_path(call.values, name)
             if value in (None, ""):
                 continue
-            mine = self._tasks_of(call.account)
-            if self.mock.store.external_id_taken(str(value), call.account.key) or any(
-                get_path(t.inputs, name) == value for t in mine
+            if self.mock.store.external_id_taken(str(value), key) or self.mock.store.key_taken(
+                key, name, unique_key(value)
             ):
                 raise MockError("conflict", f"{name} {value!r} is already used")
 
-    def _start(self, call: Call, queue_seconds: float, run_seconds: float) -> MockTask:
-        """Charge the account and store a new task with the call's images and arguments."""
+    def _prepare(self, call: Call, queue_seconds: float, run_seconds: float) -> MockTask:
+        """A new task with the call's images and arguments, not yet stored nor charged (no
+        lock held: images are fetched and checked here)."""
         op, values, account = call.op, call.values, call.account
         slots = self._slot_images(call)
         image = self._input_image(call)
         task = MockTask(
-            id=self.mock._new_id(),
+            id="",
             account=account.key,
             operation=op.name,
             created_at=self.mock.clock.time(),
@@ -99,16 +113,26 @@ class Roles:
             args={arg: get_path(values, wire) for arg, wire in op.mock.params.items()},
             external_id=str(_given(values, op.caller_id) or ""),
             price=self.mock.vendor.mock.price,
-            inputs=values,
+            inputs=_compact(values, call),
             base_url=call.request.base_url,
             image=image,
             slots=slots,
             files_ttl=op.mock.files_ttl,
             callback_url=str(_given(values, op.mock.callback_url) or ""),
             poll_op=self._poll_op(op),
+            keys={  # the caller-named id has an index of its own
+                name: unique_key(value)
+                for name in self.mock._unique_inputs
+                if name != op.caller_id and (value := get_path(values, name)) not in (None, "")
+            },
         )
         self._refuse_oversized(task)
+        return task
+
+    def _commit(self, task: MockTask, account: Account) -> MockTask:
+        """Charge the account and store ``task`` under a fresh id (the lock held)."""
         self._charge(account)
+        task.id = self.mock._new_id()
         task.outcome, task.error = (
             self.mock._forced.pop(0) if self.mock._forced else ("succeeded", "")
         )
@@ -142,9 +166,7 @@ class Roles:
         account.used += 1
         if account.money is not None:
             account.money = round(account.money - price, 2)
-
-    def _tasks_of(self, account: Account) -> list[MockTask]:
-        return [t for t in self.mock.store.tasks.values() if t.account == account.key]
+        self.mock.store.save_account(account)
 
     def _poll_op(self, op: Operation) -> str:
         try:
@@ -249,6 +271,17 @@ def _page(op: Operation, values: dict[str, Any], items: list[Any]) -> dict[str, 
         "total": len(items),
         "pages": max(1, -(-len(items) // size)),
         "items": items[(number - 1) * size : number * size],
+    }
+
+
+def _compact(values: dict[str, Any], call: Call) -> dict[str, Any]:
+    """The inputs a task keeps: all but the images (kept once, as bytes, in the task) and
+    file uploads."""
+    images = {name.split(".")[0] for name in call.images}
+    return {
+        k: v
+        for k, v in values.items()
+        if k not in images and not isinstance(v, bytes | bytearray) and v is not None
     }
 
 

@@ -8,12 +8,18 @@ background (their retry ladder scaled by ``--callback-scale``), and each mock ac
 credential ``test`` plus any ``--credential`` given. The URLs are printed once serving starts.
 What callers may do to a served mock (admin token, limits) is in ``exposure``; every port is
 bound before any mock starts, so a busy one stops them all with a one-line error.
+
+``--clock virtual`` serves on a clock that moves only on ``POST /_mock/advance?seconds=N``
+(callbacks then due are delivered before that answers); ``--state PATH`` keeps the state in
+SQLite so that it survives the process; ``--seed N`` makes ids the same every run.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import ctypes
 import gc
 import importlib
 import importlib.util
@@ -21,14 +27,19 @@ import pkgutil
 import socket
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import uvicorn
 
-from ..clock import SystemClock
+from ..clock import Clock, SystemClock, VirtualClock
 from .asgi import create_app
 from .core import VendorMock
 from .exposure import OneLineParser, add_options, app_options, bind, check, mock_options
+from .sqlite import SqliteStore, StateFileError
+from .store import DEFAULT_MAX_IMAGE_BYTES, DEFAULT_MAX_TASKS
+
+WORKERS = 8  # threads per mock for the requests that carry or make images
 
 
 def vendor_packages() -> list[str]:
@@ -71,8 +82,50 @@ def parser() -> argparse.ArgumentParser:
         default=[],
         help="host images may be downloaded from: host (default ports) or host:port",
     )
+    p.add_argument(
+        "--clock",
+        choices=("real", "virtual"),
+        default="real",
+        help="virtual: time moves only on POST /_mock/advance?seconds=N",
+    )
+    p.add_argument(
+        "--state",
+        default=None,
+        metavar="PATH",
+        help="keep the state in this SQLite file (a folder of one file per vendor when serving"
+        " several), so it survives a restart; default: in memory",
+    )
+    p.add_argument("--seed", type=int, default=None, help="same ids every run (default: unique)")
+    p.add_argument(
+        "--max-tasks",
+        type=int,
+        default=DEFAULT_MAX_TASKS,
+        help="in memory: past this many tasks the oldest finished ones are forgotten (0: never)",
+    )
+    p.add_argument(
+        "--max-image-mb",
+        type=float,
+        default=DEFAULT_MAX_IMAGE_BYTES / 2**20,
+        help="in memory: past this many MB of input images the oldest finished tasks are"
+        " forgotten (0: never)",
+    )
+    p.add_argument("--workers", type=int, default=WORKERS, help="threads for image work")
     add_options(p)
     return p
+
+
+def state_store(args: argparse.Namespace, package: str, several: bool) -> SqliteStore | None:
+    """The SQLite store of ``package`` under ``--state``, or None (in memory)."""
+    if not args.state:
+        return None
+    path = Path(args.state)
+    if several:
+        path.mkdir(parents=True, exist_ok=True)
+        path = path / f"{package}.sqlite3"
+    try:
+        return SqliteStore(path, vendor=package)
+    except StateFileError as exc:
+        raise SystemExit(f"mock {package}: --state {exc}") from None
 
 
 Served = tuple[str, uvicorn.Server, socket.socket]
@@ -93,17 +146,26 @@ def servers(args: argparse.Namespace) -> list[Served]:
         raise
     found = []
     for offset, (package, sock) in enumerate(zip(packages, sockets, strict=True)):
+        virtual = args.clock == "virtual"
+        clock: Clock = VirtualClock() if virtual else SystemClock()
         mock = build_mock(
             package,
-            clock=SystemClock(),
+            clock=clock,
             task_seconds=args.task_seconds,
             allowed_hosts=args.allow_host,
             credentials=["test", *args.credential],
             callback_scale=args.callback_scale,
             **mock_options(args),
+            store=state_store(args, package, len(packages) > 1),
+            max_tasks=args.max_tasks or None,
+            max_image_bytes=int(args.max_image_mb * 2**20) or None,
+            seed=args.seed,
+            hold_answers=not virtual,
+            workers=args.workers,
+            signing_clock=SystemClock(),  # callers sign in real time, whatever the mock's clock
         )
         config = uvicorn.Config(
-            create_app(mock, background=True, **app_options(args, offset)),
+            create_app(mock, background=not virtual, **app_options(args, offset)),
             host=args.host,
             port=args.port + offset,
             log_level="warning",
@@ -123,6 +185,14 @@ async def serve_all(named: list[Served]) -> None:
             config = server.config
             print(f"{name:<15} http://{config.host}:{config.port}", flush=True)
     await asyncio.gather(*tasks)
+
+
+def fewer_malloc_arenas() -> None:
+    """glibc gives each thread a malloc arena of its own (up to eight per core), and memory
+    one worker thread frees is not reused by another: a long-running mock's memory creeps up.
+    Two arenas keep it down (what ``MALLOC_ARENA_MAX=2`` does); elsewhere nothing changes."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").mallopt(-8, 2)  # M_ARENA_MAX
 
 
 def tune_gc() -> None:
@@ -148,7 +218,9 @@ def event_loop_name() -> str:
 
 def run(named: list[Served]) -> None:
     """Serve until interrupted, on uvloop when installed, with the collector tuned for serving
-    (``tune_gc``). The benchmarks serve their references through this too (like for like)."""
+    (``tune_gc``) and glibc's arenas bounded (``fewer_malloc_arenas``). The benchmarks serve
+    their references through this too (like for like)."""
+    fewer_malloc_arenas()
     tune_gc()
     with asyncio.Runner(loop_factory=_loop_factory()) as runner:
         runner.run(serve_all(named))
@@ -160,7 +232,12 @@ def main(argv: list[str] | None = None) -> None:
     check(p, args)
     named = servers(args)
     print(f"serving {len(named)} mock(s); Ctrl-C stops", file=sys.stderr, flush=True)
-    run(named)
+    try:
+        run(named)
+    finally:
+        for _name, server, _sock in named:
+            app: Any = server.config.app  # the MockApp servers() made
+            app.mock.close()
 
 
 if __name__ == "__main__":

@@ -1,20 +1,40 @@
-"""The mock's state: accounts with quotas, and tasks whose status follows the clock."""
+"""The mock's state: accounts with quotas, tasks whose status follows the clock, and the
+callbacks still to deliver, behind one store interface with two implementations.
+
+:class:`MemoryStore` (the default) keeps everything in dicts, indexed by task id, by the
+caller's own id and by each input a vendor wants unique, and is bounded: past ``max_tasks``
+the oldest finished tasks are forgotten. :class:`~generator.runtime.mock.sqlite.SqliteStore`
+(``--state PATH``) keeps the same in a SQLite file, so a mock killed mid-task and started again
+on the same file carries on. Every lookup a request makes goes through an index: the cost of a
+submit or a get does not grow with the number of tasks stored.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from ..accounts import Account
 from ..vendor import Status
 
 __all__ = ["Account", "MockTask", "TaskStore"]
 
+DEFAULT_MAX_TASKS = 10_000
+DEFAULT_MAX_IMAGE_BYTES = 32 * 1024 * 1024
 
-@dataclass
+
+
+@dataclass(slots=True)
 class MockTask:
-    """One task. Its status is a function of the clock: queued, running, then its outcome."""
+    """One task. Its status is a function of the clock: queued, running, then its outcome.
+
+    The record is kept small: the input images as bytes (its result files are made from them
+    when downloaded, and kept in the mock's small file cache, not here), the arguments the
+    effect reads, and the inputs without the images. ``keys`` holds the values of the inputs
+    the vendor wants unique per account, as the store indexes them."""
 
     id: str
     account: str
@@ -35,8 +55,8 @@ class MockTask:
     slots: dict[str, bytes] = field(default_factory=dict)
     files_ttl: float | None = None
     poll_op: str = ""
-    files: dict[str, tuple[bytes, str]] | None = None
-    reported: set[str] = field(default_factory=set)
+    reported: frozenset[str] = frozenset()  # shared while empty: most tasks send no callback
+    keys: dict[str, str] = field(default_factory=dict)
 
     @property
     def finishes_at(self) -> float:
@@ -81,29 +101,270 @@ class MockTask:
         return self.reached_at(self.status(now))
 
 
-class TaskStore:
-    def __init__(self) -> None:
-        self.tasks: dict[str, MockTask] = {}
+@dataclass
+class Delivery:
+    """A callback to POST: the task's status change, where to, which attempt, and when."""
 
-    def add(self, task: MockTask) -> MockTask:
-        self.tasks[task.id] = task
-        return task
+    task_id: str
+    url: str
+    status: Status
+    payload: dict[str, Any]
+    attempt: int
+    due: float
+    id: int = 0
+
+
+def unique_key(value: Any) -> str:
+    """How a unique input's value is indexed: its JSON, so ``1`` and ``"1"`` stay apart."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+
+
+class TaskStore(Protocol):
+    """What the mock keeps, whichever store keeps it. Every method is safe to call from
+    several threads; the mock holds its own lock around changes that must go together."""
+
+    kind: str  # "memory" or "sqlite"
+
+    @property
+    def tasks(self) -> Mapping[str, MockTask]:
+        """Every stored task by id (for tests and tools; requests use the indexed lookups)."""
+        ...
+
+    def add(self, task: MockTask) -> MockTask: ...
+
+    def find(self, task_id: str) -> MockTask | None:
+        """The task with this id, whoever owns it."""
+        ...
 
     def get(self, task_id: str, account: str) -> MockTask | None:
         """The account's task with this id, or with this caller-given (external) id."""
-        task = self.tasks.get(task_id)
-        if task is None:
-            task = next(
-                (t for t in self.tasks.values() if t.external_id and t.external_id == task_id), None
-            )
+        ...
+
+    def external_id_taken(self, external_id: str, account: str) -> bool: ...
+
+    def key_taken(self, account: str, name: str, value: str) -> bool:
+        """Whether one of the account's tasks has ``value`` (see :func:`unique_key`) in its
+        unique input ``name``."""
+        ...
+
+    def of_account(self, account: str) -> list[MockTask]:
+        """The account's tasks, newest first."""
+        ...
+
+    def active(self, account: str, now: float) -> list[MockTask]:
+        """The account's tasks still queued or running at ``now``."""
+        ...
+
+    def save(self, task: MockTask) -> None:
+        """Keep a change of a stored task (the statuses its callbacks have reported)."""
+        ...
+
+    def accounts(self) -> dict[str, Account]: ...
+
+    def save_account(self, account: Account) -> None: ...
+
+    def watch(self, task: MockTask) -> None:
+        """Remember that ``task``'s status changes are to be called back."""
+        ...
+
+    def unwatch(self, task_id: str) -> None: ...
+
+    def watched(self) -> list[MockTask]: ...
+
+    def add_delivery(self, delivery: Delivery) -> None: ...
+
+    def update_delivery(self, delivery: Delivery) -> None: ...
+
+    def remove_delivery(self, delivery: Delivery) -> None: ...
+
+    def deliveries(self) -> list[Delivery]:
+        """Callbacks not yet delivered, in the order they were queued."""
+        ...
+
+    def meta(self, key: str) -> str | None: ...
+
+    def set_meta(self, key: str, value: str) -> None: ...
+
+    def clear(self) -> None:
+        """Forget everything."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class MemoryStore:
+    """The default store: dicts, indexed, bounded by ``max_tasks`` tasks and by
+    ``max_image_bytes`` of input images in all (None: unbounded).
+
+    Past either bound, the oldest tasks that have finished (and have no callback left to send)
+    are forgotten, a tenth of the bound at a time; a query for one of them is answered as for a
+    task that never existed. Tasks still queued or running are never evicted.
+    """
+
+    kind = "memory"
+
+    def __init__(
+        self,
+        max_tasks: int | None = DEFAULT_MAX_TASKS,
+        *,
+        clock: Any = None,
+        max_image_bytes: int | None = DEFAULT_MAX_IMAGE_BYTES,
+    ) -> None:
+        self.max_tasks = max_tasks
+        self.max_image_bytes = max_image_bytes
+        self._clock = clock
+        self.clear()
+
+    def clear(self) -> None:
+        self._tasks: dict[str, MockTask] = {}  # insertion (creation) order
+        self._by_external: dict[tuple[str, str], str] = {}
+        self._by_key: dict[tuple[str, str, str], str] = {}
+        self._by_account: dict[str, dict[str, None]] = {}
+        self._unfinished: dict[str, dict[str, None]] = {}
+        self._accounts: dict[str, Account] = {}
+        self._watched: dict[str, MockTask] = {}
+        self._deliveries: dict[int, Delivery] = {}
+        self._next_delivery = 1
+        self._meta: dict[str, str] = {}
+        self._evict_after = 0  # adds to wait before scanning again when nothing was evictable
+        self.image_bytes = 0  # input images held, in bytes
+
+    @property
+    def tasks(self) -> Mapping[str, MockTask]:
+        return self._tasks
+
+    def __len__(self) -> int:
+        return len(self._tasks)
+
+    def add(self, task: MockTask) -> MockTask:
+        self._tasks[task.id] = task
+        if task.external_id:
+            self._by_external[(task.account, task.external_id)] = task.id
+        for name, value in task.keys.items():
+            self._by_key[(task.account, name, value)] = task.id
+        self._by_account.setdefault(task.account, {})[task.id] = None
+        self._unfinished.setdefault(task.account, {})[task.id] = None
+        self.image_bytes += _image_bytes(task)
+        if self._over():
+            self._evict()
+        return task
+
+    def _over(self) -> bool:
+        too_many = self.max_tasks is not None and len(self._tasks) > self.max_tasks
+        too_big = self.max_image_bytes is not None and self.image_bytes > self.max_image_bytes
+        return too_many or too_big
+
+    def find(self, task_id: str) -> MockTask | None:
+        return self._tasks.get(task_id)
+
+    def get(self, task_id: str, account: str) -> MockTask | None:
+        task = self._tasks.get(task_id)
+        if task is None or task.account != account:
+            found = self._by_external.get((account, task_id))
+            task = self._tasks.get(found) if found is not None else None
         return task if task is not None and task.account == account else None
 
     def external_id_taken(self, external_id: str, account: str) -> bool:
-        return any(
-            t.external_id == external_id and t.account == account for t in self.tasks.values()
-        )
+        return (account, external_id) in self._by_external
+
+    def key_taken(self, account: str, name: str, value: str) -> bool:
+        return (account, name, value) in self._by_key
 
     def of_account(self, account: str) -> list[MockTask]:
-        """Newest first."""
-        mine = [t for t in self.tasks.values() if t.account == account]
+        ids = list(self._by_account.get(account, {}))  # a copy: others may add meanwhile
+        mine = [task for i in ids if (task := self._tasks.get(i)) is not None]
         return sorted(mine, key=lambda t: (t.created_at, t.id), reverse=True)
+
+    def active(self, account: str, now: float) -> list[MockTask]:
+        ids = self._unfinished.get(account)
+        if not ids:
+            return []
+        found = []
+        for task_id in list(ids):
+            task = self._tasks.get(task_id)
+            if task is None or task.finishes_at <= now:
+                ids.pop(task_id, None)  # finished for good: the clock never goes back
+            else:
+                found.append(task)
+        return found
+
+    def save(self, task: MockTask) -> None:
+        """Nothing to do: the stored task is the object that changed."""
+
+    def accounts(self) -> dict[str, Account]:
+        return self._accounts
+
+    def save_account(self, account: Account) -> None:
+        self._accounts[account.key] = account
+
+    def watch(self, task: MockTask) -> None:
+        self._watched[task.id] = task
+
+    def unwatch(self, task_id: str) -> None:
+        self._watched.pop(task_id, None)
+
+    def watched(self) -> list[MockTask]:
+        return list(self._watched.values())
+
+    def add_delivery(self, delivery: Delivery) -> None:
+        delivery.id = self._next_delivery
+        self._next_delivery += 1
+        self._deliveries[delivery.id] = delivery
+
+    def update_delivery(self, delivery: Delivery) -> None:
+        self._deliveries[delivery.id] = delivery
+
+    def remove_delivery(self, delivery: Delivery) -> None:
+        self._deliveries.pop(delivery.id, None)
+
+    def deliveries(self) -> list[Delivery]:
+        return list(self._deliveries.values())
+
+    def meta(self, key: str) -> str | None:
+        return self._meta.get(key)
+
+    def set_meta(self, key: str, value: str) -> None:
+        self._meta[key] = value
+
+    def close(self) -> None:
+        """Nothing to close."""
+
+    # -- bounds ------------------------------------------------------------------------------
+    def _evict(self) -> None:
+        """Forget the oldest finished tasks until a tenth of each bound is free. When none
+        can go (all still running), wait a tenth of the cap's adds before looking again, so
+        that a mock full of running tasks does not scan on every submit."""
+        if self._evict_after > 0:
+            self._evict_after -= 1
+            return
+        count_goal = self.max_tasks - max(1, self.max_tasks // 10) if self.max_tasks else None
+        bytes_goal = self.max_image_bytes * 9 // 10 if self.max_image_bytes else None
+        now = self._clock.time() if self._clock is not None else float("inf")
+        pending = {d.task_id for d in self._deliveries.values()}
+        gone, count, size = [], len(self._tasks), self.image_bytes
+        for task in self._tasks.values():
+            if (count_goal is None or count <= count_goal) and (
+                bytes_goal is None or size <= bytes_goal
+            ):
+                break
+            if task.finishes_at <= now and task.id not in self._watched and task.id not in pending:
+                gone.append(task)
+                count, size = count - 1, size - _image_bytes(task)
+        for task in gone:
+            self._forget(task)
+        if self._over():
+            self._evict_after = max(1, (self.max_tasks or 10_000) // 10)
+
+    def _forget(self, task: MockTask) -> None:
+        del self._tasks[task.id]
+        if task.external_id:
+            self._by_external.pop((task.account, task.external_id), None)
+        for name, value in task.keys.items():
+            self._by_key.pop((task.account, name, value), None)
+        self._by_account.get(task.account, {}).pop(task.id, None)
+        self._unfinished.get(task.account, {}).pop(task.id, None)
+        self.image_bytes -= _image_bytes(task)
+
+
+def _image_bytes(task: MockTask) -> int:
+    return len(task.image or b"") + sum(len(data) for data in task.slots.values())

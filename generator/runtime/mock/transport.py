@@ -29,7 +29,7 @@ def mock_transport(mock: VendorMock) -> httpx.MockTransport:
             request.method, str(request.url), request.headers.multi_items(), body
         )
         answer = mock.handle(incoming)
-        if answer.delay:  # a synchronous job or injected latency: it takes that long
+        if answer.delay and mock.hold_answers:  # a synchronous job or injected latency
             mock.clock.sleep(answer.delay)
         if answer.dropped:
             raise httpx.RemoteProtocolError(DROPPED, request=request)

@@ -1,0 +1,195 @@
+"""Does a mock's cost grow with what it stores? Per vendor, the CPU time the mock spends per
+submit and per get at 10,000 stored tasks, against the same over the first thousand.
+
+Each vendor's mock runs in-process on its virtual clock with its default (bounded, indexed)
+store; the generated client sends each vendor's example request (a fresh caller-named id each
+time where the vendor has one). Only the time spent inside the mock (``VendorMock.handle``,
+this thread's CPU time) is counted, not the client's. Each window of calls is cut into five
+rounds, each given by its median call; the figure is the median of the per-round ratios
+(10,000 / first thousand), with the spread beside it. The store is filled from 1,000 to
+10,000 tasks by storing copies of the tasks the first window made (new ids, caller ids and
+unique inputs), which is what 9,000 more submits would leave behind, in a fraction of the
+time. Target: at most 1.2x.
+"""
+
+from __future__ import annotations
+
+import gc
+import importlib
+import itertools
+import statistics
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from generator.runtime.client import AsyncClient, SyncClient
+from generator.runtime.mock import VendorMock
+from generator.runtime.mock.core import MOCK_BASE_URL
+from generator.runtime.mock.serve import vendor_packages
+from generator.runtime.mock.store import unique_key
+from generator.runtime.paths import set_path
+from generator.runtime.tasks import submitted_task_id
+from generator.runtime.testing import example_values
+from generator.runtime.vendor import Operation, Vendor
+
+from .common import Result, clock, spread
+
+TARGET = 1.2
+WINDOW = 1000
+STORED = 10_000
+ROUNDS = 5
+_fresh = itertools.count()
+
+
+def client_class(package: str, base: type) -> type:
+    """The generated package's sync (``base`` SyncClient) or async client class."""
+    module = importlib.import_module(f"generated.{package}")
+    return next(
+        v
+        for v in vars(module).values()
+        if isinstance(v, type) and issubclass(v, base) and v not in (SyncClient, AsyncClient)
+    )
+
+
+def vendor_of(package: str) -> Vendor:
+    return importlib.import_module(f"generated.{package}").VENDOR
+
+
+def credentials(vendor: Vendor) -> dict[str, str]:
+    return {c.name: c.mock_default for c in vendor.auth.credentials if c.required}
+
+
+def first_submit(vendor: Vendor) -> Operation:
+    """The operation that starts a task (or a synchronous job, for a vendor with no tasks)."""
+    ops = [o for o in vendor.operations if o.role == "submit"] or [
+        o for o in vendor.operations if o.role == "action"
+    ]
+    return ops[0]
+
+
+def request_values(op: Operation, base_url: str) -> dict[str, Any]:
+    """``op``'s example inputs, with a fresh caller-named id and fresh unique inputs."""
+    values = example_values(op, base_url)
+    for path in {op.caller_id, *op.limits.unique} - {""}:
+        set_path(values, path, f"bench-{next(_fresh)}")
+    return values
+
+
+class Timed:
+    """CPU time spent inside ``mock.handle``, per call, as the client calls it."""
+
+    def __init__(self, mock: VendorMock) -> None:
+        self.mock = mock
+        self.samples: list[float] = []
+        inner = mock.handle
+
+        def handle(request: Any) -> Any:
+            start = clock()
+            try:
+                return inner(request)
+            finally:
+                self.samples.append(clock() - start)
+
+        mock.handle = handle  # type: ignore[method-assign]
+
+    def take(self, fn: Callable[[], object], calls: int) -> list[float]:
+        """Per-round median seconds inside the mock for ``calls`` calls of ``fn`` in
+        ``ROUNDS`` rounds (the median, so that a collection or a busy neighbour in one call
+        does not decide a round)."""
+        rounds = []
+        per_round = max(1, calls // ROUNDS)
+        gc.collect()
+        for _ in range(ROUNDS):
+            self.samples.clear()
+            for _ in range(per_round):
+                fn()
+            rounds.append(statistics.median(self.samples))
+        return rounds
+
+
+def fill(mock: VendorMock, target: int) -> None:
+    """Store copies of the mock's tasks until it holds ``target`` tasks."""
+    originals = list(mock.store.tasks.values())
+    unique = mock._unique_inputs
+    for i in range(target - len(originals)):
+        model = originals[i % len(originals)]
+        tag = f"fill-{next(_fresh)}"
+        mock.store.add(
+            replace(
+                model,
+                id=f"{tag}-{model.id}"[:23],
+                external_id=tag if model.external_id else "",
+                keys={name: unique_key(tag) for name in unique if name in model.keys},
+                reported=set(),
+            )
+        )
+
+
+def growth(package: str, window: int, stored: int) -> dict[str, list[float]]:
+    """Per-round seconds per submit and per get, over the first ``window`` tasks and at
+    ``stored`` tasks."""
+    module = importlib.import_module(f"generated.{package}.mock")
+    mock: VendorMock = module.create_mock()
+    vendor = mock.vendor
+    for account in mock.accounts.values():  # no quota or money runs out during the bench
+        account.quota = account.money = None
+    timed = Timed(mock)
+    op = first_submit(vendor)
+    made: list[str] = []
+    with mock.client(client_class(package, SyncClient)) as client:
+        base = vendor.base_url or MOCK_BASE_URL
+
+        def submit() -> None:
+            values = request_values(op, base)
+            payload = client._send(op, values)
+            if op.role == "submit":
+                made.append(submitted_task_id(vendor, op, payload, values))
+
+        gets = itertools.cycle(range(10**9))
+
+        def get() -> None:
+            task_id = made[next(gets) % len(made)]
+            client.get_outcome(task_id, operation=op.name)
+
+        found: dict[str, list[float]] = {"submit_first": timed.take(submit, window)}
+        if op.role == "submit":
+            found["get_first"] = timed.take(get, window)
+        fill(mock, stored)
+        found["submit_at"] = timed.take(submit, window)
+        if op.role == "submit":
+            found["get_at"] = timed.take(get, window)
+        found["stored"] = [float(len(mock.store.tasks))]
+    return found
+
+
+def _ratio(at: list[float], first: list[float]) -> tuple[float, float]:
+    ratios = [a / f for a, f in zip(at, first, strict=True)]
+    return statistics.median(ratios), spread(ratios)
+
+
+def run(*, quick: bool = False) -> list[Result]:
+    window = 200 if quick else WINDOW
+    stored = 3000 if quick else STORED
+    results = []
+    for package in vendor_packages():
+        found = growth(package, window, stored)
+        for call in ("submit", "get"):
+            if f"{call}_first" not in found:
+                continue
+            first, at = found[f"{call}_first"], found[f"{call}_at"]
+            ratio, noise = _ratio(at, first)
+            results.append(
+                Result(
+                    "state_growth",
+                    f"{package} {call}: cost at {stored:,} stored tasks / first {window:,}",
+                    round(ratio, 3),
+                    "x",
+                    f"<= {TARGET}",
+                    ratio <= TARGET,
+                    f"{statistics.median(first) * 1e6:.0f} -> {statistics.median(at) * 1e6:.0f}"
+                    f" us in the mock per call; spread {noise:.0%} over {ROUNDS} rounds;"
+                    f" {int(found['stored'][0]):,} stored",
+                    {"first_s": first, "at_s": at},
+                )
+            )
+    return results
