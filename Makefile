@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | cksu
 VENDOR ?=
 PORT   ?= 8000
 
-.PHONY: generate check test mock lint bench clean
+.PHONY: generate check test mock lint bench clean mutants
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,5 +45,8 @@ bench: $(STAMP)      ## benchmarks (ratios side by side in one run; installs wrk
 bench-profile: $(STAMP)   ## where the time goes on the benchmarked paths (cProfile)
 	$(BIN)/python -m bench.profile $(BENCH_ARGS)
 
+mutants: $(STAMP)    ## mutation testing of generator/runtime/: make mutants [MODULES="tasks mock/store"]
+	$(BIN)/python -m mutation.run $(MODULES) $(MUTANTS_ARGS)
+
 clean:
-	rm -rf $(VENV) build *.egg-info bench/.node bench/results
+	rm -rf $(VENV) build *.egg-info bench/.node bench/results .mutation
