@@ -28,7 +28,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-WORK = ROOT / ".mutation"
+WORK = ROOT / os.environ.get("MUTATION_WORK", ".mutation")  # several runs side by side
 RUNTIME = "generator/runtime"
 EXPLAINED = ROOT / "mutation" / "equivalent.md"
 COPIED = ("generator", "generated", "specs", "templates", "tests", "pyproject.toml")
