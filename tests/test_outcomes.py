@@ -172,3 +172,11 @@ def test_the_progress_line_appears_after_the_quiet_time_and_ends_with_the_task()
     clock.advance(4)
     line(TaskOutcome("t1", "succeeded", "done"))
     assert stream.getvalue().endswith("\r" + "task t1: succeeded (7 s)".ljust(60) + "\n")
+
+
+def test_an_answer_without_the_task_id_gives_no_id_rather_than_a_made_up_one() -> None:
+    for name in vendor_packages():
+        vendor = vendor_of(name)
+        for op in vendor.operations:
+            if op.role == "submit":
+                assert submitted_task_id(vendor, op, {"unrelated": "x"}, {}) == ""
