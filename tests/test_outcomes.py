@@ -162,13 +162,13 @@ def test_a_submit_without_its_own_id_path_reads_its_get_operations_family() -> N
 def test_the_progress_line_appears_after_the_quiet_time_and_ends_with_the_task() -> None:
     clock, stream = VirtualClock(), io.StringIO()
     line = TerminalProgress(stream, clock, quiet_seconds=3.0)
-    running = TaskOutcome("t1", "running", "wait", progress=0.42)
+    running = TaskOutcome("t1", "running", "wait", progress=0.994)
     clock.advance(2.9)
     line(running)
     assert stream.getvalue() == ""
     clock.advance(0.1)  # exactly the quiet time
     line(running)
-    assert stream.getvalue() == "\r" + "task t1: running 42% (3 s)".ljust(60)
+    assert stream.getvalue() == "\r" + "task t1: running 99% (3 s)".ljust(60)
     clock.advance(4)
     line(TaskOutcome("t1", "succeeded", "done"))
     assert stream.getvalue().endswith("\r" + "task t1: succeeded (7 s)".ljust(60) + "\n")
@@ -180,3 +180,11 @@ def test_an_answer_without_the_task_id_gives_no_id_rather_than_a_made_up_one() -
         for op in vendor.operations:
             if op.role == "submit":
                 assert submitted_task_id(vendor, op, {"unrelated": "x"}, {}) == ""
+
+
+def test_the_progress_line_stays_away_for_three_seconds_by_default() -> None:
+    clock, stream = VirtualClock(), io.StringIO()
+    line = TerminalProgress(stream, clock)
+    clock.advance(3.0)
+    line(TaskOutcome("t1", "running", "wait"))
+    assert stream.getvalue() == "\r" + "task t1: running (3 s)".ljust(60)
