@@ -133,11 +133,18 @@ def test_a_virtual_clock_moves_only_forward_and_tells_its_listeners() -> None:
     assert heard == [1002.5, 1003.0, 1003.0, 1004.0]
 
 
-def test_a_virtual_clocks_async_sleep_takes_no_real_time() -> None:
+def test_a_virtual_clocks_async_sleep_only_yields_to_other_tasks(monkeypatch) -> None:
+    """It gives the event loop one turn (a real sleep of 0), then moves the clock."""
+    real_sleep, slept = asyncio.sleep, []
+
+    async def recording_sleep(seconds: float) -> None:
+        slept.append(seconds)
+        await real_sleep(0)
+
+    monkeypatch.setattr(asyncio, "sleep", recording_sleep)
     clock = VirtualClock()
-    started = time.monotonic()
     asyncio.run(clock.asleep(3600))
-    assert time.monotonic() - started < 0.9 and clock.time() == VirtualClock().time() + 3600
+    assert slept == [0] and clock.time() == VirtualClock().time() + 3600
 
 
 def test_the_virtual_clock_starts_at_the_start_of_2026_utc() -> None:
