@@ -16,6 +16,8 @@ from generator.runtime import errors
 from generator.runtime.client import SyncClient
 from generator.runtime.clock import VirtualClock
 from generator.runtime.envelope import (
+    api_error,
+    bodiless_error,
     error_spec,
     kinds_of,
     layer_message,
@@ -181,3 +183,60 @@ def test_an_undocumented_kind_falls_back_to_a_documented_relative() -> None:
 def test_with_nothing_documented_a_failure_is_a_plain_500_or_400(kind: str, status: int) -> None:
     vendor = with_errors(vendor_of(vendor_packages()[0]))
     assert error_spec(vendor, kind).http_status == status
+
+
+# -- two kinds sharing one code, and refusals without the vendor's JSON --------------------------
+def shared_pairs() -> list[Any]:
+    """(vendor, kind a, kind b) for every two kinds that share a code, in a body or as a
+    gateway's bodiless refusal with one HTTP status, and whose messages tell them apart."""
+    pairs = []
+    for name in vendor_packages():
+        vendor = vendor_of(name)
+        items = list(vendor.errors.items())
+        for i, (a, sa) in enumerate(items):
+            for b, sb in items[i + 1 :]:
+                same = (
+                    (sa.layer, str(sa.code), sa.body) == (sb.layer, str(sb.code), sb.body)
+                    if sa.body
+                    else not sb.body and sa.http_status == sb.http_status
+                )
+                fixed_a, fixed_b = (s.message.split("{detail}")[0] for s in (sa, sb))
+                distinct = fixed_a and fixed_b and not fixed_a.startswith(fixed_b)
+                if same and distinct and not fixed_b.startswith(fixed_a):
+                    pairs.append(pytest.param(name, a, b, id=f"{name}-{a}-{b}"))
+    return pairs
+
+
+@pytest.mark.parametrize(("name", "first", "second"), shared_pairs())
+def test_of_two_kinds_sharing_a_code_the_message_picks_the_one(
+    name: str, first: str, second: str
+) -> None:
+    vendor = with_errors(vendor_of(name), first, second)  # only these two share the code
+    for kind in (first, second):
+        spec = vendor.errors[kind]
+        message = spec.message.replace("{detail}", DETAIL)
+        if spec.body:
+            raised = api_error(vendor, spec.layer, spec.code, message, 200, "", {}, "submit")
+        else:
+            headers = httpx.Headers({vendor.envelope.error_header: message})
+            raised = bodiless_error(vendor, spec.http_status, "", headers)
+        assert type(raised) is errors.BY_KIND[kind], kind
+    if "not_found" in (first, second):  # an unknown message on a get still means not found
+        spec = vendor.errors["not_found"]
+        raised = api_error(vendor, spec.layer, spec.code, "unforeseen", 200, "", {}, "get")
+        assert type(raised) is errors.NotFoundError
+
+
+@pytest.mark.parametrize("name", vendor_packages())
+def test_a_refusal_without_the_vendors_json_keeps_its_text_or_says_its_status(name: str) -> None:
+    vendor = vendor_of(name)
+    for text, expected in (("upstream broke", "upstream broke"), ("", "HTTP 502")):
+        raised = bodiless_error(vendor, 502, text, httpx.Headers({}))
+        assert (type(raised), raised.vendor_message) == (errors.ServerError, expected)
+
+
+def test_a_vendor_without_an_envelope_names_no_refusal_kind() -> None:
+    data: dict[str, Any] = vendor_of(vendor_packages()[0]).model_dump(by_alias=True)
+    data["envelope"] = {"layers": [], "error_header": ""}
+    vendor = Vendor.model_validate(data)
+    assert refusal_kind(vendor, httpx.Response(429, json={"code": 1})) == ""
