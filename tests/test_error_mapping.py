@@ -26,6 +26,7 @@ from generator.runtime.envelope import (
 )
 from generator.runtime.mock.core import MOCK_BASE_URL
 from generator.runtime.mock.serve import vendor_packages
+from generator.runtime.secrets import Secret
 from generator.runtime.testing import example_values
 from generator.runtime.vendor import Operation, Vendor
 
@@ -230,6 +231,7 @@ def test_of_two_kinds_sharing_a_code_the_message_picks_the_one(
 @pytest.mark.parametrize("name", vendor_packages())
 def test_a_refusal_without_the_vendors_json_keeps_its_text_or_says_its_status(name: str) -> None:
     vendor = vendor_of(name)
+    Secret("a-registered-app-key")  # messages are redacted against every known secret
     for text, expected in (("upstream broke", "upstream broke"), ("", "HTTP 502")):
         raised = bodiless_error(vendor, 502, text, httpx.Headers({}))
         assert (type(raised), raised.vendor_message) == (errors.ServerError, expected)
