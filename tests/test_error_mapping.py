@@ -19,10 +19,13 @@ from generator.runtime.envelope import (
     api_error,
     bodiless_error,
     error_spec,
+    is_success,
     kinds_of,
     layer_message,
     refusal_kind,
     render_error,
+    render_success,
+    unwrap,
 )
 from generator.runtime.mock.core import MOCK_BASE_URL
 from generator.runtime.mock.serve import vendor_packages
@@ -242,3 +245,40 @@ def test_a_vendor_without_an_envelope_names_no_refusal_kind() -> None:
     data["envelope"] = {"layers": [], "error_header": ""}
     vendor = Vendor.model_validate(data)
     assert refusal_kind(vendor, httpx.Response(429, json={"code": 1})) == ""
+
+
+# -- an answer whose envelope says success but whose HTTP status does not -------------------------
+@pytest.mark.parametrize("name", vendor_packages())
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [(400, errors.InvalidRequestError), (404, errors.NotFoundError), (500, errors.ServerError)],
+)
+def test_a_successful_envelope_under_an_http_failure_is_still_a_failure(
+    name: str, status: int, expected: type
+) -> None:
+    vendor = vendor_of(name)
+    if not vendor.envelope.layers:
+        pytest.skip(f"{name} has no envelope")
+    body = render_success(vendor, {}, REQUEST_ID)
+    with pytest.raises(errors.APIError) as caught:
+        unwrap(vendor, body, status, "submit")
+    raised = caught.value
+    assert type(raised) is expected
+    assert (raised.vendor_message, raised.status_code, raised.body) == (
+        f"HTTP {status}",
+        status,
+        body,
+    )
+    has_id = any(layer.request_id for layer in vendor.envelope.layers)
+    assert raised.request_id == (REQUEST_ID if has_id else "")
+    assert raised.code is None and raised.vendor == name
+    assert unwrap(vendor, body, 200)[1] == (REQUEST_ID if has_id else "")
+
+
+def test_a_success_code_written_as_text_is_still_success() -> None:
+    for name in vendor_packages():
+        for layer in vendor_of(name).envelope.layers:
+            for code in layer.success:
+                if code is not None:
+                    assert is_success(layer, str(code)) and is_success(layer, code)
+                    assert not is_success(layer, f"{code}1")
