@@ -282,3 +282,26 @@ def test_a_success_code_written_as_text_is_still_success() -> None:
                 if code is not None:
                     assert is_success(layer, str(code)) and is_success(layer, code)
                     assert not is_success(layer, f"{code}1")
+
+
+@pytest.mark.parametrize("name", vendor_packages())
+def test_an_envelope_that_is_not_an_object_is_a_format_error(name: str) -> None:
+    vendor = vendor_of(name)
+    if not vendor.envelope.layers:
+        pytest.skip(f"{name} has no envelope")
+    with pytest.raises(errors.ResponseFormatError) as caught:
+        unwrap(vendor, ["not", "an", "object"], 200)
+    assert str(caught.value) == f"[{name}] envelope layer 0 is list, not an object"
+
+
+@pytest.mark.parametrize("name", vendor_packages())
+def test_a_success_without_its_payload_object_gives_an_empty_payload(name: str) -> None:
+    vendor = vendor_of(name)
+    layers = vendor.envelope.layers
+    if not layers or not layers[-1].payload or len(layers) > 1:
+        pytest.skip(f"{name}: not one layer with a payload path")
+    body = render_success(vendor, {"x": 1}, REQUEST_ID)
+    del body[layers[-1].payload.split(".")[0]]
+    if not is_success(layers[0], body.get(layers[0].code.split(".")[0])):
+        pytest.skip(f"{name}: its success code sits inside the payload object")
+    assert unwrap(vendor, body, 200)[0] == {}
