@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | cksu
 VENDOR ?=
 PORT   ?= 8000
 
-.PHONY: generate new check test test-lowest mock lint bench clean spectral doc-check
+.PHONY: generate new check test test-lowest mock lint bench clean spectral doc-check mutants
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -72,5 +72,8 @@ bench: $(STAMP)      ## benchmarks (ratios side by side in one run; installs wrk
 bench-profile: $(STAMP)   ## where the time goes on the benchmarked paths (cProfile)
 	$(BIN)/python -m bench.profile $(BENCH_ARGS)
 
+mutants: $(STAMP)    ## mutation testing of generator/runtime/: make mutants [MODULES="tasks mock/store"]
+	$(BIN)/python -m mutation.run $(MODULES) $(MUTANTS_ARGS)
+
 clean:
-	rm -rf $(VENV) $(LOWEST) build *.egg-info bench/.node bench/results .tools
+	rm -rf $(VENV) $(LOWEST) build *.egg-info bench/.node bench/results .tools .mutation

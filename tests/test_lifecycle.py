@@ -14,13 +14,13 @@ from PIL import Image
 from generated.hdrepaint import HdrepaintClient
 from generated.hdrepaint.mock import create_mock as create_hd
 from generated.kling import VENDOR as KLING
-from generated.kling import AsyncKlingClient, KlingClient
+from generated.kling import KlingClient
 from generated.kling.mock import create_mock as create_kling
 from generated.showapi import VENDOR as SHOWAPI
 from generated.showapi import ShowapiClient
 from generated.showapi.mock import create_mock as create_showapi
 from generated.zhiqite import VENDOR as ZHIQITE
-from generated.zhiqite import ZhiqiteClient, models
+from generated.zhiqite import AsyncZhiqiteClient, ZhiqiteClient, models
 from generated.zhiqite.mock import create_mock as create_zhiqite
 from generator.runtime import errors
 from generator.runtime.images import png_base64, png_bytes
@@ -55,18 +55,34 @@ def test_submit_and_wait_gives_one_outcome_type_for_every_vendor() -> None:
 
 
 def test_async_submit_and_wait_with_progress() -> None:
-    seen: list[TaskOutcome] = []
-    mock = create_kling()
+    """Every outcome the async wait reports carries the vendor's progress figure, as a fraction
+    of the run time that has passed on the clock (Zhiqite writes it as text, two decimals)."""
+    seen: list[tuple[float, TaskOutcome]] = []
+    mock = create_zhiqite()
+    progress_at = ZHIQITE.task.fields.progress
 
     async def run() -> TaskOutcome:
-        async with mock.client(AsyncKlingClient) as client:
-            return await client.create_task_and_wait(
-                element_frontal_image=png_base64(400, 400), on_progress=seen.append
+        async with mock.client(AsyncZhiqiteClient) as client:
+            return await client.text_to_image_and_wait(
+                prompt="p",
+                batch_size=1,
+                always_on_scripts=scripts("progress"),
+                on_progress=lambda o: seen.append((mock.clock.time(), o)),
             )
 
     outcome = asyncio.run(run())
-    assert outcome.status == "succeeded" and len(outcome.images) == 3
-    assert [o.status for o in seen][-1] == "succeeded" and len(seen) >= 2
+    (task,) = mock.store.tasks.values()
+    running = [(at, o) for at, o in seen if o.status == "running"]
+    assert len(running) >= 2, "the run is long enough for two polls while it runs"
+    for at, reported in running:
+        share = (at - task.created_at - task.queue_seconds) / task.run_seconds
+        assert reported.progress == pytest.approx(round(share, 2))
+        assert reported.progress == float(reported.raw["temporaryImageDto"]["progress"])
+        assert progress_at == "temporaryImageDto.progress"
+    figures = [o.progress for _, o in running]
+    assert figures == sorted(figures) and 0 < figures[0] < figures[-1] < 1
+    assert seen[0][1].status == "queued" and seen[0][1].progress is None
+    assert outcome.status == "succeeded" and seen[-1][1] is outcome and len(outcome.images) == 1
 
 
 def test_wait_times_out_with_the_last_status_seen() -> None:

@@ -104,7 +104,11 @@ def test_base_url_defaults_to_the_spec_and_can_be_overridden(
         ({"prompt": "x", "image_url": "ftp://a.example/i.png"}, "not an http(s) URL"),
         ({"prompt": "x", "image_base64": "%%%"}, "not valid base64"),
         ({"prompt": "x", "image_base64": "R0lGODlhAQABAAAAACw="}, "not a readable image"),
-        ({"prompt": "x", "image_base64": "A" * 3_670_020}, "over 3670016"),
+        # over the limit and not base64 at all: the length is checked before decoding
+        (
+            {"prompt": "x", "image_base64": "%" * 3_670_017},
+            "orgin_img_base64: 3670017 characters of base64, over 3670016",
+        ),
     ],
 )
 def test_input_is_checked_before_anything_is_sent(kwargs: dict, problem: str) -> None:
@@ -164,10 +168,31 @@ def test_unknown_task_is_not_found(client: ShowapiClient) -> None:
         client.get_task(task_id="no-such-task")
 
 
-def test_http_failure_raises_typed_error() -> None:
-    with pytest.raises(errors.ServerError) as caught:
-        make(fixed({}, 502), max_retries=0).get_task(task_id="t1")
-    assert caught.value.status_code == 502
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        (500, errors.ServerError),
+        (502, errors.ServerError),
+        (599, errors.ServerError),
+        (499, errors.APIError),  # no 4xx of its own: the base class, not a server error
+        (429, errors.RateLimitError),
+        (404, errors.NotFoundError),
+        (400, errors.InvalidRequestError),
+    ],
+)
+@pytest.mark.parametrize("body", ["json", "html"])
+def test_http_failure_raises_typed_error(status: int, expected: type, body: str) -> None:
+    answer = (
+        httpx.Response(status, json={})
+        if body == "json"
+        else httpx.Response(status, text="<html>gateway</html>")
+    )
+    transport, seen = scripted(answer)
+    with pytest.raises(errors.APIError) as caught:
+        make(transport, max_retries=0).get_task(task_id="t1")
+    assert type(caught.value) is expected
+    assert caught.value.status_code == status
+    assert len(seen) == 1
 
 
 def test_answer_that_is_not_json_is_a_format_error() -> None:
@@ -202,11 +227,21 @@ def test_submit_whose_outcome_is_unknown_is_never_resent(failure, image_b64: str
         assert caught.value.sent
 
 
-def test_retries_stop_at_max_retries() -> None:
-    transport, seen = scripted(httpx.ConnectError("refused"))
-    with pytest.raises(errors.APIConnectionError):
-        make(transport, max_retries=2).get_task(task_id="t1")
-    assert len(seen) == 3
+@pytest.mark.parametrize(
+    ("failure", "expected"),
+    [
+        (httpx.ConnectError("refused"), errors.APIConnectionError),
+        (httpx.Response(503), errors.ServerError),
+        (httpx.Response(500), errors.ServerError),
+        (httpx.Response(429), errors.RateLimitError),
+    ],
+)
+@pytest.mark.parametrize("max_retries", [0, 1, 2])
+def test_retries_stop_at_max_retries(failure, expected: type, max_retries: int) -> None:
+    transport, seen = scripted(failure)
+    with pytest.raises(expected):
+        make(transport, max_retries=max_retries).get_task(task_id="t1")
+    assert len(seen) == max_retries + 1
 
 
 def test_timeout_is_a_typed_error() -> None:

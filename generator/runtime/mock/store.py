@@ -71,10 +71,10 @@ class MockTask:
 
     def progress(self, now: float) -> float:
         started = self.created_at + self.queue_seconds
-        if now <= started:
-            return 0.0
-        if now >= self.finishes_at or self.run_seconds <= 0:
+        if now >= self.finishes_at:  # first: a task without run time is done, not at 0
             return 1.0
+        if now <= started:  # also every time before a task without run time is done
+            return 0.0
         return round((now - started) / self.run_seconds, 4)
 
     def seeds(self, count: int) -> list[int]:

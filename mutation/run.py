@@ -1,0 +1,225 @@
+"""Mutation testing of generator/runtime/ with mutmut: ``make mutants`` (a tool for people, not CI).
+
+    python -m mutation.run                      # every runtime module
+    python -m mutation.run tasks mock/store     # only these (paths under generator/runtime/)
+    python -m mutation.run --report             # the last run's figures again, without running
+
+The project is copied into ``.mutation/`` (so a run never touches the work tree), mutmut
+mutates the chosen modules there and runs, for each mutant, only the tests that reach the
+mutated function (mutmut records which tests call which function in a first, clean run:
+tests chosen by coverage). Slow tests that gain nothing here are left out (``SLOW``): they
+start subprocesses, which import the unmutated code, or they fuzz for seconds.
+
+At the end it prints, per module, the share of mutants killed, and every survivor not
+explained in ``mutation/equivalent.md`` with its diff. A survivor is either killed by a new
+test or explained there (why it is equivalent or harmless).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections import Counter, defaultdict
+from fnmatch import fnmatch
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+WORK = ROOT / os.environ.get("MUTATION_WORK", ".mutation")  # several runs side by side
+RUNTIME = "generator/runtime"
+EXPLAINED = ROOT / "mutation" / "equivalent.md"
+COPIED = ("generator", "generated", "specs", "templates", "tests", "pyproject.toml")
+# Tests that start subprocesses (they would import the unmutated code) or run for seconds.
+SLOW = (
+    "tests/test_schemathesis.py",
+    "tests/test_load.py",
+    "tests/test_regeneration.py",
+    "tests/test_pipeline.py",
+    "tests/test_pytest_plugin.py",
+    "tests/test_readme.py",
+    "tests/test_served_mock.py",
+    "tests/test_hdrepaint_sample.py",
+)
+KILLED = {"killed", "timeout", "caught by type check", "segfault"}
+LINE = re.compile(r"^\s+(?P<name>\S+): (?P<status>.+)$")
+MUTANT = re.compile(r"^(?P<module>[\w.]+?)\.x[_ǁ]")
+
+
+def modules(names: list[str]) -> list[str]:
+    """The runtime files to mutate: those named (``tasks``, ``mock/store``), else all."""
+    base = ROOT / RUNTIME
+    if not names:
+        return sorted(str(p.relative_to(ROOT)) for p in base.rglob("*.py"))
+    found = []
+    for name in names:
+        path = base / (name.removesuffix(".py") + ".py")
+        if not path.is_file():
+            raise SystemExit(f"no runtime module {name!r} ({path} is missing)")
+        found.append(str(path.relative_to(ROOT)))
+    return found
+
+
+def prepare(files: list[str], tests_from: str = "") -> None:
+    """A fresh copy of the project in ``.mutation/`` with mutmut's settings for ``files``;
+    with ``tests_from`` (a git revision), its tests/ instead of today's (a "before" figure)."""
+    shutil.rmtree(WORK, ignore_errors=True)
+    WORK.mkdir()
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache")
+    for name in COPIED:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, WORK / name, ignore=ignore)
+        else:
+            shutil.copy2(source, WORK / name)
+    if tests_from:
+        shutil.rmtree(WORK / "tests")
+        archive = subprocess.run(
+            ["git", "archive", tests_from, "tests"], cwd=ROOT, capture_output=True, check=True
+        )
+        subprocess.run(["tar", "-x", "-C", str(WORK)], input=archive.stdout, check=True)
+    deselect = "\n".join(f"    --ignore={path}" for path in SLOW)
+    only = "\n".join(f"    {path}" for path in files)
+    (WORK / "setup.cfg").write_text(
+        "[mutmut]\n"
+        "source_paths = generator/\n"
+        f"only_mutate =\n{only}\n"
+        "also_copy =\n    generated/\n    specs/\n    templates/\n"
+        "pytest_add_cli_args =\n    -p\n    no:cacheprovider\n"
+        f"pytest_add_cli_args_test_selection =\n    tests/\n    generated/\n{deselect}\n",
+        encoding="utf-8",
+    )
+
+
+def mutmut(*args: str, capture: bool = False) -> subprocess.CompletedProcess[str]:
+    exe = Path(sys.executable).with_name("mutmut")
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    return subprocess.run(
+        [str(exe), *args], cwd=WORK, env=env, text=True, capture_output=capture, check=False
+    )
+
+
+def run(max_children: int) -> None:
+    """``mutmut run``, its spinner kept out of the terminal: the whole output goes to
+    ``.mutation/run.log``, and its last progress line is shown when the run ends."""
+    log = WORK / "run.log"
+    with log.open("w", encoding="utf-8") as out:
+        exe = Path(sys.executable).with_name("mutmut")
+        env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+        print(f"mutmut is running in {WORK} (output in {log.relative_to(ROOT)})", flush=True)
+        code = subprocess.run(
+            [str(exe), "run", "--max-children", str(max_children)],
+            cwd=WORK,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            check=False,
+        ).returncode
+    text = log.read_text("utf-8", errors="replace").replace("\r", "\n")
+    lines = [line for line in text.splitlines() if line.strip()]
+    progress = [line for line in lines if "🎉" in line]
+    print(progress[-1].strip() if progress else "", flush=True)
+    if code != 0:
+        print("\n".join(lines[-40:]))
+        raise SystemExit(f"mutmut failed (exit {code}): see {log}")
+
+
+def results() -> dict[str, str]:
+    """Every mutant's name and status from the last run."""
+    out = mutmut("results", "--all", "true", capture=True).stdout
+    return {m["name"]: m["status"].strip() for m in map(LINE.match, out.splitlines()) if m}
+
+
+def explained() -> dict[str, str]:
+    """Survivors explained in ``equivalent.md``: lines ``- `<mutant>`: why`` (``*`` in a name
+    stands for any characters, for every mutant of one function)."""
+    if not EXPLAINED.is_file():
+        return {}
+    found = re.findall(r"^- `([^`]+)`:\s*(.+)$", EXPLAINED.read_text("utf-8"), re.MULTILINE)
+    return dict(found)
+
+
+def report(statuses: dict[str, str], show_diffs: bool = True) -> int:
+    """Print the kill share per module and the unexplained survivors; 1 when any is left."""
+    by_module: dict[str, Counter[str]] = defaultdict(Counter)
+    survivors = []
+    reasons = explained()
+    for name, status in sorted(statuses.items()):
+        match = MUTANT.match(name)
+        module = match["module"] if match else "?"
+        if status in KILLED:
+            by_module[module]["killed"] += 1
+        elif any(fnmatch(name, pattern) for pattern in reasons):
+            by_module[module]["explained"] += 1
+        else:
+            by_module[module]["survived"] += 1
+            survivors.append((name, status))
+    print(f"\n{'module':42} {'mutants':>7} {'killed':>7} {'explained':>9} {'share':>7}")
+    total: Counter[str] = Counter()
+    for module, counts in sorted(by_module.items()):
+        total.update(counts)
+        print(_row(module, counts))
+    print(_row("all", total))
+    if survivors:
+        print(f"\n{len(survivors)} survivor(s) neither killed nor explained in {EXPLAINED.name}:")
+        for name, status in survivors:
+            print(f"  {name}: {status}")
+        if show_diffs:
+            for name, diff in diffs([name for name, _ in survivors]).items():
+                print(f"\n{name}\n    " + "\n    ".join(diff.strip().splitlines()))
+    return 1 if survivors else 0
+
+
+def diffs(names: list[str]) -> dict[str, str]:
+    """The diff of each mutant, from one process (``mutmut show`` costs a start-up each)."""
+    script = (
+        "import json, sys\n"
+        "from mutmut.__main__ import find_mutant, get_diff_for_mutant\n"
+        "out = {}\n"
+        "for name in json.load(sys.stdin):\n"
+        "    out[name] = get_diff_for_mutant(name, path=find_mutant(name).path)\n"
+        "print(json.dumps(out))\n"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=WORK,
+        input=json.dumps(names),
+        text=True,
+        capture_output=True,
+        check=False,
+    )
+    try:
+        return json.loads(found.stdout.strip().splitlines()[-1])
+    except (IndexError, ValueError):
+        return {name: "(no diff: " + found.stderr.strip()[-200:] + ")" for name in names}
+
+
+def _row(module: str, counts: Counter[str]) -> str:
+    made = sum(counts.values())
+    share = counts["killed"] / made if made else 0.0
+    return f"{module:42} {made:7} {counts['killed']:7} {counts['explained']:9} {share:7.1%}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="mutants", description=__doc__.split("\n\n")[0])
+    parser.add_argument("modules", nargs="*", help="runtime modules (default: all)")
+    parser.add_argument("--report", action="store_true", help="only print the last run's figures")
+    parser.add_argument("--no-diffs", action="store_true", help="list survivors without diffs")
+    parser.add_argument("--max-children", type=int, default=os.cpu_count() or 2)
+    parser.add_argument(
+        "--tests-from", default="", help="a git revision whose tests/ to use (a 'before' figure)"
+    )
+    args = parser.parse_args(argv)
+    if not args.report:
+        prepare(modules(args.modules), args.tests_from)
+        run(args.max_children)
+    if not (WORK / "mutants").is_dir():
+        raise SystemExit("no mutation run to report: run `make mutants` first")
+    return report(results(), show_diffs=not args.no_diffs)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
