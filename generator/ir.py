@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import SpecError, describe, json_pointer
 from .load import LoadedSpec
-from .models import _success_contents, operations
+from .models import operations
 from .naming import is_identifier, snake
 from .runtime.vendor import (
     Auth,
@@ -224,6 +224,7 @@ class _Builder:
             "response_schema": response_schema,
             "error_schemas": self.error_schemas(op),
             "response_example": example,
+            "binary_media": self.binary_media(op),
             "callback_model": cb_model,
             "callback_schema": cb_schema,
             "callback_example": cb_example,
@@ -405,11 +406,36 @@ class _Builder:
         return SCALARS.get(str(kind), "Any")
 
     def response(self, op: dict[str, Any]) -> tuple[str, dict[str, Any], Any]:
-        for media in _success_contents(op):
+        """The success answer's model name, schema and example: the first 2xx answer's, or,
+        when that one is the image itself (``binary_media``), the first JSON one's."""
+        binary = set(self.binary_media(op))
+        for media_type, media in self.success_media(op):
+            if media_type in binary:
+                continue
             schema = media.get("schema", {})
             title = self.shallow(schema).get("title", "") if schema else ""
             return title, self.resolve(schema), media.get("example")
         return "", {}, None
+
+    def success_media(self, op: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+        """(media type, content) of every 2xx answer, by status code."""
+        responses = op.get("responses", {})
+        codes = sorted(c for c in responses if str(c).startswith("2"))
+        return [
+            (media_type, media)
+            for code in codes
+            for media_type, media in self.shallow(responses[code]).get("content", {}).items()
+        ]
+
+    def binary_media(self, op: dict[str, Any]) -> tuple[str, ...]:
+        """The media types of 2xx answers whose body is bytes (``type: string, format:
+        binary``: an image returned as the body), each once."""
+        found = [
+            media_type
+            for media_type, media in self.success_media(op)
+            if self.shallow(media.get("schema", {})).get("format") == "binary"
+        ]
+        return tuple(dict.fromkeys(found))
 
     def error_schemas(self, op: dict[str, Any]) -> dict[str, dict[str, Any]]:
         """JSON schemas of the non-2xx answers, by status code (or ``default``); an answer the
