@@ -190,3 +190,36 @@ def test_an_image_answer_matches_the_spec_and_a_wrong_one_does_not(
     mock.journal[-1].answer = b"not a png"
     with pytest.raises(AssertionError, match="not an image/png"):
         contract.assert_answers_match_spec(mock)
+
+
+def test_an_http_status_the_get_does_not_declare_is_found(tmp_path: Path) -> None:
+    from tests.test_spec_checks import build_error
+
+    def change(doc: dict[str, Any]) -> None:
+        doc["x-sdk"]["task"]["http_statuses"] = {202: "running", 299: "succeeded"}
+
+    error = build_error(tmp_path, change)
+    assert error.pointer == "/x-sdk/task/http_statuses/299"
+    assert "declares no answer 299" in error.reason
+
+
+def test_a_family_with_no_way_to_tell_its_status_is_found(tmp_path: Path) -> None:
+    from tests.test_spec_checks import build_error
+
+    def change(doc: dict[str, Any]) -> None:
+        del doc["x-sdk"]["task"]["fields"]["status"]
+        doc["x-sdk"]["task"]["view"].pop("status")
+
+    error = build_error(tmp_path, change)
+    assert error.pointer == "/x-sdk/task/fields" and "http_statuses" in error.reason
+
+
+def test_a_body_file_without_a_declared_image_answer_is_found(tmp_path: Path) -> None:
+    from tests.test_spec_checks import build_error, first_op
+
+    def change(doc: dict[str, Any]) -> None:
+        first_op(doc, "get")["x-sdk-operation"]["mock"]["body_file"] = "image"
+
+    error = build_error(tmp_path, change)
+    assert error.pointer.endswith("/x-sdk-operation/mock/body_file")
+    assert "format binary" in error.reason
