@@ -223,3 +223,14 @@ def test_a_body_file_without_a_declared_image_answer_is_found(tmp_path: Path) ->
     error = build_error(tmp_path, change)
     assert error.pointer.endswith("/x-sdk-operation/mock/body_file")
     assert "format binary" in error.reason
+
+
+def test_the_seed_cassette_answers_with_the_examples_own_status(synthetic: ModuleType) -> None:
+    """The get's documented example is its 202 answer (its 200 is the image): the cassette
+    seeded from it says 202, and replays as a running job."""
+    import yaml
+
+    cassette = Path(synthetic.__file__).parents[2] / "cassettes" / "image_body" / "get_job.yaml"
+    answer = yaml.safe_load(cassette.read_text())["interactions"][0]["response"]
+    assert answer["status"] == {"code": 202, "message": "Accepted"}
+    assert synthetic.VENDOR.ops["get_job"].response_status == 202

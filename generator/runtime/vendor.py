@@ -355,6 +355,7 @@ class Operation(_Model):
     response_schema: dict[str, Any] = Field(default_factory=dict)
     error_schemas: dict[str, dict[str, Any]] = Field(default_factory=dict)
     response_example: Any = None
+    response_status: int = 200
     binary_media: tuple[str, ...] = ()
     callback_model: str = ""
     callback_schema: dict[str, Any] = Field(default_factory=dict)
