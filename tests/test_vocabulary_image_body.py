@@ -234,3 +234,21 @@ def test_the_seed_cassette_answers_with_the_examples_own_status(synthetic: Modul
     answer = yaml.safe_load(cassette.read_text())["interactions"][0]["response"]
     assert answer["status"] == {"code": 202, "message": "Accepted"}
     assert synthetic.VENDOR.ops["get_job"].response_status == 202
+
+
+@pytest.mark.parametrize("name", ["image_body", "inline_results"])
+def test_the_synthetic_specs_pass_the_extension_schema(name: str) -> None:
+    """Editors check the synthetic vendors against specs/x-sdk.schema.json as they do the
+    shipped ones (HTTP statuses as YAML integer keys included), and a misspelling is refused."""
+    import json
+
+    import jsonschema
+    import yaml
+
+    from generator.extschema import schema_bytes
+
+    validator = jsonschema.Draft202012Validator(json.loads(schema_bytes()))
+    doc = yaml.safe_load((SYNTHETIC.parent / name / "openapi.yaml").read_text())
+    assert [e.message for e in validator.iter_errors(doc)] == []
+    doc["x-sdk"]["task"]["http_statuse"] = {202: "running"}
+    assert any("http_statuse" in e.message for e in validator.iter_errors(doc))
