@@ -252,3 +252,38 @@ def test_the_synthetic_specs_pass_the_extension_schema(name: str) -> None:
     assert [e.message for e in validator.iter_errors(doc)] == []
     doc["x-sdk"]["task"]["http_statuse"] = {202: "running"}
     assert any("http_statuse" in e.message for e in validator.iter_errors(doc))
+
+
+def _get_op(binary_media: tuple[str, ...]) -> Any:
+    from generator.runtime.vendor import Operation
+
+    return Operation(
+        name="get_job",
+        operation_id="getJob",
+        method="GET",
+        path="/v1/jobs/{id}",
+        role="get",
+        binary_media=binary_media,
+    )
+
+
+@pytest.mark.parametrize("declared", [("image/png",), ("image/*",)])
+def test_a_declared_image_answer_is_read_as_bytes(synthetic: ModuleType, declared) -> None:
+    from generator.runtime.answers import read_answer
+
+    data = png_bytes(3, 3)
+    answer = httpx.Response(200, headers={"content-type": "image/png"}, content=data)
+    read = read_answer(synthetic.VENDOR, _get_op(declared), answer)
+    assert read == ResultBytes(data, "image/png", 200) and read.data == data
+
+
+def test_an_undeclared_non_json_answer_is_a_typed_error(synthetic: ModuleType) -> None:
+    from generator.runtime import errors
+    from generator.runtime.answers import read_answer
+
+    page = httpx.Response(200, headers={"content-type": "text/html"}, content=b"<html>hi")
+    with pytest.raises(errors.ResponseFormatError, match="not JSON"):
+        read_answer(synthetic.VENDOR, _get_op(("image/png",)), page)
+    jpeg = httpx.Response(200, headers={"content-type": "image/jpeg"}, content=b"\xff\xd8\xff")
+    with pytest.raises(errors.ResponseFormatError, match="not JSON"):
+        read_answer(synthetic.VENDOR, _get_op(("image/png",)), jpeg)

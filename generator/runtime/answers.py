@@ -53,11 +53,18 @@ def http_statuses(vendor: Vendor, op: Operation) -> dict[int, Any]:
     return dict(spec.http_statuses) if spec is not None else {}
 
 
+def declared_binary(op: Operation, media_type: str) -> bool:
+    """True when ``op`` declares a 2xx answer of ``media_type`` as bytes (``image/*`` covering
+    every image type)."""
+    family = media_type.split("/")[0] + "/*"
+    return media_type in op.binary_media or family in op.binary_media
+
+
 def read_answer(vendor: Vendor, op: Operation, response: httpx.Response) -> Any:
     """The payload of ``op``'s answer; a failure raises its typed error."""
     status = response.status_code
     media_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
-    if status < 400 and media_type and media_type in op.binary_media:
+    if status < 400 and media_type and declared_binary(op, media_type):
         return ResultBytes(response.content, media_type, status)
     try:
         body = json_of(response)

@@ -20,6 +20,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from pydantic import BaseModel
 
+from .answers import declared_binary
 from .auth import plugin_for
 from .client import AsyncClient, SyncClient
 from .envelope import unwrap
@@ -175,7 +176,7 @@ class Contract:
             op = self.vendor.ops.get(entry.operation)
             if op is None:
                 continue
-            if entry.media_type in op.binary_media and 200 <= entry.status < 300:
+            if declared_binary(op, entry.media_type) and 200 <= entry.status < 300:
                 problems += binary_answer_problems(op, entry.status, entry.media_type, entry.answer)
                 continue
             schema = answer_schema(op, entry.status)
