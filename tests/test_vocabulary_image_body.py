@@ -287,3 +287,12 @@ def test_an_undeclared_non_json_answer_is_a_typed_error(synthetic: ModuleType) -
     jpeg = httpx.Response(200, headers={"content-type": "image/jpeg"}, content=b"\xff\xd8\xff")
     with pytest.raises(errors.ResponseFormatError, match="not JSON"):
         read_answer(synthetic.VENDOR, _get_op(("image/png",)), jpeg)
+
+
+def test_a_running_job_is_read_from_its_202_with_its_progress(synthetic: ModuleType, mock) -> None:
+    with mock.client(synthetic.ImageBodyClient) as client:
+        job = client.create_job(image=png_bytes(8, 8))
+        mock.advance(1.5)  # half of the vendor's three seconds
+        outcome = client.get_outcome(job.id)
+    assert (outcome.status, outcome.vendor_status, outcome.images) == ("running", "202", ())
+    assert outcome.progress is not None and 0 < outcome.progress < 1
