@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import warnings
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +57,9 @@ def _cassette(vendor: Vendor, op: Operation) -> dict[str, Any]:
     def respond(request: httpx.Request) -> httpx.Response:
         captured.append(request)
         return httpx.Response(
-            200, headers={"content-type": "application/json"}, content=answer.encode()
+            op.response_status,
+            headers={"content-type": "application/json"},
+            content=answer.encode(),
         )
 
     client_cls = type("SeedClient", (SyncClient,), {"vendor": vendor})
@@ -83,7 +86,10 @@ def _cassette(vendor: Vendor, op: Operation) -> dict[str, Any]:
                     "headers": {"Content-Type": [content_type]},
                 },
                 "response": {
-                    "status": {"code": 200, "message": "OK"},
+                    "status": {
+                        "code": op.response_status,
+                        "message": HTTPStatus(op.response_status).phrase,
+                    },
                     "headers": {"Content-Type": ["application/json"]},
                     "body": {"string": answer},
                 },

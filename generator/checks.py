@@ -52,6 +52,7 @@ def check_spec(
     for op in vendor.operations:
         _check_inputs(file, op)
         _check_task_fields(file, vendor, op)
+        _check_answer_shapes(file, vendor, op, document)
         if examples:
             _check_examples(file, vendor, op, document)
 
@@ -138,6 +139,31 @@ def _check_task_fields(file: str, vendor: Vendor, op: Operation) -> None:
         if path and not declares(schema, path):
             reason = f"{op.name}'s answer declares no field {path!r}"
             raise SpecError(file, json_pointer([*where, "fields", key]), reason)
+
+
+def _check_answer_shapes(
+    file: str, vendor: Vendor, op: Operation, document: dict[str, Any]
+) -> None:
+    """A get's family says its status somewhere (a field or the HTTP status), each HTTP status
+    it reads is one the get declares, and ``mock.body_file`` goes with a declared image body."""
+    ext = [*_op_at(op), "x-sdk-operation"]
+    if op.mock.body_file and (op.role != "get" or not op.binary_media):
+        reason = "body_file needs a get operation with a 2xx answer of type string, format binary"
+        raise SpecError(file, json_pointer([*ext, "mock", "body_file"]), reason)
+    spec = vendor.task_spec(op)
+    if op.role != "get" or spec is None:
+        return
+    where = [*ext, "task"] if op.task is not None else ["x-sdk", "task"]
+    if not spec.fields.status and not spec.http_statuses:
+        reason = "a task family needs fields.status or http_statuses to tell its status"
+        raise SpecError(file, json_pointer([*where, "fields"]), reason)
+    declared = {str(code) for code in document["paths"][op.path][op.method.lower()]["responses"]}
+    for code in spec.http_statuses:
+        if str(code) not in declared:
+            reason = (
+                f"{op.name} declares no answer {code} (responses: {', '.join(sorted(declared))})"
+            )
+            raise SpecError(file, json_pointer([*where, "http_statuses", str(code)]), reason)
 
 
 def _check_examples(file: str, vendor: Vendor, op: Operation, document: dict[str, Any]) -> None:

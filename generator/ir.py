@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import SpecError, describe, json_pointer
 from .load import LoadedSpec
-from .models import _success_contents, operations
+from .models import operations
 from .naming import is_identifier, snake
 from .runtime.vendor import (
     Auth,
@@ -201,7 +201,7 @@ class _Builder:
         if not is_identifier(name):
             raise self.fail([*at, "x-sdk-operation", "name"], "each operation needs a Python name")
         body, params = self.params(op, at)
-        response_model, response_schema, example = self.response(op)
+        response_model, response_schema, example, response_status = self.response(op)
         cb_model, cb_schema, cb_example = self.callback(op)
         role = ext["role"]
         data = {
@@ -224,6 +224,8 @@ class _Builder:
             "response_schema": response_schema,
             "error_schemas": self.error_schemas(op),
             "response_example": example,
+            "response_status": response_status,
+            "binary_media": self.binary_media(op),
             "callback_model": cb_model,
             "callback_schema": cb_schema,
             "callback_example": cb_example,
@@ -404,12 +406,38 @@ class _Builder:
             return "dict[str, Any]"
         return SCALARS.get(str(kind), "Any")
 
-    def response(self, op: dict[str, Any]) -> tuple[str, dict[str, Any], Any]:
-        for media in _success_contents(op):
+    def response(self, op: dict[str, Any]) -> tuple[str, dict[str, Any], Any, int]:
+        """The success answer's model name, schema, example and HTTP status: the first 2xx
+        answer's, or, when that one is the image itself (``binary_media``), the first JSON
+        one's."""
+        binary = set(self.binary_media(op))
+        for code, media_type, media in self.success_media(op):
+            if media_type in binary:
+                continue
             schema = media.get("schema", {})
             title = self.shallow(schema).get("title", "") if schema else ""
-            return title, self.resolve(schema), media.get("example")
-        return "", {}, None
+            return title, self.resolve(schema), media.get("example"), int(code)
+        return "", {}, None, 200
+
+    def success_media(self, op: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+        """(status code, media type, content) of every 2xx answer, by status code."""
+        responses = op.get("responses", {})
+        codes = sorted((c for c in responses if str(c).startswith("2")), key=str)
+        return [
+            (str(code), media_type, media)
+            for code in codes
+            for media_type, media in self.shallow(responses[code]).get("content", {}).items()
+        ]
+
+    def binary_media(self, op: dict[str, Any]) -> tuple[str, ...]:
+        """The media types of 2xx answers whose body is bytes (``type: string, format:
+        binary``: an image returned as the body), each once."""
+        found = [
+            media_type
+            for _code, media_type, media in self.success_media(op)
+            if self.shallow(media.get("schema", {})).get("format") == "binary"
+        ]
+        return tuple(dict.fromkeys(found))
 
     def error_schemas(self, op: dict[str, Any]) -> dict[str, dict[str, Any]]:
         """JSON schemas of the non-2xx answers, by status code (or ``default``); an answer the

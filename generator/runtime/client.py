@@ -21,17 +21,18 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cache
 from pathlib import Path
-from typing import IO, Any, ClassVar, Self, TypeVar, overload
+from typing import IO, Any, ClassVar, Self, TypeVar, cast, overload
 from urllib.parse import quote
 
 import httpx
 from pydantic import BaseModel, ValidationError
 
 from . import errors
+from .answers import ResultBytes, read_answer
 from .auth import choose_mode, plugin_for
 from .callback_payloads import read_callback
 from .clock import Clock, SystemClock
-from .envelope import bodiless_error, is_success, json_of, refusal_kind, unwrap
+from .envelope import bodiless_error, is_success, json_of, refusal_kind
 from .images import image_format
 from .model import VendorModel
 from .pages import AsyncPage, SyncPage
@@ -396,21 +397,12 @@ class BaseClient:
         }
 
     def _read(self, op: Operation, response: httpx.Response) -> tuple[Any, str]:
-        try:
-            body = json_of(response)
-        except ValueError:
-            snippet = redact(response.text[:200])
-            if response.status_code >= 400:
-                raise bodiless_error(
-                    self.vendor, response.status_code, snippet, response.headers
-                ) from None
-            raise errors.ResponseFormatError(
-                f"[{self.vendor.package}] {op.name}: answer is not JSON: {snippet!r}"
-            ) from None
-        payload, request_id = unwrap(self.vendor, body, response.status_code, op.role)
+        payload, request_id = read_answer(self.vendor, op, response)
         return payload, self._request_id(request_id, response)
 
     def _model(self, op: Operation, model: type[M], payload: Any) -> M:
+        if isinstance(payload, ResultBytes):  # the result itself, as the body
+            return cast(M, payload)
         try:
             return model.model_validate(payload)
         except ValidationError as exc:
@@ -604,7 +596,7 @@ class BaseClient:
 
     @staticmethod
     def _outcome(spec: TaskSpec, payload: Any, task_id: str) -> TaskOutcome:
-        return read_outcome(spec, payload if isinstance(payload, dict) else {}, task_id)
+        return read_outcome(spec, payload, task_id)
 
 
 class SyncClient(BaseClient):

@@ -56,8 +56,12 @@ def layer_message(layer: EnvelopeLayer, node: Any) -> str:
     return ""
 
 
-def unwrap(vendor: Vendor, body: Any, status_code: int, role: str = "") -> tuple[Any, str]:
-    """The payload inside ``body`` and the request id; a failure raises its typed error."""
+def unwrap(
+    vendor: Vendor, body: Any, status_code: int, role: str = "", task_statuses: Any = ()
+) -> tuple[Any, str]:
+    """The payload inside ``body`` and the request id; a failure raises its typed error. An
+    error-range HTTP status in ``task_statuses`` (a failed task's, for a family whose status
+    is the HTTP status) is a task's answer, not a failure, unless the envelope says one."""
     node, request_id = body, ""
     for index, layer in enumerate(vendor.envelope.layers):
         if not isinstance(node, dict):
@@ -74,7 +78,7 @@ def unwrap(vendor: Vendor, body: Any, status_code: int, role: str = "") -> tuple
             )
         if layer.payload:
             node = get_path(node, layer.payload, {})
-    if status_code >= 400:
+    if status_code >= 400 and status_code not in task_statuses:
         raise api_error(
             vendor, -1, None, f"HTTP {status_code}", status_code, request_id, body, role
         )

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, TextIO
 from urllib.parse import unquote, urlsplit
 
+from .answers import ResultBytes
 from .paths import get_all, get_first, get_path
 from .vendor import Operation, Status, TaskFields, TaskSpec, Vendor
 
@@ -42,13 +43,17 @@ class TaskOutcome:
 
 
 def read_outcome(
-    spec: TaskSpec, payload: dict[str, Any], task_id: str = "", fields: TaskFields | None = None
+    spec: TaskSpec, payload: Any, task_id: str = "", fields: TaskFields | None = None
 ) -> TaskOutcome:
-    """The outcome described by a vendor's task object (a query answer or a callback)."""
+    """The outcome described by a vendor's task object (a query answer or a callback), or by
+    an answer that is the result image itself (``ResultBytes``)."""
+    if isinstance(payload, ResultBytes):
+        return bytes_outcome(spec, payload, task_id)
+    if not isinstance(payload, dict):
+        payload = {}
     fields = fields or spec.fields
-    wire = get_first(payload, fields.status)
+    wire, status = _status(spec, payload, fields)
     wire_text = "" if wire is None else str(wire)
-    status = spec.statuses.get(wire_text) or _loose_status(spec, wire_text)
     images = tuple(
         str(url)
         for path in fields.images
@@ -70,6 +75,33 @@ def read_outcome(
         preview=str(get_path(payload, fields.preview) or "") if fields.preview else "",
         error=str(error or ""),
         raw=payload,
+    )
+
+
+def _status(spec: TaskSpec, payload: dict[str, Any], fields: TaskFields) -> tuple[Any, Status]:
+    """The vendor's status (its word, or the HTTP status of a family that reads the status
+    from it: ``http_statuses``) and what it means."""
+    code = getattr(payload, "status_code", None)
+    if spec.http_statuses and code in spec.http_statuses:
+        return code, spec.http_statuses[code]
+    wire = get_first(payload, fields.status) if fields.status else None
+    text = "" if wire is None else str(wire)
+    return wire, spec.statuses.get(text) or _loose_status(spec, text)
+
+
+def bytes_outcome(spec: TaskSpec, answer: ResultBytes, task_id: str) -> TaskOutcome:
+    """The outcome of a get that answered the result image itself: succeeded (or what its
+    HTTP status says), the image kept as a ``data:`` URL so that it is saved like the rest."""
+    import base64
+
+    status = spec.http_statuses.get(answer.status_code, "succeeded")
+    data_url = f"data:{answer.media_type};base64,{base64.b64encode(answer.data).decode()}"
+    return TaskOutcome(
+        task_id=task_id,
+        status=status,
+        vendor_status=str(answer.status_code),
+        images=(data_url,),
+        raw={"media_type": answer.media_type, "bytes": len(answer.data)},
     )
 
 

@@ -20,10 +20,11 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from pydantic import BaseModel
 
+from .answers import declared_binary
 from .auth import plugin_for
 from .client import AsyncClient, SyncClient
 from .envelope import unwrap
-from .images import mask_png_base64, png_base64, png_bytes
+from .images import image_format, mask_png_base64, png_base64, png_bytes
 from .mock.core import MOCK_BASE_URL, VendorMock
 from .pages import AsyncPage, SyncPage
 from .schemas import declared_properties, declares, undeclared
@@ -78,6 +79,15 @@ def answer_schema(op: Operation, status: int) -> dict[str, Any] | None:
     if str(status) in declared:
         return declared[str(status)]
     return declared.get("default", op.response_schema if status < 300 else None)
+
+
+def binary_answer_problems(op: Operation, status: int, media_type: str, data: bytes) -> list[str]:
+    """Why a success answer that is the result itself (``binary_media``) breaks the spec: an
+    image media type whose bytes are not that image."""
+    kind = media_type.removeprefix("image/").replace("jpg", "jpeg")
+    if media_type.startswith("image/") and image_format(data) != kind:
+        return [f"{op.name} ({status}): the body is not an {media_type} image"]
+    return []
 
 
 def schema_errors(schema: dict[str, Any], instance: Any, *, strict: bool = True) -> list[str]:
@@ -169,6 +179,9 @@ class Contract:
         for entry in mock.journal:
             op = self.vendor.ops.get(entry.operation)
             if op is None:
+                continue
+            if declared_binary(op, entry.media_type) and 200 <= entry.status < 300:
+                problems += binary_answer_problems(op, entry.status, entry.media_type, entry.answer)
                 continue
             schema = answer_schema(op, entry.status)
             if schema is None:

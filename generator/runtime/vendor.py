@@ -159,10 +159,12 @@ class ErrorSpec(_Model):
 class TaskFields(_Model):
     """Where a task's facts sit in the vendor's task object (dotted paths, ``[]`` for lists).
     ``images`` hold result URLs; ``images_base64`` results given inline, as base64 text.
-    ``status`` may name alternatives, ``state|status``: the first one present is read."""
+    ``status`` may name alternatives, ``state|status``: the first one present is read; it is
+    empty for a vendor whose answer says the status by its HTTP status alone
+    (``TaskSpec.http_statuses``)."""
 
     id: str
-    status: str
+    status: str = ""
     images: tuple[str, ...] = ()
     images_base64: tuple[str, ...] = ()
     progress: str = ""
@@ -174,10 +176,14 @@ class TaskFields(_Model):
 class TaskSpec(_Model):
     """A task family: how the vendor writes its tasks. ``status_type`` says whether status
     words are strings or integers on the wire; ``messages`` is the text the vendor puts beside
-    each status (Zhiqite's ``desc``)."""
+    each status (Zhiqite's ``desc``). ``http_statuses`` reads the status from the get
+    answer's HTTP status (``{202: running, 200: succeeded}``), for a vendor whose answer has
+    no status field (or whose success is the image itself); an answer in the error range it
+    names (a failed task's ``422``) is then the task, not an error."""
 
     poll_interval: float = 2.0
-    statuses: dict[str, Status]
+    statuses: dict[str, Status] = Field(default_factory=dict)
+    http_statuses: dict[int, Status] = Field(default_factory=dict)
     status_type: Literal["string", "integer"] = "string"
     messages: dict[Status, str] = Field(default_factory=dict)
     fields: TaskFields
@@ -186,7 +192,10 @@ class TaskSpec(_Model):
     utc_offset_hours: float = 0
 
     def wire_status(self, status: Status) -> str | int:
-        """The vendor's word for ``status``; a vendor without a word for queued says running's."""
+        """The vendor's word for ``status``; a vendor without a word for queued says running's,
+        one with no words (its status is the HTTP status) the status itself."""
+        if not self.statuses:
+            return status
         for wire, canonical in self.statuses.items():
             if canonical == status:
                 return int(wire) if self.status_type == "integer" else wire
@@ -296,6 +305,8 @@ class OperationMock(_Model):
     name -> input wire name), the inputs carrying the image and the callback URL, the template
     of the answer's payload, and how long result URLs live. ``http_status`` gives a get
     operation's HTTP status by the task's state (``{queued: 202, running: 202}``; 200 otherwise).
+    ``body_file`` makes a get answer, once its task succeeded, with that result file's bytes
+    (named as in ``$task.files.<name>``; its own media type) instead of the JSON ``response``.
     A catalog
     operation serves ``rows``, keeping those whose field equals each given filter input
     (``filters``: input wire name -> row field)."""
@@ -309,6 +320,7 @@ class OperationMock(_Model):
     rows: tuple[dict[str, Any], ...] = ()
     filters: dict[str, str] = Field(default_factory=dict)
     http_status: dict[Status, int] = Field(default_factory=dict)
+    body_file: str = ""
 
 
 class Poll(_Model):
@@ -343,6 +355,8 @@ class Operation(_Model):
     response_schema: dict[str, Any] = Field(default_factory=dict)
     error_schemas: dict[str, dict[str, Any]] = Field(default_factory=dict)
     response_example: Any = None
+    response_status: int = 200
+    binary_media: tuple[str, ...] = ()
     callback_model: str = ""
     callback_schema: dict[str, Any] = Field(default_factory=dict)
     callback_example: Any = None

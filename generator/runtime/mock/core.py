@@ -24,6 +24,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 
+from ..answers import ResultBytes
 from ..auth import AuthRefused, plugin_for
 from ..clock import Clock, VirtualClock
 from ..envelope import render_error, render_success
@@ -407,7 +408,10 @@ class VendorMock:
             values = self._inputs(op, request)
             entry.params = self._masked(op, values)
             payload, delay, status = self._dispatch(op, values, account, request)
-            response = self._json(status, render_success(self.vendor, payload, request_id))
+            if isinstance(payload, ResultBytes):  # the result itself as the body
+                response = MockResponse(status, payload.data, payload.media_type)
+            else:
+                response = self._json(status, render_success(self.vendor, payload, request_id))
             response.delay = delay
         except MockError as exc:
             response = self._error(exc.kind, exc.detail, request_id, op)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+from ..answers import ResultBytes
 from ..paths import get_path
 from ..validation import data_problem, slot_problems
 from ..vendor import Operation, TaskSpec
@@ -180,11 +181,22 @@ class Roles:
         task = self.mock.store.get(task_id, call.account.key)
         if task is None or (task.poll_op and task.poll_op != call.op.name):
             raise MockError("not_found", task_id)
-        call.status = call.op.mock.http_status.get(task.status(self.mock.clock.time()), 200)
+        state = task.status(self.mock.clock.time())
+        call.status = call.op.mock.http_status.get(state, 200)
+        if call.op.mock.body_file and state == "succeeded":
+            return self._body_file(task, call.op.mock.body_file)
         return render(
             call.op.mock.response,
             self._context(task=task, request=call.values, account=call.account),
         )
+
+    def _body_file(self, task: MockTask, name: str) -> ResultBytes:
+        """A succeeded task's result file ``name`` (without extension) as the answer's body."""
+        files = self.mock._task_files(task)
+        found = next((f for n, f in files.items() if n.rsplit(".", 1)[0] == name), None)
+        if found is None:
+            raise MockError("server_error", f"task {task.id} made no result file {name!r}")
+        return ResultBytes(found[0], found[1])
 
     def _list(self, call: Call) -> Any:
         values = call.values
