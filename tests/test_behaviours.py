@@ -578,7 +578,7 @@ def test_a_refused_callback_is_retried_on_every_step_of_the_ladder_then_given_up
     finished = mock.clock.time() + mock.queue_seconds + mock.task_seconds
     for _ in range(int(sum(ladder) + mock.queue_seconds + mock.task_seconds) + 7200):
         mock.advance(1.0)  # one second at a time, so each attempt happens when it falls due
-    attempts = mock.callbacks.attempts
+    attempts = list(mock.callbacks.attempts)
     assert len(posts) == len(attempts) == len(ladder) + 1
     assert [a.attempt for a in attempts] == list(range(len(ladder) + 1))
     assert attempts[0].time == pytest.approx(finished)

@@ -93,7 +93,7 @@ def test_an_attempt_that_gets_no_answer_records_why(name: str) -> None:
     mock.callbacks.transport = httpx.MockTransport(refuse)
     task_id = start_task(name, mock)
     run_out(mock, done_after(mock) + 1)
-    attempts = mock.callbacks.attempts
+    attempts = list(mock.callbacks.attempts)
     assert [a.time for a in attempts] == tried_at and tried_at
     for attempt in attempts:
         assert (attempt.task_id, attempt.url, attempt.accepted) == (task_id, URL, False)
@@ -107,7 +107,7 @@ def test_a_task_without_a_callback_url_gets_no_callback(name: str) -> None:
     answering(mock, 200, seen=seen)
     start_task(name, mock, url="")
     run_out(mock, done_after(mock) + 5)
-    assert seen == [] and mock.callbacks.attempts == []
+    assert seen == [] and list(mock.callbacks.attempts) == []
 
 
 # -- which answers count --------------------------------------------------------------------------
@@ -199,7 +199,7 @@ def test_non_blocking_delivery_posts_the_payload_and_settles_it(name: str) -> No
         asyncio.run(mock.callbacks.arun_due())  # only a "queued" callback is due yet
         clock.now += done_after(mock) + 1
         asyncio.run(mock.callbacks.arun_due())
-    attempts = mock.callbacks.attempts
+    attempts = list(mock.callbacks.attempts)
     assert attempts and all(a.accepted and a.task_id == task_id for a in attempts)
     early = [a for a in attempts if a.time == started]
     assert all(a.status == "queued" for a in early)

@@ -89,7 +89,9 @@ def test_each_documented_failure_raises_its_exception_with_the_vendors_facts(
     assert raised.vendor_message == message
     if body is None:  # a gateway's refusal: the reason is in its header, the body is empty
         assert headers[vendor.envelope.error_header] == message and raised.body == ""
-        assert raised.code is None
+        # its code, where the gateway gives one, in the header the vendor names for it
+        code_header = vendor.envelope.error_code_header
+        assert raised.code == (headers.get(code_header) if code_header else None)
     else:
         assert raised.body == body and str(raised.code) == str(spec.code)
         has_id = any(layer.request_id for layer in vendor.envelope.layers[: spec.layer + 1])

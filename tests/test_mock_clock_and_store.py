@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import asyncio
 import time
+from pathlib import Path
 
 import pytest
 
 from generator.runtime.clock import SystemClock, VirtualClock
-from generator.runtime.mock.store import Account, MockTask, TaskStore
+from generator.runtime.mock.sqlite import SqliteStore
+from generator.runtime.mock.store import Account, MemoryStore, MockTask, TaskStore
 
 
 def task(
@@ -99,11 +101,20 @@ def test_remaining_quota_never_goes_below_zero(quota, used, remaining) -> None:
     assert Account("k", quota=quota, used=used).remaining == remaining
 
 
-def test_an_account_finds_its_tasks_by_id_or_its_own_name_and_no_one_elses() -> None:
-    store = TaskStore()
+@pytest.fixture(params=["memory", "sqlite"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> TaskStore:
+    """Each store the mock can keep its tasks in."""
+    if request.param == "memory":
+        return MemoryStore(None)
+    return SqliteStore(tmp_path / "state.sqlite3", vendor="test")
+
+
+def test_an_account_finds_its_tasks_by_id_or_its_own_name_and_no_one_elses(
+    store: TaskStore,
+) -> None:
     mine = store.add(task("t1", account="me", external_id="my-name"))
     store.add(task("t2", account="other", external_id="their-name"))
-    assert store.get("t1", "me") is mine and store.get("my-name", "me") is mine
+    assert store.get("t1", "me") == mine and store.get("my-name", "me") == mine
     assert store.get("t2", "me") is None and store.get("their-name", "me") is None
     assert store.get("t1", "other") is None and store.get("", "me") is None
     assert store.external_id_taken("my-name", "me")
@@ -111,8 +122,7 @@ def test_an_account_finds_its_tasks_by_id_or_its_own_name_and_no_one_elses() -> 
     assert not store.external_id_taken("their-name", "me")
 
 
-def test_an_accounts_tasks_are_listed_newest_first() -> None:
-    store = TaskStore()
+def test_an_accounts_tasks_are_listed_newest_first(store: TaskStore) -> None:
     for task_id, created in (("b", 5.0), ("a", 9.0), ("c", 5.0), ("x", 7.0)):
         store.add(task(task_id, created=created, account="other" if task_id == "x" else "me"))
     assert [t.id for t in store.of_account("me")] == ["a", "c", "b"]

@@ -168,10 +168,11 @@ def test_the_progress_line_appears_after_the_quiet_time_and_ends_with_the_task()
     assert stream.getvalue() == ""
     clock.advance(0.1)  # exactly the quiet time
     line(running)
-    assert stream.getvalue() == "\r" + "task t1: running 99% (3 s)".ljust(60)
+    full = "[" + "#" * TerminalProgress.BAR_WIDTH + "]"  # 99.4% fills the bar's 20 cells
+    assert stream.getvalue() == "\r" + f"task t1: running {full} 99% (3 s)".ljust(72)
     clock.advance(4)
     line(TaskOutcome("t1", "succeeded", "done"))
-    assert stream.getvalue().endswith("\r" + "task t1: succeeded (7 s)".ljust(60) + "\n")
+    assert stream.getvalue().endswith("\r" + f"task t1: succeeded {full} (7 s)".ljust(72) + "\n")
 
 
 def test_an_answer_without_the_task_id_gives_no_id_rather_than_a_made_up_one() -> None:
@@ -187,4 +188,5 @@ def test_the_progress_line_stays_away_for_three_seconds_by_default() -> None:
     line = TerminalProgress(stream, clock)
     clock.advance(3.0)
     line(TaskOutcome("t1", "running", "wait"))
-    assert stream.getvalue() == "\r" + "task t1: running (3 s)".ljust(60)
+    moving = "[####" + "-" * (TerminalProgress.BAR_WIDTH - 4) + "]"  # no progress: a moving block
+    assert stream.getvalue() == "\r" + f"task t1: running {moving} (3 s)".ljust(72)

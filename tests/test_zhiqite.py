@@ -327,7 +327,7 @@ def test_callbacks_follow_the_ladder_until_the_receiver_answers_code_200() -> No
     mock.advance(8)  # done at 8 s: first delivery
     for _ in range(20):
         mock.advance(1)
-    attempts = mock.callbacks.attempts
+    attempts = list(mock.callbacks.attempts)
     assert [round(a.time - attempts[0].time) for a in attempts] == [0, 3, 8]
     assert [a.accepted for a in attempts] == [False, False, True]
     assert received[-1]["id_task"] == "cb-1" and received[-1]["status"] == 2
