@@ -165,6 +165,10 @@ def inline_scalars(schemas: dict[str, Any]) -> dict[str, Any]:
         node = dict(node)
         if _is_scalar(node):
             node.pop("title", None)
+        if node.get("type") == "string" and node.get("format") == "uri":
+            # A URL is a plain ``str`` in the models: the runtime checks the format on input,
+            # and pydantic's ``AnyUrl`` would make every client import pay for pydantic.networks.
+            del node["format"]
         for key in ("items", "additionalProperties", "not"):
             node[key] = schema(node[key]) if key in node else None
             if node[key] is None:

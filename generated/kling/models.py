@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AnyUrl, ConfigDict, Field, RootModel
+from pydantic import ConfigDict, Field, RootModel
 
 from generator.runtime.model import VendorModel
 
@@ -133,7 +133,7 @@ class CreateTaskRequest(VendorModel):
     """
     A frontal picture of the subject, as base64 (no data: prefix needed) or as a URL. jpg / jpeg / png, at most 10 MB, each side at least 300 px, width to height between 1:2.5 and 2.5:1.
     """
-    callback_url: AnyUrl | None = None
+    callback_url: str | None = None
     """
     Where Kling POSTs the task each time its status changes.
     """

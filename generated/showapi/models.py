@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AnyUrl, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from generator.runtime.model import VendorModel
 
@@ -164,7 +164,7 @@ class SubmitRepaintRequest(VendorModel):
     """
     重绘前原图的base64字符串，orgin_img_base64和orgin_img_url二选一入参，支持png，jpg，webp图片，建议图片最大不要超过3.5M
     """
-    orgin_img_url: AnyUrl | None = None
+    orgin_img_url: str | None = None
     """
     重绘前原图的URL地址，orgin_img_base64和orgin_img_url二选一入参，支持png，jpg，webp图片，建议图片最大不要超过5M
     """
@@ -172,7 +172,7 @@ class SubmitRepaintRequest(VendorModel):
     """
     重绘画面描述，请尽量写的简单明确，比如只是想将图中窗外的景色由秋天改为冬天，可以写：窗外的是冬天的景色
     """
-    callback_url: AnyUrl | None = None
+    callback_url: str | None = None
     """
     任务完成时的回调地址，建议使用https协议，我们采用POST palyload格式为application/json，示例数据：{
       task_id: 'rHwnjJNvYisvUznIDREIMDs',

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AnyUrl, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from generator.runtime.model import VendorModel
 
@@ -118,7 +118,7 @@ class ImageInpaintingRemovalRequest(VendorModel):
     The image to edit, as base64. Used only when InputUrl is absent. Each side must be under 5000 px, the base64 text under 6 MB; jpg, jpeg, png, bmp, tiff and webp are accepted.
     """
     input_url: Annotated[
-        AnyUrl | None, Field(alias="InputUrl", examples=["https://xxx.com/image.jpg"])
+        str | None, Field(alias="InputUrl", examples=["https://xxx.com/image.jpg"])
     ] = None
     """
     The image to edit, as a URL the service downloads. Wins over InputImage when both are given. Same limits as InputImage (the file must stay under 6 MB once base64-encoded).
@@ -128,7 +128,7 @@ class ImageInpaintingRemovalRequest(VendorModel):
     The mask, as base64: a single-channel (grey) image of exactly the same width and height as the input, white over the content to remove and black over what to keep. Used only when MaskUrl is absent. The base64 text must be under 6 MB.
     """
     mask_url: Annotated[
-        AnyUrl | None, Field(alias="MaskUrl", examples=["https://xxx.com/mask.jpg"])
+        str | None, Field(alias="MaskUrl", examples=["https://xxx.com/mask.jpg"])
     ] = None
     """
     The mask as a URL; same rules as Mask. Wins over Mask when both are given.

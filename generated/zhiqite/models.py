@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AnyUrl, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from generator.runtime.model import VendorModel
 
@@ -186,7 +186,7 @@ class ControlNetUnit(VendorModel):
         extra="allow",
         populate_by_name=True,
     )
-    image_link: AnyUrl | None = None
+    image_link: str | None = None
     """
     URL of this unit's control image.
     """
@@ -825,7 +825,7 @@ class ToolTask(VendorModel):
     """
     Task status. The table types it string and says 1 success, 2 failure, while the example sends the number 2 with a finished image, as the enhance table (0 failed, 1 generating, 2 succeeded) would have it; we read it that way, the example being what the wire carries. Number or string accepted.
     """
-    output_image_url: Annotated[AnyUrl | None, Field(alias="outputImageUrl")] = None
+    output_image_url: Annotated[str | None, Field(alias="outputImageUrl")] = None
     """
     URL of the result image.
     """
@@ -864,11 +864,11 @@ class FaceSwapRequest(VendorModel):
         extra="allow",
         populate_by_name=True,
     )
-    source_url: Annotated[AnyUrl, Field(alias="sourceUrl")]
+    source_url: Annotated[str, Field(alias="sourceUrl")]
     """
     URL of the image whose face is copied.
     """
-    target_url: Annotated[AnyUrl, Field(alias="targetUrl")]
+    target_url: Annotated[str, Field(alias="targetUrl")]
     """
     URL of the image that receives the face.
     """
@@ -899,7 +899,7 @@ class FaceSwapResult(VendorModel):
     """
     Task status. The table says 1 success and 2 failure; the example answers 1 at submission, which fits the reading 1 generating, 2 succeeded, 0 failed used elsewhere; an example is what the wire carries, so it wins.
     """
-    output_image_url: Annotated[AnyUrl, Field(alias="outputImageUrl")]
+    output_image_url: Annotated[str, Field(alias="outputImageUrl")]
     """
     URL where the result image will be (or is).
     """
@@ -938,7 +938,7 @@ class EnhanceRequest(VendorModel):
     """
     Your own id for this task; queryToolTask (toolCode enhance) finds the task by it.
     """
-    image: AnyUrl
+    image: str
     """
     URL of the image to upscale; at most 1536 x 1536 pixels.
     """
@@ -1008,7 +1008,7 @@ class EnhanceRequest(VendorModel):
     """
     Whether the generated image is returned; deprecated by the vendor.
     """
-    callback_url: Annotated[AnyUrl | None, Field(alias="callbackUrl")] = None
+    callback_url: Annotated[str | None, Field(alias="callbackUrl")] = None
     """
     Where the vendor POSTs the result when the task ends. Your endpoint must answer the JSON {"code": "200"}; otherwise the POST is repeated after 3, 5, 15, 30, 60, 600 and 3600 seconds, at most 10 times.
     """
@@ -1027,7 +1027,7 @@ class EnhanceResult(VendorModel):
     """
     The businessTaskId you sent.
     """
-    output_image_url: Annotated[AnyUrl, Field(alias="outputImageUrl")]
+    output_image_url: Annotated[str, Field(alias="outputImageUrl")]
     """
     URL of the upscaled image; it stays valid for one month.
     """
@@ -1147,11 +1147,11 @@ class Image2ImageScripts(VendorModel):
     """
     override_settings: OverrideSettings | None = None
     a_detailer: Annotated[ADetailer | None, Field(alias="ADetailer")] = None
-    image_link: AnyUrl
+    image_link: str
     """
     URL of the image to redraw.
     """
-    mask_link: AnyUrl | None = None
+    mask_link: str | None = None
     """
     URL of the mask painted over the image (white where it is to be redrawn). Makes the task an inpainting; the vendor supports it only for its "magic brush" painting feature.
     """
@@ -1183,7 +1183,7 @@ class ControlnetScripts(VendorModel):
     """
     File format of the result images; jpg unless png is asked for.
     """
-    image_link: AnyUrl | None = None
+    image_link: str | None = None
     """
     URL of a base image, which turns the task into image-to-image under ControlNet guidance.
     """
@@ -1292,7 +1292,7 @@ class Text2ImageRequest(VendorModel):
     """
     How far the redraw may depart from its starting image (used by the high-resolution fix): 0 hardly changes it, 1 may ignore it. 0.6 to 0.8 is the usual range.
     """
-    callback_url: Annotated[AnyUrl | None, Field(alias="callbackUrl")] = None
+    callback_url: Annotated[str | None, Field(alias="callbackUrl")] = None
     """
     Where the vendor POSTs the result when the task ends. Your endpoint must answer the JSON {"code": "200"}; otherwise the POST is repeated after 3, 5, 15, 30, 60, 600 and 3600 seconds, at most 10 times.
     """
@@ -1441,7 +1441,7 @@ class Image2ImageRequest(VendorModel):
     """
     Image guidance, 0 to 3.0 in steps of 0.05: how closely the result keeps to the input image (used by instruct-pix2pix style checkpoints).
     """
-    callback_url: Annotated[AnyUrl | None, Field(alias="callbackUrl")] = None
+    callback_url: Annotated[str | None, Field(alias="callbackUrl")] = None
     """
     Where the vendor POSTs the result when the task ends (not in this operation's table; the vendor's introduction offers callbacks for every drawing task). Your endpoint must answer {"code": "200"} or the POST is retried on the ladder.
     """
@@ -1550,7 +1550,7 @@ class ControlnetRequest(VendorModel):
     """
     How the input image is fitted to width x height: 0 Just Resize, 1 Crop and Resize, 2 Resize and Fill, 3 Just resize (latent upscale), as named in the WebUI.
     """
-    callback_url: Annotated[AnyUrl | None, Field(alias="callbackUrl")] = None
+    callback_url: Annotated[str | None, Field(alias="callbackUrl")] = None
     """
     Where the vendor POSTs the result when the task ends (not in this operation's table; the vendor's introduction offers callbacks for every drawing task). Your endpoint must answer {"code": "200"} or the POST is retried on the ladder.
     """
@@ -1578,7 +1578,7 @@ class SdResultImage(VendorModel):
     """
     1 normal, 2 deleted (images that break the content rules are deleted).
     """
-    image_url: AnyUrl | None = None
+    image_url: str | None = None
     """
     URL of the image.
     """

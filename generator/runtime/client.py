@@ -7,7 +7,6 @@ by the :class:`~generator.runtime.vendor.Vendor` model, never by the vendor's na
 
 from __future__ import annotations
 
-import asyncio
 import copy
 import json
 import logging
@@ -21,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cache
 from pathlib import Path
-from typing import IO, Any, ClassVar, Self, TypeVar, cast, overload
+from typing import IO, TYPE_CHECKING, Any, ClassVar, Self, TypeVar, cast, overload
 from urllib.parse import quote
 
 import httpx
@@ -52,6 +51,9 @@ from .tasks import (
 from .validation import check
 from .vendor import Operation, TaskSpec, Vendor
 
+if TYPE_CHECKING:
+    import asyncio
+
 M = TypeVar("M", bound=BaseModel)
 log = logging.getLogger("generator.runtime.client")
 NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
@@ -71,6 +73,8 @@ def user_agent() -> str:
         return f"{PACKAGE}/{version(PACKAGE)}"
     except PackageNotFoundError:  # a checkout that was never installed
         return f"{PACKAGE}/0+unknown"
+
+
 # Requests an async client has on the wire at once: httpx's default pool size. More would only
 # queue inside httpcore's pool, whose cost per queued request grows with the queue (1,000
 # concurrent calls spent 28 ms of client CPU each); they wait here instead, at no cost.
@@ -794,6 +798,8 @@ class AsyncClient(BaseClient):
 
     def _in_flight(self) -> asyncio.Semaphore:
         """The running loop's limit on requests on the wire at once (``MAX_IN_FLIGHT``)."""
+        import asyncio  # here, not at the top: a sync client never needs it
+
         loop = asyncio.get_running_loop()
         if self._gate is None or self._gate[0] is not loop:
             self._gate = (loop, asyncio.Semaphore(MAX_IN_FLIGHT))
