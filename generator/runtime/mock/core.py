@@ -17,7 +17,7 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -27,7 +27,7 @@ from ..envelope import render_error, render_success
 from ..images import DEFAULT_MAX_PIXELS, pixel_problem, png_bytes
 from ..validation import check, coerce
 from ..vendor import Operation, Param, Status, Vendor
-from . import multipart
+from . import messages, multipart
 from .admin import Fault, FaultKind, admin
 from .callbacks import CallbackDispatcher
 from .downloads import (
@@ -352,7 +352,7 @@ class VendorMock:
             return
         try:
             if content_type.startswith("application/x-www-form-urlencoded"):
-                request.form = dict(parse_qsl(request.body.decode("utf-8"), keep_blank_values=True))
+                request.form = messages.parse_form(request.body.decode("utf-8"))
             elif content_type.startswith("multipart/form-data"):
                 request.form, request.files = multipart.parse(request.body, content_type)
             elif "json" in content_type or op.body == "json":
