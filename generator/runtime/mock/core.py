@@ -8,7 +8,6 @@ vendor's system-error answer, never a traceback.
 
 from __future__ import annotations
 
-import json
 import logging
 import random
 import re
@@ -53,8 +52,6 @@ EXAMPLE_IMAGES: dict[str, Callable[[], bytes]] = {
     "small.png": lambda: png_bytes(64, 48),
 }
 MOCK_BASE_URL = "http://mock.invalid"
-# json.dumps with options builds an encoder per call; every answer goes through this one.
-_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 T = TypeVar("T")
 
 
@@ -500,7 +497,7 @@ class VendorMock:
 
     # -- answers -----------------------------------------------------------------------------
     def _json(self, status: int, body: Any, headers: dict[str, str] | None = None) -> MockResponse:
-        data = _ENCODE(body).encode()
+        data = messages.encode_json(body)
         return MockResponse(status, data, "application/json", headers or {})
 
     def _faulty(self, fault: Fault, request_id: str) -> MockResponse:

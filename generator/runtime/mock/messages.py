@@ -9,8 +9,24 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote_plus, urlsplit
 
+import orjson
+
 from ..vendor import Operation
 from .store import Account
+
+_STDLIB_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def encode_json(body: Any) -> bytes:
+    """An answer's JSON as UTF-8 bytes, compact: orjson's, several times quicker than the
+    standard library's on the small objects vendors answer; what orjson refuses (a key that is
+    no string, an integer over 64 bits) goes through the standard library, so every answer is
+    written. Numbers read back the same either way; orjson writes ``1e16`` where the standard
+    library writes ``1e+16``, and null for a non-finite float (which is no JSON number)."""
+    try:
+        return orjson.dumps(body)
+    except TypeError:
+        return _STDLIB_ENCODE(body).encode()
 
 
 @dataclass
