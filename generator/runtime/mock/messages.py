@@ -231,8 +231,10 @@ parse_form = parse_query
 
 # The escapes base64 and URLs are full of: replaced outright, and the rest (if any) left to
 # ``unquote_plus``. Each stands for one ASCII byte, so its text is the same either way.
-_COMMON_ESCAPES = (("%2B", "+"), ("%2F", "/"), ("%3D", "="), ("%3A", ":"), ("%20", " "))
-_COMMON_ESCAPES += tuple((k.lower(), v) for k, v in _COMMON_ESCAPES)
+# First base64's (as ``urlencode`` writes them), then a URL's, then the same in lower case.
+_BASE64_ESCAPES = (("%2B", "+"), ("%2F", "/"), ("%3D", "="))
+_OTHER_ESCAPES = (("%3A", ":"), ("%20", " "))
+_OTHER_ESCAPES += tuple((k.lower(), v) for k, v in _BASE64_ESCAPES + _OTHER_ESCAPES)
 
 
 def unquote_form(text: str) -> str:
@@ -243,6 +245,10 @@ def unquote_form(text: str) -> str:
     plain = text.replace("+", " ")
     if "%" not in plain:
         return plain
-    for escape, char in _COMMON_ESCAPES:
+    for escape, char in _BASE64_ESCAPES:
+        plain = plain.replace(escape, char)
+    if "%" not in plain:
+        return plain
+    for escape, char in _OTHER_ESCAPES:
         plain = plain.replace(escape, char)
     return unquote_plus(text) if "%" in plain else plain
