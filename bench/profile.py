@@ -381,6 +381,10 @@ def main(argv: list[str] | None = None) -> None:
         unknown = sorted(set(args.targets) - set(WORKLOADS))
         if unknown:
             p.error(f"unknown workload(s): {', '.join(unknown)}")
+        import shutil
+
+        if shutil.which("valgrind") is None:
+            p.error("--instructions needs valgrind (apt-get install valgrind)")
         count(args.targets or list(WORKLOADS), args.n)
         return
     unknown = sorted(set(args.targets) - {*TARGETS, "served"})
