@@ -237,7 +237,8 @@ def valid_test(schema: dict[str, Any]) -> Callable[[Any], bool]:
     ``schema_problems(schema, value)`` finds nothing. Plain type-only and string schemas get
     a test of their own; anything else asks the full check."""
     if not schema.keys() <= SIMPLE_KEYS:
-        return validator(schema).is_valid
+        full: Callable[[Any], bool] = validator(schema).is_valid
+        return full
     type_ok = TYPES.get(schema.get("type", ""))
     string_rules = {"minLength", "maxLength"} & schema.keys() or schema.get("format") == "uri"
     number_rules = {"minimum", "maximum", "multipleOf"} & schema.keys()

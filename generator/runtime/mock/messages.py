@@ -233,7 +233,7 @@ parse_form = parse_query
 # ``unquote_plus``. Each stands for one ASCII byte, so its text is the same either way.
 # First base64's (as ``urlencode`` writes them), then a URL's, then the same in lower case.
 _BASE64_ESCAPES = (("%2B", "+"), ("%2F", "/"), ("%3D", "="))
-_OTHER_ESCAPES = (("%3A", ":"), ("%20", " "))
+_OTHER_ESCAPES: tuple[tuple[str, str], ...] = (("%3A", ":"), ("%20", " "))
 _OTHER_ESCAPES += tuple((k.lower(), v) for k, v in _BASE64_ESCAPES + _OTHER_ESCAPES)
 
 
