@@ -195,9 +195,9 @@ def asgi_direct(n: int = 5000) -> Callable[[], int]:
     return workload("showapi_query", n)
 
 
-def workload(key: str, n: int = 3000) -> Callable[[], int]:
-    """A loopback workload's request (``bench.loopback``) sent to the mock's ASGI app as
-    uvicorn calls it (scope, receive, send), on a mock built as the serve command builds it."""
+def _loopback_request(key: str) -> tuple[Any, Any]:
+    """A loopback workload (``bench.loopback``) made against a mock built as the serve command
+    builds it: (the mock, the workload with the mock's answer)."""
     import httpx
 
     from generator.runtime.clock import SystemClock
@@ -214,7 +214,13 @@ def workload(key: str, n: int = 3000) -> Callable[[], int]:
         lambda w: http.request(w.method, w.path, headers=w.headers, content=w.body.encode())
     )
     w = next(w for w in made if w.key == key)
-    app = mock.app
+    w.answer = http.request(w.method, w.path, headers=w.headers, content=w.body.encode()).text
+    return mock, w
+
+
+def _asgi_driver(app: Any, w: Any) -> Callable[[int], int]:
+    """``w``'s request sent to ``app`` as uvicorn calls it (scope, receive, send), ``n`` times
+    in one event loop; the last answer must be a 200."""
     path, _, query = w.path.partition("?")
     body = w.body.encode()
     headers = [(b"host", b"127.0.0.1:8000"), (b"content-length", b"%d" % len(body))]
@@ -247,13 +253,73 @@ def workload(key: str, n: int = 3000) -> Callable[[], int]:
             await app(dict(scope), receive, send)
         assert sent[0]["status"] == 200, sent
 
-    asyncio.run(many(50))
-
-    def go() -> int:
+    def go(n: int) -> int:
         asyncio.run(many(n))
         return n
 
+    go(50)
     return go
+
+
+def workload(key: str, n: int = 3000) -> Callable[[], int]:
+    """A loopback workload's request (``bench.loopback``) sent to the mock's ASGI app as
+    uvicorn calls it (scope, receive, send), on a mock built as the serve command builds it."""
+    mock, w = _loopback_request(key)
+    go = _asgi_driver(mock.app, w)
+    return lambda: go(n)
+
+
+def reference(key: str, n: int = 3000) -> Callable[[], int]:
+    """The same request to bare Starlette answering the mock's answer as fixed JSON, as
+    ``bench.serve starlette`` serves it (the loopback benchmark's reference)."""
+    from .serve import starlette_app
+
+    _mock, w = _loopback_request(key)
+    app = starlette_app([{"method": w.method, "path": w.route, "body": w.answer}])
+    go = _asgi_driver(app, w)
+    return lambda: go(n)
+
+
+# -- instructions per request (callgrind) ---------------------------------------------------------
+WORKLOADS = ("showapi_query", "showapi_submit", "kling_get", "kling_create")
+
+
+def _marked(target: str, n: int) -> None:
+    """Run ``target`` ``n`` times between two ``getppid`` calls: callgrind, told to dump before
+    each, writes the counts of exactly those ``n`` requests (after the warm-up) to dump 2. The
+    garbage collector is tuned as the serve command tunes it."""
+    import os
+
+    from generator.runtime.mock.serve import tune_gc
+
+    fn = INSTRUCTION_TARGETS[target](n)
+    tune_gc()  # as served
+    os.getppid()
+    fn()
+    os.getppid()
+
+
+def instructions(target: str, n: int) -> float:
+    """Instructions per request of ``target`` under callgrind (deterministic, unlike time on a
+    busy machine): the count between the marks, divided by ``n``."""
+    import re
+    import subprocess
+
+    out = Path(tempfile.mkdtemp(prefix="bench-callgrind-")) / "cg.out"
+    cmd = ["valgrind", "--tool=callgrind", "--dump-before=getppid", f"--callgrind-out-file={out}"]
+    code = f"from bench.profile import _marked; _marked({target!r}, {n})"
+    subprocess.run([*cmd, sys.executable, "-c", code], cwd=ROOT, check=True, capture_output=True)
+    dumps = sorted(out.parent.glob("cg.out*"))
+    marked = next(d for d in dumps if d.name.endswith(".2"))
+    found = re.search(r"^(?:summary|totals): (\d+)", marked.read_text(), re.M)
+    assert found, f"no totals in {marked}"
+    return int(found.group(1)) / n
+
+
+INSTRUCTION_TARGETS: dict[str, Callable[[int], Callable[[], int]]] = {
+    **{key: (lambda n, key=key: workload(key, n)) for key in WORKLOADS},
+    **{f"starlette_{key}": (lambda n, key=key: reference(key, n)) for key in WORKLOADS},
+}
 
 
 def served(top: int, seconds: float = 5.0) -> None:
@@ -291,11 +357,36 @@ TARGETS: dict[str, Callable[[], Callable[[], int]]] = {
 }
 
 
+def count(targets: list[str], n: int) -> None:
+    """Instructions per request under callgrind for each workload, beside bare Starlette's for
+    the same request, and the ratio (issue 15, point 1: 1.3x for queries, 2x for submits)."""
+    for key in targets:
+        mock, bare = instructions(key, n), instructions(f"starlette_{key}", n)
+        print(f"{key:16} mock {mock / 1e3:7.1f}k  starlette {bare / 1e3:7.1f}k  "
+              f"ratio {mock / bare:.2f}", flush=True)  # fmt: skip
+
+
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(prog="python -m bench.profile", description=__doc__.splitlines()[0])
     p.add_argument("targets", nargs="*", help=f"any of {', '.join(TARGETS)}, served")
     p.add_argument("--top", type=int, default=25)
+    p.add_argument(
+        "--instructions",
+        action="store_true",
+        help=f"count instructions per request under callgrind instead (targets: {WORKLOADS})",
+    )
+    p.add_argument("-n", type=int, default=300, help="--instructions: requests counted")
     args = p.parse_args(argv)
+    if args.instructions:
+        unknown = sorted(set(args.targets) - set(WORKLOADS))
+        if unknown:
+            p.error(f"unknown workload(s): {', '.join(unknown)}")
+        import shutil
+
+        if shutil.which("valgrind") is None:
+            p.error("--instructions needs valgrind (apt-get install valgrind)")
+        count(args.targets or list(WORKLOADS), args.n)
+        return
     unknown = sorted(set(args.targets) - {*TARGETS, "served"})
     if unknown:
         p.error(f"unknown target(s): {', '.join(unknown)}")

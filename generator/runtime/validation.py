@@ -9,6 +9,8 @@ come from the JSON schemas in the spec; ``x-sdk-limits`` adds what JSON schema c
 from __future__ import annotations
 
 import json
+import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -200,6 +202,8 @@ def _number_problems(schema: dict[str, Any], value: float) -> list[str]:
 
 
 def _not_multiple(value: float, step: float) -> bool:
+    if not math.isfinite(value):
+        return True  # no infinity is a multiple of anything
     if isinstance(step, float):
         quotient = value / step
         return int(quotient) != quotient
@@ -210,6 +214,8 @@ def coerce(param: Param, raw: str) -> Any:
     """A form or query string turned into the type the param's schema declares."""
     kind = param.schema_.get("type")
     try:
+        if kind in ("integer", "number") and not math.isfinite(float(raw)):
+            return raw  # "inf" and "nan" are no JSON numbers: the type check refuses them
         if kind == "integer":
             number = float(raw)
             return int(number) if number.is_integer() else number
@@ -229,23 +235,82 @@ def coerce(param: Param, raw: str) -> Any:
 
 def check(op: Operation, values: dict[str, Any]) -> Checked:
     """Check ``values`` (wire name -> value, ``None`` for absent) against ``op``."""
-    result = Checked({k: v for k, v in values.items() if v is not None})
-    wrong: set[str] = set()
-    for param in op.params:
-        if param.source == "auth":  # the auth plug-in sets it and the mock's auth checks it
-            continue
-        value = result.values.get(param.wire)
-        if value is None:
-            if param.required:
-                result.add("invalid_request", f"{param.wire} is required")
-            continue
-        if param.location == "file":
-            continue
-        for message in schema_problems(param.schema_, value):
-            result.add("invalid_request", f"{param.wire}: {message}")
-            wrong.add(param.wire)
-    _check_limits(op, result, skip=wrong)
-    return result
+    return checker(op)(values)
+
+
+Checker = Callable[[dict[str, Any]], Checked]
+_checkers: dict[int, tuple[Operation, Checker]] = {}
+
+
+def checker(op: Operation) -> Checker:
+    """:func:`check` for one operation, worked out once (a mock checks every request with it):
+    the params to check with a quick test of each schema, and whether the operation has any
+    ``x-sdk-limits`` at all. A value the quick test passes has no problems; one it fails is
+    checked again in full, for the messages."""
+    known = _checkers.get(id(op))
+    if known is not None and known[0] is op:
+        return known[1]
+    params = [
+        (p.wire, p.required, None if p.location == "file" else valid_test(p.schema_), p.schema_)
+        for p in op.params
+        if p.source != "auth"  # the auth plug-in sets it and the mock's auth checks it
+    ]
+    limits = op.limits
+    has_limits = bool(limits.exactly_one_of or limits.non_empty or limits.images or limits.slots)
+
+    def run(values: dict[str, Any]) -> Checked:
+        result = Checked({k: v for k, v in values.items() if v is not None})
+        present = result.values
+        wrong: set[str] = set()
+        for wire, required, valid, schema in params:
+            value = present.get(wire)
+            if value is None:
+                if required:
+                    result.add("invalid_request", f"{wire} is required")
+                continue
+            if valid is None or valid(value):
+                continue
+            for message in schema_problems(schema, value):
+                result.add("invalid_request", f"{wire}: {message}")
+                wrong.add(wire)
+        if has_limits:
+            _check_limits(op, result, skip=wrong)
+        return result
+
+    _checkers[id(op)] = (op, run)  # holding the operation keeps its id unique
+    return run
+
+
+def valid_test(schema: dict[str, Any]) -> Callable[[Any], bool]:
+    """A quick test of ``value`` against ``schema``: true exactly when
+    ``schema_problems(schema, value)`` finds nothing. Plain type-only and string schemas get
+    a test of their own; anything else asks the full check."""
+    if not schema.keys() <= SIMPLE_KEYS:
+        full: Callable[[Any], bool] = validator(schema).is_valid
+        return full
+    type_ok = TYPES.get(schema.get("type", ""))
+    string_rules = {"minLength", "maxLength"} & schema.keys() or schema.get("format") == "uri"
+    number_rules = {"minimum", "maximum", "multipleOf"} & schema.keys()
+    if "enum" in schema or number_rules or (string_rules and type_ok is not TYPES["string"]):
+        return lambda value: not simple_problems(schema, value)
+    nullable = bool(schema.get("nullable"))
+    if not string_rules:
+        if type_ok is None:
+            return lambda value: value is not None or nullable
+        return lambda value: type_ok(value) if value is not None else nullable
+    low, high = schema.get("minLength", 0), schema.get("maxLength")
+    uri = schema.get("format") == "uri"
+
+    def string(value: Any) -> bool:
+        if not isinstance(value, str):
+            return value is None and nullable
+        return (
+            len(value) >= low
+            and (high is None or len(value) <= high)
+            and (not uri or _is_web_url(value))
+        )
+
+    return string
 
 
 def _check_limits(op: Operation, result: Checked, skip: set[str]) -> None:
@@ -338,8 +403,11 @@ def _check_image(name: str, value: Any, limit: ImageLimit, result: Checked) -> N
         except ImageProblem as exc:
             result.add("invalid_image", f"{name}: {exc}")
             return
+    elif isinstance(value, bytes | bytearray | memoryview):
+        data = bytes(value)
     else:
-        data = bytes(value) if not isinstance(value, bytes) else value
+        result.add("invalid_request", f"{name}: not a file's bytes")
+        return
     problem = data_problem(data, limit)
     if problem:
         result.add(problem[0], f"{name}: {problem[1]}")

@@ -20,7 +20,7 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -31,7 +31,7 @@ from ..envelope import render_error, render_success
 from ..images import DEFAULT_MAX_PIXELS, pixel_problem, png_bytes
 from ..validation import check, coerce
 from ..vendor import Operation, Param, Status, Vendor
-from . import multipart
+from . import messages, multipart
 from .admin import Fault, FaultKind, admin
 from .callbacks import CallbackDispatcher
 from .downloads import (
@@ -65,8 +65,6 @@ EXAMPLE_IMAGES: dict[str, Callable[[], bytes]] = {
     "small.png": functools.cache(lambda: png_bytes(64, 48)),
 }
 MOCK_BASE_URL = "http://mock.invalid"
-# json.dumps with options builds an encoder per call; every answer goes through this one.
-_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 # Request bodies up to this size are answered on the event loop; larger ones (images) and
 # the work that makes or decodes images go to the mock's worker threads.
 INLINE_BODY_BYTES = 16 * 1024
@@ -476,7 +474,7 @@ class VendorMock:
             return
         try:
             if content_type.startswith("application/x-www-form-urlencoded"):
-                request.form = dict(parse_qsl(request.body.decode("utf-8"), keep_blank_values=True))
+                request.form = messages.parse_form(request.body.decode("utf-8"))
             elif content_type.startswith("multipart/form-data"):
                 request.form, request.files = multipart.parse(request.body, content_type)
             elif "json" in content_type or op.body == "json":
@@ -626,7 +624,7 @@ class VendorMock:
 
     # -- answers -----------------------------------------------------------------------------
     def _json(self, status: int, body: Any, headers: dict[str, str] | None = None) -> MockResponse:
-        data = _ENCODE(body).encode()
+        data = messages.encode_json(body)
         return MockResponse(status, data, "application/json", headers or {})
 
     def _faulty(self, fault: Fault, request_id: str) -> MockResponse:

@@ -9,8 +9,24 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote_plus, urlsplit
 
+import orjson
+
 from ..vendor import Operation
 from .store import Account
+
+_STDLIB_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def encode_json(body: Any) -> bytes:
+    """An answer's JSON as UTF-8 bytes, compact: orjson's, several times quicker than the
+    standard library's on the small objects vendors answer; what orjson refuses (a key that is
+    no string, an integer over 64 bits) goes through the standard library, so every answer is
+    written. Numbers read back the same either way; orjson writes ``1e16`` where the standard
+    library writes ``1e+16``, and null for a non-finite float (which is no JSON number)."""
+    try:
+        return orjson.dumps(body)
+    except TypeError:
+        return _STDLIB_ENCODE(body).encode()
 
 
 @dataclass
@@ -197,14 +213,42 @@ def _depth(value: Any) -> int:
 
 
 def parse_query(query: str) -> dict[str, str]:
-    """A query string as a dict (the last value of a repeated name wins), as ``parse_qsl``
-    would read it, without its cost for the plain names and values most requests have."""
+    """A query string or form body as a dict: what ``dict(parse_qsl(query,
+    keep_blank_values=True))`` gives (the last value of a repeated name wins), without its cost
+    for the plain names and values most requests have, nor for long base64 values."""
     found: dict[str, str] = {}
     for pair in query.split("&"):
         if not pair:
             continue
         name, _, value = pair.partition("=")
         if "%" in pair or "+" in pair:
-            name, value = unquote_plus(name), unquote_plus(value)
+            name, value = unquote_form(name), unquote_form(value)
         found[name] = value
     return found
+
+
+parse_form = parse_query
+
+# The escapes base64 and URLs are full of: replaced outright, and the rest (if any) left to
+# ``unquote_plus``. Each stands for one ASCII byte, so its text is the same either way.
+# First base64's (as ``urlencode`` writes them), then a URL's, then the same in lower case.
+_BASE64_ESCAPES = (("%2B", "+"), ("%2F", "/"), ("%3D", "="))
+_OTHER_ESCAPES: tuple[tuple[str, str], ...] = (("%3A", ":"), ("%20", " "))
+_OTHER_ESCAPES += tuple((k.lower(), v) for k, v in _BASE64_ESCAPES + _OTHER_ESCAPES)
+
+
+def unquote_form(text: str) -> str:
+    """``unquote_plus(text)``, quicker for a long value whose escapes are all common ones:
+    each ``%`` starts an escape of three characters (a ``%`` and two hex digits) that
+    ``unquote_plus`` decodes the same, so when replacing the common ones leaves no ``%``
+    behind, nothing else was escaped."""
+    plain = text.replace("+", " ")
+    if "%" not in plain:
+        return plain
+    for escape, char in _BASE64_ESCAPES:
+        plain = plain.replace(escape, char)
+    if "%" not in plain:
+        return plain
+    for escape, char in _OTHER_ESCAPES:
+        plain = plain.replace(escape, char)
+    return unquote_plus(text) if "%" in plain else plain

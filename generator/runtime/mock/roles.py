@@ -33,6 +33,7 @@ class Roles:
 
     def __init__(self, mock: VendorMock) -> None:
         self.mock = mock
+        self._poll_ops: dict[str, str] = {}  # submit operation -> the get that follows it
 
     def handler(self, role: str) -> Callable[[Call], Any] | None:
         """The handler of operations of ``role``, or None for a role no mock serves."""
@@ -170,10 +171,15 @@ class Roles:
         self.mock.store.save_account(account)
 
     def _poll_op(self, op: Operation) -> str:
-        try:
-            return self.mock.vendor.poll_for(op.name)[0].name
-        except KeyError:
-            return ""
+        """The get operation that follows ``op``'s tasks ("" for none), looked up once."""
+        found = self._poll_ops.get(op.name)
+        if found is None:
+            try:
+                found = self.mock.vendor.poll_for(op.name)[0].name
+            except KeyError:
+                found = ""
+            self._poll_ops[op.name] = found
+        return found
 
     def _get(self, call: Call) -> Any:
         """A task of this get operation's family, found by its id or the caller's own id."""

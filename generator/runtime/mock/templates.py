@@ -30,7 +30,7 @@ from ..vendor import Status, TaskSpec
 from .store import Account, MockTask
 
 
-@dataclass
+@dataclass(slots=True)
 class Context:
     now: float
     task_spec: TaskSpec | None
@@ -136,6 +136,10 @@ def _compile_each(template: dict[str, Any]) -> Compiled:
 def _compile_fields(template: dict[str, Any]) -> Compiled:
     merge = compile_template(template["$merge"]) if "$merge" in template else None
     fields = [(k, compile_template(v)) for k, v in template.items() if not k.startswith("$")]
+    if merge is None:
+        return _fill_fields(fields)
+    if not fields:
+        return _fill_merged(merge)
 
     def fill(ctx: Context) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -146,6 +150,35 @@ def _compile_fields(template: dict[str, Any]) -> Compiled:
             rendered = value(ctx)
             if rendered is not None:
                 out[key] = rendered
+        return out
+
+    return fill
+
+
+def _fill_fields(fields: list[tuple[str, Compiled]]) -> Compiled:
+    """An object without ``$merge``: its fields, each left out when it renders to None."""
+
+    def fill(ctx: Context) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in fields:
+            rendered = value(ctx)
+            if rendered is not None:
+                out[key] = rendered
+        return out
+
+    return fill
+
+
+def _fill_merged(merge: Compiled) -> Compiled:
+    """An object that is only ``$merge``: a copy of the object merged in, or of the objects."""
+
+    def fill(ctx: Context) -> dict[str, Any]:
+        merged = merge(ctx)
+        if isinstance(merged, dict):
+            return dict(merged)
+        out: dict[str, Any] = {}
+        for part in merged:
+            out.update(part)
         return out
 
     return fill
@@ -273,9 +306,11 @@ def _task_getter(attr: str) -> TaskGetter:
     query through these, so the choice is not made again per value and per request."""
     name, _, rest = attr.partition(".")
     if name in _FILE_VALUES:
-        return lambda ctx, task: _FILE_VALUES[name](ctx, task, rest)
+        by_file = _FILE_VALUES[name]
+        return lambda ctx, task: by_file(ctx, task, rest)
     if name in _STATUS_VALUES:
-        return lambda ctx, task: _STATUS_VALUES[name](ctx, task, task.status(ctx.now))
+        by_status = _STATUS_VALUES[name]
+        return lambda ctx, task: by_status(ctx, task, task.status(ctx.now))
     if name in _PLAIN_VALUES:
         return _PLAIN_VALUES[name]
 
