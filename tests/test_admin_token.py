@@ -45,6 +45,11 @@ def test_every_admin_call_needs_the_token(how: str) -> None:
         assert journal.status_code == 200 and journal.json() == []  # nothing above was done
         example = http.get("/_mock/examples/example.png")  # files stand for the vendor's URLs
         assert example.status_code == 200 and example.content.startswith(b"\x89PNG")
+        page = http.get("/_mock/")  # the page holds no data: it asks for the token itself
+        assert page.status_code == 200 and "text/html" in page.headers["content-type"]
+        assert http.get("/_mock/state").status_code == 401  # its data needs the token
+        health = http.get("/_mock/health")  # readiness probes send no headers
+        assert health.status_code == 200 and health.json()["vendor"] == package
 
 
 def test_without_a_token_the_admin_api_is_open_on_loopback() -> None:

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from ..clock import VirtualClock
 from .messages import MockRequest, MockResponse
+from .page import PAGE_PATHS
 from .page import route as page_route
 
 if TYPE_CHECKING:
@@ -36,7 +37,11 @@ if TYPE_CHECKING:
 
 FaultKind = Literal["latency", "error", "drop", "rate_limit"]
 TOKEN_HEADER = "X-Mock-Admin-Token"
+# Open without the admin token: result files and example images (they stand for the vendor's
+# own file URLs), the page itself (it holds no data and asks for the token), and the health
+# check (vendor, clock and store kind, for readiness probes that send no headers).
 OPEN_PATHS = ("/_mock/files/", "/_mock/examples/")
+OPEN_EXACT = frozenset({*PAGE_PATHS, "/_mock/health"})
 FAULT_KINDS = ("latency", "error", "drop", "rate_limit")
 
 
@@ -66,7 +71,7 @@ class AdminError(ValueError):
 
 def admin(mock: VendorMock, request: MockRequest, path: str) -> MockResponse:
     """Answer an admin request for ``path``."""
-    if not path.startswith(OPEN_PATHS) and not authorized(mock, request):
+    if not (path.startswith(OPEN_PATHS) or path in OPEN_EXACT) and not authorized(mock, request):
         return mock._json(401, {"error": f"this mock's admin API needs the {TOKEN_HEADER} header"})
     try:
         return _route(mock, request, path)
