@@ -8,8 +8,6 @@ from __future__ import annotations
 import base64
 import importlib
 import io
-import shutil
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -18,29 +16,21 @@ import httpx
 import pytest
 from PIL import Image
 
-from generator import pipeline
 from generator.runtime import errors
 from generator.runtime.images import png_bytes
 from generator.runtime.paths import get_path, set_path
 from generator.runtime.tasks import TaskOutcome
 
-SYNTHETIC = Path(__file__).parent / "vendors" / "inline_results"
+from .synthetic import generated
 
 
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
     """The synthetic vendor generated into a temporary package ``synthetic_gen``."""
-    root = tmp_path_factory.mktemp("synthetic")
-    specs = root / "specs"
-    shutil.copytree(SYNTHETIC, specs / SYNTHETIC.name)
-    pipeline.generate(specs, root / "synthetic_gen", cassettes_dir=root / "cassettes")
-    sys.path.insert(0, str(root))
-    try:
-        yield importlib.import_module("synthetic_gen.inline_results")
-    finally:
-        sys.path.remove(str(root))
-        for name in [m for m in sys.modules if m.startswith("synthetic_gen")]:
-            del sys.modules[name]
+    with generated(
+        "inline_results", "synthetic_gen", tmp_path_factory.mktemp("synthetic")
+    ) as module:
+        yield module
 
 
 @pytest.fixture

@@ -8,8 +8,6 @@ from __future__ import annotations
 import asyncio
 import importlib
 import io
-import shutil
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
@@ -19,30 +17,23 @@ import httpx
 import pytest
 from PIL import Image
 
-from generator import pipeline
 from generator.runtime.answers import ResultBytes, TaskAnswer
 from generator.runtime.images import png_bytes
 from generator.runtime.tasks import read_outcome
 from generator.runtime.vendor import TaskFields, TaskSpec
 
-SYNTHETIC = Path(__file__).parent / "vendors" / "image_body"
+from .synthetic import VENDORS, generated
+
 HEADERS = {"Authorization": "Bearer test"}
 
 
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
     """The synthetic vendor generated into a temporary package ``synthetic_body``."""
-    root = tmp_path_factory.mktemp("synthetic_body")
-    specs = root / "specs"
-    shutil.copytree(SYNTHETIC, specs / SYNTHETIC.name)
-    pipeline.generate(specs, root / "synthetic_body", cassettes_dir=root / "cassettes")
-    sys.path.insert(0, str(root))
-    try:
-        yield importlib.import_module("synthetic_body.image_body")
-    finally:
-        sys.path.remove(str(root))
-        for name in [m for m in sys.modules if m.startswith("synthetic_body")]:
-            del sys.modules[name]
+    with generated(
+        "image_body", "synthetic_body", tmp_path_factory.mktemp("synthetic_body")
+    ) as module:
+        yield module
 
 
 @pytest.fixture
@@ -248,7 +239,7 @@ def test_the_synthetic_specs_pass_the_extension_schema(name: str) -> None:
     from generator.extschema import schema_bytes
 
     validator = jsonschema.Draft202012Validator(json.loads(schema_bytes()))
-    doc = yaml.safe_load((SYNTHETIC.parent / name / "openapi.yaml").read_text())
+    doc = yaml.safe_load((VENDORS / name / "openapi.yaml").read_text())
     assert [e.message for e in validator.iter_errors(doc)] == []
     doc["x-sdk"]["task"]["http_statuse"] = {202: "running"}
     assert any("http_statuse" in e.message for e in validator.iter_errors(doc))
