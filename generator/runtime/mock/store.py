@@ -26,7 +26,6 @@ DEFAULT_MAX_TASKS = 10_000
 DEFAULT_MAX_IMAGE_BYTES = 32 * 1024 * 1024
 
 
-
 @dataclass(slots=True)
 class MockTask:
     """One task. Its status is a function of the clock: queued, running, then its outcome.
