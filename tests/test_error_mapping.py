@@ -307,3 +307,21 @@ def test_a_success_without_its_payload_object_gives_an_empty_payload(name: str) 
     if not is_success(layers[0], body.get(layers[0].code.split(".")[0])):
         pytest.skip(f"{name}: its success code sits inside the payload object")
     assert unwrap(vendor, body, 200)[0] == {}
+
+
+@pytest.mark.parametrize("kind", ["invalid_request", "invalid_image", "quota_exceeded", "conflict"])
+def test_a_refusal_a_vendor_does_not_describe_is_never_a_5xx(kind: str) -> None:
+    """A new vendor whose spec lists only its server error still answers bad input with a
+    4xx: a 5xx would tell clients to retry what can only fail again."""
+    from generator.runtime.envelope import error_spec
+
+    vendor = next(  # one whose server error is a 5xx, so falling back to it would show
+        v
+        for v in map(vendor_of, vendor_packages())
+        if "server_error" in v.errors and v.errors["server_error"].http_status >= 500
+    )
+    data = vendor.model_dump(mode="json", by_alias=True)
+    data["errors"] = {"server_error": data["errors"]["server_error"]}
+    bare = Vendor.model_validate(data)
+    assert error_spec(bare, kind).http_status == 400
+    assert error_spec(bare, "server_error") == vendor.errors["server_error"]

@@ -25,7 +25,6 @@ FALLBACK_KINDS = {
     "account_in_arrears": "quota_exceeded",
     "concurrency_limited": "rate_limited",
     "rate_limited": "server_error",
-    "quota_exceeded": "server_error",
     "invalid_image": "invalid_request",
     "download_failed": "invalid_request",
     "payload_too_large": "invalid_request",
@@ -33,7 +32,6 @@ FALLBACK_KINDS = {
     "not_found": "invalid_request",
     "conflict": "invalid_request",
     "permission_denied": "authentication",
-    "invalid_request": "server_error",
     "image_missing": "invalid_request",
     "image_resolution": "invalid_image",
     "unsupported_version": "unknown_operation",
@@ -274,6 +272,8 @@ def _path_setter(path: str) -> Callable[[dict[str, Any], Any], None]:
 def error_spec(vendor: Vendor, kind: str) -> ErrorSpec:
     while kind not in vendor.error_specs and kind in FALLBACK_KINDS:
         kind = FALLBACK_KINDS[kind]
+    # A refusal the vendor does not describe is still the caller's fault, never a 5xx that
+    # a client would retry: only the mock's own failure falls back to 500.
     return vendor.error_specs.get(kind) or ErrorSpec(
         http_status=500 if kind == "server_error" else 400
     )
