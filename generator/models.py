@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import copy
 import json
+import multiprocessing
+import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -208,8 +210,25 @@ def optional_caller_ids(named: dict[str, Any]) -> dict[str, Any]:
     return schemas
 
 
-def render_models(named: dict[str, Any], file: str) -> str:
-    """Python source of the pydantic models for every schema in ``named``."""
+def make_all(jobs: list[tuple[dict[str, Any], str]]) -> list[str]:
+    """``render_models`` for each ``(named, file)``. Those missing from the cache (all of them
+    in a fresh clone) are made in worker processes, one per core, when there are two or more:
+    datamodel-code-generator takes most of a cold regeneration. The workers are forked after
+    it is imported, so none imports it again."""
+    missing = [i for i, (named, _file) in enumerate(jobs) if _cached(named) is None]
+    workers = min(len(missing), os.cpu_count() or 1)
+    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return [render_models(named, file) for named, file in jobs]
+    import datamodel_code_generator  # noqa: F401 (imported once, before the fork)
+
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        made = pool.starmap(render_models, [jobs[i] for i in missing])
+    codes = dict(zip(missing, made, strict=True))
+    return [codes[i] if i in codes else render_models(*job) for i, job in enumerate(jobs)]
+
+
+def _document(named: dict[str, Any]) -> str:
+    """The OpenAPI document datamodel-code-generator is given: the schemas alone."""
     schemas = optional_caller_ids(named)
     document = {
         "openapi": named.get("openapi", "3.0.3"),
@@ -217,7 +236,16 @@ def render_models(named: dict[str, Any], file: str) -> str:
         "paths": {},
         "components": {"schemas": inline_scalars(schemas)},
     }
-    text = json.dumps(document)
+    return json.dumps(document)
+
+
+def _cached(named: dict[str, Any]) -> str | None:
+    return cache.get("models", _models_key(_document(named)))
+
+
+def render_models(named: dict[str, Any], file: str) -> str:
+    """Python source of the pydantic models for every schema in ``named``."""
+    text = _document(named)
     digest = _models_key(text)
     cached = cache.get("models", digest)
     if cached is not None:

@@ -48,3 +48,23 @@ def test_a_declared_length_over_the_limit_is_refused_unread() -> None:
     with pytest.raises(_TooLarge):
         asyncio.run(_whole_body({"content-length": "11"}, receive, 10))
     assert taken == []
+
+
+def test_a_request_that_declares_no_body_is_not_waited_for() -> None:
+    """A length of 0, or an HTTP/1 request with neither a length nor chunks, has no body:
+    nothing is read (a stalled connection cannot hold such a request up)."""
+
+    async def receive() -> dict:
+        raise AssertionError("the body was read")
+
+    assert asyncio.run(_whole_body({"content-length": "0"}, receive, 100)) == b""
+    assert asyncio.run(_whole_body({}, receive, 100, http1=True)) == b""
+
+
+def test_an_http2_request_without_a_length_is_still_read() -> None:
+    async def receive() -> dict:
+        return {"type": "http.request", "body": b"abc", "more_body": False}
+
+    assert asyncio.run(_whole_body({}, receive, 100, http1=False)) == b"abc"
+    chunked = {"transfer-encoding": "chunked"}
+    assert asyncio.run(_whole_body(chunked, receive, 100, http1=True)) == b"abc"

@@ -17,9 +17,11 @@ from tests.vendors import all_vendors
 MOCK_ONLY = ("PIL", "jsonschema", "openapi_schema_validator", "starlette", "uvicorn", "jinja2")
 
 
-def loaded_after(code: str) -> list[str]:
-    """The top-level modules that running ``code`` in a fresh interpreter has imported."""
-    report = "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))"
+def loaded_after(code: str, whole: bool = False) -> list[str]:
+    """The top-level modules (every module with ``whole``) that running ``code`` in a fresh
+    interpreter has imported."""
+    name = "m" if whole else "m.split('.')[0]"
+    report = f"print(json.dumps(sorted({{{name} for m in sys.modules}})))"
     script = f"{code}\nimport json, sys\n{report}"
     done = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
@@ -31,8 +33,20 @@ def loaded_after(code: str) -> list[str]:
 def test_importing_one_client_loads_none_of_the_mock_dependencies(vendor) -> None:
     loaded = loaded_after(f"from generated.{vendor.package} import {vendor.class_prefix}Client")
     assert [m for m in MOCK_ONLY if m in loaded] == []
+
+
+@pytest.mark.parametrize("vendor", all_vendors(), ids=lambda v: v.package)
+def test_importing_one_client_builds_no_model_until_one_is_used(vendor) -> None:
+    """The import stays cheap: no pydantic model class (the vendor model, the answer models)
+    is built until a client is made; no other vendor's package is imported at all."""
+    imported = f"from generated.{vendor.package} import {vendor.class_prefix}Client"
+    loaded = loaded_after(imported, whole=True)
+    assert [m for m in ("pydantic.main", "generator.runtime.vendor") if m in loaded] == []
+    assert f"generated.{vendor.package}.models" not in loaded
     others = [v.package for v in all_vendors() if v.package != vendor.package]
-    assert not any(f"generated.{p}" in loaded for p in others)
+    assert [p for p in others if f"generated.{p}" in loaded] == []
+    made = loaded_after(f"{imported}\n{vendor.class_prefix}Client.vendor", whole=True)
+    assert "generator.runtime.vendor" in made
 
 
 def test_loading_the_pytest_plugin_imports_nothing_heavy() -> None:

@@ -11,18 +11,21 @@ the exceptions of ``generator.runtime.errors``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from generator.runtime.client import AsyncClient, FileInput, SyncClient
 from generator.runtime.clock import Clock
+from generator.runtime.lazy import LazyModule, VendorOf
 from generator.runtime.responses import request_options
 from generator.runtime.secrets import Secret
 from generator.runtime.tasks import ProgressCallback, TaskOutcome
 
-from . import models
-from .vendor import VENDOR
+if TYPE_CHECKING:
+    from . import models
+else:  # the answer models are built when the first answer is parsed, not at import
+    models = LazyModule(__package__ + ".models")
 
 
 class HdrepaintClient(SyncClient):
@@ -33,7 +36,7 @@ class HdrepaintClient(SyncClient):
     base_url to change it.
     """
 
-    vendor = VENDOR
+    vendor = VendorOf(__name__)
 
     def __init__(
         self,
@@ -383,7 +386,7 @@ class AsyncHdrepaintClient(AsyncClient):
     HDREPAINT_BASE_URL or pass base_url to change it.
     """
 
-    vendor = VENDOR
+    vendor = VendorOf(__name__)
 
     def __init__(
         self,

@@ -8,8 +8,25 @@
 The mock: ``generated.showapi.mock.create_mock()``, or ``make mock VENDOR=showapi``.
 """
 
-from . import models
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from .client import AsyncShowapiClient, ShowapiClient
-from .vendor import VENDOR
+
+if TYPE_CHECKING:
+    from . import models
+    from .vendor import VENDOR
 
 __all__ = ["VENDOR", "AsyncShowapiClient", "ShowapiClient", "models"]
+
+
+def __getattr__(name: str) -> Any:
+    """``models`` and ``VENDOR`` are imported when first read: building their pydantic
+    classes is left out of importing the client."""
+    if name == "models":
+        return import_module(".models", __name__)
+    if name == "VENDOR":
+        return import_module(".vendor", __name__).VENDOR
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -11,19 +11,22 @@ the exceptions of ``generator.runtime.errors``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from generator.runtime.client import AsyncClient, SyncClient
 from generator.runtime.clock import Clock
+from generator.runtime.lazy import LazyModule, VendorOf
 from generator.runtime.pages import AsyncPage, SyncPage
 from generator.runtime.responses import request_options
 from generator.runtime.secrets import Secret
 from generator.runtime.tasks import ProgressCallback, TaskOutcome
 
-from . import models
-from .vendor import VENDOR
+if TYPE_CHECKING:
+    from . import models
+else:  # the answer models are built when the first answer is parsed, not at import
+    models = LazyModule(__package__ + ".models")
 
 
 class ShowapiClient(SyncClient):
@@ -33,7 +36,7 @@ class ShowapiClient(SyncClient):
     https://route.showapi.com; set SHOWAPI_BASE_URL or pass base_url to change it.
     """
 
-    vendor = VENDOR
+    vendor = VendorOf(__name__)
 
     def __init__(
         self,
@@ -215,7 +218,7 @@ class AsyncShowapiClient(AsyncClient):
     change it.
     """
 
-    vendor = VENDOR
+    vendor = VendorOf(__name__)
 
     def __init__(
         self,

@@ -11,17 +11,20 @@ the exceptions of ``generator.runtime.errors``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import httpx
 
 from generator.runtime.client import AsyncClient, SyncClient
 from generator.runtime.clock import Clock
+from generator.runtime.lazy import LazyModule, VendorOf
 from generator.runtime.responses import request_options
 from generator.runtime.secrets import Secret
 
-from . import models
-from .vendor import VENDOR
+if TYPE_CHECKING:
+    from . import models
+else:  # the answer models are built when the first answer is parsed, not at import
+    models = LazyModule(__package__ + ".models")
 
 
 class TencentAiartClient(SyncClient):
@@ -32,7 +35,7 @@ class TencentAiartClient(SyncClient):
     to change it.
     """
 
-    vendor = VENDOR
+    vendor = VendorOf(__name__)
 
     def __init__(
         self,
@@ -165,7 +168,7 @@ class AsyncTencentAiartClient(AsyncClient):
     pass base_url to change it.
     """
 
-    vendor = VENDOR
+    vendor = VendorOf(__name__)
 
     def __init__(
         self,

@@ -11,19 +11,22 @@ the exceptions of ``generator.runtime.errors``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import httpx
 
 from generator.runtime.client import AsyncClient, SyncClient
 from generator.runtime.clock import Clock
+from generator.runtime.lazy import LazyModule, VendorOf
 from generator.runtime.pages import AsyncPage, SyncPage
 from generator.runtime.responses import request_options
 from generator.runtime.secrets import Secret
 from generator.runtime.tasks import ProgressCallback, TaskOutcome
 
-from . import models
-from .vendor import VENDOR
+if TYPE_CHECKING:
+    from . import models
+else:  # the answer models are built when the first answer is parsed, not at import
+    models = LazyModule(__package__ + ".models")
 
 Sampler = Literal[
     "Euler a",
@@ -54,7 +57,7 @@ class ZhiqiteClient(SyncClient):
     pass base_url to change it.
     """
 
-    vendor = VENDOR
+    vendor = VendorOf(__name__)
 
     def __init__(
         self,
@@ -1149,7 +1152,7 @@ class AsyncZhiqiteClient(AsyncClient):
     ZHIQITE_BASE_URL or pass base_url to change it.
     """
 
-    vendor = VENDOR
+    vendor = VendorOf(__name__)
 
     def __init__(
         self,

@@ -12,14 +12,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from . import errors
 from .envelope import bodiless_error, json_of, unwrap
 from .secrets import redact
-from .vendor import Operation, Vendor
+
+if TYPE_CHECKING:
+    from .vendor import Operation, Vendor
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ import uuid
 import warnings
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from typing import Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 from urllib.parse import parse_qsl, urlencode
 
 import jwt
@@ -23,7 +23,9 @@ from jwt.warnings import InsecureKeyLengthWarning
 
 from .accounts import Account
 from .secrets import Secret
-from .vendor import Auth
+
+if TYPE_CHECKING:
+    from .vendor import Auth
 
 
 class Outgoing(Protocol):

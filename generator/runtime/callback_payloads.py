@@ -5,13 +5,15 @@ with the reason, rather than turning into a running task with an empty id."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import CallbackError
 from .paths import get_path
 from .tasks import TaskOutcome, read_outcome
 from .validation import schema_problems
-from .vendor import Operation, Vendor
+
+if TYPE_CHECKING:
+    from .vendor import Operation, Vendor
 
 MAX_REASONS = 3
 

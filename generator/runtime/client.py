@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cache
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, ClassVar, Self, TypeVar, cast, overload
+from typing import IO, TYPE_CHECKING, Any, Self, TypeVar, cast, overload
 from urllib.parse import quote
 
 import httpx
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from . import errors
 from .answers import ResultBytes, read_answer
@@ -33,7 +33,7 @@ from .callback_payloads import read_callback
 from .clock import Clock, SystemClock
 from .envelope import bodiless_error, is_success, json_of, refusal_kind
 from .images import image_format
-from .model import VendorModel
+from .lazy import VendorOf
 from .pages import AsyncPage, SyncPage
 from .paths import get_path, set_path
 from .responses import NO_OPTIONS, RawResponse, RequestOptions, retry_after, with_jitter
@@ -49,12 +49,15 @@ from .tasks import (
     submitted_task_id,
 )
 from .validation import check
-from .vendor import Operation, TaskSpec, Vendor
 
 if TYPE_CHECKING:
     import asyncio
 
-M = TypeVar("M", bound=BaseModel)
+    from pydantic import BaseModel
+
+    from .vendor import Operation, TaskSpec
+
+M = TypeVar("M", bound="BaseModel")
 log = logging.getLogger("generator.runtime.client")
 NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 NOT_WORTH_RETRYING = {"quota_exceeded", "account_in_arrears", "permission_denied"}
@@ -170,6 +173,10 @@ def to_wire_value(op: Operation, wire: str, value: Any) -> Any:
 
 
 def to_json(value: Any) -> Any:
+    if value is None or isinstance(value, (str, int, float)):
+        return value
+    from pydantic import BaseModel  # a model given as input: pydantic is loaded already
+
     if isinstance(value, BaseModel):
         return value.model_dump(mode="json", by_alias=True, exclude_none=True)
     if isinstance(value, list):
@@ -180,7 +187,7 @@ def to_json(value: Any) -> Any:
 class BaseClient:
     """What the sync and async clients share; it does no I/O itself."""
 
-    vendor: ClassVar[Vendor]
+    vendor: VendorOf  # each generated client sets its own, read on first use
 
     def __init__(
         self,
@@ -383,6 +390,8 @@ class BaseClient:
         """An answer as the method returns it: its model carrying the request id."""
         if model is None:
             return answer.payload
+        from .model import VendorModel  # loaded with the answer models already
+
         result = self._model(op, model, answer.payload)
         if isinstance(result, VendorModel):
             result._request_id = answer.request_id

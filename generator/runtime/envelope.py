@@ -9,13 +9,15 @@ ShowAPI has two (the gateway's ``showapi_res_code``, then the business ``ret_cod
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import errors
 from .paths import get_path, set_path
 from .schemas import declares
 from .secrets import redact
-from .vendor import EnvelopeLayer, ErrorSpec, Vendor
+
+if TYPE_CHECKING:
+    from .vendor import EnvelopeLayer, ErrorSpec, Vendor
 
 FALLBACK_KINDS = {
     "token_missing": "authentication",
@@ -270,6 +272,8 @@ def _path_setter(path: str) -> Callable[[dict[str, Any], Any], None]:
 
 
 def error_spec(vendor: Vendor, kind: str) -> ErrorSpec:
+    from .vendor import ErrorSpec  # loaded with the vendor model already: no import cost
+
     while kind not in vendor.error_specs and kind in FALLBACK_KINDS:
         kind = FALLBACK_KINDS[kind]
     # A refusal the vendor does not describe is still the caller's fault, never a 5xx that

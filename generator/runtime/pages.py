@@ -10,12 +10,12 @@ page count, else its total) and otherwise from a full page (see ``x-sdk-paginati
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
-from typing import Any, Generic, TypeVar
-
-from pydantic import BaseModel, RootModel
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from .paths import get_path
-from .vendor import Pagination
+
+if TYPE_CHECKING:
+    from .vendor import Pagination
 
 T = TypeVar("T")
 
@@ -23,6 +23,8 @@ T = TypeVar("T")
 def page_items(result: Any, items: str) -> list[Any]:
     """The items of a parsed list answer: the list itself (a ``RootModel``), or the field
     whose wire name is ``items``."""
+    from pydantic import BaseModel, RootModel  # loaded with the answer models already
+
     if isinstance(result, RootModel):
         return list(result.root or [])
     if isinstance(result, BaseModel):

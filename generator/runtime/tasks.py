@@ -6,12 +6,14 @@ import mimetypes
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import unquote, urlsplit
 
 from .answers import ResultBytes
 from .paths import get_all, get_first, get_path
-from .vendor import Operation, Status, TaskFields, TaskSpec, Vendor
+
+if TYPE_CHECKING:
+    from .vendor import Operation, Status, TaskFields, TaskSpec, Vendor
 
 ProgressCallback = Callable[["TaskOutcome"], None]
 SAFE_NAME = re.compile(r"[\w.-]{1,120}")

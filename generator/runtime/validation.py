@@ -26,11 +26,12 @@ from .images import (
     sniff,
 )
 from .paths import get_path
-from .vendor import ImageLimit, ImageSlot, Operation, Param
 
 if TYPE_CHECKING:
     from jsonschema import FormatChecker
     from openapi_schema_validator import OAS30Validator
+
+    from .vendor import ImageLimit, ImageSlot, Operation, Param
 
 _validators: dict[str, OAS30Validator] = {}
 _by_identity: dict[int, tuple[dict[str, Any], OAS30Validator]] = {}

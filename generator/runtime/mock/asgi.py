@@ -85,11 +85,18 @@ async def _next_message(receive: Any, timeout: float | None) -> dict[str, Any]:
 
 
 async def _whole_body(
-    headers: dict[str, str], receive: Any, limit: int, timeout: float | None = None
+    headers: dict[str, str],
+    receive: Any,
+    limit: int,
+    timeout: float | None = None,
+    http1: bool = False,
 ) -> bytes:
     """The body; most arrive in one message, read here without a stream (``_read_body``
-    takes over for a body in several)."""
+    takes over for a body in several). A request that declares no body has none to wait for,
+    and none is read: a length of 0, or in HTTP/1 (``http1``) neither a length nor chunks."""
     declared = headers.get("content-length", "")
+    if declared == "0" or (http1 and not declared and "transfer-encoding" not in headers):
+        return b""
     if declared.isdigit() and int(declared) > limit:
         raise _TooLarge
     message = await _next_message(receive, timeout)
@@ -151,7 +158,8 @@ class MockApp:
     async def _http(self, scope: Scope, receive: Any, send: Any) -> None:
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
         try:
-            data = await _whole_body(headers, receive, self.limit, self.read_timeout)
+            http1 = scope.get("http_version", "1.1") in ("1.0", "1.1")
+            data = await _whole_body(headers, receive, self.limit, self.read_timeout, http1)
         except _TooLarge:
             answer = self.mock._error("payload_too_large", f"body over {self.limit} bytes", "")
         except _Stalled:

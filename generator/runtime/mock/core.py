@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from ..answers import ResultBytes
-from ..auth import AuthRefused, plugin_for
+from ..auth import AuthPlugin, AuthRefused, plugin_for
 from ..clock import Clock, VirtualClock
 from ..envelope import render_error, render_success
 from ..images import DEFAULT_MAX_PIXELS, pixel_problem, png_bytes
@@ -141,6 +141,7 @@ class VendorMock:
         self._auth = plugin_for(vendor.auth)
         self._routes = [(_path_pattern(op), op) for op in vendor.operations]
         self._exact = _exact_routes(vendor)
+        self._secret_inputs = _secret_inputs(vendor, self._auth)
         self._prefix = urlsplit(vendor.base_url).path.rstrip("/")
         self._lock = threading.RLock()
         self._seed = seed
@@ -422,6 +423,12 @@ class VendorMock:
         """The operation a request is for: by path and method, then by the constant headers
         the spec fixes (Tencent's ``X-TC-Action`` and ``X-TC-Version``, all on ``POST /``). A
         request whose constant differs is refused as that parameter's ``refusal`` says."""
+        if request.route is not None:
+            return request.route  # routed already (to choose a thread for it)
+        request.route = self._find_route(request)
+        return request.route
+
+    def _find_route(self, request: MockRequest) -> Operation:
         allowed: list[str] = []
         refusals: list[MockError] = []
         path = self._route_path(request)
@@ -521,11 +528,10 @@ class VendorMock:
         return values
 
     def _masked(self, op: Operation, values: dict[str, Any]) -> dict[str, Any]:
-        """What the journal keeps of a request's inputs: no file bytes, no credentials (the
-        credential params, and every header or field the auth plug-in names), and long strings
-        (base64 images) shortened, so a full journal stays small."""
-        named = {n.lower() for n in self._auth.secret_headers()} | {self._auth.field.lower()}
-        secret = {p.wire for p in op.params if p.source == "credential" or p.wire.lower() in named}
+        """What the journal keeps of a request's inputs: no file bytes, no credentials (see
+        ``_secret_inputs``), and long strings (base64 images) shortened, so a full journal
+        stays small."""
+        secret = self._secret_inputs[op.name]
         return {
             k: ("****" if k in secret else _journal_value(v))
             for k, v in values.items()
@@ -675,6 +681,18 @@ def _json_field(body: Any, param: Param) -> Any:
         if name in body:
             return body[name]
     return None
+
+
+def _secret_inputs(vendor: Vendor, auth: AuthPlugin) -> dict[str, frozenset[str]]:
+    """Per operation, the inputs the journal masks: the credential params, and every header
+    or field the auth plug-in names (worked out once, not per request)."""
+    named = {n.lower() for n in auth.secret_headers()} | {auth.field.lower()}
+    return {
+        op.name: frozenset(
+            p.wire for p in op.params if p.source == "credential" or p.wire.lower() in named
+        )
+        for op in vendor.operations
+    }
 
 
 def _exact_routes(vendor: Vendor) -> dict[tuple[str, str], Operation]:
