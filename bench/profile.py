@@ -316,9 +316,60 @@ def instructions(target: str, n: int) -> float:
     return int(found.group(1)) / n
 
 
+def floor(key: str, n: int = 3000) -> Callable[[], int]:
+    """The same request to the least an ASGI app can be: a plain callable sending the mock's
+    answer as fixed bytes. What every app pays here (the driver, the event loop's steps) and
+    neither Starlette nor the mock can shed."""
+    _mock, w = _loopback_request(key)
+    answer = w.answer.encode()
+    start = {
+        "type": "http.response.start",
+        "status": 200,
+        "headers": [
+            (b"content-type", b"application/json"),
+            (b"content-length", b"%d" % len(answer)),
+        ],
+    }
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        await send(start)
+        await send({"type": "http.response.body", "body": answer})
+
+    go = _asgi_driver(app, w)
+    return lambda: go(n)
+
+
+def core(key: str, n: int = 3000) -> Callable[[], int]:
+    """The same request given to ``mock.handle`` as a ``MockRequest`` (built per request, as
+    the ASGI app builds it): the mock's own work, without the ASGI adapter."""
+    from generator.runtime.mock.messages import MockRequest
+
+    mock, w = _loopback_request(key)
+    path, _, query = w.path.partition("?")
+    body = w.body.encode()
+    headers = {"host": "127.0.0.1:8000", "content-length": str(len(body))}
+    headers |= {k.lower(): v for k, v in w.headers.items()}
+
+    def one() -> Any:
+        request = MockRequest.parts(
+            method=w.method,
+            path=path,
+            base_url="http://127.0.0.1:8000",
+            query_string=query,
+            headers=dict(headers),
+            body=body,
+        )
+        return mock.handle(request)
+
+    assert one().status == 200
+    return lambda: sum(1 for _ in range(n) if one().status == 200)
+
+
 INSTRUCTION_TARGETS: dict[str, Callable[[int], Callable[[], int]]] = {
     **{key: (lambda n, key=key: workload(key, n)) for key in WORKLOADS},
     **{f"starlette_{key}": (lambda n, key=key: reference(key, n)) for key in WORKLOADS},
+    **{f"floor_{key}": (lambda n, key=key: floor(key, n)) for key in WORKLOADS},
+    **{f"core_{key}": (lambda n, key=key: core(key, n)) for key in WORKLOADS},
 }
 
 
@@ -357,13 +408,21 @@ TARGETS: dict[str, Callable[[], Callable[[], int]]] = {
 }
 
 
-def count(targets: list[str], n: int) -> None:
+def count(targets: list[str], n: int, split: bool = False) -> None:
     """Instructions per request under callgrind for each workload, beside bare Starlette's for
-    the same request, and the ratio (issue 15, point 1: 1.3x for queries, 2x for submits)."""
+    the same request, and the ratio (issue 15, point 1: 1.3x for queries, 2x for submits).
+    With ``split``, also where they go: the floor every ASGI app pays here (``floor``), the
+    mock's own work (``core``: ``mock.handle``), and so its ASGI adapter (the rest)."""
     for key in targets:
         mock, bare = instructions(key, n), instructions(f"starlette_{key}", n)
         print(f"{key:16} mock {mock / 1e3:7.1f}k  starlette {bare / 1e3:7.1f}k  "
               f"ratio {mock / bare:.2f}", flush=True)  # fmt: skip
+        if split:
+            least, own = instructions(f"floor_{key}", n), instructions(f"core_{key}", n)
+            adapter = mock - least - own
+            print(f"{'':16} floor (any ASGI app) {least / 1e3:.1f}k; Starlette's own "
+                  f"{(bare - least) / 1e3:.1f}k; the mock's adapter {adapter / 1e3:.1f}k "
+                  f"and core (mock.handle) {own / 1e3:.1f}k", flush=True)  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -376,6 +435,11 @@ def main(argv: list[str] | None = None) -> None:
         help=f"count instructions per request under callgrind instead (targets: {WORKLOADS})",
     )
     p.add_argument("-n", type=int, default=300, help="--instructions: requests counted")
+    p.add_argument(
+        "--split",
+        action="store_true",
+        help="--instructions: also the floor any ASGI app pays, the adapter and the core",
+    )
     args = p.parse_args(argv)
     if args.instructions:
         unknown = sorted(set(args.targets) - set(WORKLOADS))
@@ -385,7 +449,7 @@ def main(argv: list[str] | None = None) -> None:
 
         if shutil.which("valgrind") is None:
             p.error("--instructions needs valgrind (apt-get install valgrind)")
-        count(args.targets or list(WORKLOADS), args.n)
+        count(args.targets or list(WORKLOADS), args.n, args.split)
         return
     unknown = sorted(set(args.targets) - {*TARGETS, "served"})
     if unknown:
