@@ -33,7 +33,8 @@ WORK = ROOT / os.environ.get("MUTATION_WORK", ".mutation")  # several runs side 
 RUNTIME = "generator/runtime"
 EXPLAINED = ROOT / "mutation" / "equivalent.md"
 COPIED = ("generator", "generated", "specs", "templates", "tests", "pyproject.toml")
-# Tests that start subprocesses (they would import the unmutated code) or run for seconds.
+# Tests that start subprocesses (they would import the unmutated code, or a copy of the mutated
+# one that fails outside mutmut's folder) or run for seconds.
 SLOW = (
     "tests/test_schemathesis.py",
     "tests/test_load.py",
@@ -44,6 +45,8 @@ SLOW = (
     "tests/test_readme_cli.py",
     "tests/test_served_mock.py",
     "tests/test_hdrepaint_sample.py",
+    "tests/test_new_vendor.py",
+    "tests/test_typing.py",
 )
 KILLED = {"killed", "timeout", "caught by type check", "segfault"}
 LINE = re.compile(r"^\s+(?P<name>\S+): (?P<status>.+)$")
