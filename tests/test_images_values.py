@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import io
 import struct
+import sys
 import zlib
 
 import pytest
@@ -174,3 +175,13 @@ def test_open_image_refuses_what_it_cannot_decode() -> None:
         open_image(b"this is text, not a picture" * 4)
     with pytest.raises(ImageTooLarge, match=r"^too many pixels to decode$"):
         open_image(blank_png(20_000, 20_000))
+
+
+def test_without_pillow_image_channels_takes_the_header_s_best_guess(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A BMP's header says nothing of its bands: without Pillow to ask, RGB is assumed."""
+    bmp, png = saved("RGB", (9, 7), "BMP"), saved("L", (9, 7))
+    monkeypatch.setitem(sys.modules, "PIL", None)  # Pillow cannot be imported
+    assert image_channels(bmp) == 3
+    assert image_channels(png) == 1  # a header that says its bands needs no Pillow
