@@ -8,6 +8,7 @@ import base64
 import io
 import struct
 import sys
+import warnings
 import zlib
 
 import pytest
@@ -185,3 +186,21 @@ def test_without_pillow_image_channels_takes_the_header_s_best_guess(
     monkeypatch.setitem(sys.modules, "PIL", None)  # Pillow cannot be imported
     assert image_channels(bmp) == 3
     assert image_channels(png) == 1  # a header that says its bands needs no Pillow
+
+
+def test_image_channels_asks_pillow_quietly_even_of_a_large_image() -> None:
+    """100 million pixels: over Pillow's warning bound, under its refusal. Only the header is
+    read, and Pillow's warning about the size stays inside."""
+    bmp = bytearray(saved("RGB", (9, 7), "BMP"))
+    bmp[18:26] = struct.pack("<ii", 10_000, 10_000)
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        assert image_channels(bytes(bmp)) == 3
+    assert seen == []
+
+
+def test_image_channels_of_a_header_pillow_cannot_open_is_a_plain_refusal() -> None:
+    bmp = bytearray(saved("RGB", (9, 7), "BMP"))
+    bmp[28:30] = struct.pack("<H", 7)  # seven bits a pixel: no BMP has that
+    with pytest.raises(ImageProblem, match=r"^not a readable image$"):
+        image_channels(bytes(bmp))
