@@ -92,6 +92,11 @@ def prepare(files: list[str], tests_from: str = "") -> None:
     only = "\n".join(f"    {path}" for path in files)
     (WORK / "setup.cfg").write_text(
         "[mutmut]\n"
+        # A mutant's time limit is (its tests' recorded time + constant) x multiplier; the
+        # recorded time leaves out pytest's start-up and collection, which on a busy machine
+        # took longer than mutmut's default limit, so slow survivors were counted as killed.
+        "timeout_multiplier = 2.0\n"
+        "timeout_constant = 30.0\n"
         "source_paths = generator/\n"
         f"only_mutate =\n{only}\n"
         "also_copy =\n    generated/\n    specs/\n    templates/\n"
