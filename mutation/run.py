@@ -95,7 +95,7 @@ def prepare(files: list[str], tests_from: str = "") -> None:
         # A mutant's time limit is (its tests' recorded time + constant) x multiplier; the
         # recorded time leaves out pytest's start-up and collection, which on a busy machine
         # took longer than mutmut's default limit, so slow survivors were counted as killed.
-        "timeout_multiplier = 2.0\n"
+        "timeout_multiplier = 3.0\n"
         "timeout_constant = 30.0\n"
         "source_paths = generator/\n"
         f"only_mutate =\n{only}\n"
