@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from generator.runtime import errors
+from generator.runtime.client import DEFAULT_TIMEOUT
 from generator.runtime.images import png_bytes
 from generator.runtime.tasks import TaskOutcome
 from generator.runtime.testing import example_values
@@ -27,11 +28,11 @@ def test_a_client_s_repr_names_its_class_and_base_url(client) -> None:
 
 
 def both_kinds_of_result(base_url: str) -> TaskOutcome:
-    """A URL the mock serves, then an inline (base64) result."""
+    """An inline (base64) result, then a URL the mock serves."""
     inline = "data:image/png;base64," + base64.b64encode(png_bytes(20, 10)).decode()
     origin = httpx.URL(base_url)
     url = f"{origin.scheme}://{origin.netloc.decode()}/_mock/examples/example.png"
-    return TaskOutcome("task-1", "succeeded", "succeeded", images=(url, inline))
+    return TaskOutcome("task-1", "succeeded", "succeeded", images=(inline, url))
 
 
 @pytest.mark.parametrize("vendor", TASK_VENDORS, ids=lambda v: v.package)
@@ -56,6 +57,14 @@ def test_async_download_saves_what_the_sync_one_saves(vendor, tmp_path: Path) ->
 def refusing(status: int, text: str):
     def answer(request: httpx.Request) -> httpx.Response:
         return httpx.Response(status, text=text, headers={"content-type": "text/plain"})
+
+    return answer
+
+
+def answering(seen: list[httpx.Request]):
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, content=png_bytes(4, 4), headers={"content-type": "image/png"})
 
     return answer
 
@@ -98,6 +107,18 @@ def test_a_download_refused_with_400_is_an_error_in_its_own_words(
 
 @pytest.mark.parametrize("is_async", [False, True], ids=["sync", "async"])
 @pytest.mark.parametrize("vendor", TASK_VENDORS[:1], ids=lambda v: v.package)
+def test_a_download_is_sent_with_the_client_s_timeout(
+    vendor, is_async: bool, tmp_path: Path
+) -> None:
+    seen: list[httpx.Request] = []
+    saved = download_with(vendor, answering(seen), tmp_path, is_async=is_async)
+    assert [p.read_bytes() for p in saved] == [png_bytes(4, 4)]
+    default = httpx.Timeout(DEFAULT_TIMEOUT).as_dict()
+    assert [r.extensions["timeout"] for r in seen] == [default]
+
+
+@pytest.mark.parametrize("is_async", [False, True], ids=["sync", "async"])
+@pytest.mark.parametrize("vendor", TASK_VENDORS[:1], ids=lambda v: v.package)
 def test_a_download_that_gets_no_answer_is_a_connection_error(
     vendor, is_async: bool, tmp_path: Path
 ) -> None:
@@ -117,17 +138,19 @@ def test_and_wait_follows_a_task_with_its_own_family_s_get(vendor, is_async: boo
     contract = contract_for(vendor)
     mock = contract.create_mock()
     op = next(op for op in vendor.operations if op.poll is not None)
+    seen: list[TaskOutcome] = []
     if not is_async:
         with mock.client(contract.client_cls) as client:
             values = example_values(op, client.base_url)
-            outcome = client._submit_and_wait(op.name, values, timeout=600)
+            outcome = client._submit_and_wait(op.name, values, on_progress=seen.append)
     else:
 
         async def run() -> TaskOutcome:
             async with mock.client(contract.async_client_cls) as aclient:
                 values = example_values(op, aclient.base_url)
-                return await aclient._submit_and_wait(op.name, values, timeout=600)
+                return await aclient._submit_and_wait(op.name, values, on_progress=seen.append)
 
         outcome = asyncio.run(run())
     assert outcome.status == "succeeded" and outcome.images
+    assert seen[-1] == outcome  # the wait options reach the wait
     assert mock.journal[-1].operation == op.poll.operation
