@@ -267,3 +267,115 @@ def test_a_clock_is_what_a_client_waits_on() -> None:
     clock = VirtualClock()
     with a_client(TASK_VENDORS[0], clock=clock) as client:
         assert client.clock is clock
+
+
+# -- more of the async client, beside the sync one ----------------------------------------------
+NAMED_VENDORS = [v for v in TASK_VENDORS if (v.op_for_role("submit") or v.task).caller_id]
+
+
+@pytest.mark.parametrize("vendor", NAMED_VENDORS, ids=lambda v: v.package)
+def test_an_async_named_submit_resent_after_a_dropped_answer_leaves_one_task(vendor) -> None:
+    contract = contract_for(vendor)
+    mock = contract.create_mock()
+    submit = vendor.op_for_role("submit")
+    assert submit is not None
+    mock.inject_fault("drop", operation=submit.name)
+
+    async def run() -> Any:
+        async with mock.client(contract.async_client_cls) as client:
+            values = example_values(submit, client.base_url)
+            top, _, rest = submit.caller_id.partition(".")
+            if rest and isinstance(values.get(top), dict):
+                values[top] = {k: v for k, v in values[top].items() if k != rest}
+            else:
+                values.pop(top, None)  # unnamed: the client names the task itself
+            return await client._call(submit.name, None, values)
+
+    answer = asyncio.run(run())
+    (task,) = mock.store.tasks.values()
+    statuses = [e.status for e in mock.journal if e.operation == submit.name]
+    assert len(statuses) == 2 and statuses[0] == 200  # done but lost, then resent
+    if statuses[1] >= 400 and submit.task_id and not submit.task_id.startswith("$"):
+        assert get_path(answer, submit.task_id) == task.id  # rebuilt from the task found
+
+
+@pytest.mark.parametrize("vendor", TASK_VENDORS[:1], ids=lambda v: v.package)
+def test_an_async_call_sends_its_extra_headers(vendor) -> None:
+    contract, mock = filled_mock(vendor, tasks=1)
+    get = vendor.op_for_role("get")
+    assert get is not None
+    recording = Recording(mock)
+    task_id = next(iter(mock.store.tasks))
+
+    async def run() -> None:
+        async with mock.client(contract.async_client_cls, transport=recording) as client:
+            values = {**vendor.poll_for(get.name)[1], get.task_id: task_id}
+            await getattr(client, get.name)(**kwargs_for(get, values), extra_headers={"X-T": "3"})
+
+    asyncio.run(run())
+    assert [r.headers.get("X-T") for r in recording.seen] == ["3"]
+
+
+def polls_until_the_deadline(vendor, timeout: float, is_async: bool) -> tuple[int, float]:
+    """How many outcomes a wait saw on a long task before giving up, and how long it took."""
+    contract = contract_for(vendor)
+    mock = contract.create_mock(task_seconds=100_000)
+    submit = vendor.op_for_role("submit")
+    assert submit is not None
+    seen: list[TaskOutcome] = []
+    options: dict[str, Any] = {"timeout": timeout, "poll_interval": 3, "on_progress": seen.append}
+    with mock.client(contract.client_cls) as client:
+        values = example_values(submit, client.base_url)
+        task_id = client._task_id_of(submit, client._send(submit, values), values)
+        start = mock.clock.time()
+        if not is_async:
+            with pytest.raises(errors.WaitTimeoutError):
+                client.wait(task_id, operation=submit.name, **options)
+
+    async def run() -> None:
+        async with mock.client(contract.async_client_cls) as aclient:
+            with pytest.raises(errors.WaitTimeoutError):
+                await aclient.wait(task_id, operation=submit.name, **options)
+
+    if is_async:
+        asyncio.run(run())
+    return len(seen), mock.clock.time() - start
+
+
+@pytest.mark.parametrize("timeout", [3.5, 7.5, 10.0])
+@pytest.mark.parametrize("vendor", TASK_VENDORS, ids=lambda v: v.package)
+def test_async_wait_polls_as_often_as_the_sync_one_before_its_deadline(vendor, timeout) -> None:
+    sync = polls_until_the_deadline(vendor, timeout, is_async=False)
+    asynchronous = polls_until_the_deadline(vendor, timeout, is_async=True)
+    assert asynchronous == sync
+    assert asynchronous[1] == pytest.approx(timeout)
+
+
+@pytest.mark.parametrize("is_async", [False, True], ids=["sync", "async"])
+def test_a_download_takes_the_timeout_of_the_client_copy_it_is_asked_of(
+    is_async: bool, tmp_path
+) -> None:
+    vendor = TASK_VENDORS[0]
+    contract = contract_for(vendor)
+    seen: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, content=b"\x89PNG", headers={"content-type": "image/png"})
+
+    outcome = TaskOutcome("t", "succeeded", "succeeded", images=("https://files.example/a.png",))
+    folder = tmp_path / "deep" / "er"
+    transport = httpx.MockTransport(answer)
+    if not is_async:
+        with contract.create_mock().client(contract.client_cls, transport=transport) as c:
+            c.with_options(timeout=7).download(outcome, folder)
+    else:
+
+        async def run() -> None:
+            mock = contract.create_mock()
+            async with mock.client(contract.async_client_cls, transport=transport) as c:
+                await c.with_options(timeout=7).download(outcome, folder)
+
+        asyncio.run(run())
+    assert [r.extensions["timeout"] for r in seen] == [httpx.Timeout(7).as_dict()]
+    assert [p.name for p in folder.iterdir()] == ["a.png"]
