@@ -379,3 +379,49 @@ def test_a_download_takes_the_timeout_of_the_client_copy_it_is_asked_of(
         asyncio.run(run())
     assert [r.extensions["timeout"] for r in seen] == [httpx.Timeout(7).as_dict()]
     assert [p.name for p in folder.iterdir()] == ["a.png"]
+
+
+# -- what a failed exchange says and masks ------------------------------------------------------
+@pytest.mark.parametrize("vendor", VENDORS, ids=lambda v: v.package)
+def test_the_names_masked_in_an_error_chain_are_every_secret_carrier(vendor) -> None:
+    """The auth plug-in's secret headers and field, and every credential or auth param."""
+    with a_client(vendor) as client:
+        names = client._secret_names()
+        auth = client._auth
+        expected = [*auth.secret_headers(), *([auth.field] if auth.field else [])]
+    expected += [
+        p.wire for op in vendor.operations for p in op.params if p.source in ("credential", "auth")
+    ]
+    assert names == expected
+    carriers = {p.wire for op in vendor.operations for p in op.params if p.source != "input"}
+    assert {p for p in carriers if p in names} == {
+        p.wire for op in vendor.operations for p in op.params if p.source in ("credential", "auth")
+    }
+
+
+@pytest.mark.parametrize(
+    ("failure", "cls", "outcome"),
+    [
+        (httpx.ConnectError("refused"), errors.APIConnectionError, ""),
+        (httpx.ConnectTimeout("slow to connect"), errors.APITimeoutError, ""),
+        (
+            httpx.ReadTimeout("slow to answer"),
+            errors.APITimeoutError,
+            " (the vendor may have received it)",
+        ),
+        (httpx.ReadError(""), errors.APIConnectionError, " (the vendor may have received it)"),
+    ],
+    ids=["connect", "connect-timeout", "read-timeout", "read-error"],
+)
+def test_a_request_without_an_answer_says_whether_it_may_have_arrived(
+    failure: httpx.TransportError, cls: type, outcome: str
+) -> None:
+    vendor = VENDORS[0]
+    with a_client(vendor, base_url="https://api.example:8443/v1") as client:
+        error = client._transport_error("get_task", failure)
+    assert type(error) is cls
+    detail = str(failure) or type(failure).__name__
+    assert (
+        str(error) == f"[{vendor.package}] get_task: no answer from api.example{outcome}: {detail}"
+    )
+    assert error.sent == bool(outcome)
