@@ -363,7 +363,8 @@ def test_a_download_takes_the_timeout_of_the_client_copy_it_is_asked_of(
         seen.append(request)
         return httpx.Response(200, content=b"\x89PNG", headers={"content-type": "image/png"})
 
-    outcome = TaskOutcome("t", "succeeded", "succeeded", images=("https://files.example/a.png",))
+    urls = ("https://files.example/a.png", "https://files.example/result")  # one unnamed
+    outcome = TaskOutcome("t-1", "succeeded", "succeeded", images=urls)
     folder = tmp_path / "deep" / "er"
     transport = httpx.MockTransport(answer)
     if not is_async:
@@ -377,8 +378,8 @@ def test_a_download_takes_the_timeout_of_the_client_copy_it_is_asked_of(
                 await c.with_options(timeout=7).download(outcome, folder)
 
         asyncio.run(run())
-    assert [r.extensions["timeout"] for r in seen] == [httpx.Timeout(7).as_dict()]
-    assert [p.name for p in folder.iterdir()] == ["a.png"]
+    assert [r.extensions["timeout"] for r in seen] == [httpx.Timeout(7).as_dict()] * 2
+    assert sorted(p.name for p in folder.iterdir()) == ["01-a.png", "02-t-1.png"]
 
 
 # -- what a failed exchange says and masks ------------------------------------------------------
