@@ -204,3 +204,20 @@ def test_image_channels_of_a_header_pillow_cannot_open_is_a_plain_refusal() -> N
     bmp[28:30] = struct.pack("<H", 7)  # seven bits a pixel: no BMP has that
     with pytest.raises(ImageProblem, match=r"^not a readable image$"):
         image_channels(bytes(bmp))
+
+
+@pytest.mark.parametrize(("width", "height"), [(64, 50), (60, 30), (31, 17)])
+def test_the_stand_in_mask_is_white_over_the_middle_third_only(width: int, height: int) -> None:
+    with Image.open(io.BytesIO(base64.b64decode(mask_png_base64(width, height)))) as mask:
+        box = (width // 3, height // 3, 2 * width // 3 + 1, 2 * height // 3 + 1)
+        assert mask.getbbox() == box  # the rectangle's corners are both inside it
+        assert mask.getextrema() == (0, 255)
+        white = (box[2] - box[0]) * (box[3] - box[1])
+        assert mask.histogram()[255] == white
+        assert mask.histogram()[0] == width * height - white
+
+
+def test_the_stand_in_mask_has_the_stand_in_image_s_size_by_default() -> None:
+    with Image.open(io.BytesIO(base64.b64decode(mask_png_base64()))) as mask:
+        with Image.open(io.BytesIO(png_bytes())) as image:
+            assert mask.size == image.size == (64, 48)
