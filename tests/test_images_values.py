@@ -218,6 +218,6 @@ def test_the_stand_in_mask_is_white_over_the_middle_third_only(width: int, heigh
 
 
 def test_the_stand_in_mask_has_the_stand_in_image_s_size_by_default() -> None:
-    with Image.open(io.BytesIO(base64.b64decode(mask_png_base64()))) as mask:
-        with Image.open(io.BytesIO(png_bytes())) as image:
-            assert mask.size == image.size == (64, 48)
+    mask_data, image_data = base64.b64decode(mask_png_base64()), png_bytes()
+    with Image.open(io.BytesIO(mask_data)) as mask, Image.open(io.BytesIO(image_data)) as image:
+        assert mask.size == image.size == (64, 48)
