@@ -12,10 +12,12 @@ from typing import Any
 
 import httpx
 import pytest
+from pydantic import BaseModel
 
 from generator.runtime import client as client_module
 from generator.runtime import errors
-from generator.runtime.client import BaseClient, Recovered
+from generator.runtime.answers import ResultBytes
+from generator.runtime.client import BaseClient, Recovered, file_part
 from generator.runtime.clock import VirtualClock
 from generator.runtime.paths import get_path, set_path
 from generator.runtime.tasks import TaskOutcome
@@ -426,3 +428,50 @@ def test_a_request_without_an_answer_says_whether_it_may_have_arrived(
         str(error) == f"[{vendor.package}] get_task: no answer from api.example{outcome}: {detail}"
     )
     assert error.sent == bool(outcome)
+
+
+# -- an answer read into its model, a file part named by its image ------------------------------
+class Answer(BaseModel):
+    count: int
+
+
+def test_an_answer_that_does_not_match_its_model_is_a_format_error() -> None:
+    vendor = VENDORS[0]
+    op = vendor.operations[0]
+    with a_client(vendor) as client:
+        assert client._model(op, Answer, {"count": 3}) == Answer(count=3)
+        image = ResultBytes(b"png", "image/png")
+        assert client._model(op, Answer, image) is image  # the result itself, as it came
+        with pytest.raises(errors.ResponseFormatError) as caught:
+            client._model(op, Answer, {"count": "many", "x": 1})
+        with pytest.raises(errors.ConflictError) as conflict:
+            client._model(op, Answer, Recovered({"state": "running"}))
+    assert str(caught.value).startswith(
+        f"[{vendor.package}] {op.name}: answer does not match Answer: 1 problem(s), first: "
+        "Input should be a valid integer"
+    )
+    assert f"wait(..., operation={op.name!r})" in str(conflict.value)
+    assert conflict.value.body == {"state": "running"}
+
+
+@pytest.mark.parametrize(
+    ("fmt", "name", "kind"),
+    [
+        ("PNG", "image.png", "image/png"),
+        ("JPEG", "image.jpg", "image/jpeg"),
+        ("GIF", "image.gif", "image/gif"),
+    ],
+)
+def test_a_file_part_is_named_and_typed_by_its_image(fmt: str, name: str, kind: str) -> None:
+    import io as _io
+
+    from PIL import Image
+
+    out = _io.BytesIO()
+    Image.new("RGB", (4, 4)).save(out, format=fmt)
+    assert file_part("image", out.getvalue()) == (name, out.getvalue(), kind)
+    assert file_part("image", b"not an image") == (
+        "image",
+        b"not an image",
+        "application/octet-stream",
+    )
