@@ -475,3 +475,62 @@ def test_a_file_part_is_named_and_typed_by_its_image(fmt: str, name: str, kind: 
         b"not an image",
         "application/octet-stream",
     )
+
+
+@pytest.mark.parametrize("is_async", [False, True], ids=["sync", "async"])
+def test_asked_for_a_progress_line_a_wait_draws_it_at_once_beside_on_progress(
+    is_async: bool, monkeypatch
+) -> None:
+    terminal = FakeTerminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    vendor = TASK_VENDORS[0]
+    contract = contract_for(vendor)
+    mock = contract.create_mock(task_seconds=0, queue_seconds=0)
+    seen: list[TaskOutcome] = []
+    with mock.client(contract.client_cls) as client:
+        submit = vendor.op_for_role("submit")
+        assert submit is not None
+        values = example_values(submit, client.base_url)
+        task_id = client._task_id_of(submit, client._send(submit, values), values)
+        options: dict[str, Any] = {"show_progress": True, "on_progress": seen.append}
+        if not is_async:
+            outcome = client.wait(task_id, operation=submit.name, **options)
+
+    async def run() -> TaskOutcome:
+        async with mock.client(contract.async_client_cls) as aclient:
+            return await aclient.wait(task_id, operation=submit.name, **options)
+
+    if is_async:
+        outcome = asyncio.run(run())
+    assert seen == [outcome] and outcome.status == "succeeded"  # done at the first look
+    assert terminal.getvalue().startswith(f"\rtask {task_id}: succeeded [")
+
+
+@pytest.mark.parametrize("is_async", [False, True], ids=["sync", "async"])
+@pytest.mark.parametrize("raw", [False, True], ids=["parsed", "raw"])
+def test_an_answer_not_matching_its_model_names_the_operation(is_async, raw, monkeypatch) -> None:
+    vendor = VENDORS[0]
+    op = vendor.operations[0]
+    contract = contract_for(vendor)
+    answer = client_module.Answer({"count": "many"}, "rid-1", httpx.Response(200))
+
+    async def exchange(*args: Any, **kwargs: Any) -> Any:
+        return answer
+
+    if is_async:
+        client = contract.create_mock().client(contract.async_client_cls)
+        monkeypatch.setattr(client, "_exchange", exchange)
+    else:
+        client = contract.create_mock().client(contract.client_cls)
+        monkeypatch.setattr(client, "_exchange", lambda *args, **kwargs: answer)
+    target = client.with_raw_response._client if raw else client
+
+    def call() -> Any:
+        pending = target._call(op.name, Answer, {})
+        return asyncio.run(pending) if is_async else pending
+
+    with pytest.raises(errors.ResponseFormatError) as caught:
+        result = call()
+        assert raw and result.request_id == "rid-1"  # a raw answer fails when parsed
+        result.parse()
+    assert f"] {op.name}: answer does not match Answer" in str(caught.value)
