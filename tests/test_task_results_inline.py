@@ -9,7 +9,7 @@ import pytest
 
 from generator.runtime.answers import ResultBytes
 from generator.runtime.images import png_bytes
-from generator.runtime.tasks import as_data_url, bytes_outcome, inline_result
+from generator.runtime.tasks import as_data_url, bytes_outcome, inline_result, read_outcome
 from generator.runtime.vendor import TaskFields, TaskSpec
 
 PNG = png_bytes(8, 6)
@@ -51,3 +51,14 @@ def test_a_data_url_is_kept_and_unknown_bytes_are_taken_for_png() -> None:
     url = "data:image/jpeg;base64,AAAA"
     assert as_data_url(url) == url
     assert as_data_url("AAAA") == "data:image/png;base64,AAAA"
+
+
+def test_empty_inline_results_are_left_out_and_a_non_object_answer_is_empty() -> None:
+    spec = TaskSpec(
+        statuses={"done": "succeeded"},
+        fields=TaskFields(id="id", status="state", images_base64=("images[]",)),
+    )
+    outcome = read_outcome(spec, {"id": "t", "state": "done", "images": ["", None, "iVBORw0"]})
+    assert outcome.images == ("data:image/png;base64,iVBORw0",)
+    empty = read_outcome(spec, ["not", "a", "task"], "t-3")
+    assert (empty.task_id, empty.raw, empty.images) == ("t-3", {}, ())
