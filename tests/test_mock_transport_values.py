@@ -55,14 +55,25 @@ def test_a_dropped_answer_is_a_protocol_error_through_the_asgi_transport() -> No
 
 
 def test_a_multipart_body_is_read_into_fields_and_files() -> None:
+    """A part without a name is skipped (the parts after it still read); a nested multipart
+    part has no bytes of its own: an empty field."""
     body = (
         b'--zz\r\nContent-Disposition: form-data; name="prompt"\r\n\r\na cat\r\n'
+        b"--zz\r\nContent-Disposition: form-data\r\n\r\nnameless\r\n"
         b'--zz\r\nContent-Disposition: form-data; name="image"; filename="a.png"\r\n'
         b"Content-Type: image/png\r\n\r\n\x89PNG\r\n"
-        b"--zz\r\nContent-Disposition: form-data\r\n\r\nnameless\r\n--zz--\r\n"
+        b'--zz\r\nContent-Disposition: form-data; name="nested"\r\n'
+        b"Content-Type: multipart/mixed; boundary=yy\r\n\r\n"
+        b"--yy\r\nContent-Type: text/plain\r\n\r\ninner\r\n--yy--\r\n--zz--\r\n"
     )
     fields, files = parse(body, "multipart/form-data; boundary=zz")
-    assert (fields, files) == ({"prompt": "a cat"}, {"image": b"\x89PNG"})
+    assert (fields, files) == ({"prompt": "a cat", "nested": ""}, {"image": b"\x89PNG"})
+
+
+def test_a_body_that_is_not_multipart_is_refused_saying_so() -> None:
+    with pytest.raises(ValueError) as refused:
+        parse(b"plain", "text/plain; boundary=zz")
+    assert str(refused.value) == "not a multipart body"
 
 
 def test_a_multipart_body_without_a_boundary_is_refused_saying_so() -> None:
