@@ -124,6 +124,7 @@ def test_reset_forgets_the_journal(mock: VendorMock, admin: httpx.Client) -> Non
         ("POST", "/outcome", {"status": "maybe"}, "status must be succeeded or failed"),
         ("POST", "/credentials", {"quota": "1"}, "key is required"),
         ("POST", "/quota", {"key": "nobody"}, "no credential 'nobody'"),
+        ("POST", "/quota", {"quota": "1"}, "no credential ''"),
         ("POST", "/health", {}, "no admin route POST /_mock/health"),
         ("GET", "/files/none/result.png", {}, "no such file"),
     ],

@@ -107,6 +107,7 @@ def test_deliveries_are_numbered_updated_and_removed_one_by_one(store: SqliteSto
     store.add_delivery(first)
     store.add_delivery(second)
     assert (first.id, second.id) == (1, 2)
+    assert store.deliveries() == [first, second]
     second.attempt = 3
     store.update_delivery(second)
     store.remove_delivery(first)
