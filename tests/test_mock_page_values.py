@@ -6,9 +6,12 @@ counts and filters of the task and journal pages. The page in a browser, and its
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 
 import pytest
 
+from generator.runtime.mock.callbacks import Attempt
+from generator.runtime.mock.messages import JournalEntry
 from generator.runtime.mock.page import (
     DEFAULT_LIMIT,
     MAX_DEPTH,
@@ -18,9 +21,13 @@ from generator.runtime.mock.page import (
     PageError,
     _delivery_state,
     _paging,
+    callbacks,
     mask,
+    refusal_of,
     shorten,
 )
+from generator.runtime.mock.serve import build_mock, vendor_packages
+from generator.runtime.mock.store import Delivery
 
 
 def test_paging_defaults_and_bounds() -> None:
@@ -97,3 +104,58 @@ def test_values_nested_past_the_depth_limit_are_summed_up() -> None:
 )
 def test_each_delivery_state(attempts: list[dict], next_at: float | None, state: str) -> None:
     assert _delivery_state(attempts, next_at, retries=2) == state
+
+
+def test_an_answer_without_the_vendors_json_or_headers_is_refused_as_its_status() -> None:
+    mock = build_mock(vendor_packages()[0])
+    entry = JournalEntry(0.0, "POST", "/", status=502, answer=b"<html>bad gateway</html>")
+    assert refusal_of(mock, entry) == (None, "HTTP 502")
+    assert refusal_of(mock, JournalEntry(0.0, "GET", "/", status=204)) is None
+
+
+def attempt(task_id: str, number: int, accepted: bool, at: float) -> Attempt:
+    payload = {"id": task_id, "n": "x" * (SHORT_TEXT + 1)}
+    return Attempt(task_id, "http://hooks.test/cb", "succeeded", payload, number, at, accepted, "")
+
+
+def test_callbacks_are_grouped_per_task_and_status_newest_first_with_their_state() -> None:
+    """Four deliveries: one delivered on its second attempt, one retrying, one due and never
+    tried, one given up after the vendor's retries; the newest first."""
+    sent = [
+        attempt("t1", 0, False, 1.0),
+        attempt("t1", 1, True, 2.0),
+        attempt("t2", 0, False, 3.0),
+        *(attempt("t3", n, False, 4.0 + n) for n in range(3)),
+    ]
+    due = Delivery("t4", "http://hooks.test/cb", "succeeded", {"id": "t4"}, 0, 9.0)
+    retry = Delivery("t2", "http://hooks.test/cb", "succeeded", {"id": "t2"}, 1, 8.0)
+    mock = SimpleNamespace(
+        callbacks=SimpleNamespace(attempts=sent, pending=[retry, due]),
+        vendor=SimpleNamespace(callback=SimpleNamespace(retry_seconds=(5.0, 10.0))),
+        clock=SimpleNamespace(time=lambda: 7.5),
+    )
+    page = callbacks(mock, 0, 10)  # type: ignore[arg-type]
+    assert (page["now"], page["total"], page["offset"], page["limit"]) == (7.5, 4, 0, 10)
+    rows = page["items"]
+    assert [(r["task_id"], r["state"], r["next_at"]) for r in rows] == [
+        ("t4", "due", 9.0),
+        ("t3", "given up", None),
+        ("t2", "retrying", 8.0),
+        ("t1", "delivered", None),
+    ]
+    assert rows[0] == {
+        "task_id": "t4",
+        "status": "succeeded",
+        "url": "http://hooks.test/cb",
+        "next_at": 9.0,
+        "payload": {"id": "t4"},
+        "attempts": [],
+        "state": "due",
+    }
+    assert [a["attempt"] for a in rows[3]["attempts"]] == [1, 2]
+    assert rows[3]["payload"]["n"] == shorten("x" * (SHORT_TEXT + 1))
+    assert [r["task_id"] for r in callbacks(mock, 1, 2)["items"]] == ["t3", "t2"]  # type: ignore[arg-type]
+    mock.callbacks.pending = []  # t2's retry not yet scheduled: pending, with retries left
+    assert callbacks(mock, 0, 10)["items"][1]["state"] == "pending"  # type: ignore[arg-type]
+    mock.vendor.callback = None  # no retries declared: one failed attempt is given up
+    assert callbacks(mock, 0, 10)["items"][1]["state"] == "given up"  # type: ignore[arg-type]
