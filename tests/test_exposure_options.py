@@ -123,11 +123,24 @@ def test_the_edges_of_each_range_are_accepted() -> None:
     ]
 
 
-def test_help_still_shows_the_usage(capsys: pytest.CaptureFixture[str]) -> None:
+def test_help_still_shows_the_usage_and_says_each_default(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "400")  # one line per option: no wrap inside a name
     with pytest.raises(SystemExit) as stopped:
         parser().parse_args(["--help"])
     assert stopped.value.code == 0
-    assert capsys.readouterr().out.startswith("usage: mock ")
+    out = capsys.readouterr().out
+    assert out.startswith("usage: mock ")
+    text = " ".join(out.split())
+    for line in (
+        f"required as X-Mock-Admin-Token on /_mock/ calls (default: ${ADMIN_TOKEN_ENV})",
+        f"largest input image in pixels, where the vendor states none ({DEFAULT_MAX_PIXELS})",
+        f"seconds a request body may stall before it is dropped ({DEFAULT_READ_TIMEOUT:g})",
+        f"total seconds to download a caller's image URL ({DEFAULT_DEADLINE:g})",
+        "base of the mock's own URLs (result files)",
+    ):
+        assert line in text
 
 
 @pytest.mark.parametrize(
@@ -152,6 +165,7 @@ def test_loopback_addresses(host: str, loopback: bool) -> None:
     ("public", "offset", "expected"),
     [
         ("https://mocks.example.test/team-a/", 0, "https://mocks.example.test/team-a"),
+        ("https://mocks.example.test/X/", 0, "https://mocks.example.test/X"),
         ("https://mocks.example.test/team-a", 2, "https://mocks.example.test:445/team-a"),
         ("http://mocks.example.test", 3, "http://mocks.example.test:83"),
         ("http://mocks.example.test:8000/x/", 1, "http://mocks.example.test:8001/x"),
@@ -176,13 +190,19 @@ def test_a_bound_port_listens_can_be_rebound_at_once_and_is_passed_on() -> None:
         sock.close()
 
 
-def test_an_ipv6_host_is_bound_as_one() -> None:
-    if not socket.has_ipv6:
-        pytest.skip("no IPv6 on this system")
+def has_ipv6_loopback() -> bool:
     try:
-        sock = bind("[::1]", 0, "acme")
-    except SystemExit as exc:
-        pytest.skip(f"no IPv6 loopback here: {exc}")
+        with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as probe:
+            probe.bind(("::1", 0))
+    except OSError:
+        return False
+    return True
+
+
+def test_an_ipv6_host_is_bound_as_one() -> None:
+    if not has_ipv6_loopback():
+        pytest.skip("this system has no IPv6 loopback")
+    sock = bind("[::1]", 0, "acme")
     try:
         assert sock.family == socket.AF_INET6 and sock.getsockname()[0] == "::1"
     finally:
