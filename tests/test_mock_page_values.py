@@ -10,7 +10,9 @@ from types import SimpleNamespace
 
 import pytest
 
+from generator.runtime.clock import VirtualClock
 from generator.runtime.mock.callbacks import Attempt
+from generator.runtime.mock.core import VendorMock
 from generator.runtime.mock.messages import JournalEntry
 from generator.runtime.mock.page import (
     DEFAULT_LIMIT,
@@ -20,14 +22,18 @@ from generator.runtime.mock.page import (
     SHORT_TEXT,
     PageError,
     _delivery_state,
+    _input_names,
     _paging,
+    _result_names,
     callbacks,
     mask,
     refusal_of,
     shorten,
+    state,
+    tasks,
 )
 from generator.runtime.mock.serve import build_mock, vendor_packages
-from generator.runtime.mock.store import Delivery
+from generator.runtime.mock.store import Delivery, MockTask
 
 
 def test_paging_defaults_and_bounds() -> None:
@@ -159,3 +165,107 @@ def test_callbacks_are_grouped_per_task_and_status_newest_first_with_their_state
     assert callbacks(mock, 0, 10)["items"][1]["state"] == "pending"  # type: ignore[arg-type]
     mock.vendor.callback = None  # no retries declared: one failed attempt is given up
     assert callbacks(mock, 0, 10)["items"][1]["state"] == "given up"  # type: ignore[arg-type]
+
+
+def stored(task_id: str, created: float, **fields: object) -> MockTask:
+    defaults: dict[str, object] = {
+        "account": "secret-key",
+        "operation": "op",
+        "queue_seconds": 1.0,
+        "run_seconds": 10.0,
+        "outcome": "succeeded",
+        "effect": "vectorize",
+        "args": {},
+        "inputs": {},
+        "base_url": "http://m",
+        "image": b"\x89PNG",
+        "external_id": f"ext-{task_id}",
+    }
+    return MockTask(id=task_id, created_at=created, **{**defaults, **fields})  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def busy() -> VendorMock:
+    """A mock at time 12 with five tasks made at 0 to 4 (each queued 1 s, then 10 s running):
+    t0 and t1 have ended (t1 failed), t2 to t4 still run."""
+    mock = build_mock(vendor_packages()[0], clock=VirtualClock(start=12.0))
+    for i in range(5):
+        outcome = "failed" if i == 1 else "succeeded"
+        mock.store.add(stored(f"t{i}", float(i), outcome=outcome, error="boom"))
+    return mock
+
+
+def test_the_task_page_is_newest_first_filtered_and_counted(busy: VendorMock) -> None:
+    def ids(page: dict) -> list[str]:
+        return [row["id"] for row in page["items"]]
+
+    first = tasks(busy, 0, 2, "", "")
+    assert (first["now"], first["total"], first["offset"], first["limit"]) == (12.0, 5, 0, 2)
+    assert ids(first) == ["t4", "t3"]
+    assert ids(tasks(busy, 3, 10, "", "")) == ["t1", "t0"]
+    running = tasks(busy, 1, 1, "running", "")
+    assert (running["total"], ids(running)) == (3, ["t3"])
+    assert ids(tasks(busy, 0, 10, "failed", "")) == ["t1"]
+    by_caller_id = tasks(busy, 0, 10, "", "ext-t2")
+    assert (by_caller_id["total"], ids(by_caller_id)) == (1, ["t2"])
+    assert ids(tasks(busy, 0, 10, "succeeded", "t")) == ["t0"]
+
+
+def test_a_task_row_says_where_the_task_is_and_what_it_has(busy: VendorMock) -> None:
+    rows = {row["id"]: row for row in tasks(busy, 0, 10, "", "")["items"]}
+    assert rows["t0"] == {
+        "id": "t0",
+        "external_id": "ext-t0",
+        "operation": "op",
+        "account": "se****",
+        "status": "succeeded",
+        "progress": 1.0,
+        "created_at": 0.0,
+        "started_at": 1.0,
+        "finishes_at": 11.0,
+        "error": "",
+        "callback_url": "",
+        "inputs": ["input"],
+        "results": ["image.png", "vector.svg"],
+    }
+    assert (rows["t1"]["status"], rows["t1"]["error"], rows["t1"]["results"]) == (
+        "failed",
+        "boom",
+        [],
+    )
+    assert (rows["t4"]["status"], rows["t4"]["progress"], rows["t4"]["error"]) == (
+        "running",
+        0.7,
+        "",
+    )
+
+
+def test_inputs_name_the_image_and_each_other_slot_once() -> None:
+    image = b"\x89PNG-main"
+    task = stored("t", 0.0, slots={"image": image, "mask": b"m", "logo": b"l"}, image=image)
+    assert _input_names(task) == ["input", "mask", "logo"]
+    assert _input_names(stored("t", 0.0, image=None, slots={"mask": b"m"})) == ["mask"]
+    assert _result_names(stored("t", 0.0, effect="no-such-effect")) == []
+
+
+def test_the_state_counts_tasks_by_status_and_masks_accounts(busy: VendorMock) -> None:
+    busy.add_credential("another-key", 3)
+    found = state(busy)
+    assert found["counts"] == {
+        "tasks": 5,
+        "journal": 0,
+        "succeeded": 1,
+        "failed": 1,
+        "running": 3,
+    }
+    assert found["clock"] == {"now": 12.0, "virtual": True}
+    assert {k: v for k, v in found["accounts"][-1].items() if k != "money"} == {
+        "key": "an****",
+        "quota": 3,
+        "used": 0,
+        "remaining": 3,
+    }
+    assert found["accounts_total"] == len(busy.accounts)
+    assert found["operations"] == [
+        {"name": op.name, "role": op.role} for op in busy.vendor.operations
+    ]
