@@ -23,9 +23,12 @@ from generator.runtime.mock.page import (
     PageError,
     _delivery_state,
     _input_names,
+    _journal,
     _paging,
     _result_names,
     callbacks,
+    journal,
+    journal_row,
     mask,
     refusal_of,
     shorten,
@@ -269,3 +272,39 @@ def test_the_state_counts_tasks_by_status_and_masks_accounts(busy: VendorMock) -
     assert found["operations"] == [
         {"name": op.name, "role": op.role} for op in busy.vendor.operations
     ]
+
+
+def test_the_journal_page_is_newest_first_and_filters_by_operation_and_failure() -> None:
+    mock = build_mock(vendor_packages()[0])
+    answers = [("a", 200), ("b", 502), ("b", 200), ("a", 404)]
+    for second, (operation, status) in enumerate(answers):
+        entry = JournalEntry(float(second), "POST", f"/{operation}", operation, status)
+        entry.params = {"prompt": "p" * (SHORT_TEXT + 1)}
+        mock.journal.append(entry)
+
+    def seen(page: dict) -> list[tuple[str, int]]:
+        return [(row["operation"], row["status"]) for row in page["items"]]
+
+    every = journal(mock, 0, 10, "", False)
+    assert (every["total"], every["offset"], every["limit"]) == (4, 0, 10)
+    assert seen(every) == answers[::-1]
+    assert seen(journal(mock, 1, 2, "", False)) == [("b", 200), ("b", 502)]
+    assert seen(journal(mock, 0, 10, "b", False)) == [("b", 200), ("b", 502)]
+    failed = _journal(mock, {"failures": "yes"})
+    assert (failed["total"], seen(failed)) == (2, [("a", 404), ("b", 502)])
+    assert seen(_journal(mock, {"failures": "0"})) == answers[::-1]
+    narrow = journal(mock, 1, 1, "a", True)
+    assert (narrow["total"], narrow["items"]) == (1, [])
+    assert journal_row(mock, mock.journal[1]) == {
+        "time": 1.0,
+        "method": "POST",
+        "path": "/b",
+        "operation": "b",
+        "status": 502,
+        "failed": True,
+        "code": None,
+        "reason": "HTTP 502",
+        "params": {"prompt": shorten("p" * (SHORT_TEXT + 1))},
+        "response": None,
+    }
+    assert journal_row(mock, mock.journal[0])["failed"] is False
