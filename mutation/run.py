@@ -33,7 +33,8 @@ WORK = ROOT / os.environ.get("MUTATION_WORK", ".mutation")  # several runs side 
 RUNTIME = "generator/runtime"
 EXPLAINED = ROOT / "mutation" / "equivalent.md"
 COPIED = ("generator", "generated", "specs", "templates", "tests", "pyproject.toml")
-# Tests that start subprocesses (they would import the unmutated code) or run for seconds.
+# Tests that start subprocesses (they would import the unmutated code, or fail in a copied
+# project without mutmut's settings) or run for seconds; a ``file::test`` is deselected alone.
 SLOW = (
     "tests/test_schemathesis.py",
     "tests/test_load.py",
@@ -41,8 +42,13 @@ SLOW = (
     "tests/test_pipeline.py",
     "tests/test_pytest_plugin.py",
     "tests/test_readme.py",
+    "tests/test_readme_cli.py",
+    "tests/test_typing.py",
+    "tests/test_new_vendor.py",
     "tests/test_served_mock.py",
     "tests/test_hdrepaint_sample.py",
+    # runs Prism from npm against the served mock, with the project's bench/ (not copied)
+    "tests/test_spec_gaps.py::test_prisms_validating_proxy_passes_the_vendors_urlencoded_poll",
 )
 KILLED = {"killed", "timeout", "caught by type check", "segfault"}
 LINE = re.compile(r"^\s+(?P<name>\S+): (?P<status>.+)$")
@@ -81,7 +87,9 @@ def prepare(files: list[str], tests_from: str = "") -> None:
             ["git", "archive", tests_from, "tests"], cwd=ROOT, capture_output=True, check=True
         )
         subprocess.run(["tar", "-x", "-C", str(WORK)], input=archive.stdout, check=True)
-    deselect = "\n".join(f"    --ignore={path}" for path in SLOW)
+    deselect = "\n".join(
+        f"    --{'deselect' if '::' in path else 'ignore'}={path}" for path in SLOW
+    )
     only = "\n".join(f"    {path}" for path in files)
     (WORK / "setup.cfg").write_text(
         "[mutmut]\n"
