@@ -94,6 +94,10 @@ def prepare(files: list[str], tests_from: str = "") -> None:
     (WORK / "setup.cfg").write_text(
         "[mutmut]\n"
         "source_paths = generator/\n"
+        # Each mutant's tests in a process forked from one that has only imported them: forked
+        # from mutmut's own, which has run the whole suite, a test could wait forever on a
+        # lock some server thread held at the fork, and a survivor would be a "timeout".
+        "process_isolation = forkserver\n"
         f"only_mutate =\n{only}\n"
         "also_copy =\n    generated/\n    specs/\n    templates/\n"
         "pytest_add_cli_args =\n    -p\n    no:cacheprovider\n"
