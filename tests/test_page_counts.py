@@ -113,6 +113,13 @@ def test_counts_that_are_no_numbers_are_ignored(count: Any, read: int | None) ->
 def test_counts_of_an_answer_that_is_no_object_are_none() -> None:
     listing = page([{"id": 1}], {}, Pagination(page="p", size="s", total="total"))
     assert listing.total is None and listing.pages is None
+    numbers = page([3, 4], {}, Pagination(page="p", size="s", total="0", pages="1"))
+    assert numbers.total is None and numbers.pages is None  # counts only from an object
+
+
+def test_without_a_count_path_there_is_no_count() -> None:
+    listing = page({"total": 9, "pages": 2}, {}, Pagination(page="p", size="s"))
+    assert listing.total is None and listing.pages is None
 
 
 def test_a_page_count_decides_first() -> None:
@@ -190,5 +197,5 @@ def test_an_async_page_walks_and_steps_the_same_way() -> None:
     assert items == [{"id": 0}, {"id": 1}, {"id": 0}]
     assert fetched[0] == {"pageNo": 2, "pageSize": 2}
     last = asyncio.run(first.get_next_page())
-    with pytest.raises(StopIteration):
+    with pytest.raises(StopIteration, match=r"^this is the last page$"):
         last._next_values()
