@@ -146,3 +146,21 @@ def test_a_tiff_may_mix_short_and_long_sides(order: str) -> None:
 @pytest.mark.parametrize("tags", [[256], [257], [258]])
 def test_a_tiff_without_both_sides_is_none(tags: list[int]) -> None:
     assert read_header(ifd("<", [(tag, 3, 10) for tag in tags])) is None
+
+
+def test_a_directory_offset_past_the_end_is_none_even_where_a_signed_read_lands_inside() -> None:
+    """0xFFFFFFD8 is far past the end; read as a signed number it would be 40 bytes before
+    the end, where a directory with both sides sits."""
+    tail = struct.pack("<H", 2) + struct.pack("<HHIHH", 256, 3, 1, 9, 0)
+    tail += struct.pack("<HHIHH", 257, 3, 1, 8, 0) + bytes(40 - 26)
+    data = b"II*\x00" + struct.pack("<I", 0xFFFFFFD8) + bytes(100) + tail
+    assert read_header(data) is None
+
+
+def test_a_directory_count_is_unsigned() -> None:
+    """A count over 32767 (legal: two bytes, unsigned) still reads every entry."""
+    count = 40000
+    entries = struct.pack("<HHIHH", 256, 3, 1, 9, 0) + struct.pack("<HHIHH", 257, 3, 1, 8, 0)
+    entries += struct.pack("<HHIHH", 0, 3, 1, 0, 0) * (count - 2)
+    data = b"II*\x00" + struct.pack("<I", 8) + struct.pack("<H", count) + entries + bytes(4)
+    assert read_header(data) == HeaderInfo("tiff", 9, 8)
