@@ -138,3 +138,39 @@ def test_a_vendor_without_a_callback_block_is_read_with_its_task_fields() -> Non
         set_path(payload, spec.fields.status, next(iter(spec.statuses)))
         outcome = read_callback(vendor, payload)
         assert outcome.task_id == "task-42", vendor.package
+
+
+@pytest.mark.parametrize(("vendor", "op"), CALLBACKS, ids=IDS)
+def test_with_an_operation_the_reasons_are_its_own_schemas(vendor, op) -> None:
+    problems = schema_problems(op.callback_schema or {}, {"foo": 1})
+    if not problems:
+        pytest.skip(f"{op.name}'s callback schema requires nothing")
+    with pytest.raises(CallbackError) as raised:
+        read_callback(vendor, {"foo": 1}, op.name)
+    reasons = "; ".join(problems[:MAX_REASONS])
+    assert str(raised.value) == f"not a {vendor.package} callback: {reasons}"
+
+
+def other_family_callbacks() -> list[tuple[Vendor, Operation]]:
+    """Callback examples of a submit whose tasks another get than the vendor's first follows."""
+    return [
+        (v, op)
+        for v in VENDORS
+        if v.op_for_role("get") is not None
+        for op in v.operations
+        if op.callback_example is not None and v.poll_for(op.name)[0] is not v.poll_for(None)[0]
+    ]
+
+
+@pytest.mark.parametrize(("vendor", "op"), other_family_callbacks())
+def test_another_familys_callback_without_its_operation_meets_the_main_schemas(vendor, op):
+    """Without the operation, the payload is held to the main family's schemas only: a tool's
+    callback breaks them and is refused with their reasons."""
+    main = family_schemas(vendor)
+    problems = [schema_problems(schema, op.callback_example) for schema in main]
+    if not main or not all(problems):
+        pytest.skip("the main family's schemas take this payload")
+    with pytest.raises(CallbackError) as raised:
+        read_callback(vendor, copy.deepcopy(op.callback_example))
+    reasons = "; ".join(problems[0][:MAX_REASONS])
+    assert str(raised.value) == f"not a {vendor.package} callback: {reasons}"
