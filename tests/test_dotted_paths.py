@@ -82,12 +82,18 @@ def test_set_path_creates_objects_and_lists_as_the_next_step_asks() -> None:
 
 
 def test_set_path_replaces_values_in_the_way_and_keeps_the_rest() -> None:
-    target: dict[str, Any] = {"a": "text", "b": {"keep": 1}, "c": [5]}
+    target: dict[str, Any] = {"a": "text", "b": {"keep": 1}, "c": [5], "d": [{"keep": 2}]}
     set_path(target, "a.x", 1)
     set_path(target, "b.y", 2)
     set_path(target, "c.0", 6)
     set_path(target, "c.1.z", 3)
-    assert target == {"a": {"x": 1}, "b": {"keep": 1, "y": 2}, "c": [6, {"z": 3}]}
+    set_path(target, "d.0.y", 4)
+    assert target == {
+        "a": {"x": 1},
+        "b": {"keep": 1, "y": 2},
+        "c": [6, {"z": 3}],
+        "d": [{"keep": 2, "y": 4}],
+    }
 
 
 def test_set_path_refuses_a_name_inside_a_list() -> None:

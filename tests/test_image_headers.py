@@ -164,3 +164,19 @@ def test_a_directory_count_is_unsigned() -> None:
     entries += struct.pack("<HHIHH", 0, 3, 1, 0, 0) * (count - 2)
     data = b"II*\x00" + struct.pack("<I", 8) + struct.pack("<H", count) + entries + bytes(4)
     assert read_header(data) == HeaderInfo("tiff", 9, 8)
+
+
+def png(width: int, height: int, colour: int) -> bytes:
+    """A PNG signature and IHDR chunk (checksum not checked by the header reader)."""
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, colour, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + b"IHDR" + ihdr + bytes(4)
+
+
+@pytest.mark.parametrize(("colour", "bands"), [(0, 1), (2, 3), (3, 1), (4, 2), (6, 4), (5, None)])
+def test_a_png_states_its_sides_and_bands_by_colour_type(colour: int, bands: int | None) -> None:
+    assert read_header(png(3_000_000_000, 1, colour)) == HeaderInfo("png", 3_000_000_000, 1, bands)
+
+
+@pytest.mark.parametrize(("width", "height"), [(0, 5), (5, 0), (0, 0)])
+def test_an_image_without_area_is_none(width: int, height: int) -> None:
+    assert read_header(png(width, height, 2)) is None
