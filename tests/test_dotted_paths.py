@@ -60,6 +60,8 @@ def test_get_all_collects_from_every_item() -> None:
     assert get_all(DOC, "images[].size[]") == [1, 2, 3]
     assert get_all(DOC, "images[]") == DOC["images"]
     assert get_all(DOC, "data.task.id") == ["t1"]
+    assert get_all({"a": [{"Xid": 1}, {"Xid": 2}]}, "a[].Xid") == [1, 2]
+    assert get_all({"a": [1, None, 2]}, "a[]") == [1, None, 2]  # null items are items
 
 
 def test_get_all_gives_nothing_for_missing_null_or_non_list_steps() -> None:

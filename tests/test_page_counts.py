@@ -88,7 +88,9 @@ def test_page_items_of_a_root_model_are_its_list() -> None:
 
 
 def test_a_page_keeps_its_number_size_counts_and_request_id() -> None:
-    first = page(items_of(3, total="42"), {"pageNo": 3, "pageSize": 10, "q": "x"})
+    answer = items_of(3, total="42")
+    first = page(answer, {"pageNo": 3, "pageSize": 10, "q": "x"})
+    assert first.result is answer
     assert (first.number, first.size, first.total, first.pages) == (3, 10, 42, None)
     assert first.request_id == "rid" and len(first) == 3
     assert first.items == [{"id": 0}, {"id": 1}, {"id": 2}]

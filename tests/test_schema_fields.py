@@ -93,6 +93,7 @@ def test_declares_follows_dots_lists_and_alternatives() -> None:
     assert declares(TASK, "images[].url")
     assert not declares(TASK, "result.seed")
     assert not declares(TASK, "id.more")
+    assert not declares(TASK, "missing.more")
     assert declares(TASK, "missing|id")
     assert not declares(TASK, "missing|other")
 
