@@ -6,11 +6,20 @@ against the mutants ``make mutants`` showed surviving in ``generator/runtime/sec
 
 from __future__ import annotations
 
+import logging
 import uuid
 
 import httpx
 
-from generator.runtime.secrets import MASK, Secret, redact, scrub_chain
+from generator.runtime.secrets import (
+    MASK,
+    MIN_REDACTED,
+    RedactingFilter,
+    Secret,
+    install_log_filter,
+    redact,
+    scrub_chain,
+)
 
 
 def registered() -> str:
@@ -156,3 +165,20 @@ def test_secrets_compare_by_value_and_never_equal_their_plain_text() -> None:
     assert hash(Secret(value)) == hash(Secret(value))
     assert hash(Secret(value)) != hash(Secret(value + "x"))
     assert len({Secret(value), Secret(value), Secret(value + "x")}) == 2
+
+
+def test_a_secret_of_the_shortest_redacted_length_is_redacted() -> None:
+    value = uuid.uuid4().hex[:MIN_REDACTED]
+    Secret(value)
+    assert redact(f"key={value};") == f"key={MASK};"
+
+
+def test_the_log_filter_masks_secrets_in_httpx_records(caplog) -> None:
+    secret = registered()
+    install_log_filter()
+    install_log_filter()  # idempotent: one filter
+    logger = logging.getLogger("httpx")
+    assert sum(isinstance(f, RedactingFilter) for f in logger.filters) == 1
+    with caplog.at_level(logging.INFO, logger="httpx"):
+        logger.info("GET https://api.example/?appKey=%s", secret)
+    assert caplog.records[-1].getMessage() == f"GET https://api.example/?appKey={MASK}"
