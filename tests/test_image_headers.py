@@ -180,3 +180,42 @@ def test_a_png_states_its_sides_and_bands_by_colour_type(colour: int, bands: int
 @pytest.mark.parametrize(("width", "height"), [(0, 5), (5, 0), (0, 0)])
 def test_an_image_without_area_is_none(width: int, height: int) -> None:
     assert read_header(png(width, height, 2)) is None
+
+
+def riff(chunk: bytes, payload: bytes) -> bytes:
+    body = b"WEBP" + chunk + struct.pack("<I", len(payload)) + payload
+    return b"RIFF" + struct.pack("<I", len(body)) + body + bytes(8)
+
+
+@pytest.mark.parametrize(("width", "height"), [(1, 1), (16383, 300), (640, 16383)])
+def test_a_lossy_webp_states_14_bit_sides_whatever_its_scale_bits(width, height) -> None:
+    sides = struct.pack("<HH", width | 0xC000, height | 0x4000)
+    data = riff(b"VP8 ", b"\x30\x01\x00\x9d\x01\x2a" + sides + bytes(10))
+    assert read_header(data) == HeaderInfo("webp", width, height, 3)
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "alpha"), [(1, 1, 0), (16384, 2, 1), (3, 16384, 0), (1000, 700, 1)]
+)
+def test_a_lossless_webp_states_its_sides_less_one_and_its_alpha(width, height, alpha) -> None:
+    bits = (width - 1) | (height - 1) << 14 | alpha << 28 | 0b101 << 29  # version bits set
+    data = riff(b"VP8L", b"\x2f" + struct.pack("<I", bits) + bytes(10))
+    assert read_header(data) == HeaderInfo("webp", width, height, 3 + alpha)
+
+
+@pytest.mark.parametrize(
+    ("flags", "width", "height", "bands"),
+    [(0x10, 1, 1, 4), (0x00, 16_777_216, 5, 3), (0x2E, 300, 16_777_216, 3), (0xFF, 9, 8, 4)],
+)
+def test_an_extended_webp_states_24_bit_sides_and_alpha_from_its_flags(
+    flags, width, height, bands
+) -> None:
+    payload = bytes([flags, 0, 0, 0])
+    payload += (width - 1).to_bytes(3, "little") + (height - 1).to_bytes(3, "little")
+    data = riff(b"VP8X", payload + bytes(10))
+    assert read_header(data) == HeaderInfo("webp", width, height, bands)
+
+
+def test_a_riff_that_is_no_webp_or_has_another_chunk_is_none() -> None:
+    assert read_header(b"RIFF" + bytes(4) + b"WAVE" + bytes(40)) is None
+    assert read_header(riff(b"ALPH", bytes(20))) is None
