@@ -205,7 +205,13 @@ def test_a_lossless_webp_states_its_sides_less_one_and_its_alpha(width, height, 
 
 @pytest.mark.parametrize(
     ("flags", "width", "height", "bands"),
-    [(0x10, 1, 1, 4), (0x00, 16_777_216, 5, 3), (0x2E, 300, 16_777_216, 3), (0xFF, 9, 8, 4)],
+    [
+        (0x10, 1, 1, 4),
+        (0x00, 16_777_216, 5, 3),
+        (0x2E, 300, 16_777_216, 3),
+        (0x01, 7, 7, 3),
+        (0xFF, 9, 8, 4),
+    ],
 )
 def test_an_extended_webp_states_24_bit_sides_and_alpha_from_its_flags(
     flags, width, height, bands
@@ -217,5 +223,7 @@ def test_an_extended_webp_states_24_bit_sides_and_alpha_from_its_flags(
 
 
 def test_a_riff_that_is_no_webp_or_has_another_chunk_is_none() -> None:
-    assert read_header(b"RIFF" + bytes(4) + b"WAVE" + bytes(40)) is None
+    extended = riff(b"VP8X", bytes([0x10, 0, 0, 0, 4, 0, 0, 4, 0, 0]) + bytes(10))
+    assert read_header(extended) == HeaderInfo("webp", 5, 5, 4)
+    assert read_header(extended[:8] + b"WAVE" + extended[12:]) is None
     assert read_header(riff(b"ALPH", bytes(20))) is None
