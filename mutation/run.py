@@ -104,6 +104,10 @@ def prepare(files: list[str], tests_from: str = "") -> None:
         "timeout_multiplier = 3.0\n"
         "timeout_constant = 30.0\n"
         "source_paths = generator/\n"
+        # Each mutant's tests in a process forked from one that has only imported them: forked
+        # from mutmut's own, which has run the whole suite, a test could wait forever on a
+        # lock some server thread held at the fork, and a survivor would be a "timeout".
+        "process_isolation = forkserver\n"
         f"only_mutate =\n{only}\n"
         "also_copy =\n    generated/\n    specs/\n    templates/\n"
         "pytest_add_cli_args =\n    -p\n    no:cacheprovider\n"
