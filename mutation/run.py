@@ -42,6 +42,7 @@ SLOW = (
     "tests/test_pytest_plugin.py",
     "tests/test_readme.py",
     "tests/test_readme_cli.py",
+    "tests/test_new_vendor.py",
     "tests/test_served_mock.py",
     "tests/test_hdrepaint_sample.py",
 )
