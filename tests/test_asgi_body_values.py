@@ -41,6 +41,8 @@ def test_a_body_of_exactly_the_limit_is_taken() -> None:
     assert read(parts({"body": b"x" * 10}), limit=10, **{"content-length": "10"}) == b"x" * 10
     chunked = parts({"body": b"x" * 4, "more_body": True}, {"body": b"x" * 6})
     assert read(chunked, limit=10) == b"x" * 10
+    chunked = parts({"body": b"x" * 4, "more_body": True}, {"body": b"x" * 6})
+    assert read(chunked, limit=10, **{"content-length": "10"}) == b"x" * 10
 
 
 def test_a_body_one_byte_over_the_limit_is_refused() -> None:
