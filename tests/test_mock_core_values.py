@@ -1,0 +1,170 @@
+"""The mock's core, by value: which requests it answers on the event loop and which on its
+worker threads, what the journal keeps of a request's inputs, and how long a result file's
+URL lives (to the second). Vendors are found from specs/ by the extensions tested."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+from typing import Any
+
+import pytest
+
+from generator.runtime.mock import VendorMock
+from generator.runtime.mock.core import INLINE_BODY_BYTES, JOURNAL_TEXT_CHARS, _journal_value
+from generator.runtime.mock.messages import MockRequest
+from generator.runtime.testing import as_kwargs, example_values
+from generator.runtime.vendor import Operation, Vendor
+
+from .hostile import client_class
+from .vendors import all_vendors
+
+HOST = "http://mock.invalid"
+VENDORS = all_vendors()
+
+
+def request(vendor: Vendor, op: Operation | None = None, path: str = "", body: bytes = b""):
+    """A request for ``op`` (its path parameters filled in), or for ``path``."""
+    if op is not None:
+        path = vendor_path(vendor, op)
+    method = op.method if op is not None else "GET"
+    headers = [(p.wire, p.value) for p in (op.params if op else ()) if p.source == "constant"]
+    return MockRequest.build(method, f"{HOST}{path}", headers, body)
+
+
+def vendor_path(vendor: Vendor, op: Operation) -> str:
+    path = op.path
+    for param in op.params:
+        path = path.replace("{" + param.wire + "}", "t1")
+    return path
+
+
+def answers_images(vendor: Vendor, op: Operation) -> bool:
+    """Whether the spec has ``op`` answer image bytes the mock makes: a preview or base64,
+    in its own template or in the task family's view the template merges."""
+    text = json.dumps(op.mock.response)
+    spec = vendor.task_spec(op)
+    if "$view" in text and spec is not None:
+        text += json.dumps(spec.view)
+    return "$task.preview" in text or "$task.base64" in text
+
+
+@pytest.mark.parametrize("vendor", VENDORS, ids=lambda v: v.package)
+def test_polls_lists_and_admin_reads_are_light_the_rest_is_not(vendor: Vendor) -> None:
+    mock = VendorMock(vendor)
+    for op in vendor.operations:
+        light = op.role in ("get", "list", "catalog") and not answers_images(vendor, op)
+        assert mock._light(request(vendor, op)) is light, op.name
+    assert mock._light(request(vendor, path="/no/such/operation")) is True
+    for path in ("/_mock/journal", "/_mock/faults", "/_mock/state"):
+        assert mock._light(request(vendor, path=path)) is True, path
+    for path in ("/_mock/files/t1/result.png", "/_mock/examples/example.png", "/_mock/advance"):
+        assert mock._light(request(vendor, path=path)) is False, path
+    big = request(vendor, path="/_mock/journal", body=b"x" * (INLINE_BODY_BYTES + 1))
+    assert mock._light(big) is False
+    edge = request(vendor, path="/_mock/journal", body=b"x" * INLINE_BODY_BYTES)
+    assert mock._light(edge) is True
+
+
+def test_an_op_that_answers_images_is_found_from_its_template_or_merged_view() -> None:
+    found = {(v.package, op.name) for v in VENDORS for op in v.operations if answers_images(v, op)}
+    for vendor in VENDORS:
+        mock = VendorMock(vendor)
+        assert mock._image_answers == {n for p, n in found if p == vendor.package}
+    assert found, "no spec answers images any more: this test has nothing to check"
+
+
+def handled_on(mock: VendorMock, req: MockRequest) -> str:
+    """The name of the thread ``ahandle`` answered ``req`` on."""
+    seen: list[str] = []
+    handle = mock.handle
+
+    def spy(r: MockRequest) -> Any:
+        seen.append(threading.current_thread().name)
+        return handle(r)
+
+    mock.handle = spy  # type: ignore[method-assign]
+    try:
+        asyncio.run(mock.ahandle(req))
+    finally:
+        del mock.handle
+    return seen[0]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_heavy_requests_go_to_the_worker_threads_and_light_ones_stay_on_the_loop(
+    workers: int,
+) -> None:
+    vendor = VENDORS[0]
+    mock = VendorMock(vendor, workers=workers)
+    try:
+        assert handled_on(mock, request(vendor, path="/_mock/journal")) == "MainThread"
+        heavy = request(vendor, path="/_mock/examples/example.png")
+        assert handled_on(mock, heavy).startswith("mock-worker")
+    finally:
+        mock.close()
+    assert mock._workers is None
+
+
+def test_without_workers_every_request_is_answered_on_the_loop() -> None:
+    vendor = VENDORS[0]
+    mock = VendorMock(vendor, workers=0)
+    assert handled_on(mock, request(vendor, path="/_mock/examples/example.png")) == "MainThread"
+
+
+def test_the_journal_shortens_long_text_and_bytes_at_any_depth() -> None:
+    edge, long = "a" * JOURNAL_TEXT_CHARS, "b" * (JOURNAL_TEXT_CHARS + 1)
+    value = {"prompt": edge, "image": long, "file": b"\x89PNG", "list": [long, 3, {"x": b""}]}
+    assert _journal_value(value) == {
+        "prompt": edge,
+        "image": f"<{JOURNAL_TEXT_CHARS + 1} characters>",
+        "file": "<bytes>",
+        "list": [f"<{JOURNAL_TEXT_CHARS + 1} characters>", 3, {"x": "<bytes>"}],
+    }
+
+
+SUBMITS = [
+    (v, op)
+    for v in VENDORS
+    for op in v.operations
+    if op.role in ("submit", "action") and any(p.source == "credential" for p in op.params)
+]
+
+
+@pytest.mark.parametrize("case", SUBMITS, ids=lambda c: f"{c[0].package}-{c[1].name}")
+def test_the_journal_masks_credentials_and_keeps_other_inputs(case) -> None:
+    vendor, op = case
+    mock = VendorMock(vendor)
+    values = example_values(op, vendor.base_url or HOST)
+    with mock.client(client_class(vendor.package)) as client:
+        getattr(client, op.name)(**as_kwargs(op, values))
+    params = mock.journal[-1].params
+    secret = {p.wire for p in op.params if p.source == "credential"}
+    assert secret & params.keys(), "no credential reached the journal"
+    for wire in secret & params.keys():
+        assert params[wire] == "****", wire
+    kept = {k: v for k, v in values.items() if k not in secret}
+    assert kept, "the example has no input besides credentials"
+    for wire, value in kept.items():
+        assert params.get(wire) == _journal_value(value), wire
+
+
+TTL = [(v, op) for v in VENDORS for op in v.operations if op.mock and op.mock.files_ttl]
+
+
+@pytest.mark.parametrize("case", TTL, ids=lambda c: f"{c[0].package}-{c[1].name}")
+def test_a_result_file_is_served_until_its_lifetime_ends_to_the_second(case) -> None:
+    vendor, op = case
+    mock = VendorMock(vendor, task_seconds=0, queue_seconds=0)
+    values = example_values(op, vendor.base_url or HOST)
+    with mock.client(client_class(vendor.package)) as client:
+        getattr(client, op.name)(**as_kwargs(op, values))
+    task = mock.store.find(next(iter(mock.store.of_account(mock._default_credentials[0]))).id)
+    assert task is not None
+    url = next(iter(mock.file_urls(task).values()))
+    path = url.removeprefix(task.base_url)
+    mock.advance(task.finishes_at + op.mock.files_ttl - mock.clock.time())
+    assert mock.handle(request(vendor, path=path)).status == 200
+    mock.advance(0.001)
+    assert mock.handle(request(vendor, path=path)).status == 404
