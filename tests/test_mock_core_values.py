@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import threading
 from typing import Any
 
@@ -168,3 +169,63 @@ def test_a_result_file_is_served_until_its_lifetime_ends_to_the_second(case) -> 
     assert mock.handle(request(vendor, path=path)).status == 200
     mock.advance(0.001)
     assert mock.handle(request(vendor, path=path)).status == 404
+
+
+def poll_of(vendor: Vendor) -> Operation:
+    """A poll where the vendor has one, else its first operation."""
+    return next((op for op in vendor.operations if op.role == "get"), vendor.operations[0])
+
+
+def shown(answer: Any) -> tuple[int, str]:
+    """An answer's status and text (body and headers: a gateway's refusal has its reason in
+    a header), its request id replaced by ``RID``."""
+    text = answer.body.decode("utf-8", "replace") + " ".join(answer.headers.values())
+    return answer.status, re.sub(r"\b[0-9a-f]{24}\b", "RID", text)
+
+
+@pytest.mark.parametrize("vendor", VENDORS, ids=lambda v: v.package)
+def test_an_injected_error_meets_the_next_request_only_with_a_503(vendor: Vendor) -> None:
+    mock = VendorMock(vendor)
+    poll = request(vendor, poll_of(vendor))
+    normal = mock.handle(poll)
+    mock.inject_fault("error")
+    faulty = mock.handle(request(vendor, poll_of(vendor)))
+    expected = mock._error("server_error", "injected by the test", "RID")
+    expected.status = 503
+    assert shown(faulty) == shown(expected) and normal.status != 503
+    after = mock.handle(request(vendor, poll_of(vendor)))
+    assert (after.status, after.media_type) == (normal.status, normal.media_type)
+    assert mock.faults == []
+
+
+@pytest.mark.parametrize("vendor", VENDORS, ids=lambda v: v.package)
+def test_an_injected_rate_limit_answers_the_vendor_s_rate_limited_error(vendor: Vendor) -> None:
+    mock = VendorMock(vendor)
+    mock.inject_fault("rate_limit", count=2)
+    expected = shown(mock._error("rate_limited", "injected by the test", "RID"))
+    answers = [shown(mock.handle(request(vendor, poll_of(vendor)))) for _ in range(3)]
+    assert answers[:2] == [expected, expected] and answers[2] != expected
+
+
+@pytest.mark.parametrize(
+    "vendor", [v for v in VENDORS if len(v.operations) > 1], ids=lambda v: v.package
+)
+def test_a_fault_for_one_operation_leaves_the_others_alone(vendor: Vendor) -> None:
+    mock = VendorMock(vendor)
+    poll = poll_of(vendor)
+    other = next(op for op in vendor.operations if op.name != poll.name)
+    mock.inject_fault("error", operation=poll.name)
+    assert mock.handle(request(vendor, other)).status != 503
+    assert mock.handle(request(vendor, poll)).status == 503
+    with pytest.raises(ValueError, match=f"{vendor.package} has no operation 'nope'"):
+        mock.inject_fault("error", operation="nope")
+
+
+def test_a_latency_fault_holds_the_answer_back_by_its_seconds_only() -> None:
+    vendor = VENDORS[0]
+    mock = VendorMock(vendor)
+    plain = mock.handle(request(vendor, poll_of(vendor))).delay
+    mock.inject_fault("latency")
+    assert mock.handle(request(vendor, poll_of(vendor))).delay == plain
+    mock.inject_fault("latency", seconds=2.5)
+    assert mock.handle(request(vendor, poll_of(vendor))).delay == plain + 2.5
