@@ -229,3 +229,64 @@ def test_a_latency_fault_holds_the_answer_back_by_its_seconds_only() -> None:
     assert mock.handle(request(vendor, poll_of(vendor))).delay == plain
     mock.inject_fault("latency", seconds=2.5)
     assert mock.handle(request(vendor, poll_of(vendor))).delay == plain + 2.5
+
+
+@pytest.mark.parametrize("vendor", VENDORS, ids=lambda v: v.package)
+def test_a_fault_inside_the_mock_is_the_vendor_s_server_error_and_a_logged_traceback(
+    vendor: Vendor, caplog: pytest.LogCaptureFixture
+) -> None:
+    mock = VendorMock(vendor)
+
+    def broken(*args: Any) -> Any:
+        raise RuntimeError("a bug in the mock")
+
+    mock._dispatch = broken  # type: ignore[method-assign]
+    mock._authenticate = lambda request: None  # type: ignore[assignment,method-assign,return-value]
+    op = poll_of(vendor)
+    answer = mock.handle(request(vendor, op))
+    assert shown(answer) == shown(mock._error("server_error", "internal error", "RID"))
+    [record] = [r for r in caplog.records if r.exc_info]
+    path = vendor_path(vendor, op)
+    assert record.getMessage() == f"mock {vendor.package} failed on {op.method} {path}"
+    assert record.name == "generator.runtime.mock" and record.exc_info[0] is RuntimeError
+
+
+@pytest.mark.parametrize(
+    "case",
+    [(v, op) for v in VENDORS for op in v.operations if op.role == "action"],
+    ids=lambda c: f"{c[0].package}-{c[1].name}",
+)
+def test_latency_is_added_to_the_time_a_job_takes(case) -> None:
+    vendor, op = case
+    mock = VendorMock(vendor, task_seconds=3.0)
+    values = example_values(op, vendor.base_url or HOST)
+    mock.inject_fault("latency", seconds=2.5, operation=op.name)
+    with mock.client(client_class(vendor.package)) as client:
+        start = mock.clock.time()
+        getattr(client, op.name)(**as_kwargs(op, values))
+        assert mock.clock.time() - start == 3.0 + 2.5
+        start = mock.clock.time()
+        getattr(client, op.name)(**as_kwargs(op, values))
+        assert mock.clock.time() - start == 3.0
+
+
+def test_only_a_virtual_clock_can_be_advanced() -> None:
+    from generator.runtime.clock import SystemClock
+
+    mock = VendorMock(VENDORS[0], clock=SystemClock())
+    with pytest.raises(TypeError, match=r"^only a virtual clock can be advanced$"):
+        mock.advance(1)
+
+
+def test_a_restarted_mock_takes_up_its_virtual_clock_even_a_fraction_ahead(tmp_path) -> None:
+    from generator.runtime.mock.sqlite import SqliteStore
+
+    vendor = VENDORS[0]
+    path = tmp_path / "state.sqlite3"
+    first = VendorMock(vendor, store=SqliteStore(path, vendor=vendor.package))
+    start = first.clock.time()
+    first.advance(0.5)
+    first.close()
+    again = VendorMock(vendor, store=SqliteStore(path, vendor=vendor.package))
+    assert again.clock.time() == start + 0.5
+    again.close()
