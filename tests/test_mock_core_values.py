@@ -290,3 +290,50 @@ def test_a_restarted_mock_takes_up_its_virtual_clock_even_a_fraction_ahead(tmp_p
     again = VendorMock(vendor, store=SqliteStore(path, vendor=vendor.package))
     assert again.clock.time() == start + 0.5
     again.close()
+
+
+@pytest.mark.parametrize("vendor", VENDORS, ids=lambda v: v.package)
+def test_a_known_path_asked_with_another_method_names_the_methods_it_takes(
+    vendor: Vendor,
+) -> None:
+    from generator.runtime.mock.messages import MockError
+
+    mock = VendorMock(vendor)
+    for op in vendor.operations:
+        path = vendor_path(vendor, op)
+        methods = sorted({o.method for o in vendor.operations if o.path == op.path})
+        wrong = MockRequest.build("PATCH", f"{HOST}{path}", [], b"")
+        with pytest.raises(MockError) as refused:
+            mock._route(wrong)
+        assert refused.value.kind == "unknown_operation"
+        assert refused.value.detail == f"PATCH {path} (use {' or '.join(methods)})"
+
+
+ROUTED = [
+    (v, op, p)
+    for v in VENDORS
+    for op in v.operations
+    for p in op.params
+    if p.source == "constant" and p.routes and p.location == "header"
+]
+
+
+@pytest.mark.parametrize("case", ROUTED, ids=lambda c: f"{c[0].package}-{c[1].name}-{c[2].wire}")
+def test_a_routing_header_missing_or_wrong_is_refused_naming_it(case) -> None:
+    from generator.runtime.mock.messages import MockError
+
+    vendor, op, param = case
+    mock = VendorMock(vendor)
+    assert mock._route(request(vendor, op)) is op
+    for given, shown_as in ((None, "missing"), ("Nope", "'Nope'")):
+        headers = [(p.wire, p.value) for p in op.params if p.source == "constant"]
+        headers = [(w, v) for w, v in headers if w != param.wire]
+        if given is not None:
+            headers.append((param.wire, given))
+        req = MockRequest.build(op.method, f"{HOST}{vendor_path(vendor, op)}", headers, b"")
+        with pytest.raises(MockError) as refused:
+            mock._route(req)
+        assert (refused.value.kind, refused.value.detail) == (
+            param.refusal,
+            f"{param.wire} {shown_as}",
+        )
