@@ -337,3 +337,100 @@ def test_a_routing_header_missing_or_wrong_is_refused_naming_it(case) -> None:
             param.refusal,
             f"{param.wire} {shown_as}",
         )
+
+
+def body_ops(*kinds: str) -> list[tuple[Vendor, Operation]]:
+    return [(v, op) for v in VENDORS for op in v.operations if op.body in kinds]
+
+
+def body_request(op: Operation, body: bytes, content_type: str | None) -> MockRequest:
+    headers = [("content-type", content_type)] if content_type is not None else []
+    return MockRequest.build(op.method, f"{HOST}{op.path}", headers, body)
+
+
+def refusal(mock: VendorMock, op: Operation, req: MockRequest) -> tuple[str, str] | None:
+    from generator.runtime.mock.messages import MockError
+
+    try:
+        mock._parse_body(op, req)
+    except MockError as exc:
+        return exc.kind, exc.detail
+    return None
+
+
+@pytest.mark.parametrize(
+    "case", body_ops("json", "form", "multipart"), ids=lambda c: f"{c[0].package}-{c[1].name}"
+)
+def test_a_body_of_the_vendor_s_limit_is_read_and_one_byte_more_refused(case) -> None:
+    vendor, op = case
+    mock = VendorMock(vendor)
+    limit = vendor.mock.max_body_bytes
+    at_limit = body_request(op, b" " * limit, "application/octet-stream")
+    assert refusal(mock, op, at_limit) != ("payload_too_large", f"body over {limit} bytes")
+    over = body_request(op, b" " * (limit + 1), "application/octet-stream")
+    assert refusal(mock, op, over) == ("payload_too_large", f"body over {limit} bytes")
+
+
+@pytest.mark.parametrize(
+    "case", body_ops("form", "multipart"), ids=lambda c: f"{c[0].package}-{c[1].name}"
+)
+def test_a_form_operation_refuses_a_body_of_another_type_naming_it(case) -> None:
+    vendor, op = case
+    mock = VendorMock(vendor)
+    refused = ("invalid_request", "expected a form body, got none")
+    assert refusal(mock, op, body_request(op, b"a=1", None)) == refused
+    refused = ("invalid_request", "expected a form body, got text/plain")
+    assert refusal(mock, op, body_request(op, b"a=1", "text/plain")) == refused
+    form = "application/x-www-form-urlencoded"
+    not_utf8 = ("invalid_request", "the body is not UTF-8 (byte 2)")
+    assert refusal(mock, op, body_request(op, b"a=\xff", form)) == not_utf8
+    parsed = body_request(op, b"a=1&b=x+y", form)
+    assert refusal(mock, op, parsed) is None and parsed.form == {"a": "1", "b": "x y"}
+
+
+@pytest.mark.parametrize("case", body_ops("json"), ids=lambda c: f"{c[0].package}-{c[1].name}")
+def test_a_json_operation_reads_json_whatever_its_content_type_says(case) -> None:
+    vendor, op = case
+    mock = VendorMock(vendor)
+    for content_type in (None, "text/plain", "application/json; charset=utf-8"):
+        req = body_request(op, b'{"a": [1, 2]}', content_type)
+        assert refusal(mock, op, req) is None and req.json == {"a": [1, 2]}, content_type
+
+
+@pytest.mark.parametrize(
+    "case", body_ops("form", "multipart"), ids=lambda c: f"{c[0].package}-{c[1].name}"
+)
+def test_a_form_operation_reads_a_json_body_only_when_it_says_json(case) -> None:
+    vendor, op = case
+    mock = VendorMock(vendor)
+    plain = body_request(op, b'{"a": 1}', "text/plain")
+    refusal(mock, op, plain)
+    assert plain.json is None
+    said = body_request(op, b'{"a": 1}', "application/json")
+    refusal(mock, op, said)
+    assert said.json == {"a": 1}
+
+
+MANY_REQUIRED = [
+    (v, op) for v in VENDORS for op in v.operations if sum(p.required for p in op.params) >= 2
+]
+
+
+@pytest.mark.parametrize("case", MANY_REQUIRED, ids=lambda c: f"{c[0].package}-{c[1].name}")
+def test_every_problem_of_the_first_kind_is_named_in_one_refusal(case) -> None:
+    """A call missing everything: one refusal naming each missing input, "; " between."""
+    from generator.runtime.mock.messages import MockError
+
+    vendor, op = case
+    mock = VendorMock(vendor)
+    with pytest.raises(MockError) as refused:
+        mock._dispatch(op, {}, account(mock), request(vendor, op))
+    assert refused.value.kind == "invalid_request"
+    named = refused.value.detail.split("; ")
+    assert len(named) >= 2 and all(part and ";" not in part for part in named), named
+    first = next(p.wire for p in op.params if p.required)
+    assert f"{first} is required" in named
+
+
+def account(mock: VendorMock) -> Any:
+    return mock.accounts[mock._default_credentials[0]]
