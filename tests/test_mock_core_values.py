@@ -434,3 +434,44 @@ def test_every_problem_of_the_first_kind_is_named_in_one_refusal(case) -> None:
 
 def account(mock: VendorMock) -> Any:
     return mock.accounts[mock._default_credentials[0]]
+
+
+def test_a_forced_failure_without_a_reason_says_the_test_forced_it() -> None:
+    mock = VendorMock(VENDORS[0])
+    mock.force_outcome("failed", count=2)
+    mock.force_outcome("succeeded", error="")
+    reason = "the task failed (forced by the test)"
+    assert mock.forced_outcomes == [("failed", reason), ("failed", reason), ("succeeded", reason)]
+
+
+def test_a_direct_async_transport_skips_the_asgi_app() -> None:
+    import httpx
+
+    mock = VendorMock(VENDORS[0])
+    assert isinstance(mock.async_transport(asgi=False), httpx.MockTransport)
+    assert not isinstance(mock.async_transport(), httpx.MockTransport)
+
+
+def test_close_waits_for_the_request_a_worker_is_answering() -> None:
+    """``close`` returns only once the worker threads are done (the store closes after)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    mock = VendorMock(VENDORS[0], workers=1)
+    mock._workers = ThreadPoolExecutor(1)
+    order: list[str] = []
+    started, gate, closed = threading.Event(), threading.Event(), threading.Event()
+
+    def answering() -> None:
+        started.set()
+        gate.wait(10)
+        order.append("answered")
+
+    mock._workers.submit(answering)
+    assert started.wait(10)
+    closer = threading.Thread(target=lambda: (mock.close(), order.append("closed"), closed.set()))
+    closer.start()
+    closed.wait(0.3)  # a close that does not wait is done by now
+    gate.set()
+    closer.join(10)
+    assert order == ["answered", "closed"]
+    assert mock._workers is None
