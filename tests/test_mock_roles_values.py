@@ -171,3 +171,26 @@ def account(mock: VendorMock) -> Any:
 
 def request(op: Operation) -> MockRequest:
     return MockRequest.build(op.method, f"{HOST}{op.path}", [], b"")
+
+
+OPTIONAL_PAGES = [
+    (v, op)
+    for v, op in PAGED
+    if op.pagination is not None
+    and not op.params_by_wire[op.pagination.page].required
+    and not op.params_by_wire[op.pagination.size].required
+]
+
+
+@pytest.mark.parametrize("case", OPTIONAL_PAGES, ids=ids)
+def test_a_page_not_asked_for_is_the_first_of_the_default_size(
+    case: tuple[Vendor, Operation],
+) -> None:
+    vendor, op = case
+    pagination = op.pagination
+    assert pagination is not None
+    template = {"n": "$page.number", "size": "$page.size", "pages": "$page.pages"}
+    mock = VendorMock(with_template(vendor, op, template))
+    values = given(op, {})
+    payload, _, _ = mock._dispatch(mock.vendor.ops[op.name], values, account(mock), request(op))
+    assert payload == {"n": 1, "size": pagination.default_size, "pages": 1}
