@@ -194,3 +194,33 @@ def test_a_page_not_asked_for_is_the_first_of_the_default_size(
     values = given(op, {})
     payload, _, _ = mock._dispatch(mock.vendor.ops[op.name], values, account(mock), request(op))
     assert payload == {"n": 1, "size": pagination.default_size, "pages": 1}
+
+
+@pytest.mark.parametrize("vendor", all_vendors(), ids=lambda v: v.package)
+def test_charging_takes_the_last_submit_and_the_last_of_the_money(vendor: Vendor) -> None:
+    """An account with exactly one submit, or exactly a submit's price, is charged once;
+    the next charge is refused saying why."""
+    from generator.runtime.mock.messages import MockError
+
+    mock = VendorMock(vendor)
+    price = vendor.mock.price
+    last = mock.add_credential("last-submit", quota=1, money=price if price else None)
+    mock.roles._charge(last)
+    assert (last.used, last.remaining) == (1, 0)
+    if price:
+        assert last.money == 0.0
+    with pytest.raises(MockError) as refused:
+        mock.roles._charge(last)
+    assert (refused.value.kind, refused.value.detail) == (
+        "quota_exceeded",
+        "no submits left on this account",
+    )
+    if price:
+        poor = mock.add_credential("poor", quota=5, money=round(price - 0.01, 2))
+        with pytest.raises(MockError) as refused:
+            mock.roles._charge(poor)
+        assert (refused.value.kind, refused.value.detail) == (
+            "account_in_arrears",
+            "not enough money left on this account",
+        )
+        assert (poor.used, poor.money) == (0, round(price - 0.01, 2))
