@@ -475,3 +475,25 @@ def test_close_waits_for_the_request_a_worker_is_answering() -> None:
     closer.join(10)
     assert order == ["answered", "closed"]
     assert mock._workers is None
+
+
+def test_the_mock_fetches_its_own_files_under_a_public_url_and_no_one_else_s() -> None:
+    from generator.runtime.mock.core import EXAMPLE_IMAGES
+    from generator.runtime.mock.downloads import where
+    from generator.runtime.mock.messages import MockError
+
+    mock = VendorMock(VENDORS[0])
+    public = "https://mock.example/vendor-a"
+    asked = MockRequest.parts(  # as the ASGI app makes it when served with a public URL
+        method="POST", path="/submit", base_url=public, query_string="", headers={}, body=b""
+    )
+    own = f"{public}/_mock/examples/example.png"
+    assert mock.fetch(own, asked) == EXAMPLE_IMAGES["example.png"]()
+    missing = f"{public}/_mock/files/no-such-task/result.png"
+    with pytest.raises(MockError) as refused:
+        mock.fetch(missing, asked)
+    assert (refused.value.kind, refused.value.detail) == ("download_failed", where(missing))
+    foreign = "https://elsewhere.example/vendor-a/_mock/examples/example.png"
+    with pytest.raises(MockError) as refused:
+        mock.fetch(foreign, asked)
+    assert refused.value.kind == "download_failed" and "allowed hosts" in refused.value.detail
