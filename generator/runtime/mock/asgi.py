@@ -5,10 +5,9 @@ routing is the core's, and the request is built straight from the ASGI scope. It
 body in chunks and refuses one over the vendor's limit as soon as it passes it, and one that
 stops arriving for ``read_timeout`` seconds (a declared length never sent, say).
 
-Served, a request that may make the mock download a URL (one that names a URL in its query or
-has a body) or make result files (``/_mock/files/``) is answered on a worker thread, so that a
-slow upstream or a big image holds up no other caller; the rest, most polls, are answered
-inline.
+Served, a request that may download a URL, decode or make images is answered on one of the
+mock's worker threads (``VendorMock.ahandle`` chooses), so that a slow upstream or a big image
+holds up no other caller; the rest, most polls, are answered on the event loop.
 
 The mock's own URLs (result files, example images) are built from ``public_url`` when given,
 else from the address the server listens on: never from the request's ``Host`` header, which
@@ -19,8 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import re
-from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from .messages import MockRequest, MockResponse
@@ -30,10 +27,7 @@ if TYPE_CHECKING:
 
 CALLBACK_TICK = 0.1
 DEFAULT_READ_TIMEOUT = 5.0
-WORKERS = 16  # threads answering requests that may download or make files
 Scope = dict[str, Any]
-# A query naming a URL has a colon in it, plain or percent-encoded.
-_URL_IN_QUERY = re.compile(rb"(?i):|%3a")
 
 
 class _TooLarge(Exception):
@@ -124,9 +118,8 @@ async def _read_body(request: Any, limit: int) -> bytes:
 
 class MockApp:
     """The ASGI app of a mock. ``background`` runs callback delivery on the real clock
-    (served mocks); in-process, callbacks go out as a virtual clock is advanced. ``threaded``
-    (by default: when served, ``background``) answers requests that may wait on a worker
-    thread; in-process every request is answered inline, in the order it came.
+    (served mocks); in-process, callbacks go out as a virtual clock is advanced. Which requests
+    are answered on a worker thread is the mock's choice (``VendorMock.ahandle``).
     """
 
     def __init__(
@@ -136,15 +129,12 @@ class MockApp:
         background: bool = False,
         read_timeout: float | None = DEFAULT_READ_TIMEOUT,
         public_url: str = "",
-        threaded: bool | None = None,
     ) -> None:
         self.mock = mock
         self.background = background
-        self.threaded = background if threaded is None else threaded
         self.limit = mock.vendor.mock.max_body_bytes
         self.read_timeout = read_timeout
         self.public_url = public_url.rstrip("/")
-        self._workers: ThreadPoolExecutor | None = None
 
     # Not mutated: uvicorn calls an app with no arguments to tell a factory from an app, and
     # mutmut's wrapper of a mutated method takes any arguments (it would pass for a factory).
@@ -176,11 +166,6 @@ class MockApp:
             await self.mock.clock.asleep(answer.delay)
         await _send(answer, send)
 
-    def _pool(self) -> ThreadPoolExecutor:
-        if self._workers is None:
-            self._workers = ThreadPoolExecutor(WORKERS, thread_name_prefix="mock")
-        return self._workers
-
     async def _lifespan(self, receive: Any, send: Any) -> None:
         task: asyncio.Task[None] | None = None
         while True:
@@ -194,19 +179,8 @@ class MockApp:
                     task.cancel()
                     with contextlib.suppress(asyncio.CancelledError):
                         await task
-                if self._workers is not None:
-                    self._workers.shutdown(wait=False, cancel_futures=True)
                 await send({"type": "lifespan.shutdown.complete"})
                 return
-
-
-def _may_wait(scope: Scope, body: bytes) -> bool:
-    """Whether answering may download a URL or make result files (see the module's doc)."""
-    return (
-        bool(body)
-        or bool(_URL_IN_QUERY.search(scope.get("query_string", b"")))
-        or scope["path"].startswith("/_mock/files/")
-    )
 
 
 def _request(scope: Scope, headers: dict[str, str], body: bytes, public_url: str) -> MockRequest:
