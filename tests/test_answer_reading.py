@@ -28,6 +28,7 @@ from generator.runtime.secrets import MASK, Secret
 from generator.runtime.vendor import Operation
 
 from .synthetic import generated
+from .test_vocabulary_image_body import _get_op
 
 
 @pytest.fixture(scope="module")
@@ -37,14 +38,8 @@ def body_vendor(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType
 
 
 def get_op(binary_media: tuple[str, ...] = ("image/png",)) -> Operation:
-    return Operation(
-        name="get_job",
-        operation_id="getJob",
-        method="GET",
-        path="/v1/jobs/{id}",
-        role="get",
-        binary_media=binary_media,
-    )
+    """The synthetic image-body vendor's get operation, answering ``binary_media``."""
+    return _get_op(binary_media)
 
 
 def test_declared_binary_takes_the_exact_type_or_its_family() -> None:

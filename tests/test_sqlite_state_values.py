@@ -13,22 +13,9 @@ from typing import Any
 import pytest
 
 from generator.runtime.mock.sqlite import SqliteStore, StateFileError, _dumps, _loads
-from generator.runtime.mock.store import Account, Delivery, MockTask, unique_key
+from generator.runtime.mock.store import Account, Delivery, unique_key
 
-
-def task(task_id: str, account: str = "a", *, created: float = 0.0, **fields: Any) -> MockTask:
-    defaults: dict[str, Any] = {
-        "operation": "op",
-        "queue_seconds": 0.0,
-        "run_seconds": 10.0,
-        "outcome": "succeeded",
-        "effect": "repaint",
-        "args": {},
-        "inputs": {"prompt": "p"},
-        "base_url": "http://m",
-        "image": b"\x89PNG...",
-    }
-    return MockTask(id=task_id, account=account, created_at=created, **{**defaults, **fields})
+from .test_mock_state import task
 
 
 @pytest.fixture
