@@ -26,6 +26,11 @@ class SpecError(Exception):
         self.pointer = pointer
         self.reason = reason
 
+    def __reduce__(self) -> tuple[type[SpecError], tuple[str, str, str]]:
+        # Rebuilt from its three parts: an error raised in a worker process (the cold
+        # regeneration's model makers) reaches the command whole, not as a pickling failure.
+        return (type(self), (self.file, self.pointer, self.reason))
+
 
 def describe(model: type[BaseModel], error: Any) -> str:
     """A pydantic error about a spec's extension in words; an unknown key names the closest

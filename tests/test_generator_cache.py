@@ -4,12 +4,14 @@ step gave, a changed input never hits."""
 from __future__ import annotations
 
 import copy
+import threading
 from pathlib import Path
 
 import datamodel_code_generator
 import pytest
 
 from generator import cache, models, render
+from generator.errors import SpecError
 
 SCHEMAS = {
     "openapi": "3.0.3",
@@ -67,3 +69,35 @@ def test_the_cache_can_be_turned_off(monkeypatch: pytest.MonkeyPatch, cache_dir:
     monkeypatch.setattr(cache, "CACHE_DIR", None)
     models.render_models(copy.deepcopy(SCHEMAS), "spec.json")
     assert list(cache_dir.iterdir()) == []
+
+
+def test_a_model_failure_in_a_worker_process_reaches_the_command_whole(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With two vendors' models missing from the cache they are made in forked workers; a
+    schema that fails there is the same SpecError (file, pointer, reason) in the parent."""
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("worker processes are forked; this platform has no fork")
+    monkeypatch.setattr(models.cache, "CACHE_DIR", None)  # every model missing
+    bad = copy.deepcopy(SCHEMAS)
+    bad["components"]["schemas"]["Broken"] = {"type": "object", "properties": {"x": {"$ref": 7}}}
+    raised: list[BaseException] = []
+
+    def make() -> None:
+        try:
+            models.make_all([(copy.deepcopy(SCHEMAS), "good.json"), (bad, "bad.json")])
+        except BaseException as exc:
+            raised.append(exc)
+
+    # An error the parent cannot rebuild leaves the pool waiting forever: a daemon thread
+    # lets the test fail on that instead of hanging.
+    worker = threading.Thread(target=make, daemon=True)
+    worker.start()
+    worker.join(timeout=120)
+    assert not worker.is_alive(), "make_all never returned (the worker's error was lost)"
+    assert len(raised) == 1 and isinstance(raised[0], SpecError), raised
+    error = raised[0]
+    assert (error.file, error.pointer) == ("bad.json", "/components/schemas")
+    assert error.reason.startswith("model generation failed")
