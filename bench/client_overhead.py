@@ -16,6 +16,8 @@ import compileall
 import statistics
 import subprocess
 import sys
+from collections.abc import Callable
+from typing import Any
 
 import httpx
 
@@ -32,7 +34,8 @@ ANSWER = (
 HEADERS = {"content-type": "application/json"}
 
 
-def run(*, quick: bool = False) -> list[Result]:
+def make_calls() -> tuple[Callable[[], Any], Callable[[], Any], Callable[[], None]]:
+    """The two calls compared (ours, raw) and what closes their clients."""
     transport = httpx.MockTransport(
         lambda _request: httpx.Response(200, content=ANSWER, headers=HEADERS)
     )
@@ -56,13 +59,21 @@ def run(*, quick: bool = False) -> list[Result]:
     def ours_call() -> models.GetTaskResult:
         return client.get_task(task_id="t1")
 
+    def close() -> None:
+        client.close()
+        raw.close()
+
+    return ours_call, raw_call, close
+
+
+def run(*, quick: bool = False) -> list[Result]:
+    ours_call, raw_call, close = make_calls()
     assert ours_call().status == "done" and raw_call().status == "done"
     rounds, calls = (11, 100) if quick else (41, 150)
     samples = interleaved({"client": ours_call, "raw": raw_call}, rounds=rounds, calls=calls)
     ours, theirs = median(samples["client"]), median(samples["raw"])
     ratio = paired_ratio(samples["client"], samples["raw"])
-    client.close()
-    raw.close()
+    close()
     return [
         Result(
             "client_overhead",

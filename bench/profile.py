@@ -282,6 +282,8 @@ def reference(key: str, n: int = 3000) -> Callable[[], int]:
 
 # -- instructions per request (callgrind) ---------------------------------------------------------
 WORKLOADS = ("showapi_query", "showapi_submit", "kling_get", "kling_create")
+# the client's get_task against a raw httpx send doing the same work (issue 15, point 5: 1.10x)
+CLIENT = "client"
 
 
 def _marked(target: str, n: int) -> None:
@@ -365,7 +367,25 @@ def core(key: str, n: int = 3000) -> Callable[[], int]:
     return lambda: sum(1 for _ in range(n) if one().status == 200)
 
 
+def client_call(n: int, raw: bool = False) -> Callable[[], int]:
+    """The client-overhead benchmark's call (``raw``: its raw httpx twin), ``n`` times."""
+    from .client_overhead import make_calls
+
+    ours, theirs, _ = make_calls()
+    call = theirs if raw else ours
+    call()  # warm: the models are built, the connection pool made
+
+    def go() -> int:
+        for _ in range(n):
+            call()
+        return n
+
+    return go
+
+
 INSTRUCTION_TARGETS: dict[str, Callable[[int], Callable[[], int]]] = {
+    "client": client_call,
+    "raw_client": lambda n: client_call(n, raw=True),
     **{key: (lambda n, key=key: workload(key, n)) for key in WORKLOADS},
     **{f"starlette_{key}": (lambda n, key=key: reference(key, n)) for key in WORKLOADS},
     **{f"floor_{key}": (lambda n, key=key: floor(key, n)) for key in WORKLOADS},
@@ -414,6 +434,11 @@ def count(targets: list[str], n: int, split: bool = False) -> None:
     With ``split``, also where they go: the floor every ASGI app pays here (``floor``), the
     mock's own work (``core``: ``mock.handle``), and so its ASGI adapter (the rest)."""
     for key in targets:
+        if key == CLIENT:
+            ours, raw = instructions(CLIENT, n), instructions(f"raw_{CLIENT}", n)
+            print(f"{key:16} ours {ours / 1e3:7.1f}k  raw httpx {raw / 1e3:7.1f}k  "
+                  f"ratio {ours / raw:.2f}", flush=True)  # fmt: skip
+            continue
         mock, bare = instructions(key, n), instructions(f"starlette_{key}", n)
         print(f"{key:16} mock {mock / 1e3:7.1f}k  starlette {bare / 1e3:7.1f}k  "
               f"ratio {mock / bare:.2f}", flush=True)  # fmt: skip
@@ -432,7 +457,8 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument(
         "--instructions",
         action="store_true",
-        help=f"count instructions per request under callgrind instead (targets: {WORKLOADS})",
+        help="count instructions per request under callgrind instead "
+        f"(targets: {', '.join(WORKLOADS)}, {CLIENT})",
     )
     p.add_argument("-n", type=int, default=300, help="--instructions: requests counted")
     p.add_argument(
@@ -442,7 +468,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     args = p.parse_args(argv)
     if args.instructions:
-        unknown = sorted(set(args.targets) - set(WORKLOADS))
+        unknown = sorted(set(args.targets) - {*WORKLOADS, CLIENT})
         if unknown:
             p.error(f"unknown workload(s): {', '.join(unknown)}")
         import shutil

@@ -2,13 +2,21 @@
 
     python -m mutation.run                      # every runtime module
     python -m mutation.run tasks mock/store     # only these (paths under generator/runtime/)
+    python -m mutation.run --fresh tasks        # forget earlier verdicts first
     python -m mutation.run --report             # the last run's figures again, without running
 
 The project is copied into ``.mutation/`` (so a run never touches the work tree), mutmut
 mutates the chosen modules there and runs, for each mutant, only the tests that reach the
 mutated function (mutmut records which tests call which function in a first, clean run:
-tests chosen by coverage). Slow tests that gain nothing here are left out (``SLOW``): they
-start subprocesses, which import the unmutated code, or they fuzz for seconds.
+tests chosen by coverage), fastest first, stopping at the first failure
+(``mutation/plugin.py``). Slow tests that gain nothing here are left out (``SLOW``): they start
+subprocesses, which import the unmutated code, or they fuzz for seconds.
+
+``.mutation/`` is kept between runs. A later run tests again only what changed: mutants of
+functions whose code changed, mutants not yet tested, and every survivor (the tests may have
+changed since); a killed mutant's verdict stands while its function is unchanged. New tests are
+timed and mapped to functions on the way. ``--fresh`` starts from nothing, as the figures in a
+closing note should.
 
 At the end it prints, per module, the share of mutants killed, and every survivor not
 explained in ``mutation/equivalent.md`` with its diff. A survivor is either killed by a new
@@ -32,7 +40,10 @@ ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / os.environ.get("MUTATION_WORK", ".mutation")  # several runs side by side
 RUNTIME = "generator/runtime"
 EXPLAINED = ROOT / "mutation" / "equivalent.md"
-COPIED = ("generator", "generated", "specs", "templates", "tests", "pyproject.toml")
+COPIED = ("generator", "generated", "specs", "templates", "tests", "mutation", "pyproject.toml")
+# mutmut's exit codes (its ``status_by_exit_code``) for verdicts a later run does not keep:
+# survived, not checked, and the ones that are looked at rather than counted.
+RETRIED = {0, None, 33, 35, -11, -9}
 # Tests that start subprocesses (they would import the unmutated code, or a copy of the mutated
 # one that fails outside mutmut's folder) or run for seconds; a test id leaves out one test.
 SLOW = (
@@ -74,24 +85,33 @@ def modules(names: list[str]) -> list[str]:
     return found
 
 
-def prepare(files: list[str], tests_from: str = "") -> None:
-    """A fresh copy of the project in ``.mutation/`` with mutmut's settings for ``files``;
-    with ``tests_from`` (a git revision), its tests/ instead of today's (a "before" figure)."""
-    shutil.rmtree(WORK, ignore_errors=True)
-    WORK.mkdir()
+def prepare(files: list[str], tests_from: str = "", fresh: bool = False) -> None:
+    """The project copied into ``.mutation/`` with mutmut's settings for ``files``; with
+    ``tests_from`` (a git revision), its tests/ instead of today's (a "before" figure).
+
+    Earlier verdicts are kept unless ``fresh`` or ``tests_from``: the copy keeps each file's
+    time stamp, which is how mutmut tells a changed source file from one it has mutated."""
+    if fresh or tests_from:
+        shutil.rmtree(WORK, ignore_errors=True)
+    WORK.mkdir(exist_ok=True)
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache")
     for name in COPIED:
-        source = ROOT / name
+        source, target = ROOT / name, WORK / name
         if source.is_dir():
-            shutil.copytree(source, WORK / name, ignore=ignore)
+            shutil.rmtree(target, ignore_errors=True)
+            shutil.copytree(source, target, ignore=ignore)
         else:
-            shutil.copy2(source, WORK / name)
+            shutil.copy2(source, target)
     if tests_from:
         shutil.rmtree(WORK / "tests")
         archive = subprocess.run(
             ["git", "archive", tests_from, "tests"], cwd=ROOT, capture_output=True, check=True
         )
         subprocess.run(["tar", "-x", "-C", str(WORK)], input=archive.stdout, check=True)
+    for file in files:  # copied unmutated by an earlier run of other modules: mutate it now
+        mutated = WORK / "mutants" / file
+        if not mutated.with_name(mutated.name + ".meta").is_file():
+            mutated.unlink(missing_ok=True)
     deselect = "\n".join(
         f"    --{'deselect' if '::' in path else 'ignore'}={path}" for path in SLOW
     )
@@ -109,11 +129,27 @@ def prepare(files: list[str], tests_from: str = "") -> None:
         # lock some server thread held at the fork, and a survivor would be a "timeout".
         "process_isolation = forkserver\n"
         f"only_mutate =\n{only}\n"
-        "also_copy =\n    generated/\n    specs/\n    templates/\n"
-        "pytest_add_cli_args =\n    -p\n    no:cacheprovider\n"
+        "also_copy =\n    generated/\n    specs/\n    templates/\n    mutation/\n"
+        "pytest_add_cli_args =\n    -p\n    no:cacheprovider\n    -p\n    mutation.plugin\n"
         f"pytest_add_cli_args_test_selection =\n    tests/\n    generated/\n{deselect}\n",
         encoding="utf-8",
     )
+
+
+def retry_survivors() -> int:
+    """Clear the verdicts a run does not keep (``RETRIED``), so those mutants run again
+    against today's tests; the number cleared."""
+    cleared = 0
+    for meta in (WORK / "mutants").rglob("*.meta"):
+        data = json.loads(meta.read_text("utf-8"))
+        codes = data.get("exit_code_by_key", {})
+        stale = [name for name, code in codes.items() if code in RETRIED and code is not None]
+        for name in stale:
+            codes[name] = None
+        if stale:
+            meta.write_text(json.dumps(data, indent=4), encoding="utf-8")
+            cleared += len(stale)
+    return cleared
 
 
 def mutmut(*args: str, capture: bool = False) -> subprocess.CompletedProcess[str]:
@@ -231,12 +267,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--report", action="store_true", help="only print the last run's figures")
     parser.add_argument("--no-diffs", action="store_true", help="list survivors without diffs")
     parser.add_argument("--max-children", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--fresh", action="store_true", help="forget the earlier runs' verdicts")
     parser.add_argument(
         "--tests-from", default="", help="a git revision whose tests/ to use (a 'before' figure)"
     )
     args = parser.parse_args(argv)
     if not args.report:
-        prepare(modules(args.modules), args.tests_from)
+        prepare(modules(args.modules), args.tests_from, args.fresh)
+        if (cleared := retry_survivors()) and not args.fresh:
+            print(f"{cleared} mutant(s) not killed last time are tested again")
         run(args.max_children)
     if not (WORK / "mutants").is_dir():
         raise SystemExit("no mutation run to report: run `make mutants` first")
