@@ -41,9 +41,6 @@ WORK = ROOT / os.environ.get("MUTATION_WORK", ".mutation")  # several runs side 
 RUNTIME = "generator/runtime"
 EXPLAINED = ROOT / "mutation" / "equivalent.md"
 COPIED = ("generator", "generated", "specs", "templates", "tests", "mutation", "pyproject.toml")
-# mutmut's exit codes (its ``status_by_exit_code``) for verdicts a later run does not keep:
-# survived, not checked, and the ones that are looked at rather than counted.
-RETRIED = {0, None, 33, 35, -11, -9}
 # Tests that start subprocesses (they would import the unmutated code, or a copy of the mutated
 # one that fails outside mutmut's folder) or run for seconds; a test id leaves out one test.
 SLOW = (
@@ -63,11 +60,14 @@ SLOW = (
     "tests/test_vocabulary_schemathesis.py",
     "tests/test_spec_gaps.py::test_prisms_validating_proxy_passes_the_vendors_urlencoded_poll",
 )
-# Not "segfault": mutmut's fork server crashed the children of every mutant of the functions
-# that reach jsonschema (validation.valid_test, schema_problems), mutants the tests do not kill
-# when run without it; a crash is looked at, not counted as a kill.
+# A mutant's verdict from mutmut's exit code. mutmut itself calls a child that raised (255, for
+# instance when pytest finds no test by an id it was given) a "timeout", and a SIGKILL a
+# "segfault"; here every code but a failing test, a time limit or the type checker is a crash,
+# looked at and run again, never counted as a kill.
+STATUS = {1: "killed", 3: "killed", 36: "timeout", 24: "timeout", -24: "timeout", 152: "timeout",
+          37: "caught by type check", 0: "survived", 5: "no tests", 33: "no tests",
+          None: "not checked"}  # fmt: skip
 KILLED = {"killed", "timeout", "caught by type check"}
-LINE = re.compile(r"^\s+(?P<name>\S+): (?P<status>.+)$")
 MUTANT = re.compile(r"^(?P<module>[\w.]+?)\.x[_ǁ]")
 
 
@@ -136,28 +136,24 @@ def prepare(files: list[str], tests_from: str = "", fresh: bool = False) -> None
     )
 
 
+def status(code: int | None) -> str:
+    return STATUS.get(code, f"crashed (exit {code})")
+
+
 def retry_survivors() -> int:
-    """Clear the verdicts a run does not keep (``RETRIED``), so those mutants run again
-    against today's tests; the number cleared."""
+    """Clear every verdict but a kill, so those mutants run again against today's tests; the
+    number cleared."""
     cleared = 0
     for meta in (WORK / "mutants").rglob("*.meta"):
         data = json.loads(meta.read_text("utf-8"))
         codes = data.get("exit_code_by_key", {})
-        stale = [name for name, code in codes.items() if code in RETRIED and code is not None]
+        stale = [n for n, code in codes.items() if code is not None and status(code) not in KILLED]
         for name in stale:
             codes[name] = None
         if stale:
             meta.write_text(json.dumps(data, indent=4), encoding="utf-8")
             cleared += len(stale)
     return cleared
-
-
-def mutmut(*args: str, capture: bool = False) -> subprocess.CompletedProcess[str]:
-    exe = Path(sys.executable).with_name("mutmut")
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-    return subprocess.run(
-        [str(exe), *args], cwd=WORK, env=env, text=True, capture_output=capture, check=False
-    )
 
 
 def run(max_children: int) -> None:
@@ -185,10 +181,15 @@ def run(max_children: int) -> None:
         raise SystemExit(f"mutmut failed (exit {code}): see {log}")
 
 
-def results() -> dict[str, str]:
-    """Every mutant's name and status from the last run."""
-    out = mutmut("results", "--all", "true", capture=True).stdout
-    return {m["name"]: m["status"].strip() for m in map(LINE.match, out.splitlines()) if m}
+def results(files: list[str]) -> dict[str, str]:
+    """Every mutant of ``files`` with its status, from mutmut's records."""
+    found = {}
+    for file in files:
+        meta = WORK / "mutants" / (file + ".meta")
+        if meta.is_file():
+            codes = json.loads(meta.read_text("utf-8")).get("exit_code_by_key", {})
+            found.update({name: status(code) for name, code in codes.items()})
+    return found
 
 
 def explained() -> dict[str, str]:
@@ -279,7 +280,7 @@ def main(argv: list[str] | None = None) -> int:
         run(args.max_children)
     if not (WORK / "mutants").is_dir():
         raise SystemExit("no mutation run to report: run `make mutants` first")
-    return report(results(), show_diffs=not args.no_diffs)
+    return report(results(modules(args.modules)), show_diffs=not args.no_diffs)
 
 
 if __name__ == "__main__":

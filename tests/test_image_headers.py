@@ -94,7 +94,7 @@ def test_a_long_segment_before_the_frame_is_skipped_whole() -> None:
     assert read_header(data) == HeaderInfo("jpeg", 64, 48, 3)
 
 
-@pytest.mark.parametrize("fill", [b"\xff", b"\xff\xff\xff"])
+@pytest.mark.parametrize("fill", [b"\xff", b"\xff\xff\xff"], ids=["one", "three"])
 def test_fill_bytes_before_a_marker_are_skipped(fill: bytes) -> None:
     assert read_header(SOI + fill + sof(7, 9)) == HeaderInfo("jpeg", 7, 9, 3)
 

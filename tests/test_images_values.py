@@ -83,6 +83,7 @@ def test_png_bytes_and_the_mask_are_pngs_of_the_size_asked() -> None:
         "DATA:IMAGE/PNG;BASE64,{b64}",
         "data:image/svg+xml;base64,{b64}",
     ],
+    ids=["bare", "padded", "data-uri", "data-uri-capitals", "data-uri-svg"],
 )
 def test_base64_is_read_with_or_without_its_data_uri(text: str) -> None:
     data = png_bytes(8, 8)

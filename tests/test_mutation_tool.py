@@ -26,13 +26,15 @@ def test_a_later_run_keeps_kills_and_timeouts_and_retries_every_other_verdict(
 ) -> None:
     monkeypatch.setattr(run, "WORK", tmp_path)
     codes = {"killed": 1, "timeout": 36, "typed": 37, "survived": 0, "no_tests": 33,
-             "crashed": -11, "suspicious": 35, "untested": None}  # fmt: skip
+             "crashed": -11, "raised": 255, "suspicious": 35, "untested": None}  # fmt: skip
     meta = _meta(tmp_path, codes)
 
-    assert run.retry_survivors() == 4
+    assert run.retry_survivors() == 5
     kept = json.loads(meta.read_text())["exit_code_by_key"]
-    assert kept == {"killed": 1, "timeout": 36, "typed": 37, "survived": None, "no_tests": None,
-                    "crashed": None, "suspicious": None, "untested": None}  # fmt: skip
+    assert kept == {
+        "killed": 1, "timeout": 36, "typed": 37, "survived": None, "no_tests": None,
+        "crashed": None, "raised": None, "suspicious": None, "untested": None,
+    }  # fmt: skip
     assert run.retry_survivors() == 0
 
 
@@ -107,6 +109,18 @@ def test_the_clean_runs_keep_the_suites_own_order(monkeypatch: pytest.MonkeyPatc
     plugin.pytest_collection_modifyitems(items)
 
     assert [i.nodeid for i in items] == ["a.py::x", "b.py::y"]
+
+
+def test_a_child_that_raised_is_a_crash_not_a_timeout_kill(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(run, "WORK", tmp_path)
+    _meta(tmp_path, {"a": 255, "b": 36, "c": -9, "d": 1, "e": 0})
+
+    found = run.results(["generator/runtime/errors.py", "generator/runtime/tasks.py"])
+
+    assert found == {"a": "crashed (exit 255)", "b": "timeout", "c": "crashed (exit -9)",
+                     "d": "killed", "e": "survived"}  # fmt: skip
 
 
 def test_the_report_counts_kills_explanations_and_survivors_per_module(
