@@ -8,6 +8,7 @@ colour at chosen points, the rects of a traced SVG.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 
 import pytest
@@ -275,7 +276,9 @@ def test_seamless_fit_softens_the_joins_more_the_higher_it_is() -> None:
     def spread(args: dict) -> int:
         tile = picture(effects.seamless(effect_task("seamless", img, args=args))["image.png"][0])
         row = [tile.getpixel((x, 4))[0] for x in range(24)]
-        return sum((b - a) ** 2 for a, b in zip(row, row[1:]))  # large where the steps are sharp
+        return sum(
+            (b - a) ** 2 for a, b in itertools.pairwise(row)
+        )  # large where the steps are sharp
 
     sharp, default, middle, soft = (
         spread({"fit": 0.1}),

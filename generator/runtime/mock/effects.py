@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import math
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -210,10 +209,10 @@ def fill_from_surroundings(img: Image.Image, mask: Image.Image) -> Image.Image:
 
 
 def _mean_colour(img: Image.Image, known: Image.Image) -> tuple[int, int, int]:
-    stats = [ImageStat.Stat(band, known).mean[0] for band in img.split()[:3]]
-    if any(math.isnan(v) for v in stats):  # nothing is known: the mask covers everything
+    stats = [ImageStat.Stat(band, known) for band in img.split()[:3]]
+    if not stats[0].count[0]:  # nothing is known: the mask covers everything
         return (128, 128, 128)
-    return tuple(round(v) for v in stats)  # type: ignore[return-value]
+    return tuple(round(stat.mean[0]) for stat in stats)  # type: ignore[return-value]
 
 
 def _ai_mark(img: Image.Image) -> Image.Image:
