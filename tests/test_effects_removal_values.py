@@ -57,6 +57,15 @@ def test_fill_of_a_hole_in_a_flat_picture_is_that_colour() -> None:
         assert near(filled.getpixel(point), (90, 140, 200), 1), point
 
 
+def test_fill_of_a_hole_in_a_gradient_follows_the_gradient() -> None:
+    img = Image.new("RGB", (64, 64))
+    img.putdata([(4 * x, 100, 100) for y in range(64) for x in range(64)])
+    filled = effects.fill_from_surroundings(img, mask_of((64, 64), 255, (24, 24, 40, 40)))
+    errors = [abs(filled.getpixel((x, y))[0] - 4 * x) for x in range(24, 40) for y in range(24, 40)]
+    assert sum(errors) / len(errors) <= 8 and max(errors) <= 20  # the gradient's 4 a pixel
+    assert filled.getpixel((39, 32))[0] - filled.getpixel((24, 32))[0] >= 60
+
+
 def removal(image, mask, args=None, logo=None):
     slots = {"mask": mask} if logo is None else {"mask": mask, "logo": logo}
     files = effects.inpaint_removal(effect_task("inpaint_removal", image, args=args, slots=slots))
@@ -106,8 +115,8 @@ def test_a_removal_told_not_to_mark_leaves_the_corner(off) -> None:
 
 @pytest.mark.parametrize(
     ("height", "font_size", "pad"),
-    [(60, 10, 2), (100, 10, 2), (400, 20, 5)],
-    ids=["small", "h100", "h400"],
+    [(60, 10, 2), (100, 10, 2), (400, 20, 5), (410, 20, 5)],
+    ids=["small", "h100", "h400", "h410"],
 )
 def test_the_ai_mark_is_a_padded_dark_box_with_the_text_in_the_corner(
     height, font_size, pad

@@ -289,7 +289,7 @@ def _gradient(size: tuple[int, int], tint: tuple[int, int, int]) -> Image.Image:
 def _seeded_shapes(img: Image.Image, seed: int) -> Image.Image:
     """A few translucent ellipses placed by ``seed``: same seed, same picture."""
     rng = random.Random(seed)
-    layer = img.convert("RGBA")
+    layer = img.convert("RGB")  # a copy in RGB: ImageDraw blends RGBA ink only onto RGB
     draw = ImageDraw.Draw(layer, "RGBA")
     w, h = img.size
     for _ in range(4):
@@ -297,7 +297,7 @@ def _seeded_shapes(img: Image.Image, seed: int) -> Image.Image:
         r = rng.randrange(max(2, min(w, h) // 8), max(3, min(w, h) // 3))
         colour = (rng.randrange(256), rng.randrange(256), rng.randrange(256), 110)
         draw.ellipse((x - r, y - r, x + r, y + r), fill=colour)
-    return layer.convert("RGB")
+    return layer
 
 
 def face_swap(task: MockTask) -> Files:
@@ -341,13 +341,17 @@ class Effect:
     pixels: Callable[[MockTask], int] = lambda task: _input_pixels(task)
 
 
-def _input_pixels(task: MockTask, factor: float = 1.0) -> int:
+def _input_size(task: MockTask) -> tuple[int, int]:
     if task.image is None:
-        return 0
+        return 0, 0
     try:
-        width, height = image_size(task.image)
+        return image_size(task.image)
     except ImageProblem:
-        return 0
+        return 0, 0
+
+
+def _input_pixels(task: MockTask, factor: float = 1.0) -> int:
+    width, height = _input_size(task)
     return round(width * factor) * round(height * factor)
 
 
@@ -356,8 +360,9 @@ def _upscaled_pixels(task: MockTask) -> int:
 
 
 def _enhanced_pixels(task: MockTask) -> int:
-    if int(_number(task, "mode", 0)) == 1:
-        return int(_number(task, "width", 0)) * int(_number(task, "height", 0))
+    if int(_number(task, "mode", 0)) == 1:  # a side not given keeps the input's, as `enhance` does
+        width, height = _input_size(task)
+        return int(_number(task, "width", width)) * int(_number(task, "height", height))
     return _input_pixels(task, _number(task, "factor", 2))
 
 
