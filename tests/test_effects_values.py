@@ -488,6 +488,13 @@ def test_face_swap_keeps_the_target_outside_the_face() -> None:
     assert swapped.getpixel((20, 24))[2] >= 250  # the box's corner is outside the ellipse
 
 
+def test_face_swap_takes_a_transparent_source_by_its_colours() -> None:
+    source = Image.new("RGBA", (40, 50), (200, 100, 50, 0))
+    task = effect_task("face_swap", solid(80, 120, BLUE), slots={"source": source})
+    swapped = picture(effects.face_swap(task)["image.png"][0])
+    assert swapped.getpixel((40, 60)) == (200, 100, 50)
+
+
 # -- what an effect announces before it runs ------------------------------------------------------
 
 
@@ -542,6 +549,9 @@ def test_an_effect_without_a_readable_input_announces_no_pixels() -> None:
     broken.image = b"not a picture"
     assert effects.EFFECTS["repaint"].pixels(broken) == 0
     assert effects._input_pixels(png_task("repaint", (10, 7)), 2.5) == 25 * 18
+    assert effects._input_size(effect_task("repaint")) == (0, 0)
+    assert effects._input_size(broken) == (0, 0)
+    assert effects._input_size(png_task("repaint", (10, 7))) == (10, 7)
 
 
 @pytest.mark.parametrize(
