@@ -1,0 +1,127 @@
+"""The memory store's bounds, value by value: which tasks are forgotten past ``max_tasks`` or
+``max_image_bytes`` (exactly down to nine tenths, the oldest finished first), how long it waits
+before looking again when nothing could go, and that a forgotten task leaves nothing behind in
+any index. Written against the mutants ``make mutants`` showed surviving in
+``MemoryStore._evict`` and ``_forget``."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from generator.runtime.clock import VirtualClock
+from generator.runtime.mock.store import Delivery, MemoryStore, MockTask
+
+from .test_mock_clock_and_store import task
+
+
+def finished(n: int, *, image: int = 0, ends: float = 10.0, account: str = "k") -> MockTask:
+    """Task ``t<n>``, over at ``ends`` (queued at 0, running from 1), with ``image`` bytes."""
+    made = task(f"t{n}", account=account, created=0.0, queue=1.0, run=ends - 1.0)
+    return replace(made, image=b"\0" * image if image else None)
+
+
+def ids(store: MemoryStore) -> list[str]:
+    return list(store.tasks)
+
+
+@pytest.mark.parametrize(("cap", "kept"), [(10, 9), (25, 23), (100, 90)], ids=["10", "25", "100"])
+def test_one_task_past_the_cap_forgets_the_oldest_down_to_nine_tenths(cap: int, kept: int) -> None:
+    store = MemoryStore(max_tasks=cap, max_image_bytes=None)  # no clock: every task is over
+    for n in range(cap + 1):
+        store.add(finished(n))
+
+    assert ids(store) == [f"t{n}" for n in range(cap + 1 - kept, cap + 1)]
+
+
+def test_input_images_past_their_bound_forget_the_oldest_down_to_nine_tenths() -> None:
+    store = MemoryStore(max_tasks=None, max_image_bytes=1000)
+    for n in range(10):
+        store.add(finished(n, image=100))
+    assert (len(store), store.image_bytes) == (10, 1000)  # at the bound, not past it
+
+    store.add(finished(10, image=100))
+
+    assert ids(store) == [f"t{n}" for n in range(2, 11)]
+    assert store.image_bytes == 900
+
+
+def test_a_task_over_at_this_very_moment_can_be_forgotten() -> None:
+    clock = VirtualClock(start=10.0)
+    store = MemoryStore(max_tasks=10, clock=clock, max_image_bytes=None)
+    store.add(finished(0, ends=10.0))  # over now
+    for n in range(1, 11):
+        store.add(finished(n, ends=10.5))  # still running
+
+    assert ids(store) == [f"t{n}" for n in range(1, 11)]
+
+
+def test_running_watched_and_undelivered_tasks_are_kept_and_the_next_finished_goes() -> None:
+    clock = VirtualClock(start=100.0)
+    store = MemoryStore(max_tasks=10, clock=clock, max_image_bytes=None)
+    store.add(finished(0, ends=200.0))  # running
+    store.add(finished(1))
+    store.watch(store.tasks["t1"])  # a task someone waits on
+    store.add(finished(2))
+    store.add_delivery(Delivery("t2", "http://cb.invalid", "succeeded", {}, attempt=1, due=0.0))
+    for n in range(3, 11):
+        store.add(finished(n))
+
+    assert ids(store) == ["t0", "t1", "t2", *[f"t{n}" for n in range(5, 11)]]
+
+
+@pytest.mark.parametrize(("cap", "skipped"), [(10, 1), (100, 10)], ids=["10", "100"])
+def test_when_nothing_could_go_the_store_waits_a_tenth_of_its_cap_before_looking_again(
+    cap: int, skipped: int
+) -> None:
+    clock = VirtualClock(start=0.0)
+    store = MemoryStore(max_tasks=cap, clock=clock, max_image_bytes=None)
+    for n in range(cap + 1):
+        store.add(finished(n, ends=50.0))  # all running: nothing can go
+    assert len(store) == cap + 1
+    clock.advance(100.0)  # now all are over
+
+    sizes = []
+    for n in range(cap + 1, cap + 1 + skipped + 1):
+        store.add(finished(n))
+        sizes.append(len(store))
+
+    # the adds during the wait only grow the store; the one after it looks, and forgets
+    assert sizes[:-1] == list(range(cap + 2, cap + 2 + skipped))
+    assert sizes[-1] == cap - max(1, cap // 10)
+
+
+def test_a_forgotten_task_leaves_nothing_behind_in_any_index() -> None:
+    store = MemoryStore(max_tasks=3, max_image_bytes=None)  # past 3, down to 2
+    store.add(replace(finished(0, image=7), external_id="mine-0", keys={"image_url": "u0"}))
+    store.add(replace(finished(1, image=5, account="other"), keys={"image_url": "u1"}))
+    store.add(replace(finished(2, image=3), keys={"image_url": "u2"}))
+    store.add(replace(finished(3, image=2, account="other"), external_id="mine-3"))
+
+    assert ids(store) == ["t2", "t3"]
+    assert store.image_bytes == 5
+    assert not store.external_id_taken("mine-0", "k")
+    assert store.external_id_taken("mine-3", "other")
+    assert not store.key_taken("k", "image_url", "u0")
+    assert not store.key_taken("other", "image_url", "u1")
+    assert store.key_taken("k", "image_url", "u2")
+    assert store.get("mine-0", "k") is None
+    # the per-account indexes hold only the tasks kept (a bounded store must not leak there)
+    assert {a: list(i) for a, i in store._by_account.items()} == {"k": ["t2"], "other": ["t3"]}
+    assert {a: list(i) for a, i in store._unfinished.items()} == {"k": ["t2"], "other": ["t3"]}
+    assert store._by_external == {("other", "mine-3"): "t3"}
+    assert store._by_key == {("k", "image_url", "u2"): "t2"}
+
+
+def test_a_task_already_seen_finished_by_active_is_forgotten_like_any_other() -> None:
+    clock = VirtualClock(start=0.0)
+    store = MemoryStore(max_tasks=3, clock=clock, max_image_bytes=None)
+    for n in range(3):
+        store.add(finished(n))
+    clock.advance(20.0)
+    assert store.active("k", clock.time()) == []  # which drops them from the unfinished index
+
+    store.add(finished(3))
+
+    assert ids(store) == ["t2", "t3"]
