@@ -125,3 +125,35 @@ def test_a_task_already_seen_finished_by_active_is_forgotten_like_any_other() ->
     store.add(finished(3))
 
     assert ids(store) == ["t2", "t3"]
+
+
+def test_active_drops_finished_tasks_from_its_index_for_good() -> None:
+    store = MemoryStore(max_tasks=None, max_image_bytes=None)
+    store.add(finished(0, ends=10.0))
+    store.add(finished(1, ends=30.0))
+
+    assert [t.id for t in store.active("k", 20.0)] == ["t1"]
+    assert list(store._unfinished["k"]) == ["t1"]  # the finished one is not looked at again
+
+
+def test_an_unwatched_task_is_no_longer_watched_and_can_be_forgotten() -> None:
+    store = MemoryStore(max_tasks=3, max_image_bytes=None)
+    store.add(finished(0))
+    store.watch(store.tasks["t0"])
+    store.unwatch("t0")
+    assert store.watched() == []
+
+    for n in range(1, 4):
+        store.add(finished(n))
+
+    assert ids(store) == ["t2", "t3"]
+
+
+def test_removing_a_delivery_twice_is_harmless() -> None:
+    store = MemoryStore()
+    delivery = Delivery("t0", "http://cb.invalid", "succeeded", {}, attempt=1, due=0.0)
+    store.add_delivery(delivery)
+    store.remove_delivery(delivery)
+    store.remove_delivery(delivery)  # a second sender finishing the same attempt
+
+    assert store.deliveries() == []
