@@ -123,6 +123,7 @@ def test_every_bad_answer_of_a_mixed_journal_is_named_in_order(image_body: Vendo
         entry("get_job", 200, jpeg_bytes(), "image/png"),
         entry("create_job", 400, {**FAILURE, "extra": True}),
         entry("get_job", 202, {"id": "job-1", "progress": 2}),
+        entry("create_job", 400, {**FAILURE, "errors": [{"message": 5}]}),
     )
     assert found == "\n".join(
         [
@@ -131,6 +132,7 @@ def test_every_bad_answer_of_a_mixed_journal_is_named_in_order(image_body: Vendo
             "create_job (200): /extra: not declared by the spec",
             "get_job (200): the body is not an image/png image",
             "get_job (202): progress: 2 is greater than the maximum of 1",
+            "create_job (400): errors/0/message: 5 is not of type 'string'",
         ]
     )
 
