@@ -115,3 +115,18 @@ def test_an_input_is_checked_only_against_the_operations_inputs() -> None:
     assert expression_error("$request.anything", INPUTS) == (
         "'$request.anything': the operation has no input 'anything'"
     )
+
+
+@pytest.mark.parametrize(
+    ("expr", "meant"),
+    [
+        ("$tsk.id", "$task"),
+        ("$reqest.prompt", "$request"),
+        ("$acount.money", "$account"),
+        ("$pge.number", "$page"),
+        ("$veiw", "$view"),
+    ],
+    ids=["task", "request", "account", "page", "view"],
+)
+def test_a_misspelt_source_is_named_with_the_one_meant(expr: str, meant: str) -> None:
+    assert expression_error(expr) == f"unknown template value {expr!r}; did you mean {meant}?"
