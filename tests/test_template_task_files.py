@@ -60,3 +60,12 @@ def test_each_file_is_found_by_its_name_without_the_last_extension() -> None:
 def test_no_result_is_given_before_the_task_succeeded(now: float) -> None:
     assert task().status(now) in ("queued", "running")
     assert rendered({"image": "$task.base64.result", "id": "$task.id"}, now) == {"id": "task-1"}
+
+
+def test_a_task_value_where_there_is_no_task_says_so() -> None:
+    """A template naming ``$task`` rendered for no task fails naming the value (the mock logs
+    it), rather than giving an empty field."""
+    ctx = Context(now=0.0, task_spec=None, file_urls=lambda _t: {}, file_bytes=lambda _t: {})
+    with pytest.raises(KeyError) as caught:
+        render({"id": "$task.id"}, ctx)
+    assert caught.value.args == ("unknown template value '$task.id' (no task here)",)
