@@ -103,8 +103,9 @@ def journal_problems(vendor: Vendor, *entries: Any) -> str:
     contract = Contract(vendor, Any, Any, Any, None)  # type: ignore[arg-type]
     try:
         contract.assert_answers_match_spec(SimpleNamespace(journal=list(entries)))  # type: ignore[arg-type]
-    except AssertionError as failed:
-        return str(failed)
+    except AssertionError as failed:  # unindented, without what pytest's rewriting adds
+        text = str(failed).split("\nassert ", 1)[0]
+        return "\n".join(line.strip() for line in text.splitlines())
     return ""
 
 
