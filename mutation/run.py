@@ -202,21 +202,25 @@ def explained() -> dict[str, str]:
 
 
 def report(statuses: dict[str, str], show_diffs: bool = True) -> int:
-    """Print the kill share per module and the unexplained survivors; 1 when any is left."""
+    """Print the kill share per module and the unexplained survivors; 1 when any is left.
+    Mutants a stopped run has not tested yet are counted apart: the share is of those tested."""
     by_module: dict[str, Counter[str]] = defaultdict(Counter)
     survivors = []
     reasons = explained()
     for name, status in sorted(statuses.items()):
         match = MUTANT.match(name)
         module = match["module"] if match else "?"
-        if status in KILLED:
+        if status == STATUS[None]:
+            by_module[module]["untested"] += 1
+        elif status in KILLED:
             by_module[module]["killed"] += 1
         elif any(fnmatch(name, pattern) for pattern in reasons):
             by_module[module]["explained"] += 1
         else:
             by_module[module]["survived"] += 1
             survivors.append((name, status))
-    print(f"\n{'module':42} {'mutants':>7} {'killed':>7} {'explained':>9} {'share':>7}")
+    print(f"\n{'module':42} {'mutants':>7} {'untested':>8} {'killed':>7} {'explained':>9} "
+          f"{'share':>7}")  # fmt: skip
     total: Counter[str] = Counter()
     for module, counts in sorted(by_module.items()):
         total.update(counts)
@@ -258,8 +262,10 @@ def diffs(names: list[str]) -> dict[str, str]:
 
 def _row(module: str, counts: Counter[str]) -> str:
     made = sum(counts.values())
-    share = counts["killed"] / made if made else 0.0
-    return f"{module:42} {made:7} {counts['killed']:7} {counts['explained']:9} {share:7.1%}"
+    tested = made - counts["untested"]
+    share = f"{counts['killed'] / tested:7.1%}" if tested else f"{'-':>7}"
+    return (f"{module:42} {made:7} {counts['untested']:8} {counts['killed']:7} "
+            f"{counts['explained']:9} {share}")  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:

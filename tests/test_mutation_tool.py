@@ -135,6 +135,8 @@ def test_the_report_counts_kills_explanations_and_survivors_per_module(
         "generator.runtime.errors.x_b__mutmut_2": "timeout",
         "generator.runtime.errors.x_b__mutmut_3": "segfault",
         "generator.runtime.tasks.xǁTaskǁrun__mutmut_1": "survived",
+        "generator.runtime.tasks.xǁTaskǁrun__mutmut_2": "not checked",
+        "generator.runtime.clock.x_now__mutmut_1": "not checked",
     }
 
     assert run.report(statuses, show_diffs=False) == 1
@@ -142,11 +144,13 @@ def test_the_report_counts_kills_explanations_and_survivors_per_module(
     out = capsys.readouterr().out
     rows = {line.split()[0]: line.split()[1:] for line in out.splitlines() if "generator." in line
             and ":" not in line}  # fmt: skip
-    assert rows["generator.runtime.errors"] == ["4", "2", "1", "50.0%"]
-    assert rows["generator.runtime.tasks"] == ["1", "0", "0", "0.0%"]
+    assert rows["generator.runtime.errors"] == ["4", "0", "2", "1", "50.0%"]
+    assert rows["generator.runtime.tasks"] == ["2", "1", "0", "0", "0.0%"]
+    assert rows["generator.runtime.clock"] == ["1", "1", "0", "0", "-"]
     listed = Counter(line.split(":")[0].strip() for line in out.splitlines() if ": " in line)
     assert set(listed) >= {
         "generator.runtime.errors.x_b__mutmut_3",
         "generator.runtime.tasks.xǁTaskǁrun__mutmut_1",
     }
     assert "generator.runtime.errors.x_a__mutmut_1" not in listed
+    assert "generator.runtime.tasks.xǁTaskǁrun__mutmut_2" not in listed  # not a survivor yet
