@@ -114,7 +114,7 @@ def test_a_real_clock_mock_runs_tasks_in_the_background_and_holds_answers() -> N
 
 def test_the_options_reach_each_mock(tmp_path: Path) -> None:
     package = PACKAGES[0]
-    argv = [package, "--port", str(free_ports(1)), "--clock", "virtual", "--task-seconds", "3"]
+    argv = [package, "--port", str(free_ports(1)), "--clock", "virtual", "--task-seconds", "2.75"]
     argv += ["--callback-scale", "0.25", "--credential", "k1", "--credential", "k2"]
     argv += ["--allow-host", "images.test", "--seed", "5", "--workers", "3"]
     argv += ["--max-tasks", "7", "--max-image-mb", "1.5", "--admin-token", "adm"]
@@ -125,7 +125,7 @@ def test_the_options_reach_each_mock(tmp_path: Path) -> None:
         mock = app.mock
         assert type(mock.clock) is VirtualClock and type(mock.signing_clock) is SystemClock
         assert app.background is False and mock.hold_answers is False
-        assert mock.task_seconds == 3.0 and mock.callback_scale == 0.25
+        assert mock.task_seconds == 2.75 and mock.callback_scale == 0.25
         assert sorted(mock.accounts) == ["k1", "k2", "test"]
         assert mock.allowed_hosts.allows("https://images.test/a.png")
         assert not mock.allowed_hosts.allows("https://other.test/a.png")
