@@ -118,7 +118,7 @@ def test_the_options_reach_each_mock(tmp_path: Path) -> None:
     argv += ["--callback-scale", "0.25", "--credential", "k1", "--credential", "k2"]
     argv += ["--allow-host", "images.test", "--seed", "5", "--workers", "3"]
     argv += ["--max-tasks", "7", "--max-image-mb", "1.5", "--admin-token", "adm"]
-    argv += ["--public-url", "http://mock.test:9000/base"]
+    argv += ["--public-url", "http://mock.test:9000/base", "--host", "localhost"]
     with built(*argv) as named:
         ((_, server, _),) = named
         app = server.config.app
@@ -132,6 +132,7 @@ def test_the_options_reach_each_mock(tmp_path: Path) -> None:
         assert mock._seed == 5 and mock.workers == 3
         assert mock.store.max_tasks == 7 and mock.store.max_image_bytes == int(1.5 * 2**20)
         assert mock.admin_token == "adm" and app.public_url == "http://mock.test:9000/base"
+        assert server.config.host == "localhost"  # as the URL line will name it
 
 
 def test_zero_limits_mean_none_and_state_goes_to_sqlite(tmp_path: Path) -> None:
