@@ -11,11 +11,13 @@ import re
 import sys
 import warnings
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from pydantic import BaseModel
 
 from generator.runtime import cli, errors
 from generator.runtime.mock.core import VendorMock
@@ -221,6 +223,21 @@ def test_to_data_gives_a_models_wire_names_without_empty_fields() -> None:
             assert cli.to_data([1, "a"]) == [1, "a"]  # anything else as it is
             return
     raise AssertionError("no generated model has an aliased field and an optional one")
+
+
+def test_to_data_gives_json_ready_values() -> None:
+    """Values JSON has no type for (a time, bytes, a tuple) come out as JSON text and lists,
+    so that ``json.dump`` can print any answer."""
+
+    class Stamped(BaseModel):
+        at: datetime
+        raw: bytes
+        pair: tuple[int, int]
+
+    stamped = Stamped(at=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC), raw=b"ab", pair=(1, 2))
+    data = cli.to_data(stamped)
+    assert data == {"at": "2026-01-02T03:04:05Z", "raw": "ab", "pair": [1, 2]}
+    assert json.loads(json.dumps(data)) == data
 
 
 def test_an_answer_that_is_no_object_is_printed_under_result() -> None:
@@ -458,6 +475,14 @@ def test_a_list_or_model_typed_input_without_a_schema_type_is_json_too() -> None
     assert cli.read_input(op, plain, '["a", 2]') == '["a", 2]'
 
 
+def test_an_object_or_array_schema_is_json_whatever_its_python_type() -> None:
+    op, param = first_input(of_type("string"))
+    for kind in ("object", "array"):
+        typed = param.model_copy(update={"py_type": "Any", "schema_": {"type": kind}})
+        assert cli.read_input(op, typed, '{"a": [1]}') == {"a": [1]}
+        assert cli.read_input(op, typed, "[true]") == [True]
+
+
 def test_text_stays_text_and_an_absent_input_is_none() -> None:
     op, param = first_input(of_type("string"))
     assert cli.read_input(op, param, "12") == "12"
@@ -512,6 +537,9 @@ def test_a_base64_only_input_reads_a_file_even_if_its_name_looks_like_a_url(
     (tmp_path / "https:").mkdir()
     (tmp_path / "https:" / "y.png").write_bytes(b"y")
     assert cli.read_input(op, either, "https://y.png") == "https://y.png"  # a URL first
+    (tmp_path / "http:").mkdir(exist_ok=True)
+    (tmp_path / "http:" / "z.png").write_bytes(b"z")
+    assert cli.read_input(op, either, "http://z.png") == "http://z.png"
 
 
 def test_a_url_image_input_is_passed_on_as_given(picture: Path) -> None:
@@ -672,11 +700,12 @@ def test_only_a_task_submit_has_wait_out_and_wait_timeout(vendor: Vendor) -> Non
         ("One line\n  over two.  Second.", "One line over two"),
         ("No full stop", "No full stop"),
         ("Ends here.", "Ends here"),
+        ("Size in pixels X.", "Size in pixels X"),
         ("Version 1.5 works. Yes.", "Version 1.5 works"),
         ("", ""),
         ("   ", ""),
     ],
-    ids=["two", "wrapped", "no-stop", "one", "dotted", "empty", "blank"],
+    ids=["two", "wrapped", "no-stop", "one", "ends-in-x", "dotted", "empty", "blank"],
 )
 def test_the_first_sentence_of_a_doc_is_its_summary(doc: str, first: str) -> None:
     assert cli._first_sentence(doc) == first
