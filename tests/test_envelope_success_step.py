@@ -80,11 +80,12 @@ BODILESS = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("vendor", "kind", "status"),
-    BODILESS,
-    ids=[f"{v.package}-{kind}" for v, kind, _ in BODILESS],
+EACH_BODILESS_KIND = pytest.mark.parametrize(
+    ("vendor", "kind", "status"), BODILESS, ids=[f"{v.package}-{kind}" for v, kind, _ in BODILESS]
 )
+
+
+@EACH_BODILESS_KIND
 def test_a_bodiless_refusal_is_the_one_bodiless_kind_with_its_status(
     vendor: Any, kind: str, status: int
 ) -> None:
@@ -107,11 +108,7 @@ def _another_kinds_reason(vendor: Any, kind: str) -> str:
     )
 
 
-@pytest.mark.parametrize(
-    ("vendor", "kind", "status"),
-    BODILESS,
-    ids=[f"{v.package}-{kind}" for v, kind, _ in BODILESS],
-)
+@EACH_BODILESS_KIND
 def test_the_status_picks_among_bodiless_kinds_before_the_reasons_text(
     vendor: Any, kind: str, status: int
 ) -> None:
