@@ -38,7 +38,8 @@ def test_every_option_has_its_default() -> None:
 
 def test_every_option_is_read_with_its_type_and_repeats_kept_in_order() -> None:
     argv = [
-        "showapi", "kling", "--host", "0.0.0.0", "--port", "9001", "--task-seconds", "2.5",
+        "acme_images", "beta_images", "--host", "0.0.0.0", "--port", "9001",
+        "--task-seconds", "2.5",
         "--callback-scale", "0.25", "--credential", "k1", "--credential", "k2",
         "--allow-host", "a.test", "--allow-host", "b.test:8080", "--clock", "virtual",
         "--state", "/tmp/state", "--seed", "7", "--max-tasks", "0", "--max-image-mb", "1.5",
@@ -47,7 +48,7 @@ def test_every_option_is_read_with_its_type_and_repeats_kept_in_order() -> None:
     args = vars(parser().parse_args(argv))
 
     assert {k: args[k] for k in OWN} == {
-        "vendors": ["showapi", "kling"],
+        "vendors": ["acme_images", "beta_images"],
         "host": "0.0.0.0",
         "port": 9001,
         "task_seconds": 2.5,
