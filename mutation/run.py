@@ -193,12 +193,13 @@ def results(files: list[str]) -> dict[str, str]:
 
 
 def explained() -> dict[str, str]:
-    """Survivors explained in ``equivalent.md``: lines ``- `<mutant>`: why`` (``*`` in a name
-    stands for any characters, for every mutant of one function)."""
+    """Survivors explained in ``equivalent.md``: lines ``- `<mutant>`: why``, or several names
+    sharing one reason (``- `<a>`, `<b>`: why``); ``*`` in a name stands for any characters,
+    for every mutant of one function."""
     if not EXPLAINED.is_file():
         return {}
-    found = re.findall(r"^- `([^`]+)`:\s*(.+)$", EXPLAINED.read_text("utf-8"), re.MULTILINE)
-    return dict(found)
+    lines = re.findall(r"^- ((?:`[^`]+`(?:, )?)+):\s*(.+)$", EXPLAINED.read_text("utf-8"), re.M)
+    return {name: why for names, why in lines for name in re.findall(r"`([^`]+)`", names)}
 
 
 def report(statuses: dict[str, str], show_diffs: bool = True) -> int:

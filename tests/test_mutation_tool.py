@@ -127,7 +127,11 @@ def test_the_report_counts_kills_explanations_and_survivors_per_module(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     explained = tmp_path / "equivalent.md"
-    explained.write_text("# notes\n- `generator.runtime.errors.x_a__mutmut_*`: same output\n")
+    explained.write_text(
+        "# notes\n- `generator.runtime.errors.x_a__mutmut_*`: same output\n"
+        "- `generator.runtime.clock.x_now__mutmut_2`, `generator.runtime.clock.x_now__mutmut_3`: "
+        "both the same\n"
+    )
     monkeypatch.setattr(run, "EXPLAINED", explained)
     statuses = {
         "generator.runtime.errors.x_a__mutmut_1": "survived",
@@ -137,6 +141,8 @@ def test_the_report_counts_kills_explanations_and_survivors_per_module(
         "generator.runtime.tasks.xǁTaskǁrun__mutmut_1": "survived",
         "generator.runtime.tasks.xǁTaskǁrun__mutmut_2": "not checked",
         "generator.runtime.clock.x_now__mutmut_1": "not checked",
+        "generator.runtime.clock.x_now__mutmut_2": "survived",
+        "generator.runtime.clock.x_now__mutmut_3": "survived",
     }
 
     assert run.report(statuses, show_diffs=False) == 1
@@ -146,7 +152,7 @@ def test_the_report_counts_kills_explanations_and_survivors_per_module(
             and ":" not in line}  # fmt: skip
     assert rows["generator.runtime.errors"] == ["4", "0", "2", "1", "50.0%"]
     assert rows["generator.runtime.tasks"] == ["2", "1", "0", "0", "0.0%"]
-    assert rows["generator.runtime.clock"] == ["1", "1", "0", "0", "-"]
+    assert rows["generator.runtime.clock"] == ["3", "1", "0", "2", "0.0%"]
     listed = Counter(line.split(":")[0].strip() for line in out.splitlines() if ": " in line)
     assert set(listed) >= {
         "generator.runtime.errors.x_b__mutmut_3",
