@@ -4,12 +4,15 @@ colours, and reading a result file back as pixels."""
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from typing import Any
 
 from PIL import Image
 
 from generator.runtime.images import to_png
 from generator.runtime.mock.store import MockTask
+
+from .test_mock_clock_and_store import task
 
 Colour = tuple[int, int, int]
 
@@ -24,18 +27,11 @@ def effect_task(
     task_id: str = "task-1",
 ) -> MockTask:
     """A finished task of ``effect`` whose input (and slot images) are these pictures."""
-    return MockTask(
-        id=task_id,
-        account="acct",
-        operation="submit",
-        created_at=0.0,
-        queue_seconds=0.0,
-        run_seconds=0.0,
-        outcome="succeeded",
+    made = task(task_id, account="acct", created=0.0, queue=0.0, run=0.0, args=args)
+    return replace(
+        made,
         effect=effect,
-        args=args or {},
         inputs=inputs or {},
-        base_url="http://mock.invalid",
         image=None if image is None else to_png(image),
         slots={name: to_png(img) for name, img in (slots or {}).items()},
     )

@@ -30,7 +30,7 @@ from generator.runtime.client import Outgoing
 from generator.runtime.mock.messages import MockRequest, parse_form
 from generator.runtime.vendor import Auth
 
-from .vendors import all_vendors
+from .vendors import auth_of_kind
 
 KEY, SECRET = "app-key-1234", "app-secret-5678"
 ACCOUNTS: Mapping[str, Account] = {KEY: Account(KEY, SECRET)}
@@ -39,12 +39,7 @@ FORM_TYPE = "application/x-www-form-urlencoded; charset=utf-8"
 
 
 def ca_spec() -> Auth:
-    """The first way in, of any vendor in specs/, that is the gateway's app signature."""
-    ways = [w for v in all_vendors() for w in (v.auth, *v.auth.alternatives)]
-    found = next((w for w in ways if w.kind == "ca_signature"), None)
-    if found is None:
-        pytest.skip("no spec in specs/ signs with ca_signature")
-    return found
+    return auth_of_kind("ca_signature")
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from generator.runtime.mock.messages import MockRequest
 from generator.runtime.secrets import Secret
 from generator.runtime.vendor import Auth
 
-from .vendors import all_vendors
+from .vendors import auth_of_kind
 
 SECRET_ID, SECRET_KEY = "AKID-test-1234", "secret-key-5678"
 ACCOUNTS: Mapping[str, Account] = {SECRET_ID: Account(SECRET_ID, SECRET_KEY)}
@@ -26,10 +26,7 @@ NOW = 1_773_100_000.0
 
 
 def tc3_spec() -> Auth:
-    found = next((v.auth for v in all_vendors() if v.auth.kind == "tc3"), None)
-    if found is None:
-        pytest.skip("no spec in specs/ signs with tc3")
-    return found
+    return auth_of_kind("tc3")
 
 
 @pytest.fixture

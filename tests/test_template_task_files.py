@@ -5,12 +5,15 @@ task has succeeded (a queued or running task's answer carries no result)."""
 from __future__ import annotations
 
 import base64
+from dataclasses import replace
 
 import pytest
 
 from generator.runtime.images import png_bytes
 from generator.runtime.mock.store import MockTask
 from generator.runtime.mock.templates import Context, render
+
+from .test_mock_clock_and_store import task as task_with
 
 FILES = {
     "result.v2.png": (png_bytes(3, 2), "image/png"),
@@ -20,19 +23,8 @@ FILES = {
 
 def task() -> MockTask:
     """A task created at 100 s that queues 10 s, runs 20 s, then succeeds."""
-    return MockTask(
-        id="task-1",
-        account="key",
-        operation="submit",
-        created_at=100.0,
-        queue_seconds=10.0,
-        run_seconds=20.0,
-        outcome="succeeded",
-        effect="enhance",
-        args={},
-        inputs={},
-        base_url="https://mock.example.test",
-    )
+    made = task_with("task-1", account="key", created=100.0, queue=10.0, run=20.0)
+    return replace(made, effect="enhance", base_url="https://mock.example.test")
 
 
 def rendered(template: object, now: float) -> object:

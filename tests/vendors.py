@@ -32,3 +32,14 @@ def contract_for(vendor: Vendor):  # -> generator.runtime.testing.Contract
         mock.create_mock,
         package.models,
     )
+
+
+def auth_of_kind(kind: str):  # -> generator.runtime.vendor.Auth
+    """The first way in, of any vendor in specs/, of auth ``kind`` (a skip when none has it)."""
+    import pytest
+
+    ways = [w for v in all_vendors() for w in (v.auth, *v.auth.alternatives)]
+    found = next((w for w in ways if w.kind == kind), None)
+    if found is None:
+        pytest.skip(f"no spec in specs/ signs with {kind}")
+    return found
