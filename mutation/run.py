@@ -6,9 +6,11 @@
     python -m mutation.run --report             # the last run's figures again, without running
 
 The project is copied into ``.mutation/`` (so a run never touches the work tree), mutmut
-mutates the chosen modules there and runs, for each mutant, only the tests that reach the
-mutated function (mutmut records which tests call which function in a first, clean run:
-tests chosen by coverage), fastest first, stopping at the first failure
+mutates the chosen modules there and runs, for each mutant, only the tests chosen by
+coverage: a first coverage run records which test ran which line of the runtime
+(``mutation/lines.py``, ``lines.json``, made again only when the runtime or the tests
+changed), and a mutant gets those of its function's tests that ran its mutated lines
+(``mutation/narrow.py``), fastest first, stopping at the first failure
 (``mutation/plugin.py``). Slow tests that gain nothing here are left out (``SLOW``): they start
 subprocesses, which import the unmutated code, or they fuzz for seconds.
 
@@ -26,6 +28,7 @@ test or explained there (why it is equivalent or harmless).
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import re
@@ -136,18 +139,91 @@ def prepare(files: list[str], tests_from: str = "", fresh: bool = False) -> None
     )
 
 
+def tests_selected() -> list[str]:
+    """The test files mutmut runs (``SLOW`` ones left out), each a path under the copy."""
+    skipped = {path for path in SLOW if "::" not in path}
+    files = sorted(WORK.glob("tests/**/test_*.py")) + sorted(WORK.glob("generated/**/test_*.py"))
+    return [p for p in (str(f.relative_to(WORK)) for f in files) if p not in skipped]
+
+
+def fingerprint(paths: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        digest.update(str(path.relative_to(WORK)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def line_map(workers: int) -> None:
+    """``lines.json`` in the copy: for each runtime file, each line's tests (node ids), from
+    one run of the chosen tests under coverage, split over ``workers`` processes. Kept while
+    the runtime, the tests and the generated code are what they were."""
+    target, stamp = WORK / "lines.json", WORK / "lines.fingerprint"
+    watched = [
+        p for part in ("generator", "tests", "generated") for p in (WORK / part).rglob("*.py")
+    ]
+    key = fingerprint(watched)
+    if target.is_file() and stamp.is_file() and stamp.read_text() == key:
+        return
+    files = tests_selected()
+    data = WORK / ".lines"
+    shutil.rmtree(data, ignore_errors=True)
+    data.mkdir()
+    deselect = [f"--deselect={path}" for path in SLOW if "::" in path]
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "MUTATION_LINES": str(data / "cov")}
+    print(f"recording which test runs which line ({len(files)} test files)", flush=True)
+    command = [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider"]
+    command += ["-p", "mutation.lines", *deselect]
+    logs = [(WORK / f"lines-{n}.log").open("w", encoding="utf-8") for n in range(workers)]
+    runs = [
+        subprocess.Popen(
+            [*command, *files[n::workers]], cwd=WORK, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+        for n, log in enumerate(logs)
+    ]
+    codes = [process.wait() for process in runs]
+    for log in logs:
+        log.close()
+    if any(codes):
+        raise SystemExit(f"the tests fail on the unmutated code: see {WORK}/lines-*.log")
+    target.write_text(json.dumps(covered_lines(data)), encoding="utf-8")
+    stamp.write_text(key, encoding="utf-8")
+
+
+def covered_lines(folder: Path) -> dict[str, dict[str, list[str]]]:
+    """Each runtime file's lines (as strings, for JSON) with the tests that ran them."""
+    import coverage
+
+    found: dict[str, dict[str, list[str]]] = {}
+    for part in folder.glob("cov.*"):
+        data = coverage.CoverageData(basename=str(part))
+        data.read()
+        for measured in data.measured_files():
+            lines = found.setdefault(str(Path(measured).relative_to(WORK.resolve())), {})
+            for line, tests in data.contexts_by_lineno(measured).items():
+                lines.setdefault(str(line), []).extend(test for test in tests if test)
+    return found
+
+
 def status(code: int | None) -> str:
     return STATUS.get(code, f"crashed (exit {code})")
 
 
 def retry_survivors() -> int:
-    """Clear every verdict but a kill, so those mutants run again against today's tests; the
-    number cleared."""
+    """Clear every verdict but a kill or an explained survivor, so those mutants run again
+    against today's tests; the number cleared. (mutmut itself clears the verdicts of a
+    function whose code changed.)"""
     cleared = 0
+    reasons = explained()
     for meta in (WORK / "mutants").rglob("*.meta"):
         data = json.loads(meta.read_text("utf-8"))
         codes = data.get("exit_code_by_key", {})
-        stale = [n for n, code in codes.items() if code is not None and status(code) not in KILLED]
+        stale = [
+            n
+            for n, code in codes.items()
+            if code is not None
+            and status(code) not in KILLED
+            and not (status(code) == "survived" and is_explained(n, reasons))
+        ]
         for name in stale:
             codes[name] = None
         if stale:
@@ -161,11 +237,10 @@ def run(max_children: int) -> None:
     ``.mutation/run.log``, and its last progress line is shown when the run ends."""
     log = WORK / "run.log"
     with log.open("w", encoding="utf-8") as out:
-        exe = Path(sys.executable).with_name("mutmut")
         env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
         print(f"mutmut is running in {WORK} (output in {log.relative_to(ROOT)})", flush=True)
         code = subprocess.run(
-            [str(exe), "run", "--max-children", str(max_children)],
+            [sys.executable, "-m", "mutation.narrow", "run", "--max-children", str(max_children)],
             cwd=WORK,
             env=env,
             stdout=out,
@@ -202,6 +277,10 @@ def explained() -> dict[str, str]:
     return {name: why for names, why in lines for name in re.findall(r"`([^`]+)`", names)}
 
 
+def is_explained(name: str, reasons: dict[str, str]) -> bool:
+    return any(fnmatch(name, pattern) for pattern in reasons)
+
+
 def report(statuses: dict[str, str], show_diffs: bool = True) -> int:
     """Print the kill share per module and the unexplained survivors; 1 when any is left.
     Mutants a stopped run has not tested yet are counted apart: the share is of those tested."""
@@ -215,7 +294,7 @@ def report(statuses: dict[str, str], show_diffs: bool = True) -> int:
             by_module[module]["untested"] += 1
         elif status in KILLED:
             by_module[module]["killed"] += 1
-        elif any(fnmatch(name, pattern) for pattern in reasons):
+        elif is_explained(name, reasons):
             by_module[module]["explained"] += 1
         else:
             by_module[module]["survived"] += 1
@@ -284,6 +363,7 @@ def main(argv: list[str] | None = None) -> int:
         prepare(modules(args.modules), args.tests_from, args.fresh)
         if (cleared := retry_survivors()) and not args.fresh:
             print(f"{cleared} mutant(s) not killed last time are tested again")
+        line_map(args.max_children)
         run(args.max_children)
     if not (WORK / "mutants").is_dir():
         raise SystemExit("no mutation run to report: run `make mutants` first")

@@ -1,0 +1,125 @@
+"""``make mutants``' test choice by line (``mutation/narrow.py``): a mutant is given those of
+its function's tests that ran the lines it changes, placed on the source file."""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from mutation import narrow
+
+SOURCE = textwrap.dedent(
+    '''\
+    import os
+
+
+    def pick(value: int, default: str = "a") -> str:
+        """Doc."""
+        if (
+            value > 1
+        ):
+            return os.path.join(
+                default,
+                "b",
+            )
+        try:
+            return str(value)
+        except ValueError:
+            return default
+
+
+    class Box:
+        def size(self) -> int:
+            return 3
+    '''
+)
+
+
+def _generated(name: str, body: str = SOURCE) -> str:
+    """A function as mutmut writes it into its mutated file: renamed, the body unchanged."""
+    tree = ast.parse(body)
+    node = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "pick")
+    lines = body.splitlines()[node.lineno - 1 : node.end_lineno]
+    return "\n\n" + "\n".join(lines).replace("def pick(", f"def {name}(", 1) + "\n"
+
+
+@pytest.fixture
+def source(tmp_path: Path) -> narrow.Source:
+    path = tmp_path / "mod.py"
+    path.write_text(SOURCE)
+    return narrow.Source(path)
+
+
+def test_a_compound_statement_is_placed_by_its_header_and_a_call_by_all_its_lines() -> None:
+    spans = narrow.statement_spans(ast.parse(SOURCE))
+
+    assert narrow.lines_of([7], spans) == {6, 7, 8}  # the if's test, not its body
+    assert narrow.lines_of([10], spans) == {9, 10, 11, 12}  # the whole return statement
+    assert narrow.lines_of([15], spans) == {15}  # an except line is no statement
+    assert narrow.lines_of([14, 21], spans) == {14, 21}
+
+
+def test_the_changed_lines_are_counted_in_the_original() -> None:
+    assert narrow.changed_lines("a\nb\nc\n", "a\nB\nc\n") == [1]
+    assert narrow.changed_lines("a\nb\nc\n", "a\nc\n") == [1]
+    assert narrow.changed_lines("a\nb\n", "a\nb\n") == []
+
+
+def test_a_body_mutation_is_placed_on_the_source_files_lines(source: narrow.Source) -> None:
+    original = _generated("x_pick__mutmut_orig")
+    mutant = original.replace("value > 1", "value >= 1")
+
+    assert source.mutated_lines("x_pick", original, mutant) == {6, 7, 8}
+    assert source.functions["xǁBoxǁsize"] == (20, 21)
+
+
+def test_a_default_value_mutation_keeps_every_test_of_its_function(
+    source: narrow.Source,
+) -> None:
+    original = _generated("x_pick__mutmut_orig")
+    mutant = original.replace('default: str = "a"', 'default: str = "XXaXX"')
+
+    assert source.mutated_lines("x_pick", original, mutant) is None
+    assert source.mutated_lines("x_gone", original, original) is None
+
+
+def test_a_mutant_gets_the_tests_of_its_function_that_ran_its_lines(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("mod.py").write_text(SOURCE)
+    original = _generated("x_pick__mutmut_orig")
+    mutants = {
+        "x_pick__mutmut_1": original.replace("value > 1", "value >= 1"),
+        "x_pick__mutmut_2": original.replace('"b"', '"XXbXX"'),
+        "x_pick__mutmut_3": original.replace('default: str = "a"', "default: str = None"),
+    }
+
+    def read(path: str, names: list[str]) -> list[str]:
+        assert path == "mod.py"
+        texts = {"x_pick__mutmut_orig": original, **mutants}
+        return [texts[name].replace("x_pick__mutmut_orig", name) for name in names]
+
+    covering = {"mod.py": {"7": ["t::if", "t::other"], "11": ["t::join"], "14": ["t::try"]}}
+    function_tests = {"mod.x_pick": {"t::if", "t::join", "t::try", "t::default"}}
+    names = [f"mod.{name}" for name in mutants] + ["mod.x_pick__mutmut_9"]
+
+    found = narrow.narrowed({"mod.py": names}, function_tests, covering, _reading(read))
+
+    assert found == {"mod.x_pick__mutmut_1": {"t::if"}, "mod.x_pick__mutmut_2": {"t::join"}}
+
+
+def _reading(
+    read: narrow.Callable[[str, list[str]], list[str]],
+) -> narrow.Callable[[str, list[str]], list[str]]:
+    """``read`` as mutmut's index behaves: an unknown generated function is a KeyError."""
+
+    def reading(path: str, names: list[str]) -> list[str]:
+        if any(name.endswith("_9") for name in names):
+            raise KeyError(names[1])
+        return read(path, names)
+
+    return reading
