@@ -1,19 +1,23 @@
-"""Which test runs which line of generator/runtime/: a pytest plugin (``-p mutation.lines``)
-for the coverage run ``make mutants`` starts before mutmut, never for CI.
+"""Which test runs which line of generator/runtime/, and how long each test takes: a pytest
+plugin (``-p mutation.lines``) for the coverage run ``make mutants`` starts, never for CI.
 
 With ``MUTATION_LINES`` set to a data file, coverage.py measures the runtime while the tests
-run, each test under its own context (its node id), and writes the data at the end.
+run, each test under its own context (its node id), and writes the data at the end, with the
+tests' durations beside it (``<file>.durations.<pid>.json``).
 """
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import coverage
 import pytest
 
 _coverage: coverage.Coverage | None = None
+_durations: dict[str, float] = {}
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -34,7 +38,14 @@ def pytest_runtest_protocol(item: pytest.Item) -> Iterator[None]:
         _coverage.switch_context("")
 
 
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if _coverage is not None:
+        _durations[report.nodeid] = _durations.get(report.nodeid, 0.0) + report.duration
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
     if _coverage is not None:
         _coverage.stop()
         _coverage.save()
+        target = Path(f"{os.environ['MUTATION_LINES']}.durations.{os.getpid()}.json")
+        target.write_text(json.dumps(_durations), encoding="utf-8")

@@ -1,30 +1,26 @@
-"""mutmut with each mutant's tests narrowed to those that run its mutated lines.
+"""Which tests a mutant runs: those that ran the lines it changes, fastest first.
 
-mutmut chooses a mutant's tests by function: every test that called the mutated function. A
-test that called it but never ran the mutated line cannot tell the mutant from the original,
-so it only costs time; in the mock's request path a function is called by a thousand tests
-while one of its branches is run by twenty. ``mutation/lines.py`` records, in a coverage run
-before mutmut's, which test ran which line; here each mutant's lines are found (the mutant
-and the unmutated copy of its function, side by side, mapped back onto the source file) and
-the test list mutmut gives the mutant is cut to the tests that ran one of them.
-
-Run as ``python -m mutation.narrow <mutmut arguments>`` from the folder mutmut works in.
-Without a line map (``lines.json``) it is plain mutmut.
+A function in the mock's request path is called by a thousand tests, while one of its
+branches is run by twenty; a test that never ran the mutated line cannot tell the mutant from
+the original, so it would only cost time. ``mutation/lines.py`` records, in a coverage run,
+which test ran which line; here each mutant's lines are found (the mutant and the unmutated
+copy of its function, as mutmut wrote them side by side, mapped back onto the source file) and
+given the tests that ran one of them. A mutated default value runs when the module is
+imported, before any test, so it gets every test that ran its function.
 """
 
 from __future__ import annotations
 
 import ast
 import difflib
-import json
+import hashlib
 import re
-import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-LINES = Path("lines.json")  # written by mutation.run before mutmut starts
 DEF = re.compile(r"^\s*(async\s+)?def\s")
 Span = tuple[int, int]
+Reader = Callable[[str, list[str]], list[str]]  # (file, generated function names) -> sources
 
 
 def statement_spans(tree: ast.Module) -> list[Span]:
@@ -66,12 +62,12 @@ def changed_lines(original: str, mutant: str) -> list[int]:
 
 class Source:
     """One runtime file as the tests ran it: its functions by mutmut's mangled name, each with
-    the line of its ``def`` and of its first body statement."""
+    the lines of its ``def``, of its first body statement and of its end."""
 
     def __init__(self, path: Path) -> None:
         self.tree = ast.parse(path.read_text("utf-8"))
         self.spans = statement_spans(self.tree)
-        self.functions: dict[str, tuple[int, int]] = {}
+        self.functions: dict[str, tuple[int, int, int]] = {}
         for node in self.tree.body:
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
                 self._add(f"x_{node.name}", node)
@@ -81,49 +77,29 @@ class Source:
                         self._add(f"xǁ{node.name}ǁ{item.name}", item)
 
     def _add(self, name: str, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
-        self.functions[name] = (node.lineno, node.body[0].lineno)
+        self.functions[name] = (node.lineno, node.body[0].lineno, node.end_lineno or node.lineno)
 
     def mutated_lines(self, function: str, original: str, mutant: str) -> set[int] | None:
         """The source lines a mutant changes, or None when they are the signature (a default
         value: it runs when the module is imported, before any test)."""
         if function not in self.functions:
             return None
-        def_line, body_line = self.functions[function]
+        def_line, body_line, _ = self.functions[function]
         offset = next((i for i, text in enumerate(original.splitlines()) if DEF.match(text)), 0)
         changed = [def_line + i - offset for i in changed_lines(original, mutant)]
         if not changed or min(changed) < body_line:
             return None
         return lines_of(changed, self.spans)
 
-
-def narrowed(
-    mutants: dict[str, list[str]],
-    function_tests: dict[str, set[str]],
-    covering: dict[str, dict[str, list[str]]],
-    read: Callable[[str, list[str]], list[str]],
-) -> dict[str, set[str]]:
-    """Each mutant's tests: those of its function (mutmut's) that ran one of its lines.
-
-    ``mutants`` maps a runtime file to its mutants' names, ``covering`` a file to each line's
-    tests, and ``read(path, [original, mutant])`` gives the source of two generated
-    functions. A mutant whose lines cannot be placed keeps its function's tests."""
-    found: dict[str, set[str]] = {}
-    for path, names in mutants.items():
-        lines = covering.get(path)
-        if lines is None:
-            continue
-        source = Source(Path(path))
-        for name in names:
-            mutated = _mutated_lines(source, path, name, read)
-            if mutated is not None:
-                ran = {test for line in mutated for test in lines.get(str(line), ())}
-                found[name] = function_tests.get(name.rpartition("__mutmut_")[0], set()) & ran
-    return found
+    def body_lines(self, function: str) -> range:
+        """Every line of a function's body (none for a function not found)."""
+        _, body_line, end_line = self.functions.get(function, (0, 0, -1))
+        return range(body_line, end_line + 1)
 
 
-def _mutated_lines(
-    source: Source, path: str, name: str, read: Callable[[str, list[str]], list[str]]
-) -> set[int] | None:
+def pair(name: str, path: str, read: Reader) -> tuple[str, str, str] | None:
+    """A mutant's function (mangled name) with the unmutated copy and the mutant as mutmut
+    wrote them, both renamed to it; None when mutmut's files do not have them."""
     function = name.rpartition(".")[2].rpartition("__mutmut_")[0]
     generated = [f"{function}__mutmut_orig", name.rpartition(".")[2]]
     try:
@@ -132,52 +108,35 @@ def _mutated_lines(
         return None
     # the two generated functions differ in their names too, which is not the mutation
     original, mutant = (sources[n].replace(generated[n], function) for n in (0, 1))
-    return source.mutated_lines(function, original, mutant)
+    return function, original, mutant
 
 
-def install() -> None:
-    """Patch mutmut: once it has its stats and its mutants, each mutant to run gets its own
-    narrowed test list, looked up by the mutant's name where mutmut looks up its function's."""
-    if not LINES.is_file():
-        return
-    import mutmut.__main__ as mutmut_main
-    from mutmut.mutation.data import MutantLineSpans
-    from mutmut.state import state
-    from mutmut.utils.format_utils import mangled_name_from_mutant_name
-
-    covering = json.loads(LINES.read_text("utf-8"))
-    narrow: dict[str, set[str]] = {}
-    collect = mutmut_main.collect_source_file_mutation_data
-
-    def read(path: str, names: list[str]) -> list[str]:
-        spans = MutantLineSpans.load(path)
-        if spans is None:
-            raise KeyError(path)
-        return list(spans.read_function_sources(names))
-
-    def collect_and_narrow(*, mutant_names):  # type: ignore[no-untyped-def]
-        mutants, by_path = collect(mutant_names=mutant_names)
-        to_run: dict[str, list[str]] = {}
-        for data, name, result in mutants:
-            if result is None or mutant_names:
-                to_run.setdefault(str(data.path), []).append(name)
-        tests = state().tests_by_mangled_function_name
-        narrow.update(narrowed(to_run, {k: set(v) for k, v in tests.items()}, covering, read))
-        for name, chosen in narrow.items():
-            tests[name] = chosen
-        print(f"    tests narrowed by line for {len(narrow)} mutant(s)", flush=True)
-        return mutants, by_path
-
-    def function_of(name: str) -> str:
-        return name if name in narrow else mangled_name_from_mutant_name(name)
-
-    mutmut_main.collect_source_file_mutation_data = collect_and_narrow
-    setattr(mutmut_main, "mangled_name_from_mutant_name", function_of)  # noqa: B010 (not exported)
+def digest(original: str, mutant: str) -> str:
+    """What a verdict is about: it stands while both texts are what they were."""
+    return hashlib.sha256(f"{original}\0{mutant}".encode()).hexdigest()[:16]
 
 
-if __name__ == "__main__":
-    install()
-    from mutmut.__main__ import cli
+def tests_for(source: Source, lines: dict[str, list[str]], found: tuple[str, str, str]) -> set[str]:
+    """The tests that ran the mutant's lines (every line of its function for a mutated
+    signature)."""
+    function, original, mutant = found
+    mutated = source.mutated_lines(function, original, mutant)
+    chosen = source.body_lines(function) if mutated is None else mutated
+    return {test for line in chosen for test in lines.get(str(line), ())}
 
-    sys.argv[0] = "mutmut"
-    cli()
+
+def fastest_first(tests: Iterable[str], durations: dict[str, float]) -> list[str]:
+    """Tests ordered so that a mutant is killed as soon as it can be: a file's tests together
+    (its module fixtures are set up once), the file with the fastest test first, and within a
+    file the fastest first."""
+    tests = list(tests)
+    fastest: dict[str, float] = {}
+    for test in tests:
+        file = test.split("::")[0]
+        fastest[file] = min(fastest.get(file, float("inf")), durations.get(test, float("inf")))
+
+    def order(test: str) -> tuple[float, str, float, str]:
+        file = test.split("::")[0]
+        return fastest[file], file, durations.get(test, float("inf")), test
+
+    return sorted(tests, key=order)

@@ -5,20 +5,28 @@
     python -m mutation.run --fresh tasks        # forget earlier verdicts first
     python -m mutation.run --report             # the last run's figures again, without running
 
-The project is copied into ``.mutation/`` (so a run never touches the work tree), mutmut
-mutates the chosen modules there and runs, for each mutant, only the tests chosen by
-coverage: a first coverage run records which test ran which line of the runtime
-(``mutation/lines.py``, ``lines.json``, made again only when the runtime or the tests
-changed), and a mutant gets those of its function's tests that ran its mutated lines
-(``mutation/narrow.py``), fastest first, stopping at the first failure
-(``mutation/plugin.py``). Slow tests that gain nothing here are left out (``SLOW``): they start
-subprocesses, which import the unmutated code, or they fuzz for seconds.
+The project is copied into ``.mutation/`` (so a run never touches the work tree) and:
 
-``.mutation/`` is kept between runs. A later run tests again only what changed: mutants of
-functions whose code changed, mutants not yet tested, and every survivor (the tests may have
-changed since); a killed mutant's verdict stands while its function is unchanged. New tests are
-timed and mapped to functions on the way. ``--fresh`` starts from nothing, as the figures in a
-closing note should.
+1. mutmut makes the mutants of the chosen modules there (``mutation/generate.py``): each
+   function of the runtime gets mutated copies beside it and a trampoline that calls the one
+   ``MUTANT_UNDER_TEST`` names;
+2. a run of the suite under coverage records which test ran which line of the runtime, and
+   how long each test took (``mutation/lines.py``; ``lines.json``, made again only when the
+   runtime, the tests or the generated code changed);
+3. each mutant gets the tests that ran the lines it changes (``mutation/narrow.py``: tests
+   chosen by coverage), fastest first;
+4. two pytest sessions collect those tests once each and run mutant after mutant, each in a
+   forked child that stops at the first failing test (``mutation/session.py``).
+
+Slow tests that gain nothing here are left out (``SLOW``): they start subprocesses, which
+import the unmutated code, or they fuzz for seconds.
+
+``.mutation/`` is kept between runs, with every verdict (``verdicts.json``) and what it is
+about (the mutant's text and its function's). A later run tests again only what is new or
+open: mutants of functions whose code changed, mutants not yet tested, and every survivor not
+explained (the tests may have changed since); a kill stands while its function is unchanged.
+A run that is stopped keeps the verdicts it reached. ``--fresh`` starts from nothing, as the
+figures in a closing note should.
 
 At the end it prints, per module, the share of mutants killed, and every survivor not
 explained in ``mutation/equivalent.md`` with its diff. A survivor is either killed by a new
@@ -28,6 +36,7 @@ test or explained there (why it is equivalent or harmless).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import os
@@ -35,9 +44,13 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from collections import Counter, defaultdict
 from fnmatch import fnmatch
 from pathlib import Path
+from typing import Any
+
+from mutation import narrow
 
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / os.environ.get("MUTATION_WORK", ".mutation")  # several runs side by side
@@ -57,6 +70,7 @@ SLOW = (
     "tests/test_served_mock.py",
     "tests/test_hdrepaint_sample.py",
     "tests/test_new_vendor.py",
+    "tests/test_mutation_session.py",
     "tests/test_typing.py",
     # schemathesis stops its ASGI portal when the process exits: in a forked mutant's child
     # that portal's thread is gone, so the child hangs until its time limit (a false "killed")
@@ -71,6 +85,7 @@ STATUS = {1: "killed", 3: "killed", 36: "timeout", 24: "timeout", -24: "timeout"
           37: "caught by type check", 0: "survived", 5: "no tests", 33: "no tests",
           None: "not checked"}  # fmt: skip
 KILLED = {"killed", "timeout", "caught by type check"}
+VERDICTS, RESULTS = "verdicts.json", "results.jsonl"
 MUTANT = re.compile(r"^(?P<module>[\w.]+?)\.x[_ǁ]")
 
 
@@ -115,26 +130,12 @@ def prepare(files: list[str], tests_from: str = "", fresh: bool = False) -> None
         mutated = WORK / "mutants" / file
         if not mutated.with_name(mutated.name + ".meta").is_file():
             mutated.unlink(missing_ok=True)
-    deselect = "\n".join(
-        f"    --{'deselect' if '::' in path else 'ignore'}={path}" for path in SLOW
-    )
     only = "\n".join(f"    {path}" for path in files)
-    (WORK / "setup.cfg").write_text(
+    (WORK / "setup.cfg").write_text(  # mutmut's settings, for making the mutants
         "[mutmut]\n"
-        # A mutant's time limit is (its tests' recorded time + constant) x multiplier; the
-        # recorded time leaves out pytest's start-up and collection, which on a busy machine
-        # took longer than mutmut's default limit, so slow survivors were counted as killed.
-        "timeout_multiplier = 3.0\n"
-        "timeout_constant = 30.0\n"
         "source_paths = generator/\n"
-        # Each mutant's tests in a process forked from one that has only imported them: forked
-        # from mutmut's own, which has run the whole suite, a test could wait forever on a
-        # lock some server thread held at the fork, and a survivor would be a "timeout".
-        "process_isolation = forkserver\n"
         f"only_mutate =\n{only}\n"
-        "also_copy =\n    generated/\n    specs/\n    templates/\n    mutation/\n"
-        "pytest_add_cli_args =\n    -p\n    no:cacheprovider\n    -p\n    mutation.plugin\n"
-        f"pytest_add_cli_args_test_selection =\n    tests/\n    generated/\n{deselect}\n",
+        "also_copy =\n    generated/\n    specs/\n    templates/\n    mutation/\n",
         encoding="utf-8",
     )
 
@@ -186,6 +187,10 @@ def line_map(workers: int) -> None:
     if any(codes):
         raise SystemExit(f"the tests fail on the unmutated code: see {WORK}/lines-*.log")
     target.write_text(json.dumps(covered_lines(data)), encoding="utf-8")
+    durations: dict[str, float] = {}
+    for part in data.glob("cov.durations.*.json"):
+        durations.update(json.loads(part.read_text("utf-8")))
+    (WORK / "durations.json").write_text(json.dumps(durations), encoding="utf-8")
     stamp.write_text(key, encoding="utf-8")
 
 
@@ -195,6 +200,8 @@ def covered_lines(folder: Path) -> dict[str, dict[str, list[str]]]:
 
     found: dict[str, dict[str, list[str]]] = {}
     for part in folder.glob("cov.*"):
+        if part.suffix == ".json":
+            continue
         data = coverage.CoverageData(basename=str(part))
         data.read()
         for measured in data.measured_files():
@@ -208,63 +215,148 @@ def status(code: int | None) -> str:
     return STATUS.get(code, f"crashed (exit {code})")
 
 
-def retry_survivors() -> int:
-    """Clear every verdict but a kill or an explained survivor, so those mutants run again
-    against today's tests; the number cleared. (mutmut itself clears the verdicts of a
-    function whose code changed.)"""
-    cleared = 0
-    reasons = explained()
-    for meta in (WORK / "mutants").rglob("*.meta"):
-        data = json.loads(meta.read_text("utf-8"))
-        codes = data.get("exit_code_by_key", {})
-        stale = [
-            n
-            for n, code in codes.items()
-            if code is not None
-            and status(code) not in KILLED
-            and not (status(code) == "survived" and is_explained(n, reasons))
-        ]
-        for name in stale:
-            codes[name] = None
-        if stale:
-            meta.write_text(json.dumps(data, indent=4), encoding="utf-8")
-            cleared += len(stale)
-    return cleared
-
-
-def run(max_children: int) -> None:
-    """``mutmut run``, its spinner kept out of the terminal: the whole output goes to
-    ``.mutation/run.log``, and its last progress line is shown when the run ends."""
-    log = WORK / "run.log"
-    with log.open("w", encoding="utf-8") as out:
-        env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-        print(f"mutmut is running in {WORK} (output in {log.relative_to(ROOT)})", flush=True)
+def generate(processes: int) -> None:
+    """mutmut's mutants of the chosen files, in ``.mutation/mutants/``."""
+    with (WORK / "generate.log").open("w", encoding="utf-8") as log:
         code = subprocess.run(
-            [sys.executable, "-m", "mutation.narrow", "run", "--max-children", str(max_children)],
-            cwd=WORK,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            check=False,
-        ).returncode
-    text = log.read_text("utf-8", errors="replace").replace("\r", "\n")
-    lines = [line for line in text.splitlines() if line.strip()]
-    progress = [line for line in lines if "🎉" in line]
-    print(progress[-1].strip() if progress else "", flush=True)
-    if code != 0:
-        print("\n".join(lines[-40:]))
-        raise SystemExit(f"mutmut failed (exit {code}): see {log}")
+            [sys.executable, "-m", "mutation.generate", str(processes)],
+            cwd=WORK, stdout=log, stderr=subprocess.STDOUT, check=False,
+        ).returncode  # fmt: skip
+    if code:
+        raise SystemExit(f"mutmut could not make the mutants: see {WORK / 'generate.log'}")
+
+
+def verdicts() -> dict[str, list[Any]]:
+    """Every verdict so far (``[digest, exit code]`` by mutant), the results of a run that was
+    stopped included."""
+    found: dict[str, list[Any]] = {}
+    if (WORK / VERDICTS).is_file():
+        found = json.loads((WORK / VERDICTS).read_text("utf-8"))
+    if (WORK / RESULTS).is_file():
+        for line in (WORK / RESULTS).read_text("utf-8").splitlines():
+            with contextlib.suppress(ValueError):
+                name, digest, code = json.loads(line)
+                found[name] = [digest, code]
+        (WORK / VERDICTS).write_text(json.dumps(found), encoding="utf-8")
+        (WORK / RESULTS).unlink()
+    return found
+
+
+def standing(verdict: list[Any] | None, digest: str, name: str, reasons: dict[str, str]) -> bool:
+    """Whether an earlier verdict stands: a kill, or a survivor explained, of the same
+    mutant of the same function. Every other verdict is tried again (the tests may have
+    changed)."""
+    if not verdict or verdict[0] != digest:
+        return False
+    found = status(verdict[1])
+    return found in KILLED or (found == "survived" and is_explained(name, reasons))
+
+
+def plan(files: list[str]) -> list[list[Any]]:
+    """The mutants to run, each ``[name, digest, time limit, tests]``, cheapest first; and
+    ``current.json``, the digest of every mutant of ``files`` (what the report reads)."""
+    from mutmut.mutation.data import MutantLineSpans
+
+    def read(path: str, names: list[str]) -> list[str]:
+        spans = MutantLineSpans.load(path)
+        if spans is None:
+            raise KeyError(path)
+        return spans.read_function_sources(names)
+
+    covering = json.loads((WORK / "lines.json").read_text("utf-8"))
+    durations: dict[str, float] = json.loads((WORK / "durations.json").read_text("utf-8"))
+    earlier, reasons = verdicts(), explained()
+    current: dict[str, str] = {}
+    todo = []
+    with contextlib.chdir(WORK):
+        for file in files:
+            source, lines = narrow.Source(Path(file)), covering.get(file, {})
+            for name in mutant_names(file):
+                found = narrow.pair(name, file, read)
+                current[name] = narrow.digest(*found[1:]) if found else "?"
+                if standing(earlier.get(name), current[name], name, reasons):
+                    continue
+                tests = narrow.tests_for(source, lines, found) if found else set()
+                cost = sum(durations.get(test, 1.0) for test in tests)
+                ordered = narrow.fastest_first(tests, durations)
+                todo.append((cost, [name, current[name], int(cost * 2 + 10), ordered]))
+    (WORK / "current.json").write_text(json.dumps(current), encoding="utf-8")
+    return [entry for _, entry in sorted(todo, key=lambda pair: (pair[0], pair[1][0]))]
+
+
+def mutant_names(file: str) -> list[str]:
+    meta = WORK / "mutants" / (file + ".meta")
+    return list(json.loads(meta.read_text("utf-8")).get("exit_code_by_key", {}))
+
+
+def execute(todo: list[list[Any]], workers: int) -> None:
+    """Run the plan in ``workers`` pytest sessions (``mutation/session.py``), each collecting
+    only the test files the plan names, once; progress is printed every minute."""
+    if not todo:
+        return
+    (WORK / "plan.json").write_text(json.dumps(todo), encoding="utf-8")
+    claims = WORK / "claims"
+    shutil.rmtree(claims, ignore_errors=True)
+    claims.mkdir()
+    files = sorted({test.split("::")[0] for entry in todo for test in entry[3]})
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "MUTATION_PLAN": str(WORK / "plan.json"),
+           "MUTATION_CLAIMS": str(claims), "MUTATION_RESULTS": str(WORK / RESULTS)}  # fmt: skip
+    env.pop("MUTANT_UNDER_TEST", None)
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir=."]
+    command += ["-p", "mutation.session", *files]
+    print(
+        f"running {len(todo)} mutant(s) in {workers} worker(s), {len(files)} test files", flush=True
+    )
+    logs = [(WORK / f"worker-{n}.log").open("w", encoding="utf-8") for n in range(workers)]
+    sessions = [
+        subprocess.Popen(
+            command, cwd=WORK / "mutants", env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+        for log in logs
+    ]
+    try:
+        _wait(sessions, len(todo))
+    finally:
+        for process in sessions:
+            process.kill() if process.poll() is None else None
+        for log in logs:
+            log.close()
+
+
+def _wait(sessions: list[subprocess.Popen[bytes]], total: int) -> None:
+    started = report_at = time.monotonic()
+    while any(process.poll() is None for process in sessions):
+        time.sleep(1)
+        if time.monotonic() >= report_at + 60:
+            report_at = time.monotonic()
+            done = _lines(WORK / RESULTS)
+            print(f"  {done}/{total} after {report_at - started:.0f} s", flush=True)
+    if failed := [p.returncode for p in sessions if p.returncode not in (0, 5)]:
+        raise SystemExit(f"a worker failed (exit {failed[0]}): see {WORK}/worker-*.log")
+
+
+def _lines(path: Path) -> int:
+    return len(path.read_text("utf-8").splitlines()) if path.is_file() else 0
 
 
 def results(files: list[str]) -> dict[str, str]:
-    """Every mutant of ``files`` with its status, from mutmut's records."""
-    found = {}
-    for file in files:
-        meta = WORK / "mutants" / (file + ".meta")
-        if meta.is_file():
-            codes = json.loads(meta.read_text("utf-8")).get("exit_code_by_key", {})
-            found.update({name: status(code) for name, code in codes.items()})
-    return found
+    """Every mutant of ``files`` with its status: the verdict about the mutant as it is now,
+    else not checked."""
+    current: dict[str, str] = {}
+    if (WORK / "current.json").is_file():
+        current = json.loads((WORK / "current.json").read_text("utf-8"))
+    found, wanted = verdicts(), set(files)
+    statuses = {}
+    for name, digest in current.items():
+        if _file_of(name) in wanted:
+            verdict = found.get(name)
+            statuses[name] = status(verdict[1] if verdict and verdict[0] == digest else None)
+    return statuses
+
+
+def _file_of(name: str) -> str:
+    match = MUTANT.match(name)
+    return (match["module"].replace(".", "/") + ".py") if match else ""
 
 
 def explained() -> dict[str, str]:
@@ -335,7 +427,8 @@ def diffs(names: list[str]) -> dict[str, str]:
         check=False,
     )
     try:
-        return json.loads(found.stdout.strip().splitlines()[-1])
+        shown: dict[str, str] = json.loads(found.stdout.strip().splitlines()[-1])
+        return shown
     except (IndexError, ValueError):
         return {name: "(no diff: " + found.stderr.strip()[-200:] + ")" for name in names}
 
@@ -359,15 +452,19 @@ def main(argv: list[str] | None = None) -> int:
         "--tests-from", default="", help="a git revision whose tests/ to use (a 'before' figure)"
     )
     args = parser.parse_args(argv)
+    files = modules(args.modules)
     if not args.report:
-        prepare(modules(args.modules), args.tests_from, args.fresh)
-        if (cleared := retry_survivors()) and not args.fresh:
-            print(f"{cleared} mutant(s) not killed last time are tested again")
+        prepare(files, args.tests_from, args.fresh)
+        started = time.monotonic()
+        generate(args.max_children)
         line_map(args.max_children)
-        run(args.max_children)
+        todo = plan(files)
+        print(f"{len(todo)} mutant(s) to run ({time.monotonic() - started:.0f} s so far)")
+        execute(todo, args.max_children)
+        print(f"done in {time.monotonic() - started:.0f} s")
     if not (WORK / "mutants").is_dir():
         raise SystemExit("no mutation run to report: run `make mutants` first")
-    return report(results(modules(args.modules)), show_diffs=not args.no_diffs)
+    return report(results(files), show_diffs=not args.no_diffs)
 
 
 if __name__ == "__main__":

@@ -73,7 +73,8 @@ def test_a_body_mutation_is_placed_on_the_source_files_lines(source: narrow.Sour
     mutant = original.replace("value > 1", "value >= 1")
 
     assert source.mutated_lines("x_pick", original, mutant) == {6, 7, 8}
-    assert source.functions["xǁBoxǁsize"] == (20, 21)
+    assert source.functions["xǁBoxǁsize"] == (20, 21, 21)
+    assert source.body_lines("x_pick") == range(5, 17)
 
 
 def test_a_default_value_mutation_keeps_every_test_of_its_function(
@@ -86,7 +87,7 @@ def test_a_default_value_mutation_keeps_every_test_of_its_function(
     assert source.mutated_lines("x_gone", original, original) is None
 
 
-def test_a_mutant_gets_the_tests_of_its_function_that_ran_its_lines(
+def test_a_mutant_gets_the_tests_that_ran_its_lines_or_its_whole_function(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
@@ -100,26 +101,25 @@ def test_a_mutant_gets_the_tests_of_its_function_that_ran_its_lines(
 
     def read(path: str, names: list[str]) -> list[str]:
         assert path == "mod.py"
+        if names[1] not in mutants:
+            raise KeyError(names[1])  # as mutmut's index does for a function it has not
         texts = {"x_pick__mutmut_orig": original, **mutants}
         return [texts[name].replace("x_pick__mutmut_orig", name) for name in names]
 
-    covering = {"mod.py": {"7": ["t::if", "t::other"], "11": ["t::join"], "14": ["t::try"]}}
-    function_tests = {"mod.x_pick": {"t::if", "t::join", "t::try", "t::default"}}
-    names = [f"mod.{name}" for name in mutants] + ["mod.x_pick__mutmut_9"]
+    covering = {"7": ["t::if", "t::other"], "11": ["t::join"], "14": ["t::try"], "20": ["t::box"]}
+    source = narrow.Source(Path("mod.py"))
 
-    found = narrow.narrowed({"mod.py": names}, function_tests, covering, _reading(read))
+    def tests(number: int) -> set[str]:
+        found = narrow.pair(f"mod.x_pick__mutmut_{number}", "mod.py", read)
+        assert found is not None
+        return narrow.tests_for(source, covering, found)
 
-    assert found == {"mod.x_pick__mutmut_1": {"t::if"}, "mod.x_pick__mutmut_2": {"t::join"}}
+    assert tests(1) == {"t::if", "t::other"}
+    assert tests(2) == {"t::join"}
+    assert tests(3) == {"t::if", "t::other", "t::join", "t::try"}  # not the class's test
+    assert narrow.pair("mod.x_pick__mutmut_9", "mod.py", read) is None
 
 
-def _reading(
-    read: narrow.Callable[[str, list[str]], list[str]],
-) -> narrow.Callable[[str, list[str]], list[str]]:
-    """``read`` as mutmut's index behaves: an unknown generated function is a KeyError."""
-
-    def reading(path: str, names: list[str]) -> list[str]:
-        if any(name.endswith("_9") for name in names):
-            raise KeyError(names[1])
-        return read(path, names)
-
-    return reading
+def test_a_verdict_is_about_both_texts() -> None:
+    assert narrow.digest("a", "b") == narrow.digest("a", "b")
+    assert len({narrow.digest("a", "b"), narrow.digest("a", "c"), narrow.digest("x", "b")}) == 3

@@ -6,12 +6,11 @@ from __future__ import annotations
 import json
 from collections import Counter
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
-from mutation import plugin, run
+from mutation import narrow, run
 
 
 def _meta(folder: Path, codes: dict[str, Any]) -> Path:
@@ -21,21 +20,31 @@ def _meta(folder: Path, codes: dict[str, Any]) -> Path:
     return path
 
 
-def test_a_later_run_keeps_kills_and_timeouts_and_retries_every_other_verdict(
+def test_a_later_run_keeps_kills_and_explained_survivors_of_the_same_mutant_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reasons = {"m.x_f__mutmut_9": "equivalent"}
+    kept = {code: run.standing(["d", code], "d", "m.x_f__mutmut_1", reasons)
+            for code in (1, 36, 37, 0, 33, -11, 255, 2, None)}  # fmt: skip
+
+    assert kept == {1: True, 36: True, 37: True, 0: False, 33: False, -11: False, 255: False,
+                    2: False, None: False}  # fmt: skip
+    assert run.standing(["d", 0], "d", "m.x_f__mutmut_9", reasons)  # explained
+    assert not run.standing(["d", 33], "d", "m.x_f__mutmut_9", reasons)  # no tests: try again
+    assert not run.standing(["old", 1], "d", "m.x_f__mutmut_1", reasons)  # the function changed
+    assert not run.standing(None, "d", "m.x_f__mutmut_1", reasons)
+
+
+def test_the_verdicts_of_a_stopped_run_are_kept_and_the_latest_wins(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(run, "WORK", tmp_path)
-    codes = {"killed": 1, "timeout": 36, "typed": 37, "survived": 0, "no_tests": 33,
-             "crashed": -11, "raised": 255, "suspicious": 35, "untested": None}  # fmt: skip
-    meta = _meta(tmp_path, codes)
+    (tmp_path / run.VERDICTS).write_text(json.dumps({"a": ["d1", 0], "b": ["d2", 1]}))
+    (tmp_path / run.RESULTS).write_text('["a", "d1", 1]\n["c", "d3", 36]\n["half-writ')
 
-    assert run.retry_survivors() == 5
-    kept = json.loads(meta.read_text())["exit_code_by_key"]
-    assert kept == {
-        "killed": 1, "timeout": 36, "typed": 37, "survived": None, "no_tests": None,
-        "crashed": None, "raised": None, "suspicious": None, "untested": None,
-    }  # fmt: skip
-    assert run.retry_survivors() == 0
+    assert run.verdicts() == {"a": ["d1", 1], "b": ["d2", 1], "c": ["d3", 36]}
+    assert not (tmp_path / run.RESULTS).exists()
+    assert json.loads((tmp_path / run.VERDICTS).read_text())["c"] == ["d3", 36]
 
 
 def test_a_module_copied_unmutated_by_an_earlier_run_is_mutated_when_named(
@@ -59,7 +68,6 @@ def test_a_module_copied_unmutated_by_an_earlier_run_is_mutated_when_named(
     assert (copied / "tasks.py").read_text() == "# mutated\n"
     settings = (tmp_path / "work" / "setup.cfg").read_text()
     assert "    generator/runtime/errors.py\n    generator/runtime/tasks.py\n" in settings
-    assert "mutation.plugin" in settings
 
 
 def test_a_fresh_run_forgets_the_earlier_verdicts(
@@ -78,49 +86,35 @@ def test_a_fresh_run_forgets_the_earlier_verdicts(
     assert not meta.exists()
 
 
-def _item(nodeid: str) -> Any:
-    return SimpleNamespace(nodeid=nodeid)
-
-
-def test_a_mutants_tests_run_fastest_file_first_keeping_each_files_tests_together(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setattr(
-        plugin,
-        "_durations",
-        {"a.py::slow": 9.0, "a.py::fast": 0.5, "b.py::one": 0.1, "b.py::two": 3.0, "c.py::x": 1.0},
-    )
-    monkeypatch.setenv("MUTANT_UNDER_TEST", "generator.runtime.errors.x_f__mutmut_1")
+def test_a_mutants_tests_run_fastest_file_first_keeping_each_files_tests_together() -> None:
+    durations = {"a.py::slow": 9.0, "a.py::fast": 0.5, "b.py::one": 0.1, "b.py::two": 3.0,
+                 "c.py::x": 1.0}  # fmt: skip
     names = ["a.py::slow", "c.py::x", "a.py::fast", "b.py::two", "b.py::one", "a.py::unknown"]
-    items = [_item(n) for n in names]
 
-    plugin.pytest_collection_modifyitems(items)
-
-    assert [i.nodeid for i in items] == [
+    assert narrow.fastest_first(names, durations) == [
         "b.py::one", "b.py::two", "a.py::fast", "a.py::slow", "a.py::unknown", "c.py::x"
     ]  # fmt: skip
 
 
-def test_the_clean_runs_keep_the_suites_own_order(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(plugin, "_durations", {"a.py::x": 5.0, "b.py::y": 0.1})
-    monkeypatch.setenv("MUTANT_UNDER_TEST", "stats")
-    items = [_item("a.py::x"), _item("b.py::y")]
-
-    plugin.pytest_collection_modifyitems(items)
-
-    assert [i.nodeid for i in items] == ["a.py::x", "b.py::y"]
-
-
-def test_a_child_that_raised_is_a_crash_not_a_timeout_kill(
+def test_a_verdict_counts_only_for_the_mutant_as_it_is_now(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(run, "WORK", tmp_path)
-    _meta(tmp_path, {"a": 255, "b": 36, "c": -9, "d": 1, "e": 0})
+    prefix = "generator.runtime.errors.x_f__mutmut_"
+    current = {f"{prefix}{n}": f"d{n}" for n in range(1, 7)}
+    current["generator.runtime.tasks.x_g__mutmut_1"] = "t1"
+    (tmp_path / "current.json").write_text(json.dumps(current))
+    found = {"1": ["d1", 255], "2": ["d2", 36], "3": ["d3", -9], "4": ["d4", 1], "5": ["d5", 0],
+             "6": ["changed", 1]}  # fmt: skip
+    (tmp_path / run.VERDICTS).write_text(json.dumps({prefix + k: v for k, v in found.items()}))
 
-    found = run.results(["generator/runtime/errors.py", "generator/runtime/tasks.py"])
+    statuses = run.results(["generator/runtime/errors.py"])
 
-    assert found == {"a": "crashed (exit 255)", "b": "timeout", "c": "crashed (exit -9)",
-                     "d": "killed", "e": "survived"}  # fmt: skip
+    assert statuses == {
+        f"{prefix}1": "crashed (exit 255)", f"{prefix}2": "timeout",
+        f"{prefix}3": "crashed (exit -9)", f"{prefix}4": "killed", f"{prefix}5": "survived",
+        f"{prefix}6": "not checked",
+    }  # fmt: skip
 
 
 def test_the_report_counts_kills_explanations_and_survivors_per_module(

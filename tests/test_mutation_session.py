@@ -1,0 +1,128 @@
+"""``make mutants``' worker (``mutation/session.py``): two pytest sessions share one plan, and
+each mutant runs once, in a child, with the verdict its tests give.
+
+The toy module below plays mutmut's trampoline: it reads ``MUTANT_UNDER_TEST`` on each call.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from mutation import session
+
+ROOT = Path(__file__).resolve().parents[1]
+
+TOY = """\
+import os
+
+
+def double(x):
+    mutant = os.environ.get("MUTANT_UNDER_TEST", "")
+    if mutant.endswith("wrong"):
+        return x * 3
+    if mutant.endswith("same"):
+        return x + x
+    if mutant.endswith("hangs"):
+        while True:
+            pass
+    if mutant.endswith("raises"):
+        raise RuntimeError("set-up broken")
+    return x * 2
+"""
+
+TESTS = """\
+import pytest
+
+from toy import double
+
+
+@pytest.fixture
+def two():
+    return double(1)
+
+
+def test_small():
+    assert double(2) == 4
+
+
+def test_from_fixture(two):
+    assert two == 2
+
+
+def test_in_a_folder(tmp_path):
+    (tmp_path / "made").write_text("x")
+    assert double(1) == 2
+
+
+def test_never_reached_after_a_failure():
+    open("reached-" + __import__("os").environ.get("MUTANT_UNDER_TEST", ""), "w").close()
+"""
+
+
+def test_two_workers_run_each_mutant_once_with_its_verdict(tmp_path: Path) -> None:
+    (tmp_path / "toy.py").write_text(TOY)
+    (tmp_path / "test_toy.py").write_text(TESTS)
+    small, fixture = "test_toy.py::test_small", "test_toy.py::test_from_fixture"
+    last = "test_toy.py::test_never_reached_after_a_failure"
+    plan = [
+        ["toy.x_double__mutmut_wrong", "d1", 30, [small, last]],
+        ["toy.x_double__mutmut_same", "d2", 30, [small, fixture, "test_toy.py::test_in_a_folder"]],
+        ["toy.x_double__mutmut_hangs", "d3", 1, [small]],
+        ["toy.x_double__mutmut_raises", "d4", 30, [fixture, last]],
+        ["toy.x_double__mutmut_untested", "d5", 30, []],
+        ["toy.x_double__mutmut_gone", "d6", 30, ["test_toy.py::test_renamed"]],
+    ]
+    (tmp_path / "plan.json").write_text(json.dumps(plan))
+    (tmp_path / "claims").mkdir()
+    env = {
+        **os.environ,
+        "MUTATION_PLAN": str(tmp_path / "plan.json"),
+        "MUTATION_CLAIMS": str(tmp_path / "claims"),
+        "MUTATION_RESULTS": str(tmp_path / "results.jsonl"),
+        "PYTHONPATH": f"{tmp_path}{os.pathsep}{ROOT}",
+        "TMPDIR": str(tmp_path / "tmp"),
+    }
+    (tmp_path / "tmp").mkdir()
+    env.pop("MUTANT_UNDER_TEST", None)
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir=."]
+    command += ["-p", "mutation.session", "test_toy.py"]
+    workers = [subprocess.Popen(command, cwd=tmp_path, env=env) for _ in range(2)]
+
+    assert [worker.wait(timeout=120) for worker in workers] == [0, 0]
+
+    lines = (tmp_path / "results.jsonl").read_text().splitlines()
+    verdicts = {
+        name.rpartition("_")[2]: (digest, code) for name, digest, code in map(json.loads, lines)
+    }
+    assert len(lines) == len(plan)
+    assert verdicts == {
+        "wrong": ("d1", session.KILLED),
+        "same": ("d2", session.SURVIVED),
+        "hangs": ("d3", session.TIMEOUT),
+        "raises": ("d4", session.KILLED),  # a fixture that raises fails the test's set-up
+        "untested": ("d5", session.NO_TESTS),
+        "gone": ("d6", session.NO_TESTS),
+    }
+    assert sorted(p.name for p in tmp_path.glob("reached-*")) == []  # stopped at the failure
+    assert sorted(p.name for p in (tmp_path / "claims").iterdir()) == [str(n) for n in range(6)]
+    assert list((tmp_path / "tmp").iterdir()) == []  # each child's folders went with it
+
+
+def test_without_a_plan_the_plugin_leaves_the_session_alone(tmp_path: Path) -> None:
+    (tmp_path / "toy.py").write_text(TOY)
+    (tmp_path / "test_toy.py").write_text(TESTS)
+    env = {**os.environ, "PYTHONPATH": f"{tmp_path}{os.pathsep}{ROOT}"}
+    for name in ("MUTATION_PLAN", "MUTANT_UNDER_TEST"):
+        env.pop(name, None)
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir=."]
+    command += ["-p", "mutation.session", "test_toy.py"]
+
+    done = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True)
+
+    assert done.returncode == 0, done.stdout
+    assert "4 passed" in done.stdout
+    assert [p.name for p in tmp_path.glob("reached-*")] == ["reached-"]
