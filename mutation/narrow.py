@@ -15,6 +15,7 @@ import ast
 import difflib
 import hashlib
 import re
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -140,3 +141,29 @@ def fastest_first(tests: Iterable[str], durations: dict[str, float]) -> list[str
         return fastest[file], file, durations.get(test, float("inf")), test
 
     return sorted(tests, key=order)
+
+
+def within_budget(tests: Iterable[str], durations: dict[str, float], budget: float) -> list[str]:
+    """As many of the tests as fit in ``budget`` seconds (at least one), taken from every
+    test file in turn, each file's fastest first (a file whose next test does not fit gives no
+    more), so that a budget is spent on tests of different kinds; returned in
+    ``fastest_first`` order. No budget (0) keeps them all."""
+    tests = list(tests)
+    if budget <= 0:
+        return fastest_first(tests, durations)
+    by_file: dict[str, list[str]] = defaultdict(list)
+    for test in fastest_first(tests, durations):
+        by_file[test.split("::")[0]].append(test)
+    chosen: list[str] = []
+    spent = 0.0
+    while any(by_file.values()):
+        for queue in by_file.values():
+            if not queue:
+                continue
+            cost = durations.get(queue[0], 1.0)
+            if chosen and spent + cost > budget:
+                queue.clear()  # this file's next test does not fit: the others may
+                continue
+            chosen.append(queue.pop(0))
+            spent += cost
+    return fastest_first(chosen, durations)

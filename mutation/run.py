@@ -82,8 +82,8 @@ SLOW = (
 # "segfault"; here every code but a failing test, a time limit or the type checker is a crash,
 # looked at and run again, never counted as a kill.
 STATUS = {1: "killed", 3: "killed", 36: "timeout", 24: "timeout", -24: "timeout", 152: "timeout",
-          37: "caught by type check", 0: "survived", 5: "no tests", 33: "no tests",
-          None: "not checked"}  # fmt: skip
+          37: "caught by type check", 0: "survived", 40: "survived its budget", 5: "no tests",
+          33: "no tests", None: "not checked"}  # fmt: skip
 KILLED = {"killed", "timeout", "caught by type check"}
 VERDICTS, RESULTS = "verdicts.json", "results.jsonl"
 MUTANT = re.compile(r"^(?P<module>[\w.]+?)\.x[_ǁ]")
@@ -249,12 +249,13 @@ def standing(verdict: list[Any] | None, digest: str, name: str, reasons: dict[st
     if not verdict or verdict[0] != digest:
         return False
     found = status(verdict[1])
-    return found in KILLED or (found == "survived" and is_explained(name, reasons))
+    return found in KILLED or (found.startswith("survived") and is_explained(name, reasons))
 
 
-def plan(files: list[str]) -> list[list[Any]]:
-    """The mutants to run, each ``[name, digest, time limit, tests]``, cheapest first; and
-    ``current.json``, the digest of every mutant of ``files`` (what the report reads)."""
+def plan(files: list[str], budget: float = 0.0) -> list[list[Any]]:
+    """The mutants to run, each ``[name, digest, time limit, tests, tests left out]``,
+    cheapest first; and ``current.json``, the digest of every mutant of ``files`` (what the
+    report reads). ``budget`` caps a mutant's tests, in seconds of their recorded time."""
     from mutmut.mutation.data import MutantLineSpans
 
     def read(path: str, names: list[str]) -> list[str]:
@@ -277,9 +278,10 @@ def plan(files: list[str]) -> list[list[Any]]:
                 if standing(earlier.get(name), current[name], name, reasons):
                     continue
                 tests = narrow.tests_for(source, lines, found) if found else set()
-                cost = sum(durations.get(test, 1.0) for test in tests)
-                ordered = narrow.fastest_first(tests, durations)
-                todo.append((cost, [name, current[name], int(cost * 2 + 10), ordered]))
+                chosen = narrow.within_budget(tests, durations, budget)
+                cost = sum(durations.get(test, 1.0) for test in chosen)
+                entry = [name, current[name], int(cost * 2 + 10), chosen, len(tests) - len(chosen)]
+                todo.append((cost, entry))
     (WORK / "current.json").write_text(json.dumps(current), encoding="utf-8")
     return [entry for _, entry in sorted(todo, key=lambda pair: (pair[0], pair[1][0]))]
 
@@ -449,6 +451,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-children", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--fresh", action="store_true", help="forget the earlier runs' verdicts")
     parser.add_argument(
+        "--budget", type=float, default=10.0,
+        help="seconds of (recorded) test time a mutant gets at most; 0: every test that ran "
+        "its lines (a survivor of its budget is listed as such)",
+    )  # fmt: skip
+    parser.add_argument(
         "--tests-from", default="", help="a git revision whose tests/ to use (a 'before' figure)"
     )
     args = parser.parse_args(argv)
@@ -458,7 +465,7 @@ def main(argv: list[str] | None = None) -> int:
         started = time.monotonic()
         generate(args.max_children)
         line_map(args.max_children)
-        todo = plan(files)
+        todo = plan(files, args.budget)
         print(f"{len(todo)} mutant(s) to run ({time.monotonic() - started:.0f} s so far)")
         execute(todo, args.max_children)
         print(f"done in {time.monotonic() - started:.0f} s")

@@ -11,9 +11,9 @@ verdict. Workers share one plan and take its mutants in turn (an empty claim fil
 mutant), so two workers never run the same one.
 
 The environment says what to do: ``MUTATION_PLAN`` (a JSON list of ``[name, digest, time
-limit in seconds, [test ids]]``), ``MUTATION_CLAIMS`` (a folder) and ``MUTATION_RESULTS`` (a
-JSON-lines file each verdict is appended to, ``[name, digest, exit code]``). Without them the
-plugin does nothing.
+limit in seconds, [test ids], number of tests the budget left out]``), ``MUTATION_CLAIMS`` (a
+folder) and ``MUTATION_RESULTS`` (a JSON-lines file each verdict is appended to, ``[name,
+digest, exit code]``). Without them the plugin does nothing.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from _pytest.runner import runtestprotocol
 
 # The codes mutmut uses, so that a verdict reads the same whichever ran it.
 SURVIVED, KILLED, CRASHED, NO_TESTS, TIMEOUT = 0, 1, 2, 33, 36
+SURVIVED_BUDGET = 40  # survived the tests its budget held; others that ran its lines did not run
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
@@ -51,11 +52,13 @@ def pytest_runtestloop(session: pytest.Session) -> bool | None:
     items = {item.nodeid: item for item in session.items}
     factory = session.config._tmp_path_factory  # type: ignore[attr-defined]
     with open(os.environ["MUTATION_RESULTS"], "a", encoding="utf-8") as results:
-        for index, (name, digest, limit, tests) in enumerate(plan):
+        for index, (name, digest, limit, tests, *left_out) in enumerate(plan):
             if not _claim(claims / str(index)):
                 continue
             chosen = [items[test] for test in tests if test in items]
             code = _in_child(name, chosen, limit, factory) if chosen else NO_TESTS
+            if code == SURVIVED and left_out and left_out[0]:
+                code = SURVIVED_BUDGET
             results.write(json.dumps([name, digest, code]) + "\n")
             results.flush()
     return True

@@ -123,3 +123,13 @@ def test_a_mutant_gets_the_tests_that_ran_its_lines_or_its_whole_function(
 def test_a_verdict_is_about_both_texts() -> None:
     assert narrow.digest("a", "b") == narrow.digest("a", "b")
     assert len({narrow.digest("a", "b"), narrow.digest("a", "c"), narrow.digest("x", "b")}) == 3
+
+
+def test_a_budget_takes_the_fastest_test_of_every_file_in_turn() -> None:
+    durations = {"a::1": 1.0, "a::2": 2.0, "a::3": 3.0, "b::1": 1.5, "b::2": 4.0, "c::1": 9.0}
+    tests = list(durations)
+
+    assert narrow.within_budget(tests, durations, 5.0) == ["a::1", "a::2", "b::1"]
+    assert narrow.within_budget(tests, durations, 0.5) == ["a::1"]  # always one
+    assert narrow.within_budget(tests, durations, 0) == narrow.fastest_first(tests, durations)
+    assert len(narrow.within_budget(tests, durations, 100.0)) == 6

@@ -71,6 +71,7 @@ def test_two_workers_run_each_mutant_once_with_its_verdict(tmp_path: Path) -> No
     plan = [
         ["toy.x_double__mutmut_wrong", "d1", 30, [small, last]],
         ["toy.x_double__mutmut_same", "d2", 30, [small, fixture, "test_toy.py::test_in_a_folder"]],
+        ["toy.x_double__mutmut_budget_same", "d7", 30, [small], 2],
         ["toy.x_double__mutmut_hangs", "d3", 1, [small]],
         ["toy.x_double__mutmut_raises", "d4", 30, [fixture, last]],
         ["toy.x_double__mutmut_untested", "d5", 30, []],
@@ -96,19 +97,21 @@ def test_two_workers_run_each_mutant_once_with_its_verdict(tmp_path: Path) -> No
 
     lines = (tmp_path / "results.jsonl").read_text().splitlines()
     verdicts = {
-        name.rpartition("_")[2]: (digest, code) for name, digest, code in map(json.loads, lines)
+        name.partition("mutmut_")[2]: (digest, code)
+        for name, digest, code in map(json.loads, lines)
     }
     assert len(lines) == len(plan)
     assert verdicts == {
         "wrong": ("d1", session.KILLED),
         "same": ("d2", session.SURVIVED),
+        "budget_same": ("d7", session.SURVIVED_BUDGET),  # two tests were left out
         "hangs": ("d3", session.TIMEOUT),
         "raises": ("d4", session.KILLED),  # a fixture that raises fails the test's set-up
         "untested": ("d5", session.NO_TESTS),
         "gone": ("d6", session.NO_TESTS),
     }
     assert sorted(p.name for p in tmp_path.glob("reached-*")) == []  # stopped at the failure
-    assert sorted(p.name for p in (tmp_path / "claims").iterdir()) == [str(n) for n in range(6)]
+    assert sorted(p.name for p in (tmp_path / "claims").iterdir()) == [str(n) for n in range(7)]
     assert list((tmp_path / "tmp").iterdir()) == []  # each child's folders went with it
 
 
