@@ -85,10 +85,11 @@ def test_every_other_way_in_is_offered_one_after_the_other(
     without_credentials(monkeypatch, vendor)
     monkeypatch.delenv("SPARE_KEY_FOR_THE_TEST", raising=False)
 
-    class TwoWays(contract_for(vendor).client_cls):  # type: ignore[misc, valid-type]
-        pass
+    two_ways = changed(vendor, auth=auth.model_dump(by_alias=True))
 
-    TwoWays.vendor = changed(vendor, auth=auth.model_dump(by_alias=True))  # type: ignore[misc]
+    class TwoWays(contract_for(vendor).client_cls):  # type: ignore[misc, valid-type]
+        vendor = two_ways
+
     missing = next(c for c in vendor.auth.credentials if c.required)
     with pytest.raises(errors.ConfigurationError) as caught:
         TwoWays(base_url="http://vendor.test")
@@ -155,9 +156,8 @@ def test_a_get_operation_without_a_task_family_is_no_tasks_either(vendor: Vendor
     )
 
     class Bare(contract_for(vendor).client_cls):  # type: ignore[misc, valid-type]
-        pass
+        vendor = bare
 
-    Bare.vendor = bare  # type: ignore[misc]
     credentials = {c.name: "secret-value" for c in vendor.auth.credentials}
     client = Bare(**credentials, base_url="http://vendor.test")
     with client, pytest.raises(errors.ConfigurationError) as caught:
