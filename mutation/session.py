@@ -18,6 +18,7 @@ digest, exit code]``). Without them the plugin does nothing.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import os
@@ -81,6 +82,7 @@ def _in_child(name: str, items: list[pytest.Item], limit: int, factory: Any) -> 
     if pid == 0:  # the child: never returns into the parent's session
         code = CRASHED
         try:
+            os.setpgid(0, 0)  # the servers its tests start go with it
             quiet = os.open(os.devnull, os.O_WRONLY)
             os.dup2(quiet, 1)
             os.dup2(quiet, 2)
@@ -92,6 +94,8 @@ def _in_child(name: str, items: list[pytest.Item], limit: int, factory: Any) -> 
         finally:
             os._exit(code)
     _, status = os.waitpid(pid, 0)
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pid, signal.SIGKILL)  # what its tests started and left, once it is over
     shutil.rmtree(scratch, ignore_errors=True)  # a child killed at its time limit cannot
     if os.WIFSIGNALED(status):
         signal_number = os.WTERMSIG(status)

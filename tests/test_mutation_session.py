@@ -58,6 +58,20 @@ def test_in_a_folder(tmp_path):
     assert double(1) == 2
 
 
+@pytest.fixture
+def server():
+    import subprocess, sys
+    process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+    open("server-pid", "w").write(str(process.pid))
+    yield process
+    process.kill()
+    process.wait()
+
+
+def test_with_a_server(server):
+    assert double(2) == 4
+
+
 def test_never_reached_after_a_failure():
     open("reached-" + __import__("os").environ.get("MUTANT_UNDER_TEST", ""), "w").close()
 """
@@ -72,6 +86,7 @@ def test_two_workers_run_each_mutant_once_with_its_verdict(tmp_path: Path) -> No
         ["toy.x_double__mutmut_wrong", "d1", 30, [small, last]],
         ["toy.x_double__mutmut_same", "d2", 30, [small, fixture, "test_toy.py::test_in_a_folder"]],
         ["toy.x_double__mutmut_budget_same", "d7", 30, [small], 2],
+        ["toy.x_double__mutmut_server_wrong", "d8", 30, ["test_toy.py::test_with_a_server"]],
         ["toy.x_double__mutmut_hangs", "d3", 1, [small]],
         ["toy.x_double__mutmut_raises", "d4", 30, [fixture, last]],
         ["toy.x_double__mutmut_untested", "d5", 30, []],
@@ -105,14 +120,18 @@ def test_two_workers_run_each_mutant_once_with_its_verdict(tmp_path: Path) -> No
         "wrong": ("d1", session.KILLED),
         "same": ("d2", session.SURVIVED),
         "budget_same": ("d7", session.SURVIVED_BUDGET),  # two tests were left out
+        "server_wrong": ("d8", session.KILLED),
         "hangs": ("d3", session.TIMEOUT),
         "raises": ("d4", session.KILLED),  # a fixture that raises fails the test's set-up
         "untested": ("d5", session.NO_TESTS),
         "gone": ("d6", session.NO_TESTS),
     }
     assert sorted(p.name for p in tmp_path.glob("reached-*")) == []  # stopped at the failure
-    assert sorted(p.name for p in (tmp_path / "claims").iterdir()) == [str(n) for n in range(7)]
+    assert sorted(p.name for p in (tmp_path / "claims").iterdir()) == [str(n) for n in range(8)]
     assert list((tmp_path / "tmp").iterdir()) == []  # each child's folders went with it
+    server = Path(f"/proc/{(tmp_path / 'server-pid').read_text()}/stat")
+    # the server its failed test left running was stopped with the child (gone, or a zombie)
+    assert not server.exists() or server.read_text().split(") ")[1][0] == "Z"
 
 
 def test_without_a_plan_the_plugin_leaves_the_session_alone(tmp_path: Path) -> None:
@@ -127,5 +146,5 @@ def test_without_a_plan_the_plugin_leaves_the_session_alone(tmp_path: Path) -> N
     done = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True)
 
     assert done.returncode == 0, done.stdout
-    assert "4 passed" in done.stdout
+    assert "5 passed" in done.stdout
     assert [p.name for p in tmp_path.glob("reached-*")] == ["reached-"]
