@@ -226,9 +226,10 @@ def generate(processes: int) -> None:
         raise SystemExit(f"mutmut could not make the mutants: see {WORK / 'generate.log'}")
 
 
-def verdicts() -> dict[str, list[Any]]:
-    """Every verdict so far (``[digest, exit code]`` by mutant), the results of a run that was
-    stopped included."""
+def verdicts(absorb: bool = False) -> dict[str, list[Any]]:
+    """Every verdict so far (``[digest, exit code]`` by mutant), those of a run still going,
+    or stopped, included. With ``absorb`` (as a run starts, with no worker writing) the
+    results are moved into ``verdicts.json``."""
     found: dict[str, list[Any]] = {}
     if (WORK / VERDICTS).is_file():
         found = json.loads((WORK / VERDICTS).read_text("utf-8"))
@@ -237,8 +238,9 @@ def verdicts() -> dict[str, list[Any]]:
             with contextlib.suppress(ValueError):
                 name, digest, code = json.loads(line)
                 found[name] = [digest, code]
-        (WORK / VERDICTS).write_text(json.dumps(found), encoding="utf-8")
-        (WORK / RESULTS).unlink()
+        if absorb:
+            (WORK / VERDICTS).write_text(json.dumps(found), encoding="utf-8")
+            (WORK / RESULTS).unlink()
     return found
 
 
@@ -266,7 +268,7 @@ def plan(files: list[str], budget: float = 0.0) -> list[list[Any]]:
 
     covering = json.loads((WORK / "lines.json").read_text("utf-8"))
     durations: dict[str, float] = json.loads((WORK / "durations.json").read_text("utf-8"))
-    earlier, reasons = verdicts(), explained()
+    earlier, reasons = verdicts(absorb=True), explained()
     current: dict[str, str] = {}
     todo = []
     with contextlib.chdir(WORK):

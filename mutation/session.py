@@ -108,5 +108,7 @@ def _fails(items: list[pytest.Item]) -> bool:
     for index, item in enumerate(items):
         following = items[index + 1] if index + 1 < len(items) else None
         if any(report.failed for report in runtestprotocol(item, log=False, nextitem=following)):
+            with contextlib.suppress(Exception):  # its fixtures' servers and files, stopped
+                item.session._setupstate.teardown_exact(None)
             return True
     return False

@@ -43,6 +43,8 @@ def test_the_verdicts_of_a_stopped_run_are_kept_and_the_latest_wins(
     (tmp_path / run.RESULTS).write_text('["a", "d1", 1]\n["c", "d3", 36]\n["half-writ')
 
     assert run.verdicts() == {"a": ["d1", 1], "b": ["d2", 1], "c": ["d3", 36]}
+    assert (tmp_path / run.RESULTS).exists()  # a report while workers write leaves it alone
+    assert run.verdicts(absorb=True) == {"a": ["d1", 1], "b": ["d2", 1], "c": ["d3", 36]}
     assert not (tmp_path / run.RESULTS).exists()
     assert json.loads((tmp_path / run.VERDICTS).read_text())["c"] == ["d3", 36]
 
