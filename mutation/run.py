@@ -255,9 +255,10 @@ def standing(verdict: list[Any] | None, digest: str, name: str, reasons: dict[st
 
 
 def plan(files: list[str], budget: float = 0.0) -> list[list[Any]]:
-    """The mutants to run, each ``[name, digest, time limit, tests, tests left out]``,
-    cheapest first; and ``current.json``, the digest of every mutant of ``files`` (what the
-    report reads). ``budget`` caps a mutant's tests, in seconds of their recorded time."""
+    """The mutants to run, each ``[name, digest, CPU limit, tests, tests left out, clock
+    limit]``, cheapest first; and ``current.json``, the digest of every mutant of ``files``
+    (what the report reads). ``budget`` caps a mutant's tests, in seconds of their recorded
+    time."""
     from mutmut.mutation.data import MutantLineSpans
 
     def read(path: str, names: list[str]) -> list[str]:
@@ -282,7 +283,8 @@ def plan(files: list[str], budget: float = 0.0) -> list[list[Any]]:
                 tests = narrow.tests_for(source, lines, found) if found else set()
                 chosen = narrow.within_budget(tests, durations, budget)
                 cost = sum(durations.get(test, 1.0) for test in chosen)
-                entry = [name, current[name], int(cost * 2 + 10), chosen, len(tests) - len(chosen)]
+                cpu = int(cost * 2 + 10)  # seconds of CPU; the clock's limit is five times as long
+                entry = [name, current[name], cpu, chosen, len(tests) - len(chosen), cpu * 5 + 60]
                 todo.append((cost, entry))
     (WORK / "current.json").write_text(json.dumps(current), encoding="utf-8")
     return [entry for _, entry in sorted(todo, key=lambda pair: (pair[0], pair[1][0]))]

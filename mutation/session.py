@@ -11,7 +11,8 @@ verdict. Workers share one plan and take its mutants in turn (an empty claim fil
 mutant), so two workers never run the same one.
 
 The environment says what to do: ``MUTATION_PLAN`` (a JSON list of ``[name, digest, time
-limit in seconds, [test ids], number of tests the budget left out]``), ``MUTATION_CLAIMS`` (a
+limit in seconds of CPU time, [test ids], number of tests the budget left out, and optionally a
+limit in seconds of wall-clock time]``), ``MUTATION_CLAIMS`` (a
 folder) and ``MUTATION_RESULTS`` (a JSON-lines file each verdict is appended to, ``[name,
 digest, exit code]``). Without them the plugin does nothing.
 """
@@ -22,6 +23,7 @@ import contextlib
 import gc
 import json
 import os
+import resource
 import shutil
 import signal
 import tempfile
@@ -53,12 +55,14 @@ def pytest_runtestloop(session: pytest.Session) -> bool | None:
     items = {item.nodeid: item for item in session.items}
     factory = session.config._tmp_path_factory  # type: ignore[attr-defined]
     with open(os.environ["MUTATION_RESULTS"], "a", encoding="utf-8") as results:
-        for index, (name, digest, limit, tests, *left_out) in enumerate(plan):
+        for index, (name, digest, limit, tests, *rest) in enumerate(plan):
             if not _claim(claims / str(index)):
                 continue
             chosen = [items[test] for test in tests if test in items]
-            code = _in_child(name, chosen, limit, factory) if chosen else NO_TESTS
-            if code == SURVIVED and left_out and left_out[0]:
+            left_out = rest[0] if rest else 0
+            wall = rest[1] if len(rest) > 1 else limit * 5 + 60
+            code = _in_child(name, chosen, (limit, wall), factory) if chosen else NO_TESTS
+            if code == SURVIVED and left_out:
                 code = SURVIVED_BUDGET
             results.write(json.dumps([name, digest, code]) + "\n")
             results.flush()
@@ -73,10 +77,13 @@ def _claim(path: Path) -> bool:
     return True
 
 
-def _in_child(name: str, items: list[pytest.Item], limit: int, factory: Any) -> int:
-    """The mutant's exit code: its tests run in a forked child, killed after ``limit``
-    seconds (a timeout, which mutmut too counts as a kill: the mutant made a test hang).
-    The child's ``tmp_path`` folders are its own, removed as it ends."""
+def _in_child(name: str, items: list[pytest.Item], limits: tuple[int, int], factory: Any) -> int:
+    """The mutant's exit code: its tests run in a forked child, stopped when it has used
+    ``limits[0]`` seconds of CPU time or lived ``limits[1]`` seconds (a timeout, which mutmut
+    too counts as a kill: the mutant made a test loop or hang). CPU time, not the clock, is
+    what a loop is told by: a busy machine slows a test's clock, not the CPU it needs, and a
+    slow survivor must never pass for a kill. The child's ``tmp_path`` folders are its own,
+    removed as it ends."""
     scratch = Path(tempfile.mkdtemp(prefix="mutant-"))
     pid = os.fork()
     if pid == 0:  # the child: never returns into the parent's session
@@ -87,7 +94,9 @@ def _in_child(name: str, items: list[pytest.Item], limit: int, factory: Any) -> 
             os.dup2(quiet, 1)
             os.dup2(quiet, 2)
             signal.signal(signal.SIGALRM, signal.SIG_DFL)
-            signal.alarm(limit)
+            signal.signal(signal.SIGXCPU, signal.SIG_DFL)
+            resource.setrlimit(resource.RLIMIT_CPU, (limits[0], limits[0] + 5))
+            signal.alarm(limits[1])
             factory._basetemp = scratch
             os.environ["MUTANT_UNDER_TEST"] = name
             code = KILLED if _fails(items) else SURVIVED
@@ -99,7 +108,8 @@ def _in_child(name: str, items: list[pytest.Item], limit: int, factory: Any) -> 
     shutil.rmtree(scratch, ignore_errors=True)  # a child killed at its time limit cannot
     if os.WIFSIGNALED(status):
         signal_number = os.WTERMSIG(status)
-        return TIMEOUT if signal_number == signal.SIGALRM else -signal_number
+        timed_out = signal_number in (signal.SIGALRM, signal.SIGXCPU)
+        return TIMEOUT if timed_out else -signal_number
     return os.WEXITSTATUS(status)
 
 

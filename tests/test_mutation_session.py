@@ -29,6 +29,9 @@ def double(x):
     if mutant.endswith("hangs"):
         while True:
             pass
+    if mutant.endswith("waits"):
+        import time
+        time.sleep(600)
     if mutant.endswith("raises"):
         raise RuntimeError("set-up broken")
     return x * 2
@@ -87,7 +90,8 @@ def test_two_workers_run_each_mutant_once_with_its_verdict(tmp_path: Path) -> No
         ["toy.x_double__mutmut_same", "d2", 30, [small, fixture, "test_toy.py::test_in_a_folder"]],
         ["toy.x_double__mutmut_budget_same", "d7", 30, [small], 2],
         ["toy.x_double__mutmut_server_wrong", "d8", 30, ["test_toy.py::test_with_a_server"]],
-        ["toy.x_double__mutmut_hangs", "d3", 1, [small]],
+        ["toy.x_double__mutmut_hangs", "d3", 1, [small]],  # 1 s of CPU
+        ["toy.x_double__mutmut_waits", "d9", 30, [small], 0, 2],  # 2 s of clock, no CPU
         ["toy.x_double__mutmut_raises", "d4", 30, [fixture, last]],
         ["toy.x_double__mutmut_untested", "d5", 30, []],
         ["toy.x_double__mutmut_gone", "d6", 30, ["test_toy.py::test_renamed"]],
@@ -122,12 +126,13 @@ def test_two_workers_run_each_mutant_once_with_its_verdict(tmp_path: Path) -> No
         "budget_same": ("d7", session.SURVIVED_BUDGET),  # two tests were left out
         "server_wrong": ("d8", session.KILLED),
         "hangs": ("d3", session.TIMEOUT),
+        "waits": ("d9", session.TIMEOUT),
         "raises": ("d4", session.KILLED),  # a fixture that raises fails the test's set-up
         "untested": ("d5", session.NO_TESTS),
         "gone": ("d6", session.NO_TESTS),
     }
     assert sorted(p.name for p in tmp_path.glob("reached-*")) == []  # stopped at the failure
-    assert sorted(p.name for p in (tmp_path / "claims").iterdir()) == [str(n) for n in range(8)]
+    assert sorted(p.name for p in (tmp_path / "claims").iterdir()) == [str(n) for n in range(9)]
     assert list((tmp_path / "tmp").iterdir()) == []  # each child's folders went with it
     server = Path(f"/proc/{(tmp_path / 'server-pid').read_text()}/stat")
     # the server its failed test left running was stopped with the child (gone, or a zombie)
