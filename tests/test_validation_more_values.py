@@ -1,8 +1,9 @@
-"""Two promises of ``generator.runtime.validation`` checked by value: ``slot_problems`` on a
-slot whose inputs carry no channel rule (it finds nothing wrong with a colour image, and still
-compares sizes), and ``valid_test`` agreeing with ``schema_problems`` on a schema that uses
-every key the quick tests know (``SIMPLE_KEYS``), where its verdict must be the simple check's.
-Slotted operations are found in ``specs/`` by their ``x-sdk-limits`` slots."""
+"""Promises of ``generator.runtime.validation`` checked by value: ``slot_problems`` on a slot
+whose inputs carry no channel rule (it finds nothing wrong with a colour image, and still
+compares sizes) and on a later slot when the first is empty; ``valid_test`` agreeing with
+``schema_problems`` on a schema that uses every key the quick tests know (``SIMPLE_KEYS``);
+and a ``checker`` built afresh (not the cached one) refusing a number for a string. Operations
+are found in ``specs/`` by their ``x-sdk-limits`` slots and their params' schemas."""
 
 from __future__ import annotations
 
@@ -12,7 +13,13 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from generator.runtime.validation import SIMPLE_KEYS, schema_problems, slot_problems, valid_test
+from generator.runtime.validation import (
+    SIMPLE_KEYS,
+    checker,
+    schema_problems,
+    slot_problems,
+    valid_test,
+)
 from generator.runtime.vendor import Operation
 
 from .vendors import all_vendors
@@ -93,3 +100,69 @@ def test_valid_test_on_every_simple_key_is_the_simple_verdict(
 ) -> None:
     assert (not schema_problems(schema, value)) is valid
     assert valid_test(schema)(value) is valid
+
+
+def fresh(op: Operation) -> Operation:
+    """A copy of ``op``: a new object, so ``checker`` builds its check anew instead of reusing
+    one cached for the original."""
+    return op.model_copy()
+
+
+def string_params() -> list[tuple[Operation, str]]:
+    found = []
+    for vendor in all_vendors():
+        for op in vendor.operations:
+            for p in op.params:
+                if (
+                    p.source != "auth"
+                    and p.location != "file"
+                    and p.schema_.get("type") == "string"
+                ):
+                    found.append((op, p.wire))
+                    break
+    return found
+
+
+STRING_PARAMS = string_params()
+
+
+@pytest.mark.parametrize(
+    "case",
+    STRING_PARAMS,
+    ids=[f"{op.name}-{wire}".encode("ascii", "replace").decode() for op, wire in STRING_PARAMS],
+)
+def test_a_fresh_checker_refuses_a_number_for_a_string(case: tuple[Operation, str]) -> None:
+    op, wire = case
+    problems = checker(fresh(op))({wire: 12345}).problems
+    assert ("invalid_request", f"{wire}: 12345 is not of type 'string'") in problems
+
+
+def later_grey_slots() -> list[tuple[Operation, str, int]]:
+    """(op, slot, channels) for a slot that is not its operation's first and wants grey."""
+    found = []
+    for vendor in all_vendors():
+        for op in vendor.operations:
+            for slot_name, slot in list(op.limits.slots.items())[1:]:
+                channels = next(
+                    (op.limits.images[n].channels for n in slot.inputs if n in op.limits.images),
+                    None,
+                )
+                if channels == 1:
+                    found.append((op, slot_name, channels))
+    return found
+
+
+LATER_GREY = later_grey_slots()
+
+
+@pytest.mark.skipif(not LATER_GREY, reason="no operation in specs/ has a later grey-only slot")
+@pytest.mark.parametrize(
+    "case",
+    LATER_GREY,
+    ids=[f"{op.name}-{s}".encode("ascii", "replace").decode() for op, s, _ in LATER_GREY],
+)
+def test_a_later_slot_is_checked_when_the_first_is_empty(case: tuple[Operation, str, int]) -> None:
+    op, slot, channels = case
+    assert slot_problems(op, {slot: png(40, 30, "RGB")}) == [
+        ("invalid_request", f"{slot}: needs {channels} channel(s), a grey image")
+    ]
