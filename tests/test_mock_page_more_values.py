@@ -20,7 +20,11 @@ from .test_mock_page_values import attempt, stored
 PACKAGES = vendor_packages()
 
 
-@pytest.mark.parametrize("path", ["/_mock/state", "/_mock/tasks", "/_mock/journal/page"])
+@pytest.mark.parametrize(
+    "path",
+    ["/_mock/state", "/_mock/tasks", "/_mock/journal/page"],
+    ids=["state", "tasks", "journal"],
+)
 def test_the_pages_data_is_never_cached(path: str) -> None:
     mock = build_mock(PACKAGES[0])
     answer = route(mock, MockRequest("GET", path, "http://m"), path)
