@@ -17,6 +17,7 @@ from generator.runtime.mock.core import VendorMock
 from generator.runtime.mock.page import THUMB_SIDE, _tasks, thumbnail
 from generator.runtime.mock.serve import build_mock, vendor_packages
 from generator.runtime.mock.store import MockTask
+from tests.test_mock_page_values import stored as page_task
 
 NO_STORE = {"cache-control": "no-store"}
 SVG = b'\n  <svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"></svg>'
@@ -32,20 +33,8 @@ def noisy_png(width: int, height: int) -> bytes:
 
 
 def stored(task_id: str, created: float, **fields: object) -> MockTask:
-    defaults: dict[str, object] = {
-        "account": "secret-key",
-        "operation": "op",
-        "queue_seconds": 1.0,
-        "run_seconds": 10.0,
-        "outcome": "succeeded",
-        "effect": "vectorize",
-        "args": {},
-        "inputs": {},
-        "base_url": "http://m",
-        "image": None,
-        "external_id": f"ext-{task_id}",
-    }
-    return MockTask(id=task_id, created_at=created, **{**defaults, **fields})  # type: ignore[arg-type]
+    """A stored task (as the page tests build one) with no input image unless one is given."""
+    return page_task(task_id, created, **{"image": None, **fields})
 
 
 @pytest.fixture

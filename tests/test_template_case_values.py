@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from generator.runtime.mock.templates import Context, render
+from generator.runtime.mock.templates import render
+from tests.test_template_case import context
 
 
 def answer() -> dict[str, Any]:
@@ -25,16 +26,6 @@ def answer() -> dict[str, Any]:
         },
         "Id": 7,
     }
-
-
-def context(request: dict[str, Any]) -> Context:
-    return Context(
-        now=0.0,
-        task_spec=None,
-        file_urls=lambda _task: {},
-        file_bytes=lambda _task: {},
-        request={"link": "https://files.example/r.png", "data": "aGVsbG8=", **request},
-    )
 
 
 def test_the_named_branch_is_rendered() -> None:

@@ -6,22 +6,12 @@ from __future__ import annotations
 import pytest
 
 from generator.runtime.mock.templates import task_value
-from tests.test_template_values import TASK_VENDORS
-from tests.vendors import contract_for
+from tests.test_template_values import TASK_VENDORS, finished_task
 
 
 @pytest.mark.parametrize("vendor", TASK_VENDORS, ids=[v.package for v in TASK_VENDORS])
 def test_a_finished_tasks_outputs_are_its_files_in_order(vendor) -> None:
-    contract = contract_for(vendor)
-    mock = contract.create_mock()
-    op = next(o for o in vendor.operations if o.role == "submit")
-    values = contract.examples(op)
-    if op.caller_id and "." not in op.caller_id:
-        values.pop(op.caller_id, None)
-    kwargs = {op.params_by_wire[w].py: v for w, v in values.items()}
-    with mock.client(contract.client_cls) as client:
-        getattr(client, f"{op.name}_and_wait")(**kwargs)
-    (task,) = mock.store.tasks.values()
+    mock, task, _ = finished_task(vendor)
     ctx = mock._context(task=task)
 
     outputs = task_value(ctx, task, "outputs")

@@ -3,6 +3,8 @@ template, read on a real task of a vendor's mock, checked against what the clien
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from generator.runtime.mock.templates import resolve, task_value
@@ -13,8 +15,9 @@ TASK_VENDORS = [
 ]
 
 
-@pytest.mark.parametrize("vendor", TASK_VENDORS, ids=[v.package for v in TASK_VENDORS])
-def test_a_finished_tasks_values_are_those_the_client_reads(vendor) -> None:
+def finished_task(vendor: Any) -> tuple[Any, Any, Any]:
+    """A vendor's mock with one task, submitted with the spec's examples and waited for by
+    the client: the mock, its task and the outcome the client read."""
     contract = contract_for(vendor)
     mock = contract.create_mock()
     op = next(o for o in vendor.operations if o.role == "submit")
@@ -25,6 +28,12 @@ def test_a_finished_tasks_values_are_those_the_client_reads(vendor) -> None:
     with mock.client(contract.client_cls) as client:
         outcome = getattr(client, f"{op.name}_and_wait")(**kwargs)
     (task,) = mock.store.tasks.values()
+    return mock, task, outcome
+
+
+@pytest.mark.parametrize("vendor", TASK_VENDORS, ids=[v.package for v in TASK_VENDORS])
+def test_a_finished_tasks_values_are_those_the_client_reads(vendor) -> None:
+    mock, task, outcome = finished_task(vendor)
     ctx = mock._context(task=task, request={"a": {"b": 5}}, item={"x": 2}, index=3)
     assert task_value(ctx, task, "id") == task.id
     assert task_value(ctx, task, "error") == ""
