@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from generator.runtime.live import ServedProcess
+from generator.runtime.mock.serve import vendor_packages
 from tests.test_live_kill_values import child, served
 
 __all__ = ["served"]  # the fixture, shared with the kill tests
@@ -29,7 +30,8 @@ def test_stop_before_start_does_nothing(served: ServedProcess) -> None:
 
 
 def test_start_runs_the_mock_in_the_environment_given(tmp_path: Path) -> None:
-    served = ServedProcess(["showapi"], env={"PYTHONHOME": str(tmp_path / "no-python-here")})
+    vendor = vendor_packages()[0]  # any: the child never gets as far as reading its spec
+    served = ServedProcess([vendor], env={"PYTHONHOME": str(tmp_path / "no-python-here")})
     try:
         exited = r"(?s)^the mock exited \(1\): .*PYTHONHOME = '.*no-python-here'"
         with pytest.raises(RuntimeError, match=exited):
