@@ -1,0 +1,24 @@
+"""A form or query number keeps the form it was written in: a whole number without a point
+becomes an int, anything else a float, as a JSON body would have carried it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from generator.runtime.validation import coerce
+from generator.runtime.vendor import Param
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("2", 2), ("1e3", 1000), ("2.0", 2.0), ("1e-1", 0.1), ("2.5", 2.5), ("x", "x")],
+    ids=["whole", "whole-exponent", "point-zero", "small-exponent", "fraction", "text"],
+)
+def test_a_number_form_value_is_an_int_only_when_written_whole(raw: str, expected: Any) -> None:
+    param = Param(wire="scale", py="scale", location="query", schema={"type": "number"})
+
+    result = coerce(param, raw)
+
+    assert (result, type(result)) == (expected, type(expected))
