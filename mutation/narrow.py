@@ -167,3 +167,18 @@ def within_budget(tests: Iterable[str], durations: dict[str, float], budget: flo
             chosen.append(queue.pop(0))
             spent += cost
     return fastest_first(chosen, durations)
+
+
+def function_of(name: str) -> str:
+    """The function a mutant belongs to: its name without ``__mutmut_<n>``."""
+    return name.rpartition("__mutmut_")[0]
+
+
+def killers_first(tests: Iterable[str], killers: Iterable[str]) -> list[str]:
+    """``tests`` with those of ``killers`` (the tests that killed other mutants of the same
+    function, likeliest first) moved to the front, in the killers' order."""
+    tests = list(tests)
+    present = set(tests)
+    first = [test for test in dict.fromkeys(killers) if test in present]
+    chosen = set(first)
+    return first + [test for test in tests if test not in chosen]

@@ -227,7 +227,8 @@ def generate(processes: int) -> None:
 
 
 def verdicts(absorb: bool = False) -> dict[str, list[Any]]:
-    """Every verdict so far (``[digest, exit code]`` by mutant), those of a run still going,
+    """Every verdict so far (``[digest, exit code, seconds, the test that killed it]`` by
+    mutant), those of a run still going,
     or stopped, included. With ``absorb`` (as a run starts, with no worker writing) the
     results are moved into ``verdicts.json``."""
     found: dict[str, list[Any]] = {}
@@ -236,8 +237,8 @@ def verdicts(absorb: bool = False) -> dict[str, list[Any]]:
     if (WORK / RESULTS).is_file():
         for line in (WORK / RESULTS).read_text("utf-8").splitlines():
             with contextlib.suppress(ValueError):
-                name, digest, code = json.loads(line)
-                found[name] = [digest, code]
+                name, digest, code, *took = json.loads(line)
+                found[name] = [digest, code, *took]
         if absorb:
             (WORK / VERDICTS).write_text(json.dumps(found), encoding="utf-8")
             (WORK / RESULTS).unlink()
@@ -270,6 +271,7 @@ def plan(files: list[str], budget: float = 0.0) -> list[list[Any]]:
     covering = json.loads((WORK / "lines.json").read_text("utf-8"))
     durations: dict[str, float] = json.loads((WORK / "durations.json").read_text("utf-8"))
     earlier, reasons = verdicts(absorb=True), explained()
+    killers = killers_by_function(earlier)
     current: dict[str, str] = {}
     todo = []
     with contextlib.chdir(WORK):
@@ -281,13 +283,25 @@ def plan(files: list[str], budget: float = 0.0) -> list[list[Any]]:
                 if standing(earlier.get(name), current[name], name, reasons):
                     continue
                 tests = narrow.tests_for(source, lines, found) if found else set()
-                chosen = narrow.within_budget(tests, durations, budget)
+                known = [t for t in killers.get(narrow.function_of(name), ()) if t in tests]
+                chosen = narrow.within_budget(tests - set(known), durations, budget)
+                chosen = known + chosen
                 cost = sum(durations.get(test, 1.0) for test in chosen)
                 cpu = int(cost * 2 + 10)  # seconds of CPU; the clock's limit is five times as long
                 entry = [name, current[name], cpu, chosen, len(tests) - len(chosen), cpu * 5 + 60]
                 todo.append((cost, entry))
     (WORK / "current.json").write_text(json.dumps(current), encoding="utf-8")
     return [entry for _, entry in sorted(todo, key=lambda pair: (pair[0], pair[1][0]))]
+
+
+def killers_by_function(found: dict[str, list[Any]]) -> dict[str, list[str]]:
+    """For each function, the tests that killed its mutants in earlier runs, the test that
+    killed the most first: a mutant's tests start with them (see ``mutation/session.py``)."""
+    counted: dict[str, Counter[str]] = defaultdict(Counter)
+    for name, verdict in found.items():
+        if len(verdict) > 3 and verdict[3]:
+            counted[narrow.function_of(name)][verdict[3]] += 1
+    return {function: [test for test, _ in c.most_common()] for function, c in counted.items()}
 
 
 def mutant_names(file: str) -> list[str]:

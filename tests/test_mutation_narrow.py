@@ -133,3 +133,12 @@ def test_a_budget_takes_the_fastest_test_of_every_file_in_turn() -> None:
     assert narrow.within_budget(tests, durations, 0.5) == ["a::1"]  # always one
     assert narrow.within_budget(tests, durations, 0) == narrow.fastest_first(tests, durations)
     assert len(narrow.within_budget(tests, durations, 100.0)) == 6
+
+
+def test_the_tests_that_killed_a_sibling_go_first_in_their_order() -> None:
+    tests = ["t.py::a", "t.py::b", "u.py::c", "u.py::d"]
+
+    ordered = narrow.killers_first(tests, ["u.py::d", "x.py::gone", "t.py::b", "u.py::d"])
+
+    assert ordered == ["u.py::d", "t.py::b", "t.py::a", "u.py::c"]
+    assert narrow.function_of("m.xǁCǁf__mutmut_12") == "m.xǁCǁf"

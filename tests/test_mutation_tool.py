@@ -156,3 +156,16 @@ def test_the_report_counts_kills_explanations_and_survivors_per_module(
     }
     assert "generator.runtime.errors.x_a__mutmut_1" not in listed
     assert "generator.runtime.tasks.xǁTaskǁrun__mutmut_2" not in listed  # not a survivor yet
+
+
+def test_a_functions_killers_are_ordered_by_how_many_of_its_mutants_they_killed() -> None:
+    found = {
+        "m.x_f__mutmut_1": ["d1", 1, 0.2, "t.py::a"],
+        "m.x_f__mutmut_2": ["d2", 1, 0.2, "t.py::b"],
+        "m.x_f__mutmut_3": ["d3", 1, 0.2, "t.py::b"],
+        "m.x_f__mutmut_4": ["d4", 0, 5.0, ""],
+        "m.x_g__mutmut_1": ["d5", 1],  # a verdict from before killers were recorded
+        "m.x_h__mutmut_1": ["d6", 1, 0.1, "t.py::c"],
+    }
+
+    assert run.killers_by_function(found) == {"m.x_f": ["t.py::b", "t.py::a"], "m.x_h": ["t.py::c"]}
