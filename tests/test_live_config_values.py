@@ -126,3 +126,10 @@ def test_a_served_process_runs_in_its_own_session_with_its_output_discarded(
 
     assert (served.vendors, session) == (["one", "two"], served.process.pid)
     assert "printed by the served process" not in capfd.readouterr().out
+
+
+def test_leaving_the_block_stops_the_server_before_it_returns() -> None:
+    with LiveServer(hello) as server:
+        assert server.thread.is_alive()
+
+    assert not server.thread.is_alive()
