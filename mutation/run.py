@@ -85,7 +85,9 @@ STATUS = {1: "killed", 3: "killed", 36: "timeout", 24: "timeout", -24: "timeout"
           37: "caught by type check", 0: "survived", 40: "survived its budget", 5: "no tests",
           33: "no tests", None: "not checked"}  # fmt: skip
 KILLED = {"killed", "timeout", "caught by type check"}
-VERDICTS, RESULTS = "verdicts.json", "results.jsonl"
+# The test that killed each mutant, kept by ``--fresh`` too: not a verdict, only the order in
+# which a mutant's tests are tried (a function's known killers first).
+VERDICTS, RESULTS, KILLERS = "verdicts.json", "results.jsonl", "killers.json"
 MUTANT = re.compile(r"^(?P<module>[\w.]+?)\.x[_ǁ]")
 
 
@@ -107,10 +109,14 @@ def prepare(files: list[str], tests_from: str = "", fresh: bool = False) -> None
     """The project copied into ``.mutation/`` with mutmut's settings for ``files``; with
     ``tests_from`` (a git revision), its tests/ instead of today's (a "before" figure).
 
-    Earlier verdicts are kept unless ``fresh`` or ``tests_from``: the copy keeps each file's
+    Earlier verdicts are kept unless ``fresh`` or ``tests_from`` (the tests that killed
+    mutants before are always kept: they only order the tests); the copy keeps each file's
     time stamp, which is how mutmut tells a changed source file from one it has mutated."""
     if fresh or tests_from:
+        killers = _read_json(WORK / KILLERS)
         shutil.rmtree(WORK, ignore_errors=True)
+        WORK.mkdir()
+        (WORK / KILLERS).write_text(json.dumps(killers), encoding="utf-8")
     WORK.mkdir(exist_ok=True)
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache")
     for name in COPIED:
@@ -240,9 +246,16 @@ def verdicts(absorb: bool = False) -> dict[str, list[Any]]:
                 name, digest, code, *took = json.loads(line)
                 found[name] = [digest, code, *took]
         if absorb:
+            killed_by = _read_json(WORK / KILLERS)
+            killed_by.update({name: v[3] for name, v in found.items() if len(v) > 3 and v[3]})
+            (WORK / KILLERS).write_text(json.dumps(killed_by), encoding="utf-8")
             (WORK / VERDICTS).write_text(json.dumps(found), encoding="utf-8")
             (WORK / RESULTS).unlink()
     return found
+
+
+def _read_json(path: Path) -> Any:
+    return json.loads(path.read_text("utf-8")) if path.is_file() else {}
 
 
 def standing(verdict: list[Any] | None, digest: str, name: str, reasons: dict[str, str]) -> bool:
@@ -271,7 +284,7 @@ def plan(files: list[str], budget: float = 0.0) -> list[list[Any]]:
     covering = json.loads((WORK / "lines.json").read_text("utf-8"))
     durations: dict[str, float] = json.loads((WORK / "durations.json").read_text("utf-8"))
     earlier, reasons = verdicts(absorb=True), explained()
-    killers = killers_by_function(earlier)
+    killers = killers_by_function(_read_json(WORK / KILLERS))
     current: dict[str, str] = {}
     todo = []
     with contextlib.chdir(WORK):
@@ -294,13 +307,13 @@ def plan(files: list[str], budget: float = 0.0) -> list[list[Any]]:
     return [entry for _, entry in sorted(todo, key=lambda pair: (pair[0], pair[1][0]))]
 
 
-def killers_by_function(found: dict[str, list[Any]]) -> dict[str, list[str]]:
-    """For each function, the tests that killed its mutants in earlier runs, the test that
-    killed the most first: a mutant's tests start with them (see ``mutation/session.py``)."""
+def killers_by_function(killed_by: dict[str, str]) -> dict[str, list[str]]:
+    """For each function, the tests that killed its mutants (``killed_by``: the test that
+    killed each mutant), the test that killed the most first: a mutant's tests start with
+    them (see ``mutation/session.py``)."""
     counted: dict[str, Counter[str]] = defaultdict(Counter)
-    for name, verdict in found.items():
-        if len(verdict) > 3 and verdict[3]:
-            counted[narrow.function_of(name)][verdict[3]] += 1
+    for name, test in killed_by.items():
+        counted[narrow.function_of(name)][test] += 1
     return {function: [test for test, _ in c.most_common()] for function, c in counted.items()}
 
 

@@ -49,6 +49,26 @@ def test_the_verdicts_of_a_stopped_run_are_kept_and_the_latest_wins(
     assert json.loads((tmp_path / run.VERDICTS).read_text())["c"] == ["d3", 36]
 
 
+def test_the_test_that_killed_each_mutant_is_kept_as_results_are_absorbed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(run, "WORK", tmp_path)
+    (tmp_path / run.KILLERS).write_text(json.dumps({"a": "t.py::old", "b": "t.py::kept"}))
+    rows = [
+        ["a", "d1", 1, 0.2, "t.py::new"],
+        ["c", "d3", 0, 9.5, ""],
+        ["d", "d4", 1, 0.1, "t.py::d"],
+    ]
+    (tmp_path / run.RESULTS).write_text("".join(json.dumps(row) + "\n" for row in rows))
+
+    found = run.verdicts(absorb=True)
+
+    assert found["a"] == ["d1", 1, 0.2, "t.py::new"]
+    assert json.loads((tmp_path / run.KILLERS).read_text()) == {
+        "a": "t.py::new", "b": "t.py::kept", "d": "t.py::d"
+    }  # fmt: skip
+
+
 def test_a_module_copied_unmutated_by_an_earlier_run_is_mutated_when_named(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -72,7 +92,7 @@ def test_a_module_copied_unmutated_by_an_earlier_run_is_mutated_when_named(
     assert "    generator/runtime/errors.py\n    generator/runtime/tasks.py\n" in settings
 
 
-def test_a_fresh_run_forgets_the_earlier_verdicts(
+def test_a_fresh_run_forgets_the_earlier_verdicts_but_not_the_killers(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = tmp_path / "project"
@@ -82,10 +102,16 @@ def test_a_fresh_run_forgets_the_earlier_verdicts(
     monkeypatch.setattr(run, "WORK", tmp_path / "work")
     meta = _meta(tmp_path / "work", {"m": 1})
 
+    (tmp_path / "work" / run.KILLERS).write_text('{"m.x_f__mutmut_1": "t.py::a"}')
+
     run.prepare([], fresh=False)
     assert meta.exists()
     run.prepare([], fresh=True)
     assert not meta.exists()
+    # only the order of the tests survives a fresh start, not a verdict
+    assert json.loads((tmp_path / "work" / run.KILLERS).read_text()) == {
+        "m.x_f__mutmut_1": "t.py::a"
+    }
 
 
 def test_a_mutants_tests_run_fastest_file_first_keeping_each_files_tests_together() -> None:
@@ -159,13 +185,13 @@ def test_the_report_counts_kills_explanations_and_survivors_per_module(
 
 
 def test_a_functions_killers_are_ordered_by_how_many_of_its_mutants_they_killed() -> None:
-    found = {
-        "m.x_f__mutmut_1": ["d1", 1, 0.2, "t.py::a"],
-        "m.x_f__mutmut_2": ["d2", 1, 0.2, "t.py::b"],
-        "m.x_f__mutmut_3": ["d3", 1, 0.2, "t.py::b"],
-        "m.x_f__mutmut_4": ["d4", 0, 5.0, ""],
-        "m.x_g__mutmut_1": ["d5", 1],  # a verdict from before killers were recorded
-        "m.x_h__mutmut_1": ["d6", 1, 0.1, "t.py::c"],
+    killed_by = {
+        "m.x_f__mutmut_1": "t.py::a",
+        "m.x_f__mutmut_2": "t.py::b",
+        "m.x_f__mutmut_3": "t.py::b",
+        "m.x_h__mutmut_1": "t.py::c",
     }
 
-    assert run.killers_by_function(found) == {"m.x_f": ["t.py::b", "t.py::a"], "m.x_h": ["t.py::c"]}
+    found = run.killers_by_function(killed_by)
+
+    assert found == {"m.x_f": ["t.py::b", "t.py::a"], "m.x_h": ["t.py::c"]}
