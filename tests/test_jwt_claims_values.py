@@ -63,3 +63,10 @@ def test_the_memory_of_verified_tokens_never_holds_more_than_its_limit() -> None
         plugin.authenticate(request("Bearer " + signed(nbf=int(NOW) - second)), accounts(), NOW)
         sizes.append(len(plugin._checked))
     assert sizes == [1, 2, 3, 1, 2]
+
+
+def test_a_token_after_more_than_one_space_is_still_read_as_bearer() -> None:
+    found = BearerJWT(auth_of_kind("bearer_jwt")).authenticate(
+        request("Bearer   " + signed()), accounts(), NOW
+    )
+    assert found.key == KEY

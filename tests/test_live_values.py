@@ -134,3 +134,17 @@ def test_a_served_mock_not_answering_in_time_is_stopped_and_named() -> None:
 
     assert str(caught.value) == f"the mocks [{package!r}] did not start"
     assert served.process is not None and served.process.poll() is not None
+
+
+def test_free_ports_takes_a_first_port_whatever_the_port_below_it(
+    taken: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    offered: list[int] = []
+
+    def just_above_the_taken_one(host: str = HOST) -> int:
+        offered.append(taken + 1)
+        return taken + 1
+
+    monkeypatch.setattr(live, "free_port", just_above_the_taken_one)
+
+    assert (free_ports(1), offered) == (taken + 1, [taken + 1])
