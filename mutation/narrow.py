@@ -175,10 +175,8 @@ def function_of(name: str) -> str:
 
 
 def killers_first(tests: Iterable[str], killers: Iterable[str]) -> list[str]:
-    """``tests`` with those of ``killers`` (the tests that killed other mutants of the same
-    function, likeliest first) moved to the front, in the killers' order."""
-    tests = list(tests)
-    present = set(tests)
-    first = [test for test in dict.fromkeys(killers) if test in present]
-    chosen = set(first)
-    return first + [test for test in tests if test not in chosen]
+    """``tests`` with those among ``killers`` (the tests that killed other mutants of the same
+    function) moved to the front; both keep their order in ``tests`` (fastest first): of two
+    tests known to kill a function's mutants, the faster is tried first."""
+    tests, known = list(tests), set(killers)
+    return [t for t in tests if t in known] + [t for t in tests if t not in known]

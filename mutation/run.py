@@ -296,9 +296,9 @@ def plan(files: list[str], budget: float = 0.0) -> list[list[Any]]:
                 if standing(earlier.get(name), current[name], name, reasons):
                     continue
                 tests = narrow.tests_for(source, lines, found) if found else set()
-                known = [t for t in killers.get(narrow.function_of(name), ()) if t in tests]
-                chosen = narrow.within_budget(tests - set(known), durations, budget)
-                chosen = known + chosen
+                known = tests & set(killers.get(narrow.function_of(name), ()))
+                chosen = narrow.within_budget(tests - known, durations, budget)
+                chosen = narrow.fastest_first(known, durations) + chosen
                 cost = sum(durations.get(test, 1.0) for test in chosen)
                 cpu = int(cost * 2 + 10)  # seconds of CPU; the clock's limit is five times as long
                 entry = [name, current[name], cpu, chosen, len(tests) - len(chosen), cpu * 5 + 60]
@@ -307,14 +307,14 @@ def plan(files: list[str], budget: float = 0.0) -> list[list[Any]]:
     return [entry for _, entry in sorted(todo, key=lambda pair: (pair[0], pair[1][0]))]
 
 
-def killers_by_function(killed_by: dict[str, str]) -> dict[str, list[str]]:
+def killers_by_function(killed_by: dict[str, str]) -> dict[str, set[str]]:
     """For each function, the tests that killed its mutants (``killed_by``: the test that
-    killed each mutant), the test that killed the most first: a mutant's tests start with
-    them (see ``mutation/session.py``)."""
-    counted: dict[str, Counter[str]] = defaultdict(Counter)
+    killed each mutant): a mutant's tests start with them, always run, fastest first (see
+    ``mutation/session.py``)."""
+    found: dict[str, set[str]] = defaultdict(set)
     for name, test in killed_by.items():
-        counted[narrow.function_of(name)][test] += 1
-    return {function: [test for test, _ in c.most_common()] for function, c in counted.items()}
+        found[narrow.function_of(name)].add(test)
+    return dict(found)
 
 
 def mutant_names(file: str) -> list[str]:

@@ -17,10 +17,10 @@ folder) and ``MUTATION_RESULTS`` (a JSON-lines file each verdict is appended to,
 digest, exit code, seconds it took, the test that failed or ""]``). Without them the plugin
 does nothing.
 
-A mutant's tests run in the plan's order, except that the tests that killed other mutants of
-its function, in this run or an earlier one, go first (``Killers``): most mutants die to the
-first test that killed a sibling, in a tenth of a second, where the plan's order (fastest
-first) may run seconds of other tests before it.
+A mutant's tests run in the plan's order (fastest first), except that the tests that killed
+other mutants of its function, in this run or an earlier one, go first (``Killers``): most
+mutants die to a test that killed a sibling, in a tenth of a second, where the plan's order
+may run seconds of other tests before it.
 """
 
 from __future__ import annotations
@@ -89,8 +89,8 @@ def pytest_runtestloop(session: pytest.Session) -> bool | None:
 
 class Killers:
     """The tests that killed mutants of each function so far, in this worker or another (read
-    from the shared results file as it grows), most recent first: a test that killed one
-    mutant of a function is the likeliest to kill the next, so it runs first."""
+    from the shared results file as it grows): a test that killed one mutant of a function is
+    the likeliest to kill the next, so it runs first."""
 
     def __init__(self, results: Path) -> None:
         self.results, self.offset = results, 0
@@ -116,9 +116,8 @@ class Killers:
 
     def remember(self, name: str, test: str) -> None:
         known = self.by_function.setdefault(narrow.function_of(name), [])
-        if test in known:
-            known.remove(test)
-        known.insert(0, test)
+        if test not in known:
+            known.append(test)
 
 
 def _adopt_orphans() -> None:

@@ -135,10 +135,10 @@ def test_a_budget_takes_the_fastest_test_of_every_file_in_turn() -> None:
     assert len(narrow.within_budget(tests, durations, 100.0)) == 6
 
 
-def test_the_tests_that_killed_a_sibling_go_first_in_their_order() -> None:
+def test_the_tests_that_killed_a_sibling_go_first_keeping_the_fastest_first_order() -> None:
     tests = ["t.py::a", "t.py::b", "u.py::c", "u.py::d"]
 
     ordered = narrow.killers_first(tests, ["u.py::d", "x.py::gone", "t.py::b", "u.py::d"])
 
-    assert ordered == ["u.py::d", "t.py::b", "t.py::a", "u.py::c"]
+    assert ordered == ["t.py::b", "u.py::d", "t.py::a", "u.py::c"]
     assert narrow.function_of("m.xǁCǁf__mutmut_12") == "m.xǁCǁf"

@@ -177,7 +177,7 @@ def test_without_a_plan_the_plugin_leaves_the_session_alone(tmp_path: Path) -> N
     assert [p.name for p in tmp_path.glob("reached-*")] == ["reached-"]
 
 
-def test_the_tests_that_killed_a_functions_mutants_are_known_most_recent_first(
+def test_the_tests_that_killed_a_functions_mutants_are_known_as_the_results_grow(
     tmp_path: Path,
 ) -> None:
     results = tmp_path / "results.jsonl"
@@ -188,13 +188,14 @@ def test_the_tests_that_killed_a_functions_mutants_are_known_most_recent_first(
         ["toy.x_double__mutmut_2", "d", 0, 9.0, ""],  # a survivor names no test
         ["toy.x_half__mutmut_1", "d", 1, 0.1, "t.py::c"],
         ["toy.x_double__mutmut_3", "d", 1, 0.1, "t.py::b"],
+        ["toy.x_double__mutmut_4", "d", 1, 0.1, "t.py::a"],
     ]
     results.write_text("".join(json.dumps(row) + "\n" for row in rows))
-    assert killers.of("toy.x_double__mutmut_4") == ["t.py::b", "t.py::a"]
+    assert killers.of("toy.x_double__mutmut_5") == ["t.py::a", "t.py::b"]
 
     with results.open("a") as file:  # a line still being written is read once it is whole
-        file.write(json.dumps(["toy.x_double__mutmut_4", "d", 1, 0.1, "t.py::a"]))
-        assert killers.of("toy.x_double__mutmut_5") == ["t.py::b", "t.py::a"]
+        file.write(json.dumps(["toy.x_double__mutmut_5", "d", 1, 0.1, "t.py::e"]))
+        assert killers.of("toy.x_double__mutmut_6") == ["t.py::a", "t.py::b"]
         file.write("\n")
-    assert killers.of("toy.x_double__mutmut_5") == ["t.py::a", "t.py::b"]
+    assert killers.of("toy.x_double__mutmut_6") == ["t.py::a", "t.py::b", "t.py::e"]
     assert killers.of("toy.x_half__mutmut_2") == ["t.py::c"]
