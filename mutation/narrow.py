@@ -126,47 +126,54 @@ def tests_for(source: Source, lines: dict[str, list[str]], found: tuple[str, str
     return {test for line in chosen for test in lines.get(str(line), ())}
 
 
-def fastest_first(tests: Iterable[str], durations: dict[str, float]) -> list[str]:
+def fastest_first(tests: Iterable[str], durations: dict[str, float], named: str = "") -> list[str]:
     """Tests ordered so that a mutant is killed as soon as it can be: a file's tests together
     (its module fixtures are set up once), the file with the fastest test first, and within a
-    file the fastest first."""
+    file the fastest first. Files whose name holds ``named`` (the mutated module's, say
+    ``store``) come before the others: by the project's habit they test that module."""
     tests = list(tests)
     fastest: dict[str, float] = {}
     for test in tests:
         file = test.split("::")[0]
         fastest[file] = min(fastest.get(file, float("inf")), durations.get(test, float("inf")))
 
-    def order(test: str) -> tuple[float, str, float, str]:
+    def order(test: str) -> tuple[bool, float, str, float, str]:
         file = test.split("::")[0]
-        return fastest[file], file, durations.get(test, float("inf")), test
+        other = not named or named not in file.rpartition("/")[2]
+        return other, fastest[file], file, durations.get(test, float("inf")), test
 
     return sorted(tests, key=order)
 
 
-def within_budget(tests: Iterable[str], durations: dict[str, float], budget: float) -> list[str]:
+def within_budget(
+    tests: Iterable[str], durations: dict[str, float], budget: float, named: str = ""
+) -> list[str]:
     """As many of the tests as fit in ``budget`` seconds (at least one), taken from every
     test file in turn, each file's fastest first (a file whose next test does not fit gives no
-    more), so that a budget is spent on tests of different kinds; returned in
-    ``fastest_first`` order. No budget (0) keeps them all."""
+    more), so that a budget is spent on tests of different kinds; the tests of the files named
+    after the module (``named``, see ``fastest_first``) are all taken first, as far as they fit.
+    Returned in ``fastest_first`` order. No budget (0) keeps them all."""
     tests = list(tests)
     if budget <= 0:
-        return fastest_first(tests, durations)
-    by_file: dict[str, list[str]] = defaultdict(list)
-    for test in fastest_first(tests, durations):
-        by_file[test.split("::")[0]].append(test)
+        return fastest_first(tests, durations, named)
+    mine = {t for t in tests if named and named in t.split("::")[0].rpartition("/")[2]}
     chosen: list[str] = []
     spent = 0.0
-    while any(by_file.values()):
-        for queue in by_file.values():
-            if not queue:
-                continue
-            cost = durations.get(queue[0], 1.0)
-            if chosen and spent + cost > budget:
-                queue.clear()  # this file's next test does not fit: the others may
-                continue
-            chosen.append(queue.pop(0))
-            spent += cost
-    return fastest_first(chosen, durations)
+    for group in ([t for t in tests if t in mine], [t for t in tests if t not in mine]):
+        by_file: dict[str, list[str]] = defaultdict(list)
+        for test in fastest_first(group, durations):
+            by_file[test.split("::")[0]].append(test)
+        while any(by_file.values()):
+            for queue in by_file.values():
+                if not queue:
+                    continue
+                cost = durations.get(queue[0], 1.0)
+                if chosen and spent + cost > budget:
+                    queue.clear()  # this file's next test does not fit: the others may
+                    continue
+                chosen.append(queue.pop(0))
+                spent += cost
+    return fastest_first(chosen, durations, named)
 
 
 def function_of(name: str) -> str:

@@ -297,8 +297,9 @@ def plan(files: list[str], budget: float = 0.0) -> list[list[Any]]:
                     continue
                 tests = narrow.tests_for(source, lines, found) if found else set()
                 known = tests & set(killers.get(narrow.function_of(name), ()))
-                chosen = narrow.within_budget(tests - known, durations, budget)
-                chosen = narrow.fastest_first(known, durations) + chosen
+                named = Path(file).stem
+                chosen = narrow.within_budget(tests - known, durations, budget, named)
+                chosen = narrow.fastest_first(known, durations, named) + chosen
                 cost = sum(durations.get(test, 1.0) for test in chosen)
                 cpu = int(cost * 2 + 10)  # seconds of CPU; the clock's limit is five times as long
                 entry = [name, current[name], cpu, chosen, len(tests) - len(chosen), cpu * 5 + 60]

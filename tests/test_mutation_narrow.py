@@ -135,6 +135,28 @@ def test_a_budget_takes_the_fastest_test_of_every_file_in_turn() -> None:
     assert len(narrow.within_budget(tests, durations, 100.0)) == 6
 
 
+def test_the_test_files_named_after_the_mutated_module_come_first() -> None:
+    durations = {
+        "tests/test_other.py::a": 0.1,
+        "tests/test_store_values.py::b": 2.0,
+        "tests/test_store_values.py::c": 1.0,
+        "tests/test_storage.py::d": 0.5,
+    }
+    tests = list(durations)
+
+    assert narrow.fastest_first(tests, durations, "store") == [
+        "tests/test_store_values.py::c",
+        "tests/test_store_values.py::b",
+        "tests/test_other.py::a",
+        "tests/test_storage.py::d",  # "store" is not in "storage"
+    ]
+    assert narrow.within_budget(tests, durations, 3.1, "store") == [
+        "tests/test_store_values.py::c",
+        "tests/test_store_values.py::b",
+        "tests/test_other.py::a",
+    ]
+
+
 def test_the_tests_that_killed_a_sibling_go_first_keeping_the_fastest_first_order() -> None:
     tests = ["t.py::a", "t.py::b", "u.py::c", "u.py::d"]
 
