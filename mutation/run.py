@@ -4,6 +4,7 @@
     python -m mutation.run tasks mock/store     # only these (paths under generator/runtime/)
     python -m mutation.run --fresh tasks        # forget earlier verdicts first
     python -m mutation.run --report             # the last run's figures again, without running
+    python -m mutation.run --survivors          # only the survivors, after tests were added
 
 The project is copied into ``.mutation/`` (so a run never touches the work tree) and:
 
@@ -268,11 +269,12 @@ def standing(verdict: list[Any] | None, digest: str, name: str, reasons: dict[st
     return found in KILLED or (found.startswith("survived") and is_explained(name, reasons))
 
 
-def plan(files: list[str], budget: float = 0.0) -> list[list[Any]]:
+def plan(files: list[str], budget: float = 0.0, survivors_only: bool = False) -> list[list[Any]]:
     """The mutants to run, each ``[name, digest, CPU limit, tests, tests left out, clock
     limit]``, cheapest first; and ``current.json``, the digest of every mutant of ``files``
     (what the report reads). ``budget`` caps a mutant's tests, in seconds of their recorded
-    time."""
+    time; ``survivors_only`` leaves out the mutants not tested yet (to check new tests against
+    the survivors they were written for)."""
     from mutmut.mutation.data import MutantLineSpans
 
     def read(path: str, names: list[str]) -> list[str]:
@@ -295,6 +297,8 @@ def plan(files: list[str], budget: float = 0.0) -> list[list[Any]]:
                 current[name] = narrow.digest(*found[1:]) if found else "?"
                 if standing(earlier.get(name), current[name], name, reasons):
                     continue
+                if survivors_only and not _survived(earlier.get(name), current[name]):
+                    continue
                 tests = narrow.tests_for(source, lines, found) if found else set()
                 known = tests & set(killers.get(narrow.function_of(name), ()))
                 named = Path(file).stem
@@ -306,6 +310,10 @@ def plan(files: list[str], budget: float = 0.0) -> list[list[Any]]:
                 todo.append((cost, entry))
     (WORK / "current.json").write_text(json.dumps(current), encoding="utf-8")
     return [entry for _, entry in sorted(todo, key=lambda pair: (pair[0], pair[1][0]))]
+
+
+def _survived(verdict: list[Any] | None, digest: str) -> bool:
+    return verdict is not None and verdict[0] == digest and status(verdict[1]).startswith("surv")
 
 
 def killers_by_function(killed_by: dict[str, str]) -> dict[str, set[str]]:
@@ -483,6 +491,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-children", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--fresh", action="store_true", help="forget the earlier runs' verdicts")
     parser.add_argument(
+        "--survivors", action="store_true", help="run only the survivors of earlier runs"
+    )
+    parser.add_argument(
         "--budget", type=float, default=10.0,
         help="seconds of (recorded) test time a mutant gets at most; 0: every test that ran "
         "its lines (a survivor of its budget is listed as such)",
@@ -497,7 +508,7 @@ def main(argv: list[str] | None = None) -> int:
         started = time.monotonic()
         generate(args.max_children)
         line_map(args.max_children)
-        todo = plan(files, args.budget)
+        todo = plan(files, args.budget, args.survivors)
         print(f"{len(todo)} mutant(s) to run ({time.monotonic() - started:.0f} s so far)")
         execute(todo, args.max_children)
         print(f"done in {time.monotonic() - started:.0f} s")

@@ -195,3 +195,10 @@ def test_a_functions_killers_are_the_tests_that_killed_any_of_its_mutants() -> N
     found = run.killers_by_function(killed_by)
 
     assert found == {"m.x_f": {"t.py::a", "t.py::b"}, "m.x_h": {"t.py::c"}}
+
+
+def test_only_a_survivor_of_the_mutant_as_it_is_now_is_run_again_with_survivors_only() -> None:
+    assert run._survived(["d", 0], "d") and run._survived(["d", 40], "d")
+    assert not run._survived(["d", 1], "d")  # killed
+    assert not run._survived(["old", 0], "d")  # its function changed: a new mutant
+    assert not run._survived(None, "d")  # not tested yet
