@@ -13,6 +13,7 @@ import pytest
 
 from generator.runtime.accounts import Account
 from generator.runtime.auth import AuthRefused, BearerJWT
+from generator.runtime.secrets import Secret
 from tests.test_jwt_auth_values import KEY, NOW, SECRET, request, signed
 from tests.vendors import auth_of_kind
 
@@ -70,3 +71,14 @@ def test_a_token_after_more_than_one_space_is_still_read_as_bearer() -> None:
         request("Bearer   " + signed()), accounts(), NOW
     )
     assert found.key == KEY
+
+
+def test_a_new_token_is_made_from_the_second_the_refresh_margin_begins() -> None:
+    spec = auth_of_kind("bearer_jwt")
+    plugin = BearerJWT(spec)
+    credentials = {c.name: Secret(v) for c, v in zip(spec.credentials, (KEY, SECRET), strict=False)}
+    first = plugin.token(credentials, NOW)
+    margin_starts = NOW + spec.token_ttl_seconds - plugin.REFRESH_MARGIN
+
+    assert plugin.token(credentials, margin_starts - 1) == first
+    assert plugin.token(credentials, margin_starts) != first
