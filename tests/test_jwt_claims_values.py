@@ -82,3 +82,16 @@ def test_a_new_token_is_made_from_the_second_the_refresh_margin_begins() -> None
 
     assert plugin.token(credentials, margin_starts - 1) == first
     assert plugin.token(credentials, margin_starts) != first
+
+
+def test_a_token_is_signed_with_the_first_two_credentials_of_a_longer_list() -> None:
+    spec = auth_of_kind("bearer_jwt")
+    extra = spec.credentials[0].model_copy(update={"name": "region"})
+    longer = spec.model_copy(update={"credentials": (*spec.credentials[:2], extra)})
+    given = dict(zip([c.name for c in longer.credentials], (KEY, SECRET, "cn"), strict=True))
+    credentials = {name: Secret(value) for name, value in given.items()}
+
+    token = BearerJWT(longer).token(credentials, NOW)
+
+    claims = jwt.decode(token, SECRET, algorithms=["HS256"], options={"verify_exp": False})
+    assert claims["iss"] == KEY

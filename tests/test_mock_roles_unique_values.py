@@ -42,6 +42,7 @@ def mock_with_task(value: Any, store: TaskStore | None = None) -> VendorMock:
     task = mock.roles._prepare(call_of(mock, op, {TAG: value}), 1.0, 1.0)
     assert task.keys == {TAG: unique_key(value)}
     mock.roles._commit(task, mock.accounts[mock._default_credentials[0]])
+    assert (task.outcome, task.error) == ("succeeded", "")  # nothing forced: no error text
     return mock
 
 
