@@ -40,3 +40,12 @@ def test_a_task_costs_the_vendor_s_price_and_has_no_id_or_callback_of_the_caller
     task = mock.roles._prepare(call_of(mock, op, {"prompt": "p"}), 1.0, 1.0)
 
     assert (task.price, task.external_id, task.callback_url) == (vendor.mock.price, "", "")
+
+
+def test_a_task_without_an_effect_makes_no_files_and_is_never_too_large() -> None:
+    vendor, op = PLAIN[0]
+    mock = VendorMock(vendor)
+    task = mock.roles._prepare(call_of(mock, op, {"prompt": "p"}), 1.0, 1.0)
+    task.effect = "no-such-effect"
+
+    mock.roles._refuse_oversized(task)  # no refusal, and nothing asked of a missing effect
