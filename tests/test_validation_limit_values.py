@@ -1,0 +1,68 @@
+"""``x-sdk-limits`` checks by value at their edges: an input left as "" is not one of an
+"exactly one of" group; an image of exactly ``max_bytes`` is within it; a format named the
+way the spec spells it (``jpg``) or that Pillow alone knows (``ico``) is accepted. Written
+against the mutants ``make mutants`` showed surviving in ``_check_limits``, ``data_problem``
+and ``image_problem``."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image
+
+from generator.runtime.validation import Checked, _check_limits, data_problem, image_problem
+from generator.runtime.vendor import ImageLimit
+from tests.vendors import all_vendors
+
+GROUPS = [
+    (v, op, group)
+    for v in all_vendors()
+    for op in v.operations
+    for group in op.limits.exactly_one_of
+]
+
+
+def encoded(fmt: str, size: tuple[int, int] = (16, 12)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, (200, 10, 10)).save(out, fmt)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("vendor", "op", "group"), GROUPS, ids=[f"{v.package}-{o.name}" for v, o, _ in GROUPS]
+)
+def test_an_input_left_empty_is_not_one_of_an_exactly_one_of_group(vendor, op, group) -> None:
+    values = {name: "" for name in group}
+    values[group[-1]] = "given"
+    result = Checked(values=values)
+    only_the_group = op.limits.model_copy(
+        update={"exactly_one_of": (group,), "images": {}, "slots": {}, "non_empty": ()}
+    )
+
+    _check_limits(op.model_copy(update={"limits": only_the_group}), result, set())
+
+    assert result.problems == []
+
+
+def test_an_image_of_exactly_max_bytes_is_within_the_limit() -> None:
+    data = encoded("PNG")
+
+    assert data_problem(data, ImageLimit(source="base64", max_bytes=len(data))) is None
+    assert data_problem(data, ImageLimit(source="base64", max_bytes=len(data) - 1)) == (
+        "payload_too_large",
+        f"{len(data)} bytes, over {len(data) - 1}",
+    )
+
+
+@pytest.mark.parametrize(
+    ("formats", "fmt"), [(("jpg",), "JPEG"), (("ico",), "ICO"), (("png", "ico"), "ICO")]
+)
+def test_a_format_is_accepted_as_the_spec_spells_it(formats: tuple[str, ...], fmt: str) -> None:
+    assert image_problem(encoded(fmt), ImageLimit(source="base64", formats=formats)) is None
+
+
+def test_a_format_not_listed_is_refused_naming_those_accepted() -> None:
+    found = image_problem(encoded("ICO"), ImageLimit(source="base64", formats=("jpg", "png")))
+
+    assert found == ("invalid_image", "ico images are not accepted (use jpg, png)")
