@@ -1,13 +1,18 @@
 """What a ``VendorMock`` starts with, by value: the account of the vendor's first credential's
 mock default (or ``test`` for a vendor without credentials), the queue time it is given, no
-worker threads unless asked, and the path of the vendor's base URL as the prefix it strips.
+worker threads unless asked, the path of the vendor's base URL as the prefix it strips, a
+store on its clock, a journal within its limit, and no secret for a key of a vendor that
+signs with none.
 Written against the mutants ``make mutants`` showed surviving in ``VendorMock.__init__``."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from generator.runtime.clock import VirtualClock
 from generator.runtime.mock import VendorMock
+from generator.runtime.mock.messages import MockRequest
+from tests.test_mock_state import task
 from tests.vendors import all_vendors
 
 VENDOR = next(v for v in all_vendors() if len(v.auth.credentials) >= 2)
@@ -46,3 +51,25 @@ def test_the_base_url_s_path_is_the_prefix_without_its_last_slash() -> None:
     vendor = VENDOR.model_copy(update={"base_url": "https://vendor.example/api/v1/"})
 
     assert VendorMock(vendor)._prefix == "/api/v1"
+
+
+def test_the_store_keeps_time_by_the_mock_s_clock() -> None:
+    mock = VendorMock(VENDOR, clock=VirtualClock(0.0), max_tasks=2)
+    for number in range(3):  # each runs for ten seconds from 0: all running at 0
+        mock.store.add(task(f"t{number}", created=0.0))
+
+    assert sorted(mock.store.tasks) == ["t0", "t1", "t2"]  # a running task is never forgotten
+
+
+def test_the_journal_keeps_only_the_latest_entries_up_to_its_limit() -> None:
+    mock = VendorMock(VENDOR, journal_limit=2)
+    for number in range(3):
+        mock.handle(MockRequest.build("GET", f"http://mock.invalid/nowhere/{number}", [], b""))
+
+    assert [entry.path for entry in mock.journal] == ["/nowhere/1", "/nowhere/2"]
+
+
+def test_a_key_added_to_a_vendor_with_one_credential_has_no_secret() -> None:
+    mock = VendorMock(with_auth(credentials=VENDOR.auth.credentials[:1]))
+
+    assert mock.add_credential("another-key").secret == ""
