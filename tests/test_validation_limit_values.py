@@ -1,6 +1,7 @@
 """``x-sdk-limits`` checks by value at their edges: an input left as "" is not one of an
 "exactly one of" group; an image of exactly ``max_bytes`` is within it; a format named the
-way the spec spells it (``jpg``) or that Pillow alone knows (``ico``) is accepted. Written
+way the spec spells it (``jpg``) or that Pillow alone knows (``ico``) is accepted; an image
+input left as "", or inside an input that already failed its schema, is not checked. Written
 against the mutants ``make mutants`` showed surviving in ``_check_limits``, ``data_problem``
 and ``image_problem``."""
 
@@ -11,8 +12,9 @@ import io
 import pytest
 from PIL import Image
 
+from generator.runtime.paths import set_path
 from generator.runtime.validation import Checked, _check_limits, data_problem, image_problem
-from generator.runtime.vendor import ImageLimit
+from generator.runtime.vendor import ImageLimit, Operation
 from tests.vendors import all_vendors
 
 GROUPS = [
@@ -66,3 +68,50 @@ def test_a_format_not_listed_is_refused_naming_those_accepted() -> None:
     found = image_problem(encoded("ICO"), ImageLimit(source="base64", formats=("jpg", "png")))
 
     assert found == ("invalid_image", "ico images are not accepted (use jpg, png)")
+
+
+IMAGES = [(v, op, name) for v in all_vendors() for op in v.operations for name in op.limits.images]
+
+
+def images_only(op: Operation, name: str) -> Operation:
+    only = op.limits.model_copy(
+        update={
+            "exactly_one_of": (),
+            "slots": {},
+            "non_empty": (),
+            "images": {name: op.limits.images[name]},
+        }
+    )
+    return op.model_copy(update={"limits": only})
+
+
+@pytest.mark.parametrize(
+    ("vendor", "op", "name"), IMAGES, ids=[f"{v.package}-{o.name}-{n}" for v, o, n in IMAGES]
+)
+def test_an_image_input_left_empty_is_not_checked_as_an_image(vendor, op, name) -> None:
+    values: dict = {}
+    set_path(values, name, "")
+    result = Checked(values=values)
+
+    _check_limits(images_only(op, name), result, set())
+
+    assert result.problems == []
+
+
+DOTTED = [case for case in IMAGES if "." in case[2]]
+
+
+@pytest.mark.parametrize(
+    ("vendor", "op", "name"), DOTTED, ids=[f"{v.package}-{o.name}-{n}" for v, o, n in DOTTED]
+)
+def test_an_image_inside_an_input_that_failed_its_schema_is_not_checked_again(
+    vendor, op, name
+) -> None:
+    values: dict = {}
+    set_path(values, name, "%%% neither an image nor a URL %%%")
+    failed, fresh = Checked(values=values), Checked(values=values)
+
+    _check_limits(images_only(op, name), failed, {name.split(".")[0]})
+    _check_limits(images_only(op, name), fresh, set())
+
+    assert failed.problems == [] and fresh.problems != []

@@ -22,3 +22,11 @@ def test_a_number_form_value_is_an_int_only_when_written_whole(raw: str, expecte
     result = coerce(param, raw)
 
     assert (result, type(result)) == (expected, type(expected))
+
+
+@pytest.mark.parametrize("kind", ["integer", "number"])
+@pytest.mark.parametrize("raw", ["inf", "-inf", "nan"])
+def test_a_value_that_is_no_json_number_stays_text_for_the_type_check(kind: str, raw: str) -> None:
+    param = Param(wire="steps", py="steps", location="query", schema={"type": kind})
+
+    assert coerce(param, raw) == raw
