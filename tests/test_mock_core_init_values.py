@@ -9,9 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
+from generator.runtime import errors
 from generator.runtime.clock import VirtualClock
 from generator.runtime.mock import VendorMock
 from generator.runtime.mock.messages import MockRequest
+from tests.hostile import client_class
 from tests.test_mock_state import task
 from tests.vendors import all_vendors
 
@@ -73,3 +77,18 @@ def test_a_key_added_to_a_vendor_with_one_credential_has_no_secret() -> None:
     mock = VendorMock(with_auth(credentials=VENDOR.auth.credentials[:1]))
 
     assert mock.add_credential("another-key").secret == ""
+
+
+ALTERNATIVES = [(v, m) for v in all_vendors() for m in v.auth.alternatives]
+
+
+@pytest.mark.parametrize(("vendor", "mode"), ALTERNATIVES, ids=[v.package for v, _ in ALTERNATIVES])
+def test_a_client_given_another_way_in_does_not_fall_back_on_the_default_key(
+    vendor: Any, mode: Any
+) -> None:
+    """Half of another way in (its key without its secret) is the caller's mistake, said as
+    such: the mock's client does not quietly sign in with the default key instead."""
+    mock = VendorMock(vendor)
+
+    with pytest.raises(errors.ConfigurationError):
+        mock.client(client_class(vendor.package), **{mode.credentials[0].name: "k"})

@@ -115,3 +115,13 @@ def test_an_image_inside_an_input_that_failed_its_schema_is_not_checked_again(
     _check_limits(images_only(op, name), fresh, set())
 
     assert failed.problems == [] and fresh.problems != []
+
+
+def test_an_aspect_ratio_at_its_bounds_is_within_them() -> None:
+    limit = ImageLimit(source="base64", min_aspect=2.0, max_aspect=2.0)
+
+    assert image_problem(encoded("PNG", (20, 10)), limit) is None
+    assert image_problem(encoded("PNG", (21, 10)), limit) == (
+        "invalid_image",
+        "21x10 has an aspect ratio outside 2.0-2.0",
+    )
