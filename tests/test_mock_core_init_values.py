@@ -14,6 +14,7 @@ import pytest
 from generator.runtime import errors
 from generator.runtime.clock import VirtualClock
 from generator.runtime.mock import VendorMock
+from generator.runtime.mock.callbacks import ATTEMPTS_KEPT
 from generator.runtime.mock.messages import MockRequest
 from tests.hostile import client_class
 from tests.test_mock_state import task
@@ -92,3 +93,11 @@ def test_a_client_given_another_way_in_does_not_fall_back_on_the_default_key(
 
     with pytest.raises(errors.ConfigurationError):
         mock.client(client_class(vendor.package), **{mode.credentials[0].name: "k"})
+
+
+def test_after_a_reset_the_callback_attempts_kept_are_the_latest_up_to_their_bound() -> None:
+    mock = VendorMock(VENDOR)
+    mock.callbacks.clear()
+    mock.callbacks.attempts.extend(range(ATTEMPTS_KEPT + 3))  # stand-ins for attempts
+
+    assert (len(mock.callbacks.attempts), mock.callbacks.attempts[0]) == (ATTEMPTS_KEPT, 3)
