@@ -12,15 +12,10 @@ import pytest
 
 from generator.runtime.mock import VendorMock
 from generator.runtime.mock.messages import MockError, MockRequest
+from tests.test_client_path_values import CASES as PATH_CASES
 from tests.vendors import all_vendors
 
-PATH_PARAMS = [
-    (v, op, p)
-    for v in all_vendors()
-    for op in v.operations
-    for p in op.params
-    if p.location == "path"
-]
+PATH_PARAMS = PATH_CASES  # every path parameter of every operation, from the specs
 
 
 def path_request(vendor: Any, op: Any, value: str) -> MockRequest:
