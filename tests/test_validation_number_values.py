@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from generator.runtime.validation import coerce
+from generator.runtime.validation import _not_multiple, coerce
 from generator.runtime.vendor import Param
 
 
@@ -30,3 +30,13 @@ def test_a_value_that_is_no_json_number_stays_text_for_the_type_check(kind: str,
     param = Param(wire="steps", py="steps", location="query", schema={"type": kind})
 
     assert coerce(param, raw) == raw
+
+
+@pytest.mark.parametrize(
+    ("value", "step", "off"),
+    [(2.5, 0.5, False), (2.6, 0.5, True), (3.0, 1.5, False), (6, 3, False), (7, 3, True)],
+)
+def test_a_multiple_of_its_step_is_told_from_a_number_between(
+    value: float, step: float, off: bool
+) -> None:
+    assert _not_multiple(value, step) is off
