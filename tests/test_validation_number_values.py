@@ -34,7 +34,14 @@ def test_a_value_that_is_no_json_number_stays_text_for_the_type_check(kind: str,
 
 @pytest.mark.parametrize(
     ("value", "step", "off"),
-    [(2.5, 0.5, False), (2.6, 0.5, True), (3.0, 1.5, False), (6, 3, False), (7, 3, True)],
+    [
+        (2.5, 0.5, False),
+        (2.6, 0.5, True),
+        (6.0, 3, False),
+        (4.5, 3, True),
+        (6, 3, False),
+        (7, 3, True),
+    ],
 )
 def test_a_multiple_of_its_step_is_told_from_a_number_between(
     value: float, step: float, off: bool
