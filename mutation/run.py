@@ -301,7 +301,7 @@ def plan(files: list[str], budget: float = 0.0, survivors_only: bool = False) ->
                     continue
                 tests = narrow.tests_for(source, lines, found) if found else set()
                 known = tests & set(killers.get(narrow.function_of(name), ()))
-                named = Path(file).stem
+                named = Path(file).stem.removesuffix("s")  # "templates": test_template_*.py
                 chosen = narrow.within_budget(tests - known, durations, budget, named)
                 chosen = narrow.fastest_first(known, durations, named) + chosen
                 cost = sum(durations.get(test, 1.0) for test in chosen)
