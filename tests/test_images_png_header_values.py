@@ -28,3 +28,11 @@ def test_a_first_chunk_by_another_name_is_left_to_pillow_whatever_its_checksum()
     forged = PNG_SIGNATURE + chunk(b"JUNK", HEADER, crc_kind=b"IHDR") + TAIL
 
     assert png_size(forged) is None
+
+
+def test_a_header_of_exactly_the_bytes_needed_is_read_and_a_shorter_one_is_not() -> None:
+    whole = PNG_SIGNATURE + chunk(b"IHDR", HEADER) + TAIL
+
+    assert png_size(whole[:41]) == (32, 16)  # up to the name of the first IDAT
+    assert png_size(whole[:40]) is None
+    assert png_size(PNG_SIGNATURE + b"\x00" * 5) is None  # cut inside the header: no error
