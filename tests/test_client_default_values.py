@@ -1,5 +1,6 @@
 """A generated client's defaults, by value: left alone, it retries a retryable failure twice
-(three requests in all), on its clock."""
+(three requests in all), on its clock, and closes the HTTP client it made but not one it was
+given; a failure the vendor does not describe is a 400, the mock's own a 500."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 
 from generator.runtime import errors
 from generator.runtime.clock import VirtualClock
+from generator.runtime.envelope import error_spec
 from generator.runtime.testing import as_kwargs, example_values
 from tests.hostile import client_class, credentials
 from tests.vendors import all_vendors
@@ -35,3 +37,29 @@ def test_by_default_a_retryable_failure_is_sent_three_times_in_all() -> None:
         getattr(client, op.name)(**as_kwargs(op, values))
 
     assert len(seen) == 3
+
+
+def test_a_client_closes_the_http_client_it_made_and_never_one_it_was_given() -> None:
+    base_url = VENDOR.base_url or "http://mock.invalid"
+    cls = client_class(VENDOR.package)
+    given = httpx.Client()
+    with cls(**credentials(VENDOR.package), base_url=base_url, http_client=given) as borrowing:
+        pass
+    with cls(**credentials(VENDOR.package), base_url=base_url) as owning:
+        pass
+
+    assert (given.is_closed, borrowing._http is given, owning._http.is_closed) == (
+        False,
+        True,
+        True,
+    )
+    given.close()
+
+
+def test_a_failure_the_vendor_does_not_describe_is_the_caller_s_unless_the_mock_failed() -> None:
+    bare = VENDOR.model_copy(update={"error_specs": {}})
+
+    assert (
+        error_spec(bare, "server_error").http_status,
+        error_spec(bare, "invalid_request").http_status,
+    ) == (500, 400)
