@@ -1,6 +1,7 @@
 """A generated client's defaults, by value: left alone, it retries a retryable failure twice
 (three requests in all), on its clock, and closes the HTTP client it made but not one it was
-given; a failure the vendor does not describe is a 400, the mock's own a 500."""
+given; a failure the vendor does not describe is a 400, the mock's own a 500; a success
+envelope under HTTP 400 is a failure."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 
 from generator.runtime import errors
 from generator.runtime.clock import VirtualClock
-from generator.runtime.envelope import error_spec
+from generator.runtime.envelope import error_spec, render_success, unwrap
 from generator.runtime.testing import as_kwargs, example_values
 from tests.hostile import client_class, credentials
 from tests.vendors import all_vendors
@@ -63,3 +64,13 @@ def test_a_failure_the_vendor_does_not_describe_is_the_caller_s_unless_the_mock_
         error_spec(bare, "server_error").http_status,
         error_spec(bare, "invalid_request").http_status,
     ) == (500, 400)
+
+
+@pytest.mark.parametrize("vendor", all_vendors(), ids=lambda v: v.package)
+def test_a_success_envelope_under_http_400_is_a_failure(vendor) -> None:
+    body = render_success(vendor, {"answer": 1}, "rid")
+
+    unwrap(vendor, body, 399)  # below the error range: the envelope decides
+    with pytest.raises(errors.APIError) as raised:
+        unwrap(vendor, body, 400)
+    assert raised.value.status_code == 400
