@@ -125,3 +125,11 @@ def test_an_aspect_ratio_at_its_bounds_is_within_them() -> None:
         "invalid_image",
         "21x10 has an aspect ratio outside 2.0-2.0",
     )
+
+
+def test_an_image_whose_longer_side_is_the_limit_is_within_it() -> None:
+    assert image_problem(encoded("PNG", (16, 12)), ImageLimit(source="base64", max_side=16)) is None
+    assert image_problem(encoded("PNG", (17, 12)), ImageLimit(source="base64", max_side=16)) == (
+        "image_resolution",
+        "17x12 is over 16 px on a side",
+    )
