@@ -1,7 +1,8 @@
-"""What a vendor's success envelope carries, by value: the request id where the vendor names
-one (every vendor here sends it on successes too), and no error fields a success never has
-(a vendor whose success has no code gets none, not a null). Written against the mutants
-``make mutants`` showed surviving in ``_stamp``."""
+"""What a vendor's envelope carries, by value: on a success, the request id where the vendor
+names one (every vendor here sends it on successes too, and one that sends it on errors only
+does not) and no null; on a failure the vendor does not describe (no code of its own), no
+null code either. Written against the mutants ``make mutants`` showed surviving in
+``_stamp``."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from generator.runtime.envelope import render_success
+from generator.runtime.envelope import render_error, render_success
 from generator.runtime.paths import get_path
 from tests.vendors import all_vendors
 
@@ -44,3 +45,12 @@ def test_a_vendor_may_send_its_request_id_on_errors_only() -> None:
     )
 
     assert "rid-1" not in leaves(render_success(quiet, {"answer": 1}, "rid-1")).values()
+
+
+@pytest.mark.parametrize("vendor", VENDORS, ids=lambda v: v.package)
+def test_a_failure_without_a_code_of_its_own_has_no_null_code(vendor: Any) -> None:
+    bare = vendor.model_copy(update={"error_specs": {}})  # every kind undescribed: no code
+
+    body = render_error(bare, "server_error", "broken", "rid-1")[2]
+
+    assert body is not None and None not in leaves(body).values()
