@@ -66,6 +66,9 @@ def test_a_public_url_stands_for_the_server_s_own_address() -> None:
         "https://mocks.example/v1"
     )
     assert served(scope, b"").base_url == "http://127.0.0.1:8000"
+    assert served(scope, b"", public_url="https://mocks.example/BOX/").base_url == (
+        "https://mocks.example/BOX"  # only the slash goes
+    )
 
 
 @pytest.mark.parametrize(

@@ -101,3 +101,9 @@ def test_after_a_reset_the_callback_attempts_kept_are_the_latest_up_to_their_bou
     mock.callbacks.attempts.extend(range(ATTEMPTS_KEPT + 3))  # stand-ins for attempts
 
     assert (len(mock.callbacks.attempts), mock.callbacks.attempts[0]) == (ATTEMPTS_KEPT, 3)
+
+
+def test_a_task_whose_effect_is_unknown_has_no_result_files() -> None:
+    mock = VendorMock(VENDOR)
+
+    assert mock.file_urls(task("t1", effect="no-such-effect")) == {}

@@ -13,7 +13,7 @@ import pytest
 
 from generator.runtime.clock import VirtualClock
 from generator.runtime.mock import VendorMock
-from generator.runtime.mock.asgi import create_app
+from generator.runtime.mock.asgi import MockApp, create_app
 from tests.test_mock_core_values import VENDORS, poll_of, vendor_path
 
 VENDOR = VENDORS[0]
@@ -64,3 +64,7 @@ def test_an_error_with_a_body_carries_its_headers_too() -> None:
 
     assert answer.headers["X-Reason"] == "because of this"
     assert answer.body  # the vendor's JSON body, as before
+
+
+def test_an_app_made_directly_has_no_callback_loop_either() -> None:
+    assert MockApp(VendorMock(VENDOR)).background is False

@@ -7,14 +7,26 @@ and ``image_problem``."""
 
 from __future__ import annotations
 
+import base64
 import io
+from typing import Any
 
 import pytest
 from PIL import Image
 
+from generator.runtime.images import png_base64
 from generator.runtime.paths import set_path
-from generator.runtime.validation import Checked, _check_limits, data_problem, image_problem
+from generator.runtime.testing import example_values
+from generator.runtime.validation import (
+    Checked,
+    _check_limits,
+    check,
+    data_problem,
+    image_problem,
+)
 from generator.runtime.vendor import ImageLimit, Operation
+from tests.hostile import client_class, credentials
+from tests.test_mock_roles_limits_values import grey_png, sized_slots
 from tests.vendors import all_vendors
 
 GROUPS = [
@@ -133,3 +145,43 @@ def test_an_image_whose_longer_side_is_the_limit_is_within_it() -> None:
         "image_resolution",
         "17x12 is over 16 px on a side",
     )
+
+
+SLOTTED = [(v, op) for v in all_vendors() for op in v.operations if op.limits.slots]
+
+
+@pytest.mark.parametrize(
+    ("vendor", "op"), SLOTTED, ids=[f"{v.package}-{o.name}" for v, o in SLOTTED]
+)
+def test_an_operation_with_image_slots_passes_its_own_example(vendor, op) -> None:
+    base_url = vendor.base_url or "http://mock.invalid"
+    with client_class(vendor.package)(**credentials(vendor.package), base_url=base_url) as client:
+        fixed = client._fixed_values(op)  # the spec's constants, credentials and settings
+    values = {**fixed, **example_values(op, base_url)}
+
+    assert check(op, values).problems == []
+
+
+@pytest.mark.parametrize(
+    "case", sized_slots(), ids=[f"{v.package}-{op.name}-{s}" for v, op, s in sized_slots()]
+)
+def test_a_slot_image_of_the_wrong_size_is_found_when_the_inputs_are_checked(case) -> None:
+    vendor, op, name = case
+    slot = op.limits.slots[name]
+    other = op.limits.slots[slot.same_size_as]
+    base_url = vendor.base_url or "http://mock.invalid"
+    with client_class(vendor.package)(**credentials(vendor.package), base_url=base_url) as client:
+        fixed = client._fixed_values(op)
+    images = {n.split(".")[0] for each in op.limits.slots.values() for n in each.inputs}
+    example = example_values(op, base_url)
+    values = {**fixed, **{k: v for k, v in example.items() if k not in images}}
+
+    def base64_input(of: Any) -> str:
+        return next(n for n in of.inputs if op.limits.images[n].source.startswith("base64"))
+
+    set_path(values, base64_input(other), png_base64(400, 300))
+    set_path(values, base64_input(slot), base64.b64encode(grey_png(320, 300)).decode())
+
+    found = check(op, values).problems
+
+    assert ("invalid_request", f"{name} is 320x300 but {slot.same_size_as} is 400x300") in found
