@@ -13,10 +13,12 @@ import pytest
 
 from generator.runtime import errors
 from generator.runtime.clock import VirtualClock
+from generator.runtime.images import png_base64
 from generator.runtime.mock import VendorMock
 from generator.runtime.mock.callbacks import ATTEMPTS_KEPT
-from generator.runtime.mock.messages import MockRequest
-from tests.hostile import client_class
+from generator.runtime.mock.messages import MockError, MockRequest
+from generator.runtime.testing import example_values
+from tests.hostile import client_class, credentials
 from tests.test_mock_state import task
 from tests.vendors import all_vendors
 
@@ -53,9 +55,9 @@ def test_a_mock_takes_the_queue_time_it_is_given_and_starts_no_workers() -> None
 
 
 def test_the_base_url_s_path_is_the_prefix_without_its_last_slash() -> None:
-    vendor = VENDOR.model_copy(update={"base_url": "https://vendor.example/api/v1/"})
+    vendor = VENDOR.model_copy(update={"base_url": "https://vendor.example/api/BOX/"})
 
-    assert VendorMock(vendor)._prefix == "/api/v1"
+    assert VendorMock(vendor)._prefix == "/api/BOX"  # the slash goes, nothing else
 
 
 def test_the_store_keeps_time_by_the_mock_s_clock() -> None:
@@ -107,3 +109,29 @@ def test_a_task_whose_effect_is_unknown_has_no_result_files() -> None:
     mock = VendorMock(VENDOR)
 
     assert mock.file_urls(task("t1", effect="no-such-effect")) == {}
+
+
+BASE64_IMAGES = [
+    (v, op, name)
+    for v in all_vendors()
+    for op in v.operations
+    for name, limit in op.limits.images.items()
+    if limit.source == "base64" and not op.limits.slots and "." not in name
+]
+
+
+def test_an_image_over_the_mock_s_pixel_limit_is_refused_naming_its_input() -> None:
+    vendor, op, name = BASE64_IMAGES[0]
+    mock = VendorMock(vendor, max_pixels=100)
+    base_url = vendor.base_url or "http://mock.invalid"
+    with client_class(vendor.package)(**credentials(vendor.package), base_url=base_url) as client:
+        fixed = client._fixed_values(op)
+    values = {**fixed, **example_values(op, base_url), name: png_base64(64, 48)}
+    account = mock.accounts[mock._default_credentials[0]]
+    request = MockRequest.build(op.method, f"{base_url}{op.path}", [], b"")
+
+    with pytest.raises(MockError) as refused:
+        mock._dispatch(op, values, account, request)
+
+    assert refused.value.kind == "image_resolution"
+    assert refused.value.detail.split(":")[0] in op.limits.images
