@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from generator.runtime.client import user_agent
 from generator.runtime.mock.store import MemoryStore
 from generator.runtime.paths import get_path, set_path
 from generator.runtime.responses import RequestOptions
@@ -65,3 +66,15 @@ def test_a_call_s_own_timeout_is_the_request_s() -> None:
         default = client._prepare(op, values).request
 
     assert (own.extensions["timeout"]["read"], default.extensions["timeout"]["read"]) == (1.5, 30.0)
+
+
+def test_every_request_names_the_client_and_accepts_gzip() -> None:
+    vendor, op = NAMED[0]
+    base_url = vendor.base_url or "http://mock.invalid"
+    with client_class(vendor.package)(**credentials(vendor.package), base_url=base_url) as client:
+        request = client._prepare(op, example_values(op, base_url)).request
+
+    assert (request.headers["User-Agent"], request.headers["Accept-Encoding"]) == (
+        user_agent(),
+        "gzip",
+    )

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from generator.runtime.validation import _not_multiple, coerce
+from generator.runtime.validation import _not_multiple, coerce, simple_problems
 from generator.runtime.vendor import Param
 
 
@@ -47,3 +47,8 @@ def test_a_multiple_of_its_step_is_told_from_a_number_between(
     value: float, step: float, off: bool
 ) -> None:
     assert _not_multiple(value, step) is off
+
+
+def test_a_number_at_its_maximum_is_within_it() -> None:
+    assert simple_problems({"type": "number", "maximum": 5}, 5) == []
+    assert simple_problems({"type": "number", "maximum": 5}, 5.5) != []
