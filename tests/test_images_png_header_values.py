@@ -36,3 +36,9 @@ def test_a_header_of_exactly_the_bytes_needed_is_read_and_a_shorter_one_is_not()
     assert png_size(whole[:41]) == (32, 16)  # up to the name of the first IDAT
     assert png_size(whole[:40]) is None
     assert png_size(PNG_SIGNATURE + b"\x00" * 5) is None  # cut inside the header: no error
+
+
+def test_a_side_too_large_for_a_signed_integer_is_left_to_pillow() -> None:
+    huge = struct.pack(">IIBBBBB", 2**31 + 16, 16, 8, 2, 0, 0, 0)
+
+    assert png_size(PNG_SIGNATURE + chunk(b"IHDR", huge) + TAIL) is None
