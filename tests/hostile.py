@@ -42,6 +42,12 @@ def credentials(package: str) -> dict[str, str]:
     return {c.name: c.mock_default for c in vendor(package).auth.credentials if c.required}
 
 
+def offline_client(package: str, base_url: str) -> SyncClient:
+    """A client of ``package`` with the mock's default credentials, for building requests
+    without sending them (a vendor without a published base URL gets ``base_url``)."""
+    return client_class(package)(**credentials(package), base_url=base_url)
+
+
 def image_operations() -> list[tuple[str, str]]:
     """(package, operation) of every operation that takes an image, found from the specs."""
     return [

@@ -17,7 +17,7 @@ from generator.runtime.mock.store import MemoryStore
 from generator.runtime.paths import get_path, set_path
 from generator.runtime.responses import RequestOptions
 from generator.runtime.testing import example_values
-from tests.hostile import client_class, credentials
+from tests.hostile import client_class, credentials, offline_client
 from tests.test_mock_state import task
 from tests.vendors import all_vendors
 
@@ -30,7 +30,7 @@ def test_a_caller_named_id_left_empty_is_named_by_the_client(vendor: Any, op: An
     set_path(values, op.caller_id, "")
     before = copy.deepcopy(values)
     base_url = vendor.base_url or "http://mock.invalid"
-    with client_class(vendor.package)(**credentials(vendor.package), base_url=base_url) as client:
+    with offline_client(vendor.package, base_url) as client:
         named = client._named(op, values)
 
     assert isinstance(get_path(named, op.caller_id), str) and get_path(named, op.caller_id)
@@ -51,7 +51,7 @@ def test_an_operation_the_caller_cannot_name_is_sent_as_given() -> None:
     vendor, op = UNNAMED[0]
     base_url = vendor.base_url or "http://mock.invalid"
     values = {"prompt": "p"}
-    with client_class(vendor.package)(**credentials(vendor.package), base_url=base_url) as client:
+    with offline_client(vendor.package, base_url) as client:
         assert client._named(op, values) == {"prompt": "p"}
 
 
@@ -71,7 +71,7 @@ def test_a_call_s_own_timeout_is_the_request_s() -> None:
 def test_every_request_names_the_client_and_accepts_gzip() -> None:
     vendor, op = NAMED[0]
     base_url = vendor.base_url or "http://mock.invalid"
-    with client_class(vendor.package)(**credentials(vendor.package), base_url=base_url) as client:
+    with offline_client(vendor.package, base_url) as client:
         request = client._prepare(op, example_values(op, base_url)).request
 
     assert (request.headers["User-Agent"], request.headers["Accept-Encoding"]) == (

@@ -19,7 +19,7 @@ from generator.runtime.images import png_base64, png_bytes
 from generator.runtime.secrets import Secret
 from generator.runtime.testing import example_values
 from generator.runtime.validation import Checked, _check_image
-from tests.hostile import client_class, credentials
+from tests.hostile import client_class, credentials, offline_client
 from tests.vendors import all_vendors
 
 FILES = [
@@ -65,7 +65,7 @@ def test_a_file_input_given_as_a_path_is_uploaded_as_its_bytes(
     base_url = vendor.base_url or "http://mock.invalid"
     values = {**example_values(op, base_url), wire: tmp_path / "in.png"}
 
-    with client_class(vendor.package)(**credentials(vendor.package), base_url=base_url) as client:
+    with offline_client(vendor.package, base_url) as client:
         prepared = client._prepare(op, values)
 
     assert image in prepared.request.read()

@@ -18,7 +18,7 @@ from generator.runtime.mock import VendorMock
 from generator.runtime.mock.callbacks import ATTEMPTS_KEPT
 from generator.runtime.mock.messages import MockError, MockRequest
 from generator.runtime.testing import example_values
-from tests.hostile import client_class, credentials
+from tests.hostile import client_class, offline_client
 from tests.test_mock_state import task
 from tests.vendors import all_vendors
 
@@ -124,7 +124,7 @@ def test_an_image_over_the_mock_s_pixel_limit_is_refused_naming_its_input() -> N
     vendor, op, name = BASE64_IMAGES[0]
     mock = VendorMock(vendor, max_pixels=100)
     base_url = vendor.base_url or "http://mock.invalid"
-    with client_class(vendor.package)(**credentials(vendor.package), base_url=base_url) as client:
+    with offline_client(vendor.package, base_url) as client:
         fixed = client._fixed_values(op)
     values = {**fixed, **example_values(op, base_url), name: png_base64(64, 48)}
     account = mock.accounts[mock._default_credentials[0]]
