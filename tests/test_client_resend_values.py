@@ -1,10 +1,12 @@
 """The sync client's resend rules at their edges, value by value: a rate refusal a vendor writes
-in a 2xx body is sent again (the request did nothing), a 500 to a request that is not safe to
-resend is not (it may have made a task), while the same 500 to a safe one is; a resent named
-submit refused as a duplicate is answered from the task found, with the get's request id and
-response; and a found task that does not fit the submit's model is a conflict naming the
+in a 2xx body is sent again (the request did nothing), as is a job-limit refusal where that is
+the vendor's only limit in a body, but not one in a 400's body; a 500 to a request that is not
+safe to resend is not (it may have made a task), while the same 500 to a safe one is; a resent
+named submit refused as a duplicate is answered from the task found, with the get's request id
+and response; and a found task that does not fit the submit's model is a conflict naming the
 vendor. Written against the mutants ``make mutants`` showed surviving in
-``BaseClient._retry_after_status``, ``SyncClient._read_or_recover`` and ``BaseClient._model``."""
+``BaseClient._retry_after_status``, ``SyncClient._read_or_recover``, ``BaseClient._model``
+and ``BaseClient.__init__``."""
 
 from __future__ import annotations
 
@@ -17,8 +19,10 @@ from pydantic import BaseModel
 from generator.runtime import errors
 from generator.runtime.client import Recovered
 from generator.runtime.clock import VirtualClock
+from generator.runtime.envelope import render_error
 from generator.runtime.mock.core import MOCK_BASE_URL
 from generator.runtime.testing import example_values
+from tests.hostile import credentials
 from tests.vendors import all_vendors, contract_for
 
 VENDORS = all_vendors()
@@ -141,3 +145,55 @@ def test_a_found_task_that_does_not_fit_the_submit_s_model_is_a_conflict_of_the_
     assert caught.value.vendor == vendor.package
     assert str(caught.value).startswith(f"[{vendor.package}] an earlier attempt of this submit")
     assert f"operation={submit.name!r}" in str(caught.value)
+
+
+def sent_when_refused(vendor: Any, client_cls: Any, status: int, refusal: Any) -> int:
+    """How many times a client (two retries allowed) sends ``vendor``'s first operation when
+    every answer is ``refusal`` (``render_error``'s headers and body) with HTTP ``status``."""
+    _, headers, body = refusal
+    seen: list[httpx.Request] = []
+
+    def refuse(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(status, headers=headers, json=body)
+
+    op = vendor.operations[0]
+    with (
+        client_cls(
+            **credentials(vendor.package),
+            base_url=vendor.base_url or MOCK_BASE_URL,
+            transport=httpx.MockTransport(refuse),
+            clock=VirtualClock(),
+            max_retries=2,
+        ) as client,
+        pytest.raises(errors.APIError),
+    ):
+        client._exchange(op, values_for(vendor, op))
+    return len(seen)
+
+
+JOB_LIMITS_IN_BODY = [v for v in LIMITS_IN_BODY if "concurrency_limited" in v.errors]
+
+
+@pytest.mark.parametrize("vendor", JOB_LIMITS_IN_BODY, ids=[v.package for v in JOB_LIMITS_IN_BODY])
+def test_a_job_limit_in_a_2xx_body_is_resent_by_a_vendor_with_no_rate_limit_of_that_kind(
+    vendor: Any,
+) -> None:
+    kept = {kind: spec for kind, spec in vendor.errors.items() if kind != "rate_limited"}
+    jobs_only = vendor.model_copy(
+        update={"errors": kept, "error_specs": {str(k): s for k, s in kept.items()}}
+    )
+    refusal = render_error(jobs_only, "concurrency_limited", "busy", "rid-1")
+    plain = contract_for(vendor).client_cls
+    client_cls = type(plain.__name__, (plain,), {"vendor": jobs_only})
+
+    assert refusal[0] < 400
+    assert sent_when_refused(vendor, client_cls, refusal[0], refusal) == 3
+
+
+@pytest.mark.parametrize("vendor", LIMITS_IN_BODY, ids=[v.package for v in LIMITS_IN_BODY])
+def test_a_rate_refusal_in_a_400_body_is_not_resent(vendor: Any) -> None:
+    # only a 2xx body is read for a limit; a 400 is the caller's to fix, whatever it says
+    refusal = render_error(vendor, "rate_limited", "slow down", "rid-1")
+
+    assert sent_when_refused(vendor, contract_for(vendor).client_cls, 400, refusal) == 1

@@ -220,3 +220,11 @@ def test_allowed_hosts_compare_names_in_any_case_and_refuse_a_bad_port() -> None
     assert hosts.allows("https://files.example.test/a.png")
     assert not hosts.allows("http://files.example.test:99999/a.png")
     assert not hosts.allows("http://files.example.test:8080/a.png")
+
+
+def test_allowed_hosts_take_rules_already_read_as_they_are() -> None:
+    rule = HostRule("files.example.test", 8443)
+
+    allowed = AllowedHosts([rule, "other.example.test"])
+
+    assert allowed.rules == (rule, HostRule("other.example.test", None))

@@ -224,3 +224,32 @@ def test_charging_takes_the_last_submit_and_the_last_of_the_money(vendor: Vendor
             "not enough money left on this account",
         )
         assert (poor.used, poor.money) == (0, round(price - 0.01, 2))
+
+
+def followed(vendor: Vendor, get: Operation) -> Operation | None:
+    """A submit operation whose tasks ``get`` follows."""
+    submits = [op for op in vendor.operations if op.role == "submit"]
+    return next((op for op in submits if vendor.poll_for(op.name)[0].name == get.name), None)
+
+
+GETS = [(v, op) for v, op in ops_of("get") if followed(v, op) is not None]
+
+
+@pytest.mark.parametrize("case", GETS, ids=ids)
+def test_a_get_s_template_reads_the_request_and_the_account(case: tuple[Vendor, Operation]) -> None:
+    vendor, op = case
+    submit = followed(vendor, op)
+    assert submit is not None
+    mock = VendorMock(
+        with_template(vendor, op, {"asked": f"$request.{op.task_id}", "left": "$account.remaining"})
+    )
+    mock.add_credential("reader", quota=7)
+    reader = mock.accounts["reader"]
+    sent = given(submit, example_values(submit, HOST))
+    mock._dispatch(mock.vendor.ops[submit.name], sent, reader, request(submit))
+    (task,) = mock.store.of_account(reader.key)
+    values = given(op, {**vendor.poll_for(submit.name)[1], op.task_id: task.id})
+
+    payload, _, _ = mock._dispatch(mock.vendor.ops[op.name], values, reader, request(op))
+
+    assert payload == {"asked": task.id, "left": 6}  # the submit used one

@@ -19,6 +19,7 @@ from generator.runtime.paths import set_path
 from generator.runtime.testing import example_values
 from generator.runtime.validation import (
     Checked,
+    _check_image,
     _check_limits,
     check,
     data_problem,
@@ -185,3 +186,28 @@ def test_a_slot_image_of_the_wrong_size_is_found_when_the_inputs_are_checked(cas
     found = check(op, values).problems
 
     assert ("invalid_request", f"{name} is 320x300 but {slot.same_size_as} is 400x300") in found
+
+
+# Base64 is refused unread only when even its smallest decoding (three bytes for every four
+# characters, less two for padding) is over ``max_bytes``: 403 characters decode to at least
+# 300 bytes, 404 to at least 301. '%' is no base64 character, so text that is read is then
+# found not to be base64, while text refused unread is "too large".
+BYTES_ONLY = ImageLimit(source="base64", max_bytes=300)
+
+
+def test_base64_whose_smallest_decoding_is_the_limit_is_read_not_refused_unread() -> None:
+    checked = Checked({})
+    _check_image("image", "%" * 403, BYTES_ONLY, checked)
+
+    assert checked.problems == [("invalid_image", "image: not valid base64")]
+
+
+def test_base64_whose_smallest_decoding_is_one_byte_over_is_refused_unread_saying_by_how_much() -> (
+    None
+):
+    checked = Checked({})
+    _check_image("image", "%" * 404, BYTES_ONLY, checked)
+
+    assert checked.problems == [
+        ("payload_too_large", "image: about 301 bytes once decoded, over 300")
+    ]

@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from generator.runtime.validation import _not_multiple, coerce, simple_problems
+from generator.runtime.validation import _not_multiple, checker, coerce, simple_problems
 from generator.runtime.vendor import Param
+from tests.vendors import all_vendors
 
 
 @pytest.mark.parametrize(
@@ -52,3 +53,24 @@ def test_a_multiple_of_its_step_is_told_from_a_number_between(
 def test_a_number_at_its_maximum_is_within_it() -> None:
     assert simple_problems({"type": "number", "maximum": 5}, 5) == []
     assert simple_problems({"type": "number", "maximum": 5}, 5.5) != []
+
+
+@pytest.mark.parametrize(
+    "value", [True, False, [7], {"n": 7}], ids=["true", "false", "list", "object"]
+)
+def test_number_bounds_leave_values_that_are_no_numbers_alone(value: Any) -> None:
+    # JSON Schema: minimum and maximum say nothing of a boolean, an array or an object
+    assert simple_problems({"minimum": 2, "maximum": 0}, value) == []
+
+
+def test_a_nullable_input_given_a_value_is_still_checked_against_its_schema() -> None:
+    vendor = all_vendors()[0]
+    op = vendor.operations[0]
+    nullable = Param(
+        wire="steps", py="steps", location="query",
+        schema={"type": "integer", "nullable": True, "maximum": 5},
+    )  # fmt: skip
+
+    found = checker(op.model_copy(update={"params": (nullable,)}))({"steps": 9})
+
+    assert found.problems == [("invalid_request", "steps: 9 is greater than the maximum of 5")]

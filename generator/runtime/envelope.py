@@ -308,7 +308,7 @@ def render_error(
         set_path(body, failing.payload, {})
     if failing.message:
         set_path(body, _message_field(layers, spec.layer, schema), message)
-    _stamp(body, failing, spec.code, request_id, False)
+    _stamp(body, failing, spec.code, request_id)
     for index in reversed(range(min(spec.layer, len(layers)))):
         layer = layers[index]
         inner, body = body, {}
@@ -318,7 +318,7 @@ def render_error(
             body.update(inner)
         if layer.message and None not in layer.success:
             set_path(body, layer.message[0], "")
-        _stamp(body, layer, layer.success[0] if layer.success else None, request_id, False)
+        _stamp(body, layer, layer.success[0] if layer.success else None, request_id)
     return spec.http_status, headers, body
 
 
@@ -332,16 +332,13 @@ def _message_field(layers: tuple[EnvelopeLayer, ...], index: int, schema: Any) -
     return failing.message[0]
 
 
-def _stamp(
-    body: dict[str, Any], layer: EnvelopeLayer, code: Any, request_id: str, succeeded: bool
-) -> None:
+def _stamp(body: dict[str, Any], layer: EnvelopeLayer, code: Any, request_id: str) -> None:
+    """A failure's marks on one layer of ``body``: its code, unless a layer merged into the
+    same object wrote one already; the request id (every layer of an error carries the same
+    one, whatever the layer's ``request_id_on``); and the fields it gives on errors only."""
     if layer.code and code is not None and get_path(body, layer.code) is None:
         set_path(body, layer.code, code)
-    # The request id never overwrites a payload field of the same name (an envelope whose
-    # payload shares its object), and a vendor may give one on errors only.
-    wanted = succeeded is False or layer.request_id_on == "all"
-    if layer.request_id and wanted and get_path(body, layer.request_id) is None:
+    if layer.request_id:
         set_path(body, layer.request_id, request_id)
-    for key, value in (layer.on_success if succeeded else layer.on_error).items():
-        if succeeded or key not in body:
-            body[key] = value
+    for key, value in layer.on_error.items():
+        body.setdefault(key, value)
