@@ -89,6 +89,9 @@ KILLED = {"killed", "timeout", "caught by type check"}
 # The test that killed each mutant, kept by ``--fresh`` too: not a verdict, only the order in
 # which a mutant's tests are tried (a function's known killers first).
 VERDICTS, RESULTS, KILLERS = "verdicts.json", "results.jsonl", "killers.json"
+# Seconds of recorded test time for a mutant explained in equivalent.md. Those survivors run
+# every test they get, so with the whole budget they were three fifths of a fresh run's time.
+EXPLAINED_BUDGET = 1.0
 MUTANT = re.compile(r"^(?P<module>[\w.]+?)\.x[_ǁ]")
 
 
@@ -302,7 +305,8 @@ def plan(files: list[str], budget: float = 0.0, survivors_only: bool = False) ->
                 tests = narrow.tests_for(source, lines, found) if found else set()
                 known = tests & set(killers.get(narrow.function_of(name), ()))
                 named = Path(file).stem.removesuffix("s")  # "templates": test_template_*.py
-                chosen = narrow.within_budget(tests - known, durations, budget, named)
+                limit = budget_for(name, budget, reasons)
+                chosen = narrow.within_budget(tests - known, durations, limit, named)
                 chosen = narrow.fastest_first(known, durations, named) + chosen
                 cost = sum(durations.get(test, 1.0) for test in chosen)
                 cpu = int(cost * 2 + 10)  # seconds of CPU; the clock's limit is five times as long
@@ -310,6 +314,16 @@ def plan(files: list[str], budget: float = 0.0, survivors_only: bool = False) ->
                 todo.append((cost, entry))
     (WORK / "current.json").write_text(json.dumps(current), encoding="utf-8")
     return [entry for _, entry in sorted(todo, key=lambda pair: (pair[0], pair[1][0]))]
+
+
+def budget_for(name: str, budget: float, reasons: dict[str, str]) -> float:
+    """A mutant's budget: ``EXPLAINED_BUDGET`` at most for a survivor explained in
+    ``equivalent.md`` (no test can kill an equivalent mutant: its short run only checks that the
+    name still means the mutant explained, whose function's known killers run too), ``budget``
+    for every other one; no budget (0) is no budget for either."""
+    if budget > 0 and is_explained(name, reasons):
+        return min(budget, EXPLAINED_BUDGET)
+    return budget
 
 
 def _survived(verdict: list[Any] | None, digest: str) -> bool:

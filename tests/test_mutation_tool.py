@@ -202,3 +202,13 @@ def test_only_a_survivor_of_the_mutant_as_it_is_now_is_run_again_with_survivors_
     assert not run._survived(["d", 1], "d")  # killed
     assert not run._survived(["old", 0], "d")  # its function changed: a new mutant
     assert not run._survived(None, "d")  # not tested yet
+
+
+def test_an_explained_survivor_gets_a_short_budget_and_every_other_mutant_the_whole() -> None:
+    reasons = {"m.x_f__mutmut_1": "equivalent", "m.x_g__mutmut_*": "harmless"}
+
+    assert run.budget_for("m.x_f__mutmut_1", 10.0, reasons) == run.EXPLAINED_BUDGET
+    assert run.budget_for("m.x_g__mutmut_7", 10.0, reasons) == run.EXPLAINED_BUDGET
+    assert run.budget_for("m.x_f__mutmut_2", 10.0, reasons) == 10.0
+    assert run.budget_for("m.x_f__mutmut_1", 0.5, reasons) == 0.5  # never more than asked
+    assert run.budget_for("m.x_f__mutmut_1", 0.0, reasons) == 0.0  # no budget: every test
