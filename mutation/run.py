@@ -476,7 +476,10 @@ def diffs(names: list[str]) -> dict[str, str]:
         "from mutmut.__main__ import find_mutant, get_diff_for_mutant\n"
         "out = {}\n"
         "for name in json.load(sys.stdin):\n"
-        "    out[name] = get_diff_for_mutant(name, path=find_mutant(name).path)\n"
+        "    try:\n"
+        "        out[name] = get_diff_for_mutant(name, path=find_mutant(name).path)\n"
+        "    except Exception as exc:  # a name no mutant has (any more)\n"
+        "        out[name] = f'(no diff: {exc})'\n"
         "print(json.dumps(out))\n"
     )
     found = subprocess.run(
