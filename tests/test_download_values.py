@@ -10,7 +10,9 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import SimpleNamespace
+from typing import Any
 
+import httpx
 import pytest
 
 from generator.runtime.live import free_port
@@ -228,3 +230,22 @@ def test_allowed_hosts_take_rules_already_read_as_they_are() -> None:
     allowed = AllowedHosts([rule, "other.example.test"])
 
     assert allowed.rules == (rule, HostRule("other.example.test", None))
+
+
+@pytest.mark.parametrize("deadline", [7.0, 1.5], ids=["long", "shorter-than-a-read"])
+def test_connecting_and_sending_are_bounded_by_the_deadline_and_a_read_by_the_read_bound_too(
+    monkeypatch: pytest.MonkeyPatch, deadline: float
+) -> None:
+    made: list[httpx.Timeout] = []
+    real_client = httpx.Client
+
+    def client(*args: Any, **kwargs: Any) -> httpx.Client:
+        made.append(kwargs["timeout"])
+        return real_client(*args, **kwargs)
+
+    monkeypatch.setattr(downloads.httpx, "Client", client)
+    with Upstream(body(10)) as up:
+        download(f"{up.url}/a", limit=LIMIT, deadline=deadline)
+
+    read = min(deadline, downloads.READ_SECONDS)
+    assert made == [httpx.Timeout(connect=deadline, read=read, write=deadline, pool=deadline)]
