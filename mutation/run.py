@@ -517,8 +517,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--budget", type=float, default=10.0,
-        help="seconds of (recorded) test time a mutant gets at most; 0: every test that ran "
-        "its lines (a survivor of its budget is listed as such)",
+        help="seconds of (recorded) test time a mutant gets at most (one explained in "
+        "equivalent.md: 1 s); 0: every test that ran its lines (a survivor of its budget is "
+        "listed as such)",
     )  # fmt: skip
     parser.add_argument(
         "--tests-from", default="", help="a git revision whose tests/ to use (a 'before' figure)"
