@@ -186,3 +186,14 @@ def test_a_progress_line_waits_three_seconds_unless_asked_for(
 
     assert isinstance(reporter, TerminalProgress)
     assert reporter.quiet_seconds == quiet
+
+
+@pytest.mark.parametrize("vendor", NO_BASE_URL, ids=ids(NO_BASE_URL))
+def test_a_client_whose_building_failed_still_has_a_repr(vendor: Vendor) -> None:
+    # a traceback that shows locals reprs the half-built client: never a second error there
+    client_cls = contract_for(vendor).client_cls
+    half_built = client_cls.__new__(client_cls)
+    with pytest.raises(errors.ConfigurationError):
+        half_built.__init__(base_url=None)
+
+    assert repr(half_built) == f"{client_cls.__name__}(base_url=None)"

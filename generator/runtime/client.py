@@ -217,7 +217,8 @@ class BaseClient:
         install_log_filter()
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={self.base_url!r})"
+        # a client whose __init__ failed has no base URL yet, and a traceback may show it
+        return f"{type(self).__name__}(base_url={getattr(self, 'base_url', None)!r})"
 
     def _resolve_credentials(self, given: Mapping[str, str | Secret | None]) -> dict[str, Secret]:
         resolved: dict[str, Secret] = {}
