@@ -90,7 +90,7 @@ KILLED = {"killed", "timeout", "caught by type check"}
 # which a mutant's tests are tried (a function's known killers first).
 VERDICTS, RESULTS, KILLERS = "verdicts.json", "results.jsonl", "killers.json"
 # Seconds of recorded test time for a mutant explained in equivalent.md. Those survivors run
-# every test they get, so with the whole budget they were three fifths of a fresh run's time.
+# every test they get: with the whole budget they took 60% of the workers' time in a fresh run.
 EXPLAINED_BUDGET = 1.0
 MUTANT = re.compile(r"^(?P<module>[\w.]+?)\.x[_ǁ]")
 
