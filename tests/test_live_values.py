@@ -1,5 +1,6 @@
-"""Starting real servers for tests, when it goes wrong: ``free_ports`` tries again after a taken
-port and says how many it could not find; a ``LiveServer`` whose port is taken raises instead
+"""Starting real servers for tests, when it goes wrong: a free port is drawn below the system's
+range for outgoing connections (so a restarted mock finds its port free), skipping one taken;
+``free_ports`` tries again after a taken port and says how many it could not find; a ``LiveServer`` whose port is taken raises instead
 of handing back nothing, and one that does not start in time is told to stop; a served mock that
 exits or does not answer in time is reported with its exit status, its error output and the
 vendors still waited for. Written against the mutants ``make mutants`` showed, no test running
@@ -148,3 +149,53 @@ def test_free_ports_takes_a_first_port_whatever_the_port_below_it(
     monkeypatch.setattr(live, "free_port", just_above_the_taken_one)
 
     assert (free_ports(1), offered) == (taken + 1, [taken + 1])
+
+
+def test_a_free_port_lies_below_the_ports_the_system_gives_outgoing_connections() -> None:
+    start = live._ephemeral_start()
+    if start <= live.LOWEST_PORT:
+        pytest.skip(f"this system does not say its ephemeral port range ({live.EPHEMERAL_RANGE})")
+
+    ports = [free_port(HOST) for _ in range(200)]
+
+    assert all(live.LOWEST_PORT <= port < start for port in ports)
+    assert len(set(ports)) > 1  # drawn at random, not the same one each time
+
+
+def test_a_free_port_skips_a_port_something_listens_on(
+    monkeypatch: pytest.MonkeyPatch, taken: int, tmp_path: Any
+) -> None:
+    offered = iter([taken, taken + 1 if taken + 1 < 65536 else taken - 1])
+    monkeypatch.setattr(live._random, "randrange", lambda low, high: next(offered))
+    monkeypatch.setattr(live, "LOWEST_PORT", 1024)
+    monkeypatch.setattr(live, "_ephemeral_start", lambda: 65536)
+
+    assert free_port(HOST) != taken
+
+
+def test_a_system_that_does_not_say_its_range_gives_the_port_itself(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    def never(low: int, high: int) -> int:
+        raise AssertionError("no port is drawn when the range is unknown")
+
+    monkeypatch.setattr(live, "EPHEMERAL_RANGE", tmp_path / "missing")
+    monkeypatch.setattr(live._random, "randrange", never)
+
+    with socket.socket() as s:
+        s.bind((HOST, free_port(HOST)))  # free indeed
+
+
+@pytest.mark.parametrize(
+    ("text", "start"),
+    [("12345\t60999\n", 12345), ("", 0), ("x 1", 0)],
+    ids=["linux", "empty", "garbled"],
+)
+def test_the_ephemeral_range_starts_where_the_system_says_else_is_unknown(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any, text: str, start: int
+) -> None:
+    said = tmp_path / "ip_local_port_range"
+    said.write_text(text)
+    monkeypatch.setattr(live, "EPHEMERAL_RANGE", said)
+
+    assert live._ephemeral_start() == start

@@ -5,6 +5,7 @@ served in a child process by the documented command."""
 from __future__ import annotations
 
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -12,18 +13,42 @@ import sys
 import tempfile
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 import httpx
 import uvicorn
 
+EPHEMERAL_RANGE = Path("/proc/sys/net/ipv4/ip_local_port_range")
+LOWEST_PORT = 10_000  # below it, ports that services commonly listen on
+_random = random.SystemRandom()  # not the module's state, which forked processes share
+
 
 def free_port(host: str = "127.0.0.1") -> int:
-    """A port nothing listens on right now."""
+    """A port nothing listens on right now, below the range the system hands out to outgoing
+    connections where it says which that is (Linux): a mock stopped and started again on its
+    port finds it taken only if another server took it, never a connection's local end."""
+    below = _ephemeral_start()
+    for _ in range(100 if below > LOWEST_PORT else 0):
+        port = _random.randrange(LOWEST_PORT, below)
+        with socket.socket() as s:
+            try:
+                s.bind((host, port))
+            except OSError:
+                continue
+            return port
     with socket.socket() as s:
         s.bind((host, 0))
-        port: int = s.getsockname()[1]
-        return port
+        found: int = s.getsockname()[1]
+        return found
+
+
+def _ephemeral_start() -> int:
+    """The first port of the system's range for outgoing connections, or 0 when unknown."""
+    try:
+        return int(EPHEMERAL_RANGE.read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 class LiveServer:
