@@ -1,10 +1,10 @@
 """Starting real servers for tests, when it goes wrong: a free port is drawn below the system's
 range for outgoing connections (so a restarted mock finds its port free), skipping one taken;
-``free_ports`` tries again after a taken port and says how many it could not find; a ``LiveServer`` whose port is taken raises instead
-of handing back nothing, and one that does not start in time is told to stop; a served mock that
-exits or does not answer in time is reported with its exit status, its error output and the
-vendors still waited for. Written against the mutants ``make mutants`` showed, no test running
-their lines, in ``generator/runtime/live.py``."""
+``free_ports`` tries again after a taken port and says how many it could not find; a
+``LiveServer`` whose port is taken raises instead of handing back nothing, and one that does not
+start in time is told to stop; a served mock that exits or does not answer in time is reported
+with its exit status, its error output and the vendors still waited for. Written against the
+mutants ``make mutants`` showed, no test running their lines, in ``generator/runtime/live.py``."""
 
 from __future__ import annotations
 
