@@ -165,12 +165,15 @@ def test_a_free_port_lies_below_the_ports_the_system_gives_outgoing_connections(
 def test_a_free_port_skips_a_port_something_listens_on(
     monkeypatch: pytest.MonkeyPatch, taken: int, tmp_path: Any
 ) -> None:
-    offered = iter([taken, taken + 1 if taken + 1 < 65536 else taken - 1])
+    with socket.socket() as spare:
+        spare.bind((HOST, 0))
+        free = spare.getsockname()[1]
+    offered = iter([taken, free])
     monkeypatch.setattr(live._random, "randrange", lambda low, high: next(offered))
     monkeypatch.setattr(live, "LOWEST_PORT", 1024)
     monkeypatch.setattr(live, "_ephemeral_start", lambda: 65536)
 
-    assert free_port(HOST) != taken
+    assert free_port(HOST) == free  # the next one drawn
 
 
 def test_a_system_that_does_not_say_its_range_gives_the_port_itself(
@@ -182,8 +185,19 @@ def test_a_system_that_does_not_say_its_range_gives_the_port_itself(
     monkeypatch.setattr(live, "EPHEMERAL_RANGE", tmp_path / "missing")
     monkeypatch.setattr(live._random, "randrange", never)
 
+    port = free_port(HOST)
+
+    assert port > 1023  # the system's choice, no well-known port
     with socket.socket() as s:
-        s.bind((HOST, free_port(HOST)))  # free indeed
+        s.bind((HOST, port))  # free indeed
+
+
+def test_a_range_that_starts_where_drawing_would_start_leaves_the_choice_to_the_system(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(live, "_ephemeral_start", lambda: live.LOWEST_PORT)
+
+    assert free_port(HOST) > 1023
 
 
 @pytest.mark.parametrize(
