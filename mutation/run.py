@@ -138,8 +138,10 @@ def prepare(files: list[str], tests_from: str = "", fresh: bool = False) -> None
         subprocess.run(["tar", "-x", "-C", str(WORK)], input=archive.stdout, check=True)
     for file in files:  # copied unmutated by an earlier run of other modules: mutate it now
         mutated = WORK / "mutants" / file
-        if not mutated.with_name(mutated.name + ".meta").is_file():
+        meta = mutated.with_name(mutated.name + ".meta")
+        if not meta.is_file() or not _holds_its_mutants(mutated, meta):
             mutated.unlink(missing_ok=True)
+            meta.unlink(missing_ok=True)
     only = "\n".join(f"    {path}" for path in files)
     (WORK / "setup.cfg").write_text(  # mutmut's settings, for making the mutants
         "[mutmut]\n"
@@ -148,6 +150,15 @@ def prepare(files: list[str], tests_from: str = "", fresh: bool = False) -> None
         "also_copy =\n    generated/\n    specs/\n    templates/\n    mutation/\n",
         encoding="utf-8",
     )
+
+
+def _holds_its_mutants(mutated: Path, meta: Path) -> bool:
+    """Whether mutmut's copy of a module still holds the mutants its ``.meta`` lists: a run of
+    other modules copies every module it does not mutate over its mutated copy, plain, and
+    leaves the ``.meta``; mutmut, finding that copy newer than the source, would keep it, and
+    every mutant would then "survive" (nothing switches it on)."""
+    listed = json.loads(meta.read_text("utf-8")).get("exit_code_by_key", {})
+    return not listed or "_mutmut_mutated" in mutated.read_text("utf-8")
 
 
 def tests_selected() -> list[str]:

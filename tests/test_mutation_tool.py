@@ -83,11 +83,19 @@ def test_a_module_copied_unmutated_by_an_earlier_run_is_mutated_when_named(
     (copied / "errors.py").write_text("# copied unmutated\n")
     (copied / "tasks.py").write_text("# mutated\n")
     (copied / "tasks.py.meta").write_text("{}")
+    # mutated once, then copied plain over by a run of other modules, its .meta left behind
+    (copied / "paths.py").write_text("# copied unmutated\n")
+    (copied / "paths.py.meta").write_text('{"exit_code_by_key": {"x_get_path__mutmut_1": null}}')
+    (copied / "pages.py").write_text("from x import wrap_in_trampoline as _mutmut_mutated\n")
+    (copied / "pages.py.meta").write_text('{"exit_code_by_key": {"x_page__mutmut_1": null}}')
+    named = ["errors", "tasks", "paths", "pages"]
 
-    run.prepare(["generator/runtime/errors.py", "generator/runtime/tasks.py"])
+    run.prepare([f"generator/runtime/{name}.py" for name in named])
 
     assert not (copied / "errors.py").exists()
     assert (copied / "tasks.py").read_text() == "# mutated\n"
+    assert not (copied / "paths.py").exists() and not (copied / "paths.py.meta").exists()
+    assert (copied / "pages.py.meta").exists()  # holds its mutants: kept
     settings = (tmp_path / "work" / "setup.cfg").read_text()
     assert "    generator/runtime/errors.py\n    generator/runtime/tasks.py\n" in settings
 
