@@ -14,6 +14,7 @@ import pytest
 from generator.runtime import errors
 from generator.runtime.tasks import TerminalProgress
 from generator.runtime.vendor import Vendor
+from tests.hostile import offline_client
 from tests.vendors import all_vendors, contract_for
 
 VENDORS = all_vendors()
@@ -197,3 +198,13 @@ def test_a_client_whose_building_failed_still_has_a_repr(vendor: Vendor) -> None
         half_built.__init__(base_url=None)
 
     assert repr(half_built) == f"{client_cls.__name__}(base_url=None)"
+
+
+@pytest.mark.parametrize("vendor", VENDORS, ids=ids(VENDORS))
+def test_a_client_s_repr_shows_no_password_or_query_of_its_base_url(vendor: Vendor) -> None:
+    client_cls = contract_for(vendor).client_cls
+    base_url = "https://gw-user:pa55word@gw.example/api?key=k3y#part"
+    with offline_client(vendor.package, base_url) as client:
+        shown = repr(client)
+
+    assert shown == f"{client_cls.__name__}(base_url='https://gw.example/api')"

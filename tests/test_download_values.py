@@ -24,8 +24,8 @@ from generator.runtime.mock.downloads import (
     HostRule,
     download,
     parse_host_rule,
-    where,
 )
+from generator.runtime.secrets import public_url
 
 from .test_downloads import Upstream
 
@@ -198,10 +198,10 @@ def test_a_host_that_never_accepts_the_connection_is_given_up_at_the_deadline() 
 
 
 def test_messages_name_a_url_without_its_credentials_query_or_fragment() -> None:
-    assert where("https://user:p@ss@files.example.test:8443/a/b.png?key=k#f") == (
+    assert public_url("https://user:p@ss@files.example.test:8443/a/b.png?key=k#f") == (
         "https://files.example.test:8443/a/b.png"
     )
-    assert where("http://files.example.test/a.png") == "http://files.example.test/a.png"
+    assert public_url("http://files.example.test/a.png") == "http://files.example.test/a.png"
 
 
 def test_host_rules_are_read_in_lower_case_and_refused_with_a_reason() -> None:

@@ -15,9 +15,9 @@ import pytest
 from generator.runtime.clock import VirtualClock
 from generator.runtime.envelope import render_error
 from generator.runtime.mock import VendorMock
-from generator.runtime.mock.downloads import where
 from generator.runtime.mock.messages import MockError, MockRequest
 from generator.runtime.mock.store import MemoryStore
+from generator.runtime.secrets import public_url
 from generator.runtime.vendor import Limits, Operation, Vendor
 
 from .vendors import all_vendors
@@ -177,7 +177,7 @@ def test_a_download_is_given_up_after_the_mocks_own_deadline() -> None:
             mock.fetch(url, req)
     assert (refused.value.kind, refused.value.detail) == (
         "download_failed",
-        f"{where(url)}: not downloaded within 0.05 s",
+        f"{public_url(url)}: not downloaded within 0.05 s",
     )
 
 

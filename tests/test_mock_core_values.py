@@ -479,8 +479,8 @@ def test_close_waits_for_the_request_a_worker_is_answering() -> None:
 
 def test_the_mock_fetches_its_own_files_under_a_public_url_and_no_one_else_s() -> None:
     from generator.runtime.mock.core import EXAMPLE_IMAGES
-    from generator.runtime.mock.downloads import where
     from generator.runtime.mock.messages import MockError
+    from generator.runtime.secrets import public_url
 
     mock = VendorMock(VENDORS[0])
     public = "https://mock.example/vendor-a"
@@ -492,7 +492,7 @@ def test_the_mock_fetches_its_own_files_under_a_public_url_and_no_one_else_s() -
     missing = f"{public}/_mock/files/no-such-task/result.png"
     with pytest.raises(MockError) as refused:
         mock.fetch(missing, asked)
-    assert (refused.value.kind, refused.value.detail) == ("download_failed", where(missing))
+    assert (refused.value.kind, refused.value.detail) == ("download_failed", public_url(missing))
     foreign = "https://elsewhere.example/vendor-a/_mock/examples/example.png"
     with pytest.raises(MockError) as refused:
         mock.fetch(foreign, asked)

@@ -37,7 +37,7 @@ from .lazy import VendorOf
 from .pages import AsyncPage, SyncPage
 from .paths import get_path, set_path
 from .responses import NO_OPTIONS, RawResponse, RequestOptions, retry_after, with_jitter
-from .secrets import Secret, install_log_filter, redact, scrub_chain
+from .secrets import Secret, install_log_filter, public_url, redact, scrub_chain
 from .tasks import (
     PollSchedule,
     ProgressCallback,
@@ -218,7 +218,8 @@ class BaseClient:
 
     def __repr__(self) -> str:
         # a client whose __init__ failed has no base URL yet, and a traceback may show it
-        return f"{type(self).__name__}(base_url={getattr(self, 'base_url', None)!r})"
+        base_url = getattr(self, "base_url", None)
+        return f"{type(self).__name__}(base_url={base_url and public_url(base_url)!r})"
 
     def _resolve_credentials(self, given: Mapping[str, str | Secret | None]) -> dict[str, Secret]:
         resolved: dict[str, Secret] = {}

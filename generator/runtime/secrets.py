@@ -12,6 +12,7 @@ import logging
 import threading
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import urlsplit
 
 MASK = "****"
 # Shorter values (a test's "k") are too common in ordinary text to mask without garbling
@@ -49,6 +50,13 @@ class Secret:
 
     def __bool__(self) -> bool:
         return bool(self._value)
+
+
+def public_url(url: str) -> str:
+    """``url`` as it may be shown (a message, a repr): without its user and password, its
+    query and its fragment, any of which may carry a key."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}{parts.path}"
 
 
 def redact(text: str) -> str:

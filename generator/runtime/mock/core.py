@@ -29,6 +29,7 @@ from ..auth import AuthPlugin, AuthRefused, plugin_for
 from ..clock import Clock, VirtualClock
 from ..envelope import render_error, render_success
 from ..images import DEFAULT_MAX_PIXELS, pixel_problem, png_bytes
+from ..secrets import public_url
 from ..validation import check, coerce
 from ..vendor import Operation, Param, Status, Vendor
 from . import messages, multipart
@@ -41,7 +42,6 @@ from .downloads import (
     DownloadTooLarge,
     download,
     unlocked,
-    where,
 )
 from .effects import EFFECTS
 from .files import DEFAULT_MAX_BYTES, FileCache, Files
@@ -573,12 +573,12 @@ class VendorMock:
         if own and path.startswith(("/_mock/files/", "/_mock/examples/")):
             found = self._served_file(path)
             if found is None:
-                raise MockError("download_failed", where(url))
+                raise MockError("download_failed", public_url(url))
             return found[0]
         if not self.allowed_hosts.allows(url):
             raise MockError(
                 "download_failed",
-                f"{where(url)} (the mock downloads only from itself and allowed hosts)",
+                f"{public_url(url)} (the mock downloads only from itself and allowed hosts)",
             )
         try:
             with unlocked(self._lock):

@@ -18,6 +18,8 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from ..secrets import public_url
+
 DEFAULT_PORTS = {"http": 80, "https": 443}
 DEFAULT_DEADLINE = 10.0
 READ_SECONDS = 2.0  # the longest one read may wait, so the deadline is kept to within it
@@ -91,17 +93,11 @@ def unlocked(lock: Any) -> Iterator[None]:
         lock.acquire()
 
 
-def where(url: str) -> str:
-    """The URL without its query and fragment, for messages (a query may carry a key)."""
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}{parts.path}"
-
-
 def download(url: str, *, limit: int, deadline: float = DEFAULT_DEADLINE) -> bytes:
     """The body at ``url``: refused past ``limit`` bytes (reading stops at ``limit`` + 1),
     past ``deadline`` seconds in all (a server that trickles cannot hold it longer), on any
     answer but 200 (redirects are not followed)."""
-    started = time.monotonic()
+    started, shown = time.monotonic(), public_url(url)
     timeout = httpx.Timeout(deadline, read=min(deadline, READ_SECONDS))
     try:
         with (
@@ -111,24 +107,24 @@ def download(url: str, *, limit: int, deadline: float = DEFAULT_DEADLINE) -> byt
             _check_status(response)
             declared = response.headers.get("content-length", "")
             if declared.isdigit() and int(declared) > limit:
-                raise DownloadTooLarge(f"{where(url)}: {declared} bytes, over {limit}")
+                raise DownloadTooLarge(f"{shown}: {declared} bytes, over {limit}")
             chunks, size = [], 0
             for chunk in response.iter_raw():  # as it arrives, so the deadline is checked
                 size += len(chunk)
                 if size > limit:
-                    raise DownloadTooLarge(f"{where(url)}: over {limit} bytes")
+                    raise DownloadTooLarge(f"{shown}: over {limit} bytes")
                 if time.monotonic() - started > deadline:
-                    raise DownloadRefused(f"{where(url)}: not downloaded within {deadline:g} s")
+                    raise DownloadRefused(f"{shown}: not downloaded within {deadline:g} s")
                 chunks.append(chunk)
             return b"".join(chunks)
     except httpx.TimeoutException:
-        raise DownloadRefused(f"{where(url)}: not downloaded within {deadline:g} s") from None
+        raise DownloadRefused(f"{shown}: not downloaded within {deadline:g} s") from None
     except httpx.HTTPError as exc:
-        raise DownloadRefused(f"{where(url)}: {type(exc).__name__}") from None
+        raise DownloadRefused(f"{shown}: {type(exc).__name__}") from None
 
 
 def _check_status(response: httpx.Response) -> None:
     if response.is_redirect:
-        raise DownloadRefused(f"{where(str(response.url))}: redirects are not followed")
+        raise DownloadRefused(f"{public_url(str(response.url))}: redirects are not followed")
     if response.status_code != 200:
-        raise DownloadRefused(f"{where(str(response.url))}: HTTP {response.status_code}")
+        raise DownloadRefused(f"{public_url(str(response.url))}: HTTP {response.status_code}")
