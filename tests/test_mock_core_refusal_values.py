@@ -15,6 +15,7 @@ import pytest
 from generator.runtime.clock import VirtualClock
 from generator.runtime.envelope import render_error
 from generator.runtime.mock import VendorMock
+from generator.runtime.mock.core import _finish
 from generator.runtime.mock.messages import MockError, MockRequest
 from generator.runtime.mock.store import MemoryStore
 from generator.runtime.secrets import public_url
@@ -48,7 +49,7 @@ def first_request_id(seed: int) -> str:
 def test_an_unknown_path_is_refused_naming_the_path(vendor: Vendor) -> None:
     mock = VendorMock(vendor)
     with pytest.raises(MockError) as refused:
-        mock._find_route(MockRequest.build("GET", f"{HOST}/no/such/path", [], b""))
+        mock._route(MockRequest.build("GET", f"{HOST}/no/such/path", [], b""))
     assert (refused.value.kind, refused.value.detail) == ("unknown_operation", "/no/such/path")
 
 
@@ -120,7 +121,7 @@ def test_an_operation_of_a_role_no_mock_serves_is_refused_naming_it(vendor: Vend
     op = first.model_copy(update=unchecked)
     account = next(iter(mock.accounts.values()))
     with pytest.raises(MockError) as refused:
-        mock._dispatch(op, {}, account, request_for(first))
+        _finish(mock._dispatch(op, {}, account, request_for(first)))
     assert (refused.value.kind, refused.value.detail) == (
         "unknown_operation",
         "odd_one is not served by this mock",

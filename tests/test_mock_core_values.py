@@ -5,6 +5,7 @@ URL lives (to the second). Vendors are found from specs/ by the extensions teste
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import re
 import threading
@@ -12,10 +13,17 @@ from typing import Any
 
 import pytest
 
-from generator.runtime.mock import VendorMock
-from generator.runtime.mock.core import INLINE_BODY_BYTES, JOURNAL_TEXT_CHARS, _journal_value
-from generator.runtime.mock.messages import MockRequest
+from generator.runtime.mock import VendorMock, core
+from generator.runtime.mock.core import (
+    INLINE_BODY_BYTES,
+    JOURNAL_TEXT_CHARS,
+    _finish,
+    _journal_value,
+)
+from generator.runtime.mock.messages import Call, MockRequest
+from generator.runtime.paths import get_path
 from generator.runtime.testing import as_kwargs, example_values
+from generator.runtime.validation import check
 from generator.runtime.vendor import Operation, Vendor
 
 from .hostile import client_class
@@ -51,21 +59,151 @@ def answers_images(vendor: Vendor, op: Operation) -> bool:
     return "$task.preview" in text or "$task.base64" in text
 
 
-@pytest.mark.parametrize("vendor", VENDORS, ids=lambda v: v.package)
-def test_polls_lists_and_admin_reads_are_light_the_rest_is_not(vendor: Vendor) -> None:
+def pauses(mock: VendorMock, req: MockRequest) -> bool:
+    """Whether handling ``req`` stops before its answer, for a worker thread to go on with
+    (``ahandle`` moves the rest of it there); it is then finished here."""
+    steps = mock._steps(req)
+    try:
+        next(steps)
+    except StopIteration:
+        return False
+    _finish(steps)
+    return True
+
+
+def test_admin_reads_and_small_bodies_stay_on_the_loop_files_and_large_bodies_do_not() -> None:
+    vendor = VENDORS[0]
     mock = VendorMock(vendor)
-    for op in vendor.operations:
-        light = op.role in ("get", "list", "catalog") and not answers_images(vendor, op)
-        assert mock._light(request(vendor, op)) is light, op.name
-    assert mock._light(request(vendor, path="/no/such/operation")) is True
+    assert pauses(mock, request(vendor, path="/no/such/operation")) is False
     for path in ("/_mock/journal", "/_mock/faults", "/_mock/state"):
-        assert mock._light(request(vendor, path=path)) is True, path
+        assert pauses(mock, request(vendor, path=path)) is False, path
     for path in ("/_mock/files/t1/result.png", "/_mock/examples/example.png", "/_mock/advance"):
-        assert mock._light(request(vendor, path=path)) is False, path
+        assert pauses(mock, request(vendor, path=path)) is True, path
     big = request(vendor, path="/_mock/journal", body=b"x" * (INLINE_BODY_BYTES + 1))
-    assert mock._light(big) is False
+    assert pauses(mock, big) is True
     edge = request(vendor, path="/_mock/journal", body=b"x" * INLINE_BODY_BYTES)
-    assert mock._light(edge) is True
+    assert pauses(mock, edge) is False
+
+
+def paused_calls(mock: VendorMock, op: Operation, values: dict[str, Any]) -> tuple[bool, int]:
+    """Whether the client's call of ``op`` with ``values`` paused for a worker, and the
+    status of its answer."""
+    seen: list[tuple[bool, int]] = []
+
+    def spy(req: MockRequest) -> Any:
+        steps = mock._steps(req)
+        try:
+            next(steps)
+        except StopIteration as done:
+            seen.append((False, done.value.status))
+            return done.value
+        answer = _finish(steps)
+        seen.append((True, answer.status))
+        return answer
+
+    mock.handle = spy  # type: ignore[method-assign]
+    with contextlib.suppress(Exception), mock.client(client_class(mock.vendor.package)) as c:
+        getattr(c, op.name)(**as_kwargs(op, values))
+    return seen[0]
+
+
+def image_url_given(op: Operation, values: dict[str, Any]) -> bool:
+    """Whether ``values`` name an input image by URL (the mock downloads it)."""
+    names = [*op.mock.image, *(n for slot in op.limits.slots.values() for n in slot.inputs)]
+    return any(str(get_path(values, name) or "").startswith("http") for name in names)
+
+
+OPS = [(v, op) for v in VENDORS for op in v.operations]
+
+
+def makes_images(vendor: Vendor, op: Operation) -> bool:
+    """Whether answering ``op`` makes images: a synchronous job, an answer with a preview or
+    base64, or one whose body is a result file."""
+    return op.role == "action" or answers_images(vendor, op) or bool(op.mock.body_file)
+
+
+@pytest.mark.parametrize("case", OPS, ids=lambda c: f"{c[0].package}-{c[1].name}")
+def test_only_a_call_that_downloads_or_makes_images_is_slow(case) -> None:
+    vendor, op = case
+    mock = VendorMock(vendor)
+    values = example_values(op, vendor.base_url or HOST)
+    checked = check(op, values)  # base64 images decoded, as the mock has them
+    account = next(iter(mock.accounts.values()))
+    call = Call(op, checked.values, checked.images, account, request(vendor, op))
+    assert mock._slow(call) is (makes_images(vendor, op) or image_url_given(op, values))
+
+
+INLINE_SUBMITS = [
+    (v, op)
+    for v, op in OPS
+    if op.role == "submit"
+    and not makes_images(v, op)
+    and not image_url_given(op, example_values(op, v.base_url or HOST))
+]
+JOBS = [(v, op) for v, op in OPS if op.role == "action"]
+
+
+@pytest.mark.parametrize("change", [{"role": "action"}, {"body_file": "image"}])
+def test_a_job_or_a_result_file_as_the_answer_is_slow_whatever_its_inputs(change) -> None:
+    """Spec-independent: today's jobs also answer base64, and no spec answers a result file."""
+    vendor, op = INLINE_SUBMITS[0]
+    mock = VendorMock(vendor)
+    checked = check(op, example_values(op, vendor.base_url or HOST))
+    account = next(iter(mock.accounts.values()))
+    call = Call(op, checked.values, checked.images, account, request(vendor, op))
+    assert mock._slow(call) is False
+    if "role" in change:
+        call.op = op.model_copy(update=change)
+    else:
+        call.op = op.model_copy(update={"mock": op.mock.model_copy(update=change)})
+    assert mock._slow(call) is True
+
+
+@pytest.mark.parametrize("case", INLINE_SUBMITS, ids=lambda c: f"{c[0].package}-{c[1].name}")
+def test_a_submit_with_an_inline_image_is_answered_without_leaving_the_loop(case) -> None:
+    vendor, op = case
+    values = example_values(op, vendor.base_url or HOST)
+    paused, status = paused_calls(VendorMock(vendor), op, values)
+    assert (paused, status // 100) == (False, 2)
+
+
+@pytest.mark.parametrize("case", JOBS, ids=lambda c: f"{c[0].package}-{c[1].name}")
+def test_a_job_that_makes_images_is_finished_by_a_worker(case) -> None:
+    vendor, op = case
+    values = example_values(op, vendor.base_url or HOST)
+    paused, status = paused_calls(VendorMock(vendor, task_seconds=0), op, values)
+    assert (paused, status // 100) == (True, 2)
+
+
+def no_urls(value: Any) -> Any:
+    """``value`` with every URL in it, at any depth, made empty."""
+    if isinstance(value, dict):
+        return {k: no_urls(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [no_urls(v) for v in value]
+    return "" if isinstance(value, str) and value.startswith("http") else value
+
+
+URL_SUBMITS = [
+    (v, op)
+    for v, op in OPS
+    if op.role == "submit" and image_url_given(op, example_values(op, v.base_url or HOST))
+]
+
+
+@pytest.mark.parametrize("case", URL_SUBMITS, ids=lambda c: f"{c[0].package}-{c[1].name}")
+def test_an_image_named_by_url_is_downloaded_on_a_worker_and_no_url_stays(case) -> None:
+    vendor, op = case
+    values = example_values(op, vendor.base_url or HOST)
+    mock = VendorMock(vendor)
+    assert paused_calls(mock, op, values) == (True, 200)
+    account = next(iter(mock.accounts.values()))
+    req = request(vendor, op)
+    assert mock._slow(Call(op, values, {}, account, req)) is True
+    empty = Call(op, no_urls(values), {}, account, req)
+    assert mock._slow(empty) is False, "an empty URL names nothing to download"
+    decoded = {name: b"png" for name in core._image_inputs(op)}  # the image came inline
+    assert mock._slow(Call(op, values, decoded, account, req)) is False
 
 
 def test_an_op_that_answers_images_is_found_from_its_template_or_merged_view() -> None:
@@ -76,42 +214,42 @@ def test_an_op_that_answers_images_is_found_from_its_template_or_merged_view() -
     assert found, "no spec answers images any more: this test has nothing to check"
 
 
-def handled_on(mock: VendorMock, req: MockRequest) -> str:
-    """The name of the thread ``ahandle`` answered ``req`` on."""
+def handled_on(mock: VendorMock, req: MockRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The name of the thread on which ``ahandle`` answered the admin request ``req``."""
     seen: list[str] = []
-    handle = mock.handle
+    answer = core.admin
 
-    def spy(r: MockRequest) -> Any:
+    def spy(*args: Any) -> Any:
         seen.append(threading.current_thread().name)
-        return handle(r)
+        return answer(*args)
 
-    mock.handle = spy  # type: ignore[method-assign]
-    try:
-        asyncio.run(mock.ahandle(req))
-    finally:
-        del mock.handle
+    monkeypatch.setattr(core, "admin", spy)
+    asyncio.run(mock.ahandle(req))
     return seen[0]
 
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_heavy_requests_go_to_the_worker_threads_and_light_ones_stay_on_the_loop(
-    workers: int,
+    workers: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     vendor = VENDORS[0]
     mock = VendorMock(vendor, workers=workers)
     try:
-        assert handled_on(mock, request(vendor, path="/_mock/journal")) == "MainThread"
+        assert handled_on(mock, request(vendor, path="/_mock/journal"), monkeypatch) == "MainThread"
         heavy = request(vendor, path="/_mock/examples/example.png")
-        assert handled_on(mock, heavy).startswith("mock-worker")
+        assert handled_on(mock, heavy, monkeypatch).startswith("mock-worker")
     finally:
         mock.close()
     assert mock._workers is None
 
 
-def test_without_workers_every_request_is_answered_on_the_loop() -> None:
+def test_without_workers_every_request_is_answered_on_the_loop(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     vendor = VENDORS[0]
     mock = VendorMock(vendor, workers=0)
-    assert handled_on(mock, request(vendor, path="/_mock/examples/example.png")) == "MainThread"
+    heavy = request(vendor, path="/_mock/examples/example.png")
+    assert handled_on(mock, heavy, monkeypatch) == "MainThread"
 
 
 def test_the_journal_shortens_long_text_and_bytes_at_any_depth() -> None:
@@ -424,7 +562,7 @@ def test_every_problem_of_the_first_kind_is_named_in_one_refusal(case) -> None:
     vendor, op = case
     mock = VendorMock(vendor)
     with pytest.raises(MockError) as refused:
-        mock._dispatch(op, {}, account(mock), request(vendor, op))
+        _finish(mock._dispatch(op, {}, account(mock), request(vendor, op)))
     assert refused.value.kind == "invalid_request"
     named = refused.value.detail.split("; ")
     assert len(named) >= 2 and all(part and ";" not in part for part in named), named

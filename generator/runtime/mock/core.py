@@ -17,7 +17,7 @@ import re
 import string
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -29,6 +29,7 @@ from ..auth import AuthPlugin, AuthRefused, plugin_for
 from ..clock import Clock, VirtualClock
 from ..envelope import render_error, render_success
 from ..images import DEFAULT_MAX_PIXELS, pixel_problem, png_bytes
+from ..paths import get_path
 from ..secrets import public_url
 from ..validation import check, coerce
 from ..vendor import Operation, Param, Status, Vendor
@@ -70,6 +71,7 @@ MOCK_BASE_URL = "http://mock.invalid"
 INLINE_BODY_BYTES = 16 * 1024
 JOURNAL_TEXT_CHARS = 1024  # longer strings (base64 images) are shortened in the journal
 T = TypeVar("T")
+Steps = Generator[None, None, MockResponse]  # handling a request, paused where it may move
 
 
 class VendorMock:
@@ -159,6 +161,7 @@ class VendorMock:
         )
         self._unique_inputs = sorted({n for op in vendor.operations for n in op.limits.unique})
         self._image_answers = {op.name for op in vendor.operations if _answers_images(vendor, op)}
+        self._image_inputs = {op.name: _image_inputs(op) for op in vendor.operations}
         self.callbacks = CallbackDispatcher(self, transport=callback_transport)
         self._restore()
         if isinstance(self.clock, VirtualClock):
@@ -349,12 +352,39 @@ class VendorMock:
     def handle(self, request: MockRequest) -> MockResponse:
         """Answer one request. Never raises. Safe to call from several threads: the mock's
         lock is held only while state changes, not while images are decoded or made."""
+        return _finish(self._steps(request))
+
+    async def ahandle(self, request: MockRequest) -> MockResponse:
+        """:meth:`handle` for an event loop. The request is begun on the loop; when it comes
+        to work that may take a while (a large body, an image to download or make), the rest
+        goes to one of the mock's worker threads, so one caller's image work never holds up
+        the others. Most requests, submits with a small inline image included, never leave
+        the loop: handing a request to a thread and back costs more than answering it."""
+        steps = self._steps(request)
+        if self.workers <= 0:
+            return _finish(steps)
+        try:
+            next(steps)
+        except StopIteration as done:
+            answer: MockResponse = done.value
+            return answer
+        if self._workers is None:
+            self._workers = ThreadPoolExecutor(self.workers, thread_name_prefix="mock-worker")
+        return await asyncio.get_running_loop().run_in_executor(self._workers, _finish, steps)
+
+    def _steps(self, request: MockRequest) -> Steps:
+        """:meth:`handle`'s work. It yields before work that may take a while, and nowhere
+        else: whoever drives it may carry on from there on another thread (``ahandle``)."""
+        if len(request.body) > INLINE_BODY_BYTES:
+            yield  # decoding and checking a large body is a worker's job
         if request.path.startswith("/_mock/"):  # at the root only: not the vendor's paths
+            if request.path.startswith(("/_mock/files/", "/_mock/examples/", "/_mock/advance")):
+                yield  # images made, or tasks finished and callbacks sent
             return admin(self, request, request.path)
         request_id = f"{self._random.getrandbits(96):024x}"
         entry = JournalEntry(self.clock.time(), request.method, request.path)
         try:
-            response = self._answer(request, request_id, entry)
+            response = yield from self._answer(request, request_id, entry)
         except MockError as exc:
             response = self._error(exc.kind, exc.detail, request_id)
         except Exception:  # a bug in the mock must still answer in the vendor's shape
@@ -367,32 +397,7 @@ class VendorMock:
         self.journal.append(entry)
         return response
 
-    async def ahandle(self, request: MockRequest) -> MockResponse:
-        """:meth:`handle` for an event loop: light requests (queries, admin) are answered on
-        the loop; those that carry or make images run on the mock's worker threads, so one
-        caller's image work never holds up the others."""
-        if self.workers <= 0 or self._light(request):
-            return self.handle(request)
-        if self._workers is None:
-            self._workers = ThreadPoolExecutor(self.workers, thread_name_prefix="mock-worker")
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._workers, self.handle, request)
-
-    def _light(self, request: MockRequest) -> bool:
-        """Whether answering ``request`` is cheap: a small body, no image made, no callback
-        sent, no task started."""
-        if len(request.body) > INLINE_BODY_BYTES:
-            return False
-        path = request.path
-        if path.startswith("/_mock/"):
-            return not path.startswith(("/_mock/files/", "/_mock/examples/", "/_mock/advance"))
-        try:
-            op = self._route(request)
-        except MockError:
-            return True
-        return op.role in ("get", "list", "catalog") and op.name not in self._image_answers
-
-    def _answer(self, request: MockRequest, request_id: str, entry: JournalEntry) -> MockResponse:
+    def _answer(self, request: MockRequest, request_id: str, entry: JournalEntry) -> Steps:
         """Route, fault, parse, authenticate, validate and serve; failures raise MockError."""
         op = self._route(request)
         entry.operation = op.name
@@ -406,7 +411,7 @@ class VendorMock:
                 raise unreadable
             values = self._inputs(op, request)
             entry.params = self._masked(op, values)
-            payload, delay, status = self._dispatch(op, values, account, request)
+            payload, delay, status = yield from self._dispatch(op, values, account, request)
             if isinstance(payload, ResultBytes):  # the result itself as the body
                 response = MockResponse(status, payload.data, payload.media_type)
             else:
@@ -423,12 +428,6 @@ class VendorMock:
         """The operation a request is for: by path and method, then by the constant headers
         the spec fixes (Tencent's ``X-TC-Action`` and ``X-TC-Version``, all on ``POST /``). A
         request whose constant differs is refused as that parameter's ``refusal`` says."""
-        if request.route is not None:
-            return request.route  # routed already (to choose a thread for it)
-        request.route = self._find_route(request)
-        return request.route
-
-    def _find_route(self, request: MockRequest) -> Operation:
         allowed: list[str] = []
         refusals: list[MockError] = []
         path = self._route_path(request)
@@ -540,9 +539,9 @@ class VendorMock:
 
     def _dispatch(
         self, op: Operation, values: dict[str, Any], account: Account, request: MockRequest
-    ) -> tuple[Any, float, int]:
+    ) -> Generator[None, None, tuple[Any, float, int]]:
         """The payload of the answer, how long the vendor would take to give it, and the HTTP
-        status of the success."""
+        status of the success (a step of :meth:`_steps`: it yields before slow work)."""
         checked = check(op, values)
         if checked.problems:
             kind = checked.problems[0][0]
@@ -553,7 +552,22 @@ class VendorMock:
         if handler is None:
             raise MockError("unknown_operation", f"{op.name} is not served by this mock")
         call = Call(op, checked.values, checked.images, account, request)
+        if self._slow(call):
+            yield
         return handler(call), call.delay, call.status
+
+    def _slow(self, call: Call) -> bool:
+        """Whether serving ``call`` may take a while: it makes images (a synchronous job, an
+        answer with a preview, base64 or a result file as its body) or downloads one (an image
+        input given as a URL)."""
+        op = call.op
+        if op.role == "action" or op.name in self._image_answers or op.mock.body_file:
+            return True
+        return any(
+            name not in call.images and isinstance(value, str) and value != ""
+            for name in self._image_inputs[op.name]
+            for value in (get_path(call.values, name),)
+        )
 
     def refuse_huge(self, name: str, data: bytes) -> None:
         """Refuse an input image over the mock's pixel limit, as the vendor refuses one too
@@ -649,6 +663,22 @@ class VendorMock:
         if body is None:  # a gateway's refusal: the reason is in the headers only
             return MockResponse(status, b"", "text/plain", headers)
         return self._json(status, body, headers)
+
+
+def _finish(steps: Generator[None, None, T]) -> T:
+    """Run ``steps`` to the end, here: what it returns."""
+    while True:
+        try:
+            next(steps)
+        except StopIteration as done:
+            result: T = done.value
+            return result
+
+
+def _image_inputs(op: Operation) -> list[str]:
+    """The inputs of ``op`` that may name an image for the mock to download."""
+    slots = [name for slot in op.limits.slots.values() for name in slot.inputs]
+    return list(dict.fromkeys([*op.mock.image, *slots]))
 
 
 def _answers_images(vendor: Vendor, op: Operation) -> bool:

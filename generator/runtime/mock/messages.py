@@ -48,7 +48,6 @@ class MockRequest:
     form: dict[str, Any] = field(default_factory=dict)
     files: dict[str, bytes] = field(default_factory=dict)
     json: Any = None
-    route: Operation | None = None  # the operation it was routed to, once it has been
 
     @classmethod
     def build(
