@@ -247,3 +247,10 @@ def with_url(op: Operation, base_url: str, url: str) -> dict[str, Any]:
     for name in url_inputs(op):
         _put(values, name, url)
     return values
+
+
+def answered(dispatched: tuple[Any, Any]) -> Any:
+    """The payload the role's handler answers a dispatched call with
+    (``VendorMock._dispatch`` gives the call and its handler)."""
+    call, handler = dispatched
+    return handler(call)

@@ -16,10 +16,9 @@ from generator.runtime.clock import VirtualClock
 from generator.runtime.images import png_base64
 from generator.runtime.mock import VendorMock
 from generator.runtime.mock.callbacks import ATTEMPTS_KEPT
-from generator.runtime.mock.core import _finish
 from generator.runtime.mock.messages import MockError, MockRequest
 from generator.runtime.testing import example_values
-from tests.hostile import client_class, offline_client
+from tests.hostile import answered, client_class, offline_client
 from tests.test_mock_state import task
 from tests.vendors import all_vendors
 
@@ -132,7 +131,7 @@ def test_an_image_over_the_mock_s_pixel_limit_is_refused_naming_its_input() -> N
     request = MockRequest.build(op.method, f"{base_url}{op.path}", [], b"")
 
     with pytest.raises(MockError) as refused:
-        _finish(mock._dispatch(op, values, account, request))
+        answered(mock._dispatch(op, values, account, request))
 
     assert refused.value.kind == "image_resolution"
     assert refused.value.detail.split(":")[0] in op.limits.images

@@ -15,12 +15,12 @@ import pytest
 from generator.runtime.clock import VirtualClock
 from generator.runtime.envelope import render_error
 from generator.runtime.mock import VendorMock
-from generator.runtime.mock.core import _finish
 from generator.runtime.mock.messages import MockError, MockRequest
 from generator.runtime.mock.store import MemoryStore
 from generator.runtime.secrets import public_url
 from generator.runtime.vendor import Limits, Operation, Vendor
 
+from .hostile import answered
 from .vendors import all_vendors
 
 HOST = "http://mock.invalid"
@@ -121,7 +121,7 @@ def test_an_operation_of_a_role_no_mock_serves_is_refused_naming_it(vendor: Vend
     op = first.model_copy(update=unchecked)
     account = next(iter(mock.accounts.values()))
     with pytest.raises(MockError) as refused:
-        _finish(mock._dispatch(op, {}, account, request_for(first)))
+        answered(mock._dispatch(op, {}, account, request_for(first)))
     assert (refused.value.kind, refused.value.detail) == (
         "unknown_operation",
         "odd_one is not served by this mock",

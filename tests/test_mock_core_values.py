@@ -26,7 +26,7 @@ from generator.runtime.testing import as_kwargs, example_values
 from generator.runtime.validation import check
 from generator.runtime.vendor import Operation, Vendor
 
-from .hostile import client_class
+from .hostile import answered, client_class
 from .vendors import all_vendors
 
 HOST = "http://mock.invalid"
@@ -562,7 +562,7 @@ def test_every_problem_of_the_first_kind_is_named_in_one_refusal(case) -> None:
     vendor, op = case
     mock = VendorMock(vendor)
     with pytest.raises(MockError) as refused:
-        _finish(mock._dispatch(op, {}, account(mock), request(vendor, op)))
+        answered(mock._dispatch(op, {}, account(mock), request(vendor, op)))
     assert refused.value.kind == "invalid_request"
     named = refused.value.detail.split("; ")
     assert len(named) >= 2 and all(part and ";" not in part for part in named), named

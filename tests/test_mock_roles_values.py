@@ -14,12 +14,11 @@ import pytest
 
 from generator.runtime import errors
 from generator.runtime.mock import VendorMock
-from generator.runtime.mock.core import _finish
 from generator.runtime.mock.messages import MockRequest
 from generator.runtime.testing import as_kwargs, example_values
 from generator.runtime.vendor import Operation, Vendor
 
-from .hostile import client_class
+from .hostile import answered, client_class
 from .vendors import all_vendors
 
 HOST = "http://mock.invalid"
@@ -106,8 +105,8 @@ def test_a_catalogue_filter_given_blank_filters_nothing(case: tuple[Vendor, Oper
     every = given(op, {op.pagination.size: len(op.mock.rows)} if op.pagination else {})
     optional = [w for w in op.mock.filters if not op.params_by_wire[w].required]
     blank = {**every, **{wire: "" for wire in optional}}
-    payload, _, _ = _finish(mock._dispatch(op, blank, account(mock), request(op)))
-    unfiltered, _, _ = _finish(mock._dispatch(op, every, account(mock), request(op)))
+    payload = answered(mock._dispatch(op, blank, account(mock), request(op)))
+    unfiltered = answered(mock._dispatch(op, every, account(mock), request(op)))
     assert payload == unfiltered
     assert json.dumps(payload).count(json.dumps(op.mock.rows[-1])[1:-1]) == 1
 
@@ -123,7 +122,7 @@ def test_a_page_s_template_reads_the_request_and_the_account(
     mock = VendorMock(with_template(vendor, op, template))
     mock.add_credential("reader", quota=7)
     values = given(op, {pagination.page: 1, pagination.size: 3})
-    payload, _, _ = _finish(
+    payload = answered(
         mock._dispatch(mock.vendor.ops[op.name], values, mock.accounts["reader"], request(op))
     )
     assert payload == {"asked": 3, "left": 7}
@@ -135,7 +134,7 @@ def test_a_job_s_template_reads_the_account(case: tuple[Vendor, Operation]) -> N
     mock = VendorMock(with_template(vendor, op, {"left": "$account.remaining"}))
     mock.add_credential("reader", quota=7)
     values = given(op, example_values(op, HOST))
-    payload, _, _ = _finish(
+    payload = answered(
         mock._dispatch(mock.vendor.ops[op.name], values, mock.accounts["reader"], request(op))
     )
     assert payload == {"left": 6}  # the job itself used one
@@ -193,9 +192,7 @@ def test_a_page_not_asked_for_is_the_first_of_the_default_size(
     template = {"n": "$page.number", "size": "$page.size", "pages": "$page.pages"}
     mock = VendorMock(with_template(vendor, op, template))
     values = given(op, {})
-    payload, _, _ = _finish(
-        mock._dispatch(mock.vendor.ops[op.name], values, account(mock), request(op))
-    )
+    payload = answered(mock._dispatch(mock.vendor.ops[op.name], values, account(mock), request(op)))
     assert payload == {"n": 1, "size": pagination.default_size, "pages": 1}
 
 
@@ -249,10 +246,10 @@ def test_a_get_s_template_reads_the_request_and_the_account(case: tuple[Vendor, 
     mock.add_credential("reader", quota=7)
     reader = mock.accounts["reader"]
     sent = given(submit, example_values(submit, HOST))
-    _finish(mock._dispatch(mock.vendor.ops[submit.name], sent, reader, request(submit)))
+    answered(mock._dispatch(mock.vendor.ops[submit.name], sent, reader, request(submit)))
     (task,) = mock.store.of_account(reader.key)
     values = given(op, {**vendor.poll_for(submit.name)[1], op.task_id: task.id})
 
-    payload, _, _ = _finish(mock._dispatch(mock.vendor.ops[op.name], values, reader, request(op)))
+    payload = answered(mock._dispatch(mock.vendor.ops[op.name], values, reader, request(op)))
 
     assert payload == {"asked": task.id, "left": 6}  # the submit used one

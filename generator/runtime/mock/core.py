@@ -411,12 +411,16 @@ class VendorMock:
                 raise unreadable
             values = self._inputs(op, request)
             entry.params = self._masked(op, values)
-            payload, delay, status = yield from self._dispatch(op, values, account, request)
+            call, handler = self._dispatch(op, values, account, request)
+            if self._slow(call):
+                yield  # served, the rest is a worker thread's
+            payload = handler(call)
             if isinstance(payload, ResultBytes):  # the result itself as the body
-                response = MockResponse(status, payload.data, payload.media_type)
+                response = MockResponse(call.status, payload.data, payload.media_type)
             else:
-                response = self._json(status, render_success(self.vendor, payload, request_id))
-            response.delay = delay
+                body = render_success(self.vendor, payload, request_id)
+                response = self._json(call.status, body)
+            response.delay = call.delay
         except MockError as exc:
             response = self._error(exc.kind, exc.detail, request_id, op)
         if fault is not None:  # latency and drop happen after the work is done
@@ -539,9 +543,9 @@ class VendorMock:
 
     def _dispatch(
         self, op: Operation, values: dict[str, Any], account: Account, request: MockRequest
-    ) -> Generator[None, None, tuple[Any, float, int]]:
-        """The payload of the answer, how long the vendor would take to give it, and the HTTP
-        status of the success (a step of :meth:`_steps`: it yields before slow work)."""
+    ) -> tuple[Call, Callable[[Call], Any]]:
+        """The checked call and the role's handler that answers it (its payload; the call
+        then holds how long the vendor would take and the HTTP status of the success)."""
         checked = check(op, values)
         if checked.problems:
             kind = checked.problems[0][0]
@@ -551,10 +555,7 @@ class VendorMock:
         handler = self.roles.handler(op.role)
         if handler is None:
             raise MockError("unknown_operation", f"{op.name} is not served by this mock")
-        call = Call(op, checked.values, checked.images, account, request)
-        if self._slow(call):
-            yield
-        return handler(call), call.delay, call.status
+        return Call(op, checked.values, checked.images, account, request), handler
 
     def _slow(self, call: Call) -> bool:
         """Whether serving ``call`` may take a while: it makes images (a synchronous job, an
@@ -563,11 +564,12 @@ class VendorMock:
         op = call.op
         if op.role == "action" or op.name in self._image_answers or op.mock.body_file:
             return True
-        return any(
-            name not in call.images and isinstance(value, str) and value != ""
-            for name in self._image_inputs[op.name]
-            for value in (get_path(call.values, name),)
-        )
+        for name in self._image_inputs[op.name]:
+            if name not in call.images:
+                value = get_path(call.values, name)
+                if isinstance(value, str) and value != "":
+                    return True
+        return False
 
     def refuse_huge(self, name: str, data: bytes) -> None:
         """Refuse an input image over the mock's pixel limit, as the vendor refuses one too

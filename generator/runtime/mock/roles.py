@@ -26,6 +26,14 @@ if TYPE_CHECKING:
 
 
 MAX_RESULT_FILES = 256
+# The method of ``Roles`` that serves each role (looked up per call: a test may replace one).
+HANDLERS = {
+    "submit": "_submit",
+    "get": "_get",
+    "list": "_list",
+    "action": "_action",
+    "catalog": "_catalog",
+}
 
 
 class Roles:
@@ -37,13 +45,8 @@ class Roles:
 
     def handler(self, role: str) -> Callable[[Call], Any] | None:
         """The handler of operations of ``role``, or None for a role no mock serves."""
-        return {
-            "submit": self._submit,
-            "get": self._get,
-            "list": self._list,
-            "action": self._action,
-            "catalog": self._catalog,
-        }.get(role)
+        name = HANDLERS.get(role)
+        return getattr(self, name) if name is not None else None
 
     def _submit(self, call: Call) -> Any:
         """Start a task; it runs on the clock and is seen by get, list and callbacks."""
