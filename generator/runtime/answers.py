@@ -66,9 +66,10 @@ def read_answer(vendor: Vendor, op: Operation, response: httpx.Response) -> tupl
     """The payload of ``op``'s answer and the request id its envelope gives ("" where none);
     a failure raises its typed error."""
     status = response.status_code
-    media_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
-    if status < 400 and media_type and declared_binary(op, media_type):
-        return ResultBytes(response.content, media_type, status), ""
+    if status < 400 and op.binary_media:  # the header is read only where it can matter
+        media_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
+        if media_type and declared_binary(op, media_type):
+            return ResultBytes(response.content, media_type, status), ""
     try:
         body = json_of(response)
     except ValueError:
