@@ -269,6 +269,17 @@ def test_a_declared_image_answer_is_read_as_bytes(synthetic: ModuleType, declare
     assert read == ResultBytes(data, "image/png", 200) and read.data == data
 
 
+def test_an_answer_without_a_content_type_is_read_as_json_where_images_may_come(
+    synthetic: ModuleType,
+) -> None:
+    from generator.runtime.answers import read_answer
+
+    bare = httpx.Response(200, content=b'{"id": "j1", "status": "running"}')
+    assert "content-type" not in bare.headers
+    read, _ = read_answer(synthetic.VENDOR, _get_op(("image/png",)), bare)
+    assert read == {"id": "j1", "status": "running"}
+
+
 def test_an_undeclared_non_json_answer_is_a_typed_error(synthetic: ModuleType) -> None:
     from generator.runtime import errors
     from generator.runtime.answers import read_answer
