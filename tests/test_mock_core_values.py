@@ -21,6 +21,7 @@ from generator.runtime.mock.core import (
     _journal_value,
 )
 from generator.runtime.mock.messages import Call, MockRequest
+from generator.runtime.mock.roles import HANDLERS
 from generator.runtime.paths import get_path
 from generator.runtime.testing import as_kwargs, example_values
 from generator.runtime.validation import check
@@ -85,31 +86,9 @@ def test_admin_reads_and_small_bodies_stay_on_the_loop_files_and_large_bodies_do
     assert pauses(mock, edge) is False
 
 
-def paused_calls(mock: VendorMock, op: Operation, values: dict[str, Any]) -> tuple[bool, int]:
-    """Whether the client's call of ``op`` with ``values`` paused for a worker, and the
-    status of its answer."""
-    seen: list[tuple[bool, int]] = []
-
-    def spy(req: MockRequest) -> Any:
-        steps = mock._steps(req)
-        try:
-            next(steps)
-        except StopIteration as done:
-            seen.append((False, done.value.status))
-            return done.value
-        answer = _finish(steps)
-        seen.append((True, answer.status))
-        return answer
-
-    mock.handle = spy  # type: ignore[method-assign]
-    with contextlib.suppress(Exception), mock.client(client_class(mock.vendor.package)) as c:
-        getattr(c, op.name)(**as_kwargs(op, values))
-    return seen[0]
-
-
 def image_url_given(op: Operation, values: dict[str, Any]) -> bool:
     """Whether ``values`` name an input image by URL (the mock downloads it)."""
-    names = [*op.mock.image, *(n for slot in op.limits.slots.values() for n in slot.inputs)]
+    names = core._image_inputs(op)
     return any(str(get_path(values, name) or "").startswith("http") for name in names)
 
 
@@ -159,20 +138,49 @@ def test_a_job_or_a_result_file_as_the_answer_is_slow_whatever_its_inputs(change
     assert mock._slow(call) is True
 
 
+def served_on(vendor: Vendor, op: Operation, values: dict[str, Any]) -> tuple[str, int]:
+    """The thread on which a served mock (``ahandle``, one worker) ran ``op``'s role handler
+    for the generated client's request with ``values``, and the status it answered."""
+    sent: list[MockRequest] = []
+    probe = VendorMock(vendor, task_seconds=0)
+    answer = probe.handle
+
+    def keep(req: MockRequest) -> Any:
+        sent.append(req)
+        return answer(req)
+
+    probe.handle = keep  # type: ignore[method-assign]
+    with contextlib.suppress(Exception), probe.client(client_class(vendor.package)) as c:
+        getattr(c, op.name)(**as_kwargs(op, values))
+    mock = VendorMock(vendor, task_seconds=0, workers=1)
+    name = HANDLERS[op.role]
+    handler = getattr(mock.roles, name)
+    threads: list[str] = []
+
+    def spy(call: Call) -> Any:
+        threads.append(threading.current_thread().name)
+        return handler(call)
+
+    setattr(mock.roles, name, spy)
+    try:
+        status = asyncio.run(mock.ahandle(sent[0])).status
+    finally:
+        mock.close()
+    return threads[0], status
+
+
 @pytest.mark.parametrize("case", INLINE_SUBMITS, ids=lambda c: f"{c[0].package}-{c[1].name}")
-def test_a_submit_with_an_inline_image_is_answered_without_leaving_the_loop(case) -> None:
+def test_a_submit_with_an_inline_image_is_served_on_the_event_loop(case) -> None:
     vendor, op = case
-    values = example_values(op, vendor.base_url or HOST)
-    paused, status = paused_calls(VendorMock(vendor), op, values)
-    assert (paused, status // 100) == (False, 2)
+    thread, status = served_on(vendor, op, example_values(op, vendor.base_url or HOST))
+    assert (thread, status // 100) == ("MainThread", 2)
 
 
 @pytest.mark.parametrize("case", JOBS, ids=lambda c: f"{c[0].package}-{c[1].name}")
-def test_a_job_that_makes_images_is_finished_by_a_worker(case) -> None:
+def test_a_job_that_makes_images_is_served_by_a_worker(case) -> None:
     vendor, op = case
-    values = example_values(op, vendor.base_url or HOST)
-    paused, status = paused_calls(VendorMock(vendor, task_seconds=0), op, values)
-    assert (paused, status // 100) == (True, 2)
+    thread, status = served_on(vendor, op, example_values(op, vendor.base_url or HOST))
+    assert (thread.startswith("mock-worker"), status // 100) == (True, 2)
 
 
 def no_urls(value: Any) -> Any:
@@ -195,8 +203,9 @@ URL_SUBMITS = [
 def test_an_image_named_by_url_is_downloaded_on_a_worker_and_no_url_stays(case) -> None:
     vendor, op = case
     values = example_values(op, vendor.base_url or HOST)
+    thread, status = served_on(vendor, op, values)
+    assert (thread.startswith("mock-worker"), status) == (True, 200)
     mock = VendorMock(vendor)
-    assert paused_calls(mock, op, values) == (True, 200)
     account = next(iter(mock.accounts.values()))
     req = request(vendor, op)
     assert mock._slow(Call(op, values, {}, account, req)) is True
