@@ -52,6 +52,7 @@ from pathlib import Path
 from typing import Any
 
 from mutation import narrow
+from mutation.session import NO_TESTS
 
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / os.environ.get("MUTATION_WORK", ".mutation")  # several runs side by side
@@ -360,6 +361,13 @@ def execute(todo: list[list[Any]], workers: int) -> None:
     """Run the plan in ``workers`` pytest sessions (``mutation/session.py``), each collecting
     only the test files the plan names, once; progress is printed every minute."""
     if not todo:
+        return
+    if not any(entry[3] for entry in todo):
+        # No mutant has a test to run: each is "no tests" at once. A session given no test
+        # file would collect the whole tree instead, outside the project's own folder.
+        with (WORK / RESULTS).open("a", encoding="utf-8") as results:
+            for name, digest, *_ in todo:
+                results.write(json.dumps([name, digest, NO_TESTS, 0.0, ""]) + "\n")
         return
     (WORK / "plan.json").write_text(json.dumps(todo), encoding="utf-8")
     claims = WORK / "claims"

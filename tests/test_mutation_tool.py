@@ -220,3 +220,18 @@ def test_an_explained_survivor_gets_a_short_budget_and_every_other_mutant_the_wh
     assert run.budget_for("m.x_f__mutmut_2", 10.0, reasons) == 10.0
     assert run.budget_for("m.x_f__mutmut_1", 0.5, reasons) == 0.5  # never more than asked
     assert run.budget_for("m.x_f__mutmut_1", 0.0, reasons) == 0.0  # no budget: every test
+
+
+def test_a_plan_of_mutants_without_tests_is_recorded_as_no_tests_without_a_session(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(run, "WORK", tmp_path)
+
+    def no_session(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("a pytest session was started for mutants without tests")
+
+    monkeypatch.setattr(run.subprocess, "Popen", no_session)
+    run.execute([["m.x_f__mutmut_1", "d1", 10, []], ["m.x_g__mutmut_2", "d2", 10, []]], 2)
+
+    found = {name: verdict[:2] for name, verdict in run.verdicts().items()}
+    assert found == {"m.x_f__mutmut_1": ["d1", 33], "m.x_g__mutmut_2": ["d2", 33]}
