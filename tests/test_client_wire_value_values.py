@@ -3,7 +3,7 @@ open file or bytes it becomes its bytes, and an absent one stays absent; every f
 every operation, from the specs. A credential given as a ``Secret`` is kept as that secret,
 not wrapped again; a file given as a path is uploaded as its bytes; an image input that may
 be base64 or a URL is a URL when it reads as one. Written against the mutants ``make mutants``
-showed surviving in ``to_wire_value``, ``BaseClient._resolve_credentials``,
+showed surviving in ``wire_values``, ``BaseClient._resolve_credentials``,
 ``BaseClient._prepare`` and ``_check_image``."""
 
 from __future__ import annotations
@@ -14,11 +14,12 @@ from typing import Any
 
 import pytest
 
-from generator.runtime.client import to_wire_value
+from generator.runtime.client import wire_values
 from generator.runtime.images import png_base64, png_bytes
 from generator.runtime.secrets import Secret
 from generator.runtime.testing import example_values
 from generator.runtime.validation import Checked, _check_image
+from generator.runtime.wire import wire_layout
 from tests.hostile import client_class, credentials, offline_client
 from tests.vendors import all_vendors
 
@@ -39,8 +40,9 @@ def test_a_file_input_goes_on_the_wire_as_its_bytes(
 
     given = [tmp_path / "in.png", str(tmp_path / "in.png"), io.BytesIO(DATA), bytearray(DATA)]
 
-    assert [to_wire_value(op, wire, value) for value in given] == [DATA] * 4
-    assert to_wire_value(op, wire, None) is None
+    layout = wire_layout(op)
+    assert [wire_values(layout, {wire: value})[wire] for value in given] == [DATA] * 4
+    assert wire_values(layout, {wire: None})[wire] is None
 
 
 def test_a_credential_given_as_a_secret_is_kept_as_that_secret() -> None:

@@ -22,6 +22,7 @@ from generator.runtime.envelope import (
     is_success,
     kinds_of,
     layer_message,
+    layer_readers,
     refusal_kind,
     render_error,
     render_success,
@@ -279,7 +280,7 @@ def test_a_successful_envelope_under_an_http_failure_is_still_a_failure(
 
 def test_a_success_code_written_as_text_is_still_success() -> None:
     for name in vendor_packages():
-        for layer in vendor_of(name).envelope.layers:
+        for layer in layer_readers(vendor_of(name).envelope):
             for code in layer.success:
                 if code is not None:
                     assert is_success(layer, str(code)) and is_success(layer, code)
@@ -304,7 +305,8 @@ def test_a_success_without_its_payload_object_gives_an_empty_payload(name: str) 
         pytest.skip(f"{name}: not one layer with a payload path")
     body = render_success(vendor, {"x": 1}, REQUEST_ID)
     del body[layers[-1].payload.split(".")[0]]
-    if not is_success(layers[0], body.get(layers[0].code.split(".")[0])):
+    first = layer_readers(vendor.envelope)[0]
+    if not is_success(first, body.get(first.code.split(".")[0])):
         pytest.skip(f"{name}: its success code sits inside the payload object")
     assert unwrap(vendor, body, 200)[0] == {}
 

@@ -18,6 +18,7 @@ from generator.runtime.mock import VendorMock
 from generator.runtime.mock.callbacks import ATTEMPTS_KEPT
 from generator.runtime.mock.messages import MockError, MockRequest
 from generator.runtime.testing import example_values
+from generator.runtime.wire import wire_layout
 from tests.hostile import answered, client_class, offline_client
 from tests.test_mock_state import task
 from tests.vendors import all_vendors
@@ -125,7 +126,7 @@ def test_an_image_over_the_mock_s_pixel_limit_is_refused_naming_its_input() -> N
     mock = VendorMock(vendor, max_pixels=100)
     base_url = vendor.base_url or "http://mock.invalid"
     with offline_client(vendor.package, base_url) as client:
-        fixed = client._fixed_values(op)
+        fixed = client._fixed_values(wire_layout(op))
     values = {**fixed, **example_values(op, base_url), name: png_base64(64, 48)}
     account = mock.accounts[mock._default_credentials[0]]
     request = MockRequest.build(op.method, f"{base_url}{op.path}", [], b"")

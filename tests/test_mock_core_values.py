@@ -132,9 +132,13 @@ def test_a_job_or_a_result_file_as_the_answer_is_slow_whatever_its_inputs(change
     call = Call(op, checked.values, checked.images, account, request(vendor, op))
     assert mock._slow(call) is False
     if "role" in change:
-        call.op = op.model_copy(update=change)
+        changed = op.model_copy(update=change)
     else:
-        call.op = op.model_copy(update={"mock": op.mock.model_copy(update=change)})
+        changed = op.model_copy(update={"mock": op.mock.model_copy(update=change)})
+    ops = tuple(changed if o.name == op.name else o for o in vendor.operations)
+    fields = {name: getattr(vendor, name) for name in Vendor.model_fields}
+    mock = VendorMock(Vendor.model_validate({**fields, "operations": ops}))
+    call.op = changed
     assert mock._slow(call) is True
 
 
@@ -218,8 +222,8 @@ def test_an_image_named_by_url_is_downloaded_on_a_worker_and_no_url_stays(case) 
 def test_an_op_that_answers_images_is_found_from_its_template_or_merged_view() -> None:
     found = {(v.package, op.name) for v in VENDORS for op in v.operations if answers_images(v, op)}
     for vendor in VENDORS:
-        mock = VendorMock(vendor)
-        assert mock._image_answers == {n for p, n in found if p == vendor.package}
+        answering = {op.name for op in vendor.operations if core._answers_images(vendor, op)}
+        assert answering == {n for p, n in found if p == vendor.package}
     assert found, "no spec answers images any more: this test has nothing to check"
 
 

@@ -26,6 +26,7 @@ from generator.runtime.validation import (
     image_problem,
 )
 from generator.runtime.vendor import ImageLimit, Operation
+from generator.runtime.wire import wire_layout
 from tests.hostile import offline_client
 from tests.test_mock_roles_limits_values import grey_png, sized_slots
 from tests.vendors import all_vendors
@@ -157,7 +158,8 @@ SLOTTED = [(v, op) for v in all_vendors() for op in v.operations if op.limits.sl
 def test_an_operation_with_image_slots_passes_its_own_example(vendor, op) -> None:
     base_url = vendor.base_url or "http://mock.invalid"
     with offline_client(vendor.package, base_url) as client:
-        fixed = client._fixed_values(op)  # the spec's constants, credentials and settings
+        # the spec's constants, credentials and settings
+        fixed = client._fixed_values(wire_layout(op))
     values = {**fixed, **example_values(op, base_url)}
 
     assert check(op, values).problems == []
@@ -172,7 +174,7 @@ def test_a_slot_image_of_the_wrong_size_is_found_when_the_inputs_are_checked(cas
     other = op.limits.slots[slot.same_size_as]
     base_url = vendor.base_url or "http://mock.invalid"
     with offline_client(vendor.package, base_url) as client:
-        fixed = client._fixed_values(op)
+        fixed = client._fixed_values(wire_layout(op))
     images = {n.split(".")[0] for each in op.limits.slots.values() for n in each.inputs}
     example = example_values(op, base_url)
     values = {**fixed, **{k: v for k, v in example.items() if k not in images}}

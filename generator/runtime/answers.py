@@ -10,8 +10,10 @@ the error range the family names, a failed task's, is the task rather than an er
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -49,10 +51,19 @@ class TaskAnswer(dict[str, Any]):
         self.status_code = status_code
 
 
-def http_statuses(vendor: Vendor, op: Operation) -> dict[int, Any]:
-    """The HTTP statuses that say the task's status in ``op``'s answers (a get's family's)."""
+def http_statuses(vendor: Vendor, op: Operation) -> Mapping[int, Any]:
+    """The HTTP statuses that say the task's status in ``op``'s answers (a get's family's),
+    worked out once per operation: every answer a client reads asks."""
+    known = _statuses.get(id(op))
+    if known is not None and known[0] is op:
+        return known[1]
     spec = vendor.task_spec(op) if op.role == "get" else None
-    return dict(spec.http_statuses) if spec is not None else {}
+    statuses = MappingProxyType(dict(spec.http_statuses) if spec is not None else {})
+    _statuses[id(op)] = (op, statuses)  # holding the operation keeps its id unique
+    return statuses
+
+
+_statuses: dict[int, tuple[Operation, Mapping[int, Any]]] = {}
 
 
 def declared_binary(op: Operation, media_type: str) -> bool:

@@ -70,6 +70,8 @@ class AuthPlugin:
     def __init__(self, spec: Auth) -> None:
         self.spec = spec
         self.field = spec.field
+        # the credential a one-key plug-in sends, read here: the model's reads are slow
+        self._key_name = spec.credentials[0].name if spec.credentials else ""
 
     def secret_headers(self) -> list[str]:
         return [*self.SECRET_HEADERS]
@@ -98,7 +100,7 @@ class AuthPlugin:
         return account
 
     def _first(self, credentials: Mapping[str, Secret]) -> str:
-        return credentials[self.spec.credentials[0].name].get()
+        return credentials[self._key_name].get()
 
 
 class QueryKey(AuthPlugin):

@@ -21,7 +21,7 @@ from datetime import timedelta
 from functools import cache
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Self, TypeVar, cast, overload
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import httpx
 from pydantic import ValidationError
@@ -31,7 +31,7 @@ from .answers import ResultBytes, read_answer
 from .auth import choose_mode, plugin_for
 from .callback_payloads import read_callback
 from .clock import Clock, SystemClock
-from .envelope import bodiless_error, is_success, json_of, refusal_kind
+from .envelope import bodiless_error, is_success, json_of, layer_readers, refusal_kind
 from .images import image_format
 from .lazy import VendorOf
 from .pages import AsyncPage, SyncPage
@@ -48,7 +48,7 @@ from .tasks import (
     result_file_name,
     submitted_task_id,
 )
-from .validation import check
+from .wire import WireLayout, wire_layout
 
 if TYPE_CHECKING:
     import asyncio
@@ -76,6 +76,15 @@ def user_agent() -> str:
         return f"{PACKAGE}/{version(PACKAGE)}"
     except PackageNotFoundError:  # a checkout that was never installed
         return f"{PACKAGE}/0+unknown"
+
+
+@cache
+def vendor_model() -> type[BaseModel]:
+    """The base of the answer models, imported when the first answer is read (its module
+    loads pydantic's models, which importing a client leaves to first use)."""
+    from .model import VendorModel
+
+    return VendorModel
 
 
 # Requests an async client has on the wire at once: httpx's default pool size. More would only
@@ -122,7 +131,7 @@ class Prepared:
 def stamp_elapsed(response: httpx.Response, started: float) -> None:
     """Give ``response`` its ``elapsed`` time where the transport left it unset (httpx sets
     it when a streamed body is closed; in-process transports answer without streaming)."""
-    if not hasattr(response, "_elapsed"):  # httpx's own field, read without raising
+    if "_elapsed" not in response.__dict__:  # httpx's own field (hasattr would raise inside)
         response.elapsed = timedelta(seconds=time.perf_counter() - started)
 
 
@@ -165,11 +174,13 @@ def file_part(name: str, data: bytes) -> tuple[str, bytes, str]:
     return f"{name}.{'jpg' if fmt == 'jpeg' else fmt}", data, f"image/{fmt}"
 
 
-def to_wire_value(op: Operation, wire: str, value: Any) -> Any:
-    param = op.params_by_wire.get(wire)
-    if value is not None and param is not None and param.location == "file":
-        return read_file(value)
-    return to_json(value)
+def wire_values(layout: WireLayout, values: Mapping[str, Any]) -> dict[str, Any]:
+    """The caller's values as they are checked and sent: a file input (a path, an open file or
+    bytes) as its bytes, a model given as input as its JSON."""
+    files = layout.files
+    return {
+        k: read_file(v) if k in files and v is not None else to_json(v) for k, v in values.items()
+    }
 
 
 def to_json(value: Any) -> Any:
@@ -267,24 +278,28 @@ class BaseClient:
     ) -> Prepared:
         """Check ``values`` (wire names) and build the signed request, with the call's extra
         headers, query and body (``options``) added before it is signed."""
-        given = {k: to_wire_value(op, k, v) for k, v in self._named(op, values).items()}
-        checked = check(op, {**self._fixed_values(op), **given})
+        layout = wire_layout(op)
+        if layout.caller_id:
+            values = self._named(op, values)
+        given = wire_values(layout, values)
+        checked = layout.check({**self._fixed_values(layout), **given})
         if checked.problems:
             raise errors.RequestValidationError(op.name, [m for _, m in checked.problems])
         out = self._outgoing(op, checked.values, options.extra_body)
-        out.query.extend((k, wire_text(v)) for k, v in options.extra_query.items())
-        out.headers.update(options.extra_headers)
+        if options is not NO_OPTIONS:
+            out.query.extend((k, wire_text(v)) for k, v in options.extra_query.items())
+            out.headers.update(options.extra_headers)
         self._auth.apply(out, self._credentials, self.clock.time())
-        named = bool(op.caller_id) and get_path(given, op.caller_id) not in (None, "")
+        named = bool(layout.caller_id) and get_path(given, layout.caller_id) not in (None, "")
         timeout = options.timeout if options.timeout is not None else self.timeout
-        return Prepared(self._request(out, timeout), given, op.idempotent or named)
+        return Prepared(self._request(out, timeout), given, layout.idempotent or named)
 
     def _named(self, op: Operation, values: Mapping[str, Any]) -> Mapping[str, Any]:
         """``values`` with the task named where the caller may name it (``caller_id``, a
         dotted path into the inputs) and did not: a resend of a named submit cannot make a
         second task."""
         top, _, rest = op.caller_id.partition(".")
-        if not op.caller_id or top not in op.params_by_wire:
+        if top not in op.params_by_wire:
             return values
         if not rest:
             given = values.get(top)
@@ -300,57 +315,57 @@ class BaseClient:
     def _outgoing(
         self, op: Operation, values: Mapping[str, Any], extra_body: Mapping[str, Any]
     ) -> Outgoing:
-        out = Outgoing(op.method, op.path, host=self._host, prefix=self._prefix)
+        layout = wire_layout(op)
+        out = Outgoing(layout.method, layout.path, host=self._host, prefix=self._prefix)
         body: dict[str, Any] = {}
-        for param in op.params:
-            value = values.get(param.wire)
+        for wire, location, safe in layout.placements:
+            value = values.get(wire)
             if value is None:
                 continue
-            if param.location == "path":
-                safe = "/" if param.allow_slash else ""
-                out.path = out.path.replace(
-                    "{" + param.wire + "}", quote(wire_text(value), safe=safe)
-                )
-            elif param.location == "query":
-                out.query.append((param.wire, wire_text(value)))
-            elif param.location == "header":
-                out.headers[param.wire] = wire_text(value)
-            elif param.location == "form":
-                out.form[param.wire] = wire_text(value)
-            elif param.location == "file":
-                out.files[param.wire] = file_part(param.wire, value)
+            if location == "path":
+                out.path = out.path.replace("{" + wire + "}", quote(wire_text(value), safe=safe))
+            elif location == "query":
+                out.query.append((wire, wire_text(value)))
+            elif location == "header":
+                out.headers[wire] = wire_text(value)
+            elif location == "form":
+                out.form[wire] = wire_text(value)
+            elif location == "file":
+                out.files[wire] = file_part(wire, value)
             else:
-                body[param.wire] = value
-        if op.body in ("form", "multipart"):
+                body[wire] = value
+        if layout.body in ("form", "multipart"):
             out.form.update({k: wire_text(v) for k, v in extra_body.items()})
-        if op.body == "json":
+        if layout.body == "json":
             body.update(extra_body)
             # json.dumps' defaults: the same bytes Tencent's official SDK sends for a body
             out.content = json.dumps(body).encode()
-            out.headers["Content-Type"] = op.media_type or "application/json"
+            out.headers["Content-Type"] = layout.media_type or "application/json"
         return out
 
-    def _fixed_values(self, op: Operation) -> dict[str, Any]:
-        """The params the caller does not give: the spec's constants and the client's settings."""
-        fixed: dict[str, Any] = {}
-        for param in op.params:
-            if param.source == "constant":
-                fixed[param.wire] = param.value
-            elif param.source == "setting":
-                fixed[param.wire] = self.settings.get(param.value) or None
-            elif param.source == "credential":
-                secret = self._credentials.get(param.value)
-                fixed[param.wire] = secret.get() if secret else None
+    def _fixed_values(self, layout: WireLayout) -> dict[str, Any]:
+        """The params the caller does not give: the spec's constants, the client's settings
+        and the credentials sent as params."""
+        fixed = dict(layout.constants)
+        for wire, name in layout.settings:
+            fixed[wire] = self.settings.get(name) or None
+        for wire, name in layout.credentials:
+            secret = self._credentials.get(name)
+            fixed[wire] = secret.get() if secret else None
         return fixed
 
     def _request(self, out: Outgoing, timeout: float | httpx.Timeout) -> httpx.Request:
         headers = {"User-Agent": user_agent(), "Accept-Encoding": "gzip", **out.headers}
         if not isinstance(timeout, httpx.Timeout):
             timeout = httpx.Timeout(timeout)
+        # The query is encoded here, as httpx encodes ``params=`` (``urlencode``), so that httpx
+        # parses the URL once: given ``params=``, it parses the URL, then again with the query.
+        url = self.base_url + out.path
+        if out.query:
+            url += "?" + urlencode(out.query)
         return httpx.Request(
             out.method,
-            self.base_url + out.path,
-            params=httpx.QueryParams(tuple(out.query)) if out.query else None,
+            url,
             headers=headers,
             data=out.form or None,
             files=out.files or None,
@@ -392,11 +407,12 @@ class BaseClient:
         """An answer as the method returns it: its model carrying the request id."""
         if model is None:
             return answer.payload
-        from .model import VendorModel  # loaded with the answer models already
-
         result = self._model(op, model, answer.payload)
-        if isinstance(result, VendorModel):
-            result._request_id = answer.request_id
+        private = result.__pydantic_private__ if isinstance(result, vendor_model()) else None
+        if private is not None:
+            # pydantic's own store of private values, written directly: its __setattr__ for a
+            # private name costs as much again as the rest of this method
+            private["_request_id"] = answer.request_id
         return result
 
     def _page_args(
@@ -474,14 +490,15 @@ class BaseClient:
 
     def _succeeded(self, response: httpx.Response) -> bool:
         """Whether the answer's outer envelope says success (the common case, told cheaply)."""
-        layers = self.vendor.envelope.layers
+        layers = layer_readers(self.vendor.envelope)
         try:
             body = json_of(response)
         except ValueError:
             return False
         if not layers or not layers[0].code or not isinstance(body, dict):
             return True
-        return is_success(layers[0], get_path(body, layers[0].code))
+        first = layers[0]
+        return is_success(first, body.get(first.code) if first.flat else get_path(body, first.code))
 
     # -- caller-named tasks -------------------------------------------------------------------
     def _recovery_query(self, submit: Operation, task_id: str) -> tuple[Operation, dict[str, Any]]:
@@ -693,7 +710,8 @@ class SyncClient(BaseClient):
         prepared = self._prepare(op, values, options)
         attempt = 0
         while True:
-            log.debug("%s %s (%s), attempt %d", op.method, op.path, op.name, attempt + 1)
+            if log.isEnabledFor(logging.DEBUG):  # the arguments cost more than the check
+                log.debug("%s %s (%s), attempt %d", op.method, op.path, op.name, attempt + 1)
             try:
                 started = time.perf_counter()
                 response = self._http.send(prepared.request)
@@ -878,7 +896,8 @@ class AsyncClient(BaseClient):
         prepared = self._prepare(op, values, options)
         attempt = 0
         while True:
-            log.debug("%s %s (%s), attempt %d", op.method, op.path, op.name, attempt + 1)
+            if log.isEnabledFor(logging.DEBUG):  # the arguments cost more than the check
+                log.debug("%s %s (%s), attempt %d", op.method, op.path, op.name, attempt + 1)
             try:
                 started = time.perf_counter()
                 async with self._in_flight():

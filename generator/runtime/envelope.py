@@ -9,6 +9,8 @@ ShowAPI has two (the gateway's ``showapi_res_code``, then the business ``ret_cod
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from . import errors
@@ -17,7 +19,7 @@ from .schemas import declares
 from .secrets import redact
 
 if TYPE_CHECKING:
-    from .vendor import EnvelopeLayer, ErrorSpec, Vendor
+    from .vendor import Envelope, EnvelopeLayer, ErrorSpec, Vendor
 
 FALLBACK_KINDS = {
     "token_missing": "authentication",
@@ -40,12 +42,52 @@ FALLBACK_KINDS = {
 }
 
 
-def is_success(layer: EnvelopeLayer, code: Any) -> bool:
+@dataclass(frozen=True, slots=True)
+class LayerReader:
+    """A layer as a client reads it in every answer, read out of the vendor model once (a
+    pydantic model's attribute reads cost several times a plain object's)."""
+
+    layer: EnvelopeLayer
+    code: str
+    success: tuple[Any, ...]
+    success_texts: frozenset[str]  # the success codes as text: a code may come as a string
+    request_id: str
+    request_id_always: bool
+    payload: str
+    flat: bool  # no path has a dot: each is one key, read without ``get_path``'s call
+
+
+def layer_readers(envelope: Envelope) -> tuple[LayerReader, ...]:
+    """``envelope``'s layers as :class:`LayerReader`, worked out once."""
+    known = _readers.get(id(envelope))
+    if known is not None and known[0] is envelope:
+        return known[1]
+    readers = tuple(
+        LayerReader(
+            layer=layer,
+            code=layer.code,
+            success=layer.success,
+            success_texts=frozenset(str(s) for s in layer.success if s is not None),
+            request_id=layer.request_id,
+            request_id_always=layer.request_id_on == "all",
+            payload=layer.payload,
+            flat="." not in layer.code + layer.request_id + layer.payload,
+        )
+        for layer in envelope.layers
+    )
+    _readers[id(envelope)] = (envelope, readers)  # holding the envelope keeps its id unique
+    return readers
+
+
+_readers: dict[int, tuple[Envelope, tuple[LayerReader, ...]]] = {}
+
+
+def is_success(layer: LayerReader, code: Any) -> bool:
     if not layer.code:
         return True
     if code in layer.success:
         return True
-    return code is not None and str(code) in {str(s) for s in layer.success if s is not None}
+    return code is not None and str(code) in layer.success_texts
 
 
 def layer_message(layer: EnvelopeLayer, node: Any) -> str:
@@ -63,21 +105,21 @@ def unwrap(
     error-range HTTP status in ``task_statuses`` (a failed task's, for a family whose status
     is the HTTP status) is a task's answer, not a failure, unless the envelope says one."""
     node, request_id = body, ""
-    for index, layer in enumerate(vendor.envelope.layers):
+    for index, layer in enumerate(layer_readers(vendor.envelope)):
         if not isinstance(node, dict):
             raise errors.ResponseFormatError(
                 f"[{vendor.package}] envelope layer {index} is {type(node).__name__}, not an object"
             )
-        code = get_path(node, layer.code) if layer.code else None
+        get = node.get if layer.flat else partial(get_path, node)
+        code = get(layer.code) if layer.code else None
         failed = not is_success(layer, code)
-        if layer.request_id and (failed or layer.request_id_on == "all"):
-            request_id = str(get_path(node, layer.request_id) or request_id)
+        if layer.request_id and (failed or layer.request_id_always):
+            request_id = str(get(layer.request_id) or request_id)
         if failed:
-            raise api_error(
-                vendor, index, code, layer_message(layer, node), status_code, request_id, body, role
-            )
+            message = layer_message(layer.layer, node)
+            raise api_error(vendor, index, code, message, status_code, request_id, body, role)
         if layer.payload:
-            node = get_path(node, layer.payload, {})
+            node = get(layer.payload, {})
     if status_code >= 400 and status_code not in task_statuses:
         raise api_error(
             vendor, -1, None, f"HTTP {status_code}", status_code, request_id, body, role

@@ -16,6 +16,8 @@ def get_path(value: Any, path: str, default: Any = None) -> Any:
     """The value at ``path`` (no ``[]``), or ``default`` when any step is missing."""
     if not path:
         return value
+    if isinstance(value, dict) and "." not in path:  # one key: most paths, read cheaply
+        return value.get(path, default)
     for key in path.split("."):
         if isinstance(value, list) and key.isdigit() and int(key) < len(value):
             value = value[int(key)]

@@ -160,8 +160,16 @@ class VendorMock:
             else MemoryStore(max_tasks, clock=self.clock, max_image_bytes=max_image_bytes)
         )
         self._unique_inputs = sorted({n for op in vendor.operations for n in op.limits.unique})
-        self._image_answers = {op.name for op in vendor.operations if _answers_images(vendor, op)}
-        self._image_inputs = {op.name: _image_inputs(op) for op in vendor.operations}
+        # Per operation, read out of the vendor model once (its attribute reads are slow): the
+        # params as (wire, location, param), and (makes images, the inputs that may be URLs).
+        self._placements = {
+            op.name: tuple((p.wire, p.location, p) for p in op.params) for op in vendor.operations
+        }
+        self._image_work = {
+            op.name: (_makes_images(vendor, op), tuple(_image_inputs(op)))
+            for op in vendor.operations
+        }
+        self._max_body_bytes = vendor.mock.max_body_bytes
         self.callbacks = CallbackDispatcher(self, transport=callback_transport)
         self._restore()
         if isinstance(self.clock, VirtualClock):
@@ -400,8 +408,8 @@ class VendorMock:
     def _answer(self, request: MockRequest, request_id: str, entry: JournalEntry) -> Steps:
         """Route, fault, parse, authenticate, validate and serve; failures raise MockError."""
         op = self._route(request)
-        entry.operation = op.name
-        fault = self._take_fault(op.name)
+        entry.operation = name = op.name
+        fault = self._take_fault(name)
         if fault is not None and fault.kind in ("error", "rate_limit"):
             return self._faulty(fault, request_id)
         try:
@@ -435,8 +443,8 @@ class VendorMock:
         allowed: list[str] = []
         refusals: list[MockError] = []
         path = self._route_path(request)
-        exact = self._exact.get((request.method, path))
-        if exact is not None and _constant_mismatch(exact, request) is None:
+        exact, constants = self._exact.get((request.method, path), (None, False))
+        if exact is not None and (not constants or _constant_mismatch(exact, request) is None):
             return exact  # the common case: a path without parameters, no constant to check
         for pattern, op in self._routes:
             match = pattern.fullmatch(path)
@@ -476,12 +484,12 @@ class VendorMock:
         return None
 
     def _parse_body(self, op: Operation, request: MockRequest) -> None:
-        limit = self.vendor.mock.max_body_bytes
+        limit = self._max_body_bytes
         if len(request.body) > limit:
             raise MockError("payload_too_large", f"body over {limit} bytes")
-        content_type = request.headers.get("content-type", "")
         if not request.body:
             return
+        content_type = request.headers.get("content-type", "")
         try:
             if content_type.startswith("application/x-www-form-urlencoded"):
                 request.form = messages.parse_form(request.body.decode("utf-8"))
@@ -510,22 +518,22 @@ class VendorMock:
 
     def _inputs(self, op: Operation, request: MockRequest) -> dict[str, Any]:
         values: dict[str, Any] = {}
-        for param in op.params:
-            if param.location == "query":
-                raw = request.query.get(param.wire)
-            elif param.location == "path":
-                raw = request.query.get(f"{{{param.wire}}}")
-            elif param.location == "header":
-                raw = request.headers.get(param.wire.lower())
-            elif param.location == "form":
-                raw = request.form.get(param.wire)
-            elif param.location == "file":
-                values[param.wire] = request.files.get(param.wire)
+        for wire, location, param in self._placements[op.name]:
+            if location == "query":
+                raw = request.query.get(wire)
+            elif location == "path":
+                raw = request.query.get(f"{{{wire}}}")
+            elif location == "header":
+                raw = request.headers.get(wire.lower())
+            elif location == "form":
+                raw = request.form.get(wire)
+            elif location == "file":
+                values[wire] = request.files.get(wire)
                 continue
             else:
-                values[param.wire] = _json_field(request.json, param)
+                values[wire] = _json_field(request.json, param)
                 continue
-            values[param.wire] = None if raw is None else coerce(param, raw)
+            values[wire] = None if raw is None else coerce(param, raw)
         if op.body == "json" and request.json is not None and not isinstance(request.json, dict):
             raise MockError("invalid_request", "the JSON body must be an object")
         return values
@@ -561,10 +569,10 @@ class VendorMock:
         """Whether serving ``call`` may take a while: it makes images (a synchronous job, an
         answer with a preview, base64 or a result file as its body) or downloads one (an image
         input given as a URL)."""
-        op = call.op
-        if op.role == "action" or op.name in self._image_answers or op.mock.body_file:
+        makes_images, image_inputs = self._image_work[call.op.name]
+        if makes_images:
             return True
-        for name in self._image_inputs[op.name]:
+        for name in image_inputs:
             if name not in call.images:
                 value = get_path(call.values, name)
                 if isinstance(value, str) and value != "":
@@ -683,6 +691,12 @@ def _image_inputs(op: Operation) -> list[str]:
     return list(dict.fromkeys([*op.mock.image, *slots]))
 
 
+def _makes_images(vendor: Vendor, op: Operation) -> bool:
+    """Whether serving ``op`` makes images: a synchronous job, an answer that may carry image
+    bytes, a result file as the answer's body."""
+    return op.role == "action" or _answers_images(vendor, op) or bool(op.mock.body_file)
+
+
 def _answers_images(vendor: Vendor, op: Operation) -> bool:
     """Whether ``op``'s answer can carry image bytes the mock makes (a preview, base64)."""
     templates = json.dumps(op.mock.response if op.mock else None)
@@ -727,19 +741,29 @@ def _secret_inputs(vendor: Vendor, auth: AuthPlugin) -> dict[str, frozenset[str]
     }
 
 
-def _exact_routes(vendor: Vendor) -> dict[tuple[str, str], Operation]:
-    """(method, path) -> operation, for paths without parameters that one operation owns."""
+def _exact_routes(vendor: Vendor) -> dict[tuple[str, str], tuple[Operation, bool]]:
+    """(method, path) -> (operation, whether it has routing constants to check), for paths
+    without parameters that one operation owns."""
     found: dict[tuple[str, str], list[Operation]] = {}
     for op in vendor.operations:
         if "{" not in op.path:
             found.setdefault((op.method, op.path), []).append(op)
-    return {key: ops[0] for key, ops in found.items() if len(ops) == 1}
+    return {
+        key: (ops[0], any(_routes_by(p) for p in ops[0].params))
+        for key, ops in found.items()
+        if len(ops) == 1
+    }
+
+
+def _routes_by(param: Param) -> bool:
+    """Whether ``param`` is a constant header that picks its operation (Tencent's action)."""
+    return param.source == "constant" and param.routes and param.location == "header"
 
 
 def _constant_mismatch(op: Operation, request: MockRequest) -> MockError | None:
     """The refusal for the first routing constant header of ``op`` the request gets wrong."""
     for param in op.params:
-        if param.source == "constant" and param.routes and param.location == "header":
+        if _routes_by(param):
             given = request.headers.get(param.wire.lower())
             if given != param.value:
                 shown = "missing" if given is None else repr(given)

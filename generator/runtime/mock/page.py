@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from PIL import Image
 
 from ..clock import VirtualClock
-from ..envelope import is_success, layer_message, render_success
+from ..envelope import is_success, layer_message, layer_readers, render_success
 from ..images import ImageProblem, open_image, to_png
 from ..paths import get_path
 from .effects import EFFECTS
@@ -307,12 +307,12 @@ def refusal_of(mock: VendorMock, entry: JournalEntry) -> tuple[Any, str] | None:
     """The vendor's code and message when ``entry`` was refused: the first envelope layer
     whose code is not a success, else an HTTP failure with the vendor's error header."""
     node = entry.response
-    for layer in mock.vendor.envelope.layers:
+    for layer in layer_readers(mock.vendor.envelope):
         if not isinstance(node, dict):
             break
         code = get_path(node, layer.code) if layer.code else None
         if not is_success(layer, code):
-            return code, layer_message(layer, node)
+            return code, layer_message(layer.layer, node)
         node = get_path(node, layer.payload, {}) if layer.payload else node
     if entry.status < 400:
         return None

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from ..answers import ResultBytes
-from ..paths import get_path
+from ..paths import MISSING, get_path
 from ..validation import data_problem, slot_problems
 from ..vendor import Operation, TaskSpec
 from .effects import EFFECTS, RESULT_PIXELS_FACTOR
@@ -42,6 +42,7 @@ class Roles:
     def __init__(self, mock: VendorMock) -> None:
         self.mock = mock
         self._poll_ops: dict[str, str] = {}  # submit operation -> the get that follows it
+        self._specs: dict[str, Any] = {}  # get operation -> its task family (task_spec)
 
     def handler(self, role: str) -> Callable[[Call], Any] | None:
         """The handler of operations of ``role``, or None for a role no mock serves."""
@@ -186,17 +187,17 @@ class Roles:
 
     def _get(self, call: Call) -> Any:
         """A task of this get operation's family, found by its id or the caller's own id."""
-        task_id = str(call.values.get(call.op.task_id, ""))
+        op, mock = call.op, call.op.mock  # each read of the vendor model's is slow
+        task_id = str(call.values.get(op.task_id, ""))
         task = self.mock.store.get(task_id, call.account.key)
-        if task is None or (task.poll_op and task.poll_op != call.op.name):
+        if task is None or (task.poll_op and task.poll_op != op.name):
             raise MockError("not_found", task_id)
         state = task.status(self.mock.clock.time())
-        call.status = call.op.mock.http_status.get(state, 200)
-        if call.op.mock.body_file and state == "succeeded":
-            return self._body_file(task, call.op.mock.body_file)
+        call.status = mock.http_status.get(state, 200)
+        if mock.body_file and state == "succeeded":
+            return self._body_file(task, mock.body_file)
         return render(
-            call.op.mock.response,
-            self._context(task=task, request=call.values, account=call.account),
+            mock.response, self._context(task=task, request=call.values, account=call.account)
         )
 
     def _body_file(self, task: MockTask, name: str) -> ResultBytes:
@@ -230,8 +231,13 @@ class Roles:
 
     def task_spec(self, task: MockTask | None) -> TaskSpec | None:
         """The task family a task belongs to: that of the get operation that follows it."""
-        get = self.mock.vendor.ops.get(task.poll_op) if task is not None and task.poll_op else None
-        return self.mock.vendor.task_spec(get)
+        poll_op = task.poll_op if task is not None else ""
+        known = self._specs.get(poll_op, MISSING)
+        if known is MISSING:  # worked out once per get operation: every answer asks
+            get = self.mock.vendor.ops.get(poll_op) if poll_op else None
+            known = self._specs[poll_op] = self.mock.vendor.task_spec(get)
+        spec: TaskSpec | None = known
+        return spec
 
     def _context(self, now: float | None = None, **kwargs: Any) -> Context:
         """Template context at ``now`` (the clock's time by default)."""
