@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
+from generator.runtime.client import Outgoing
 from generator.runtime.mock.core import MOCK_BASE_URL
 from generator.runtime.responses import NO_OPTIONS
 from generator.runtime.testing import example_values
@@ -84,3 +85,18 @@ def test_a_base_url_loses_its_trailing_slashes_and_nothing_else() -> None:
     assert client.base_url == "http://mock.example/gatewayX"
     assert request.url.path.startswith("/gatewayX/")
     assert signed_path_prefix == "/gatewayX"
+
+
+AWKWARD = ["a b", "a+b", "a&b=c", "100%", "x/y?z#w", "中文", "~-._!*'()", "", "line\u2028sep"]
+
+
+@pytest.mark.parametrize("value", AWKWARD)
+def test_a_query_is_encoded_exactly_as_httpx_encodes_params(value: str) -> None:
+    """The client encodes the query itself, so httpx parses the URL once: the URL it sends is
+    the one httpx builds from ``params=``, byte for byte, whatever the values hold."""
+    pairs = [("k", value), ("k", "second"), (value or "e", "v")]
+    with offline_client(all_vendors()[0].package, MOCK_BASE_URL) as client:
+        sent = client._request(Outgoing("GET", "/path", query=list(pairs)), 5.0)
+        expected = httpx.Request("GET", client.base_url + "/path", params=pairs)
+    assert sent.url.raw_path == expected.url.raw_path
+    assert sent.url.params.multi_items() == pairs
