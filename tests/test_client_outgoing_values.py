@@ -17,6 +17,7 @@ from generator.runtime.client import Outgoing
 from generator.runtime.mock.core import MOCK_BASE_URL
 from generator.runtime.responses import NO_OPTIONS
 from generator.runtime.testing import example_values
+from generator.runtime.vendor import Param
 from tests.hostile import offline_client
 from tests.vendors import all_vendors
 
@@ -100,3 +101,29 @@ def test_a_query_is_encoded_exactly_as_httpx_encodes_params(value: str) -> None:
         expected = httpx.Request("GET", client.base_url + "/path", params=pairs)
     assert sent.url.raw_path == expected.url.raw_path
     assert sent.url.params.multi_items() == pairs
+
+
+def _fresh(op: Any, **update: Any) -> Any:
+    """A copy of ``op`` (``update`` applied): the client works its layout out anew for it."""
+    return op.model_copy(update=update)
+
+
+def test_a_path_value_keeps_its_slashes_only_where_the_spec_allows_them() -> None:
+    vendor = all_vendors()[0]
+    params = (
+        Param(wire="key", py="key", location="path", required=True),
+        Param(wire="rest", py="rest", location="path", required=True, allow_slash=True),
+    )
+    op = _fresh(vendor.operations[0], path="/a/{key}/{rest}", params=params, body="none")
+    with offline_client(vendor.package, MOCK_BASE_URL) as client:
+        out = client._outgoing(op, {"key": "x/y z", "rest": "p/q r"}, {})
+    assert out.path == "/a/x%2Fy%20z/p/q%20r"
+
+
+@pytest.mark.parametrize(("vendor", "op"), BODIES["json"][:1], ids=_ids(BODIES["json"][:1]))
+def test_a_json_body_is_sent_with_the_operation_s_own_media_type(vendor: Any, op: Any) -> None:
+    base_url = vendor.base_url or MOCK_BASE_URL
+    own = _fresh(op, media_type="application/vnd.example+json")
+    with offline_client(vendor.package, base_url) as client:
+        out = client._outgoing(own, example_values(op, base_url), {})
+    assert out.headers["Content-Type"] == "application/vnd.example+json"
