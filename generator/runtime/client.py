@@ -318,7 +318,7 @@ class BaseClient:
         layout = wire_layout(op)
         out = Outgoing(layout.method, layout.path, host=self._host, prefix=self._prefix)
         body: dict[str, Any] = {}
-        for wire, location, safe in layout.placements:
+        for wire, location, safe, _param in layout.placements:
             value = values.get(wire)
             if value is None:
                 continue

@@ -1,9 +1,9 @@
-"""An operation's request as the client builds it, worked out once per operation.
+"""An operation's request as it travels, worked out once per operation.
 
 The vendor model is pydantic, whose attribute reads cost several times a plain object's. A
-client builds a request on every call, so what it reads there (which params the spec, the
-settings and the credentials fill in, where each param travels, the compiled input check) is
-read out of the model once into plain tuples and kept here.
+client builds a request on every call and a mock reads one, so what they read there (which
+params the spec, the settings and the credentials fill in, where each param travels, the
+compiled input check) is read out of the model once into plain tuples and kept here.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from .validation import Checked, checker
 
 if TYPE_CHECKING:
-    from .vendor import Operation
+    from .vendor import Operation, Param
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,9 +23,9 @@ class WireLayout:
     """``op``'s request, read out of the vendor model.
 
     ``placements`` lists every param as (wire name, location, characters a path value keeps
-    unquoted), in the spec's order; ``files`` names the params whose values are files;
-    ``constants``, ``settings`` and ``credentials`` are the params the caller does not give,
-    as (wire name, constant value or setting or credential name).
+    unquoted, the param itself), in the spec's order; ``files`` names the params whose values
+    are files; ``constants``, ``settings`` and ``credentials`` are the params the caller does
+    not give, as (wire name, constant value or setting or credential name).
     """
 
     op: Operation
@@ -35,7 +35,7 @@ class WireLayout:
     media_type: str
     caller_id: str
     idempotent: bool
-    placements: tuple[tuple[str, str, str], ...]
+    placements: tuple[tuple[str, str, str, Param], ...]
     files: frozenset[str]
     constants: tuple[tuple[str, Any], ...]
     settings: tuple[tuple[str, str], ...]
@@ -60,7 +60,7 @@ def wire_layout(op: Operation) -> WireLayout:
         media_type=op.media_type,
         caller_id=op.caller_id,
         idempotent=op.idempotent,
-        placements=tuple((p.wire, p.location, "/" if p.allow_slash else "") for p in params),
+        placements=tuple((p.wire, p.location, "/" if p.allow_slash else "", p) for p in params),
         files=frozenset(p.wire for p in params if p.location == "file"),
         constants=tuple((p.wire, p.value) for p in params if p.source == "constant"),
         settings=tuple((p.wire, p.value) for p in params if p.source == "setting"),

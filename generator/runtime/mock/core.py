@@ -33,6 +33,7 @@ from ..paths import get_path
 from ..secrets import public_url
 from ..validation import check, coerce
 from ..vendor import Operation, Param, Status, Vendor
+from ..wire import wire_layout
 from . import messages, multipart
 from .admin import Fault, FaultKind, admin
 from .callbacks import CallbackDispatcher
@@ -160,11 +161,8 @@ class VendorMock:
             else MemoryStore(max_tasks, clock=self.clock, max_image_bytes=max_image_bytes)
         )
         self._unique_inputs = sorted({n for op in vendor.operations for n in op.limits.unique})
-        # Per operation, read out of the vendor model once (its attribute reads are slow): the
-        # params as (wire, location, param), and (makes images, the inputs that may be URLs).
-        self._placements = {
-            op.name: tuple((p.wire, p.location, p) for p in op.params) for op in vendor.operations
-        }
+        # Per operation, read out of the vendor model once (its attribute reads are slow):
+        # (makes images, the inputs that may be URLs). Its params: ``wire_layout``.
         self._image_work = {
             op.name: (_makes_images(vendor, op), tuple(_image_inputs(op)))
             for op in vendor.operations
@@ -518,7 +516,7 @@ class VendorMock:
 
     def _inputs(self, op: Operation, request: MockRequest) -> dict[str, Any]:
         values: dict[str, Any] = {}
-        for wire, location, param in self._placements[op.name]:
+        for wire, location, _safe, param in wire_layout(op).placements:
             if location == "query":
                 raw = request.query.get(wire)
             elif location == "path":
