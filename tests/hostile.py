@@ -92,7 +92,7 @@ def _put(values: dict[str, Any], path: str, value: Any) -> None:
 
 def signed_request(client: SyncClient, op: Operation, values: dict[str, Any]) -> httpx.Request:
     """``values`` as the client would send them, signed, without the client's input checks."""
-    out = client._outgoing(op, {**client._fixed_values(wire_layout(op)), **values}, {})
+    out = client._outgoing(wire_layout(op), {**client._fixed_values(wire_layout(op)), **values}, {})
     client._auth.apply(out, client._credentials, client.clock.time())
     return client._request(out, client.timeout)
 
@@ -204,7 +204,7 @@ def signed_raw(
 ) -> httpx.Request:
     """A request of ``op`` whose body is ``content`` as given (broken, say), signed as the
     client signs (credentials in the query or headers, a signature over these bytes)."""
-    out = client._outgoing(op, client._fixed_values(wire_layout(op)), {})
+    out = client._outgoing(wire_layout(op), client._fixed_values(wire_layout(op)), {})
     out.form, out.files = {}, {}
     out.content = content
     out.headers["Content-Type"] = content_type

@@ -23,12 +23,14 @@ from generator.runtime.answers import (
     http_statuses,
     read_answer,
 )
+from generator.runtime.envelope import render_error
 from generator.runtime.images import png_bytes
 from generator.runtime.secrets import MASK, Secret
-from generator.runtime.vendor import Operation
+from generator.runtime.vendor import Operation, Vendor
 
 from .synthetic import generated
 from .test_vocabulary_image_body import _get_op
+from .vendors import all_vendors
 
 
 @pytest.fixture(scope="module")
@@ -103,3 +105,24 @@ def test_other_roles_have_no_http_statuses(body_vendor) -> None:
     answer = httpx.Response(200, json={"id": "j1"})
     read, _ = read_answer(vendor, submit, answer)
     assert read == {"id": "j1"} and not isinstance(read, TaskAnswer)
+
+
+@pytest.mark.parametrize(
+    "vendor", [v for v in all_vendors() if v.envelope.layers], ids=lambda v: v.package
+)
+def test_an_operation_shared_by_two_vendor_models_is_read_with_each_one_s_envelope(
+    vendor: Vendor,
+) -> None:
+    """What reading an operation's answers needs is worked out once per operation; a second
+    vendor model holding the same operation (a copy with another envelope) gets its own."""
+    bare = vendor.model_copy(update={"envelope": vendor.envelope.model_copy(update={"layers": ()})})
+    op = next(o for o in vendor.ops.values() if not o.binary_media)
+    assert bare.ops[op.name] is op  # the copy shares the operation object itself
+    body = render_error(vendor, "invalid_request", "bad", "rid-1")[2]
+    assert body is not None
+    answer = httpx.Response(200, json=body)  # a 2xx: the envelope alone says it failed
+    with pytest.raises(errors.InvalidRequestError):
+        read_answer(vendor, op, answer)
+    assert read_answer(bare, op, answer)[0] == body  # no envelope: the whole body, no error
+    with pytest.raises(errors.InvalidRequestError):  # and the first model still has its own
+        read_answer(vendor, op, answer)

@@ -18,6 +18,7 @@ from generator.runtime.mock.core import MOCK_BASE_URL
 from generator.runtime.responses import NO_OPTIONS
 from generator.runtime.testing import example_values
 from generator.runtime.vendor import Param
+from generator.runtime.wire import wire_layout
 from tests.hostile import offline_client
 from tests.vendors import all_vendors
 
@@ -39,7 +40,7 @@ def _ids(pairs: list[tuple[Any, Any]]) -> list[str]:
 def test_extra_body_joins_a_form_or_multipart_body_as_text_fields(vendor: Any, op: Any) -> None:
     base_url = vendor.base_url or MOCK_BASE_URL
     with offline_client(vendor.package, base_url) as client:
-        out = client._outgoing(op, example_values(op, base_url), {"future_field": 7})
+        out = client._outgoing(wire_layout(op), example_values(op, base_url), {"future_field": 7})
 
     assert out.form["future_field"] == "7"
 
@@ -51,7 +52,7 @@ def test_a_json_body_without_a_media_type_of_its_own_is_sent_as_application_json
     base_url = vendor.base_url or MOCK_BASE_URL
     bare = op.model_copy(update={"media_type": ""})
     with offline_client(vendor.package, base_url) as client:
-        out = client._outgoing(bare, example_values(op, base_url), {})
+        out = client._outgoing(wire_layout(bare), example_values(op, base_url), {})
 
     assert out.headers["Content-Type"] == "application/json"
 
@@ -81,7 +82,8 @@ def test_a_base_url_loses_its_trailing_slashes_and_nothing_else() -> None:
     with offline_client(vendor.package, "http://mock.example/gatewayX//") as client:
         values = example_values(op, MOCK_BASE_URL)
         request = client._prepare(op, values, NO_OPTIONS).request
-        signed_path_prefix = client._outgoing(op, values, {}).prefix  # what a signature covers
+        # what a signature covers
+        signed_path_prefix = client._outgoing(wire_layout(op), values, {}).prefix
 
     assert client.base_url == "http://mock.example/gatewayX"
     assert request.url.path.startswith("/gatewayX/")
@@ -116,7 +118,7 @@ def test_a_path_value_keeps_its_slashes_only_where_the_spec_allows_them() -> Non
     )
     op = _fresh(vendor.operations[0], path="/a/{key}/{rest}", params=params, body="none")
     with offline_client(vendor.package, MOCK_BASE_URL) as client:
-        out = client._outgoing(op, {"key": "x/y z", "rest": "p/q r"}, {})
+        out = client._outgoing(wire_layout(op), {"key": "x/y z", "rest": "p/q r"}, {})
     assert out.path == "/a/x%2Fy%20z/p/q%20r"
 
 
@@ -125,5 +127,5 @@ def test_a_json_body_is_sent_with_the_operation_s_own_media_type(vendor: Any, op
     base_url = vendor.base_url or MOCK_BASE_URL
     own = _fresh(op, media_type="application/vnd.example+json")
     with offline_client(vendor.package, base_url) as client:
-        out = client._outgoing(own, example_values(op, base_url), {})
+        out = client._outgoing(wire_layout(own), example_values(op, base_url), {})
     assert out.headers["Content-Type"] == "application/vnd.example+json"

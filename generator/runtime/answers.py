@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from . import errors
-from .envelope import bodiless_error, json_of, unwrap
+from .envelope import LayerReader, bodiless_error, json_of, layer_readers, unwrap_layers
 from .secrets import redact
 
 if TYPE_CHECKING:
@@ -51,19 +51,43 @@ class TaskAnswer(dict[str, Any]):
         self.status_code = status_code
 
 
-def http_statuses(vendor: Vendor, op: Operation) -> Mapping[int, Any]:
-    """The HTTP statuses that say the task's status in ``op``'s answers (a get's family's),
-    worked out once per operation: every answer a client reads asks."""
-    known = _statuses.get(id(op))
-    if known is not None and known[0] is op:
-        return known[1]
+@dataclass(frozen=True, slots=True)
+class AnswerFacts:
+    """What reading ``op``'s answers asks of the vendor model, read out of it once (every
+    answer a client reads asks, and a pydantic model's attribute reads are slow)."""
+
+    vendor: Vendor
+    op: Operation
+    role: str
+    binary_media: tuple[str, ...]
+    statuses: Mapping[int, Any]  # the HTTP statuses that say the task's status (see below)
+    layers: tuple[LayerReader, ...]  # the vendor's envelope
+
+
+def answer_facts(vendor: Vendor, op: Operation) -> AnswerFacts:
+    """``op``'s :class:`AnswerFacts`, worked out on first use."""
+    known = _facts.get(id(op))
+    if known is not None and known.op is op and known.vendor is vendor:
+        return known
     spec = vendor.task_spec(op) if op.role == "get" else None
-    statuses = MappingProxyType(dict(spec.http_statuses) if spec is not None else {})
-    _statuses[id(op)] = (op, statuses)  # holding the operation keeps its id unique
-    return statuses
+    facts = AnswerFacts(
+        vendor=vendor,
+        op=op,  # holding the operation keeps its id unique
+        role=op.role,
+        binary_media=tuple(op.binary_media),
+        statuses=MappingProxyType(dict(spec.http_statuses) if spec is not None else {}),
+        layers=layer_readers(vendor.envelope),
+    )
+    _facts[id(op)] = facts
+    return facts
 
 
-_statuses: dict[int, tuple[Operation, Mapping[int, Any]]] = {}
+_facts: dict[int, AnswerFacts] = {}
+
+
+def http_statuses(vendor: Vendor, op: Operation) -> Mapping[int, Any]:
+    """The HTTP statuses that say the task's status in ``op``'s answers (a get's family's)."""
+    return answer_facts(vendor, op).statuses
 
 
 def declared_binary(op: Operation, media_type: str) -> bool:
@@ -76,8 +100,9 @@ def declared_binary(op: Operation, media_type: str) -> bool:
 def read_answer(vendor: Vendor, op: Operation, response: httpx.Response) -> tuple[Any, str]:
     """The payload of ``op``'s answer and the request id its envelope gives ("" where none);
     a failure raises its typed error."""
+    facts = answer_facts(vendor, op)
     status = response.status_code
-    if status < 400 and op.binary_media:  # the header is read only where it can matter
+    if status < 400 and facts.binary_media:  # the header is read only where it can matter
         media_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
         if media_type and declared_binary(op, media_type):
             return ResultBytes(response.content, media_type, status), ""
@@ -90,8 +115,8 @@ def read_answer(vendor: Vendor, op: Operation, response: httpx.Response) -> tupl
         raise errors.ResponseFormatError(
             f"[{vendor.package}] {op.name}: answer is not JSON: {snippet!r}"
         ) from None
-    by_http = http_statuses(vendor, op)
-    payload, request_id = unwrap(vendor, body, status, op.role, by_http)
+    by_http = facts.statuses
+    payload, request_id = unwrap_layers(facts.layers, vendor, body, status, facts.role, by_http)
     if by_http and isinstance(payload, dict):
         return TaskAnswer(payload, status), request_id
     return payload, request_id

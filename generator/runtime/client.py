@@ -31,7 +31,7 @@ from .answers import ResultBytes, read_answer
 from .auth import choose_mode, plugin_for
 from .callback_payloads import read_callback
 from .clock import Clock, SystemClock
-from .envelope import bodiless_error, is_success, json_of, layer_readers, refusal_kind
+from .envelope import bodiless_error, refusal_kind
 from .images import image_format
 from .lazy import VendorOf
 from .pages import AsyncPage, SyncPage
@@ -76,15 +76,6 @@ def user_agent() -> str:
         return f"{PACKAGE}/{version(PACKAGE)}"
     except PackageNotFoundError:  # a checkout that was never installed
         return f"{PACKAGE}/0+unknown"
-
-
-@cache
-def vendor_model() -> type[BaseModel]:
-    """The base of the answer models, imported when the first answer is read (its module
-    loads pydantic's models, which importing a client leaves to first use)."""
-    from .model import VendorModel
-
-    return VendorModel
 
 
 # Requests an async client has on the wire at once: httpx's default pool size. More would only
@@ -178,13 +169,21 @@ def wire_values(layout: WireLayout, values: Mapping[str, Any]) -> dict[str, Any]
     """The caller's values as they are checked and sent: a file input (a path, an open file or
     bytes) as its bytes, a model given as input as its JSON."""
     files = layout.files
-    return {
-        k: read_file(v) if k in files and v is not None else to_json(v) for k, v in values.items()
-    }
+    given: dict[str, Any] = {}
+    for key, value in values.items():  # a loop, not a comprehension: one call fewer per call
+        if key in files and value is not None:
+            given[key] = read_file(value)
+        else:
+            given[key] = value if isinstance(value, PLAIN_JSON) else to_json(value)
+    return given
+
+
+PLAIN_JSON = (str, int, float, type(None))
+"""What ``to_json`` hands back as it is."""
 
 
 def to_json(value: Any) -> Any:
-    if value is None or isinstance(value, (str, int, float)):
+    if isinstance(value, PLAIN_JSON):
         return value
     from pydantic import BaseModel  # a model given as input: pydantic is loaded already
 
@@ -220,11 +219,7 @@ class BaseClient:
         self.max_retries = max_retries
         self.clock: Clock = clock or SystemClock()
         self._auth = plugin_for(self._auth_mode)
-        self._limits_in_body = any(
-            spec.http_status < 400
-            for kind, spec in self.vendor.errors.items()
-            if kind in ("rate_limited", "concurrency_limited")
-        )
+        self._ops = self.vendor.ops  # read out of the vendor model once: every call asks
         install_log_filter()
 
     def __repr__(self) -> str:
@@ -271,7 +266,7 @@ class BaseClient:
 
     # -- building and reading ----------------------------------------------------------------
     def _operation(self, name: str) -> Operation:
-        return self.vendor.ops[name]
+        return self._ops[name]
 
     def _prepare(
         self, op: Operation, values: Mapping[str, Any], options: RequestOptions = NO_OPTIONS
@@ -285,7 +280,7 @@ class BaseClient:
         checked = layout.check({**self._fixed_values(layout), **given})
         if checked.problems:
             raise errors.RequestValidationError(op.name, [m for _, m in checked.problems])
-        out = self._outgoing(op, checked.values, options.extra_body)
+        out = self._outgoing(layout, checked.values, options.extra_body)
         if options is not NO_OPTIONS:
             out.query.extend((k, wire_text(v)) for k, v in options.extra_query.items())
             out.headers.update(options.extra_headers)
@@ -313,10 +308,9 @@ class BaseClient:
         return {**values, top: inner}
 
     def _outgoing(
-        self, op: Operation, values: Mapping[str, Any], extra_body: Mapping[str, Any]
+        self, layout: WireLayout, values: Mapping[str, Any], extra_body: Mapping[str, Any]
     ) -> Outgoing:
-        layout = wire_layout(op)
-        out = Outgoing(layout.method, layout.path, host=self._host, prefix=self._prefix)
+        out = Outgoing(layout.method, layout.path, self._host, self._prefix)
         body: dict[str, Any] = {}
         for wire, location, safe, _param in layout.placements:
             value = values.get(wire)
@@ -408,7 +402,7 @@ class BaseClient:
         if model is None:
             return answer.payload
         result = self._model(op, model, answer.payload)
-        private = result.__pydantic_private__ if isinstance(result, vendor_model()) else None
+        private = getattr(result, "__pydantic_private__", None)  # None for ResultBytes
         if private is not None:
             # pydantic's own store of private values, written directly: its __setattr__ for a
             # private name costs as much again as the rest of this method
@@ -429,7 +423,7 @@ class BaseClient:
 
     def _read(self, op: Operation, response: httpx.Response) -> tuple[Any, str]:
         payload, request_id = read_answer(self.vendor, op, response)
-        return payload, self._request_id(request_id, response)
+        return payload, request_id or self._request_id(request_id, response)
 
     def _model(self, op: Operation, model: type[M], payload: Any) -> M:
         if isinstance(payload, ResultBytes):  # the result itself, as the body
@@ -469,16 +463,11 @@ class BaseClient:
     def _retry_after_status(
         self, prepared: Prepared, response: httpx.Response, attempt: int
     ) -> float | None:
+        """Seconds to wait before resending after an error status, or None to read the answer
+        (a 2xx body's own refusals are told by reading it: ``_retry_after_refusal``)."""
         status = response.status_code
         if attempt >= self.max_retries:
             return None
-        if status < 400 and self._limits_in_body:
-            # A rate or job-limit refusal in a 2xx body (Tencent's): nothing was done, so the
-            # request can be resent whatever the operation.
-            if self._succeeded(response):
-                return None
-            limited = refusal_kind(self.vendor, response) in ("rate_limited", "concurrency_limited")
-            return self._backoff(attempt) if limited else None
         if not (status == 429 or status >= 500):
             return None
         if status >= 500 and not prepared.safe:
@@ -488,17 +477,14 @@ class BaseClient:
         asked = retry_after(response.headers.get("retry-after", ""), self.clock.time())
         return with_jitter(asked) if asked is not None else self._backoff(attempt)
 
-    def _succeeded(self, response: httpx.Response) -> bool:
-        """Whether the answer's outer envelope says success (the common case, told cheaply)."""
-        layers = layer_readers(self.vendor.envelope)
-        try:
-            body = json_of(response)
-        except ValueError:
-            return False
-        if not layers or not layers[0].code or not isinstance(body, dict):
-            return True
-        first = layers[0]
-        return is_success(first, body.get(first.code) if first.flat else get_path(body, first.code))
+    def _retry_after_refusal(self, response: httpx.Response, attempt: int) -> float | None:
+        """Seconds to wait before resending a request whose 2xx answer read as a rate or
+        job-limit refusal (Tencent's come so), or None to raise it. Nothing was done, so the
+        request can be resent whatever the operation. The answer is read once: a success,
+        the common case, is never looked at for a refusal first."""
+        if response.status_code >= 400:
+            return None  # an error status was weighed before the answer was read
+        return self._backoff(attempt) if attempt < self.max_retries else None
 
     # -- caller-named tasks -------------------------------------------------------------------
     def _recovery_query(self, submit: Operation, task_id: str) -> tuple[Operation, dict[str, Any]]:
@@ -673,7 +659,7 @@ class SyncClient(BaseClient):
     ) -> Any:
         """Send operation ``name`` and return its payload as ``model`` (as it came, for an
         operation whose spec gives the answer no schema), carrying the request id."""
-        op = self._operation(name)
+        op = self._ops[name]
         answer = self._exchange(op, values, options)
         if self._raw:
             return RawResponse(
@@ -715,33 +701,39 @@ class SyncClient(BaseClient):
             try:
                 started = time.perf_counter()
                 response = self._http.send(prepared.request)
-                stamp_elapsed(response, started)
+                if self._raw:  # only a raw answer shows it
+                    stamp_elapsed(response, started)
             except httpx.TransportError as exc:
                 delay = self._retry_after_error(prepared, exc, attempt)
                 if delay is None:
                     raise self._transport_error(op.name, exc) from exc
             else:
-                delay = self._retry_after_status(prepared, response, attempt)
+                status = response.status_code
+                delay = (
+                    self._retry_after_status(prepared, response, attempt) if status >= 400 else None
+                )
                 if delay is None:
-                    return self._read_or_recover(op, prepared, response, attempt)
+                    try:
+                        return Answer(*self._read(op, response), response)
+                    except errors.RateLimitError:  # in a 2xx body: resent when that is safe
+                        delay = self._retry_after_refusal(response, attempt)
+                        if delay is None:
+                            raise
+                    except errors.ConflictError:  # maybe this submit's own first attempt
+                        if attempt == 0 or not op.caller_id:
+                            raise
+                        return self._recovered(op, prepared)
                 response.close()
             self.clock.sleep(delay)
             attempt += 1
 
-    def _read_or_recover(
-        self, op: Operation, prepared: Prepared, response: httpx.Response, attempt: int
-    ) -> Answer:
-        try:
-            return Answer(*self._read(op, response), response)
-        except errors.ConflictError:
-            if attempt == 0 or not op.caller_id:
-                raise
-            task_id = str(get_path(prepared.sent, op.caller_id))
-            get, values = self._recovery_query(op, task_id)
-            found = self._exchange(get, values)
-            return Answer(
-                self._recover(op, task_id, found.payload), found.request_id, found.response
-            )
+    def _recovered(self, op: Operation, prepared: Prepared) -> Answer:
+        """The answer of a named submit whose resend was refused as a duplicate: the first
+        attempt reached the vendor and made the task, which a get finds."""
+        task_id = str(get_path(prepared.sent, op.caller_id))
+        get, values = self._recovery_query(op, task_id)
+        found = self._exchange(get, values)
+        return Answer(self._recover(op, task_id, found.payload), found.request_id, found.response)
 
     def get_outcome(self, task_id: str, *, operation: str | None = None) -> TaskOutcome:
         """Where task ``task_id`` stands now. ``operation`` names the submit that made it when
@@ -860,7 +852,7 @@ class AsyncClient(BaseClient):
         options: RequestOptions = NO_OPTIONS,
     ) -> Any:
         """Send operation ``name`` and return its payload (see SyncClient._call)."""
-        op = self._operation(name)
+        op = self._ops[name]
         answer = await self._exchange(op, values, options)
         if self._raw:
             return RawResponse(
@@ -902,33 +894,39 @@ class AsyncClient(BaseClient):
                 started = time.perf_counter()
                 async with self._in_flight():
                     response = await self._http.send(prepared.request)
-                stamp_elapsed(response, started)
+                if self._raw:  # only a raw answer shows it
+                    stamp_elapsed(response, started)
             except httpx.TransportError as exc:
                 delay = self._retry_after_error(prepared, exc, attempt)
                 if delay is None:
                     raise self._transport_error(op.name, exc) from exc
             else:
-                delay = self._retry_after_status(prepared, response, attempt)
+                status = response.status_code
+                delay = (
+                    self._retry_after_status(prepared, response, attempt) if status >= 400 else None
+                )
                 if delay is None:
-                    return await self._read_or_recover(op, prepared, response, attempt)
+                    try:
+                        return Answer(*self._read(op, response), response)
+                    except errors.RateLimitError:  # in a 2xx body: resent when that is safe
+                        delay = self._retry_after_refusal(response, attempt)
+                        if delay is None:
+                            raise
+                    except errors.ConflictError:  # maybe this submit's own first attempt
+                        if attempt == 0 or not op.caller_id:
+                            raise
+                        return await self._recovered(op, prepared)
                 await response.aclose()
             await self.clock.asleep(delay)
             attempt += 1
 
-    async def _read_or_recover(
-        self, op: Operation, prepared: Prepared, response: httpx.Response, attempt: int
-    ) -> Answer:
-        try:
-            return Answer(*self._read(op, response), response)
-        except errors.ConflictError:
-            if attempt == 0 or not op.caller_id:
-                raise
-            task_id = str(get_path(prepared.sent, op.caller_id))
-            get, values = self._recovery_query(op, task_id)
-            found = await self._exchange(get, values)
-            return Answer(
-                self._recover(op, task_id, found.payload), found.request_id, found.response
-            )
+    async def _recovered(self, op: Operation, prepared: Prepared) -> Answer:
+        """The answer of a named submit whose resend was refused as a duplicate: the first
+        attempt reached the vendor and made the task, which a get finds."""
+        task_id = str(get_path(prepared.sent, op.caller_id))
+        get, values = self._recovery_query(op, task_id)
+        found = await self._exchange(get, values)
+        return Answer(self._recover(op, task_id, found.payload), found.request_id, found.response)
 
     async def get_outcome(self, task_id: str, *, operation: str | None = None) -> TaskOutcome:
         """Where task ``task_id`` stands now (see SyncClient.get_outcome)."""

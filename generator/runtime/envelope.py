@@ -48,6 +48,7 @@ class LayerReader:
     pydantic model's attribute reads cost several times a plain object's)."""
 
     layer: EnvelopeLayer
+    index: int  # its place among the envelope's layers, outermost 0
     code: str
     success: tuple[Any, ...]
     success_texts: frozenset[str]  # the success codes as text: a code may come as a string
@@ -55,6 +56,10 @@ class LayerReader:
     request_id_always: bool
     payload: str
     flat: bool  # no path has a dot: each is one key, read without ``get_path``'s call
+
+    def texts_succeed(self, code: Any) -> bool:
+        """Whether ``code``, as text, is a success code (a code may come as a string)."""
+        return code is not None and str(code) in self.success_texts
 
 
 def layer_readers(envelope: Envelope) -> tuple[LayerReader, ...]:
@@ -65,15 +70,16 @@ def layer_readers(envelope: Envelope) -> tuple[LayerReader, ...]:
     readers = tuple(
         LayerReader(
             layer=layer,
+            index=index,
             code=layer.code,
             success=layer.success,
             success_texts=frozenset(str(s) for s in layer.success if s is not None),
             request_id=layer.request_id,
-            request_id_always=layer.request_id_on == "all",
+            request_id_always=bool(layer.request_id) and layer.request_id_on == "all",
             payload=layer.payload,
             flat="." not in layer.code + layer.request_id + layer.payload,
         )
-        for layer in envelope.layers
+        for index, layer in enumerate(envelope.layers)
     )
     _readers[id(envelope)] = (envelope, readers)  # holding the envelope keeps its id unique
     return readers
@@ -83,11 +89,7 @@ _readers: dict[int, tuple[Envelope, tuple[LayerReader, ...]]] = {}
 
 
 def is_success(layer: LayerReader, code: Any) -> bool:
-    if not layer.code:
-        return True
-    if code in layer.success:
-        return True
-    return code is not None and str(code) in layer.success_texts
+    return code in layer.success or not layer.code or layer.texts_succeed(code)
 
 
 def layer_message(layer: EnvelopeLayer, node: Any) -> str:
@@ -104,22 +106,40 @@ def unwrap(
     """The payload inside ``body`` and the request id; a failure raises its typed error. An
     error-range HTTP status in ``task_statuses`` (a failed task's, for a family whose status
     is the HTTP status) is a task's answer, not a failure, unless the envelope says one."""
+    return unwrap_layers(
+        layer_readers(vendor.envelope), vendor, body, status_code, role, task_statuses
+    )
+
+
+def unwrap_layers(
+    layers: tuple[LayerReader, ...],
+    vendor: Vendor,
+    body: Any,
+    status_code: int,
+    role: str,
+    task_statuses: Any,
+) -> tuple[Any, str]:
+    """:func:`unwrap` with the vendor's layers read out already (a client keeps them per
+    operation: see ``answers.AnswerFacts``)."""
     node, request_id = body, ""
-    for index, layer in enumerate(layer_readers(vendor.envelope)):
+    for layer in layers:
         if not isinstance(node, dict):
             raise errors.ResponseFormatError(
-                f"[{vendor.package}] envelope layer {index} is {type(node).__name__}, not an object"
+                f"[{vendor.package}] envelope layer {layer.index} is {type(node).__name__}, "
+                "not an object"
             )
         get = node.get if layer.flat else partial(get_path, node)
         code = get(layer.code) if layer.code else None
-        failed = not is_success(layer, code)
-        if layer.request_id and (failed or layer.request_id_always):
+        if code in layer.success or not layer.code or layer.texts_succeed(code):  # is_success
+            if layer.request_id_always:
+                request_id = str(get(layer.request_id) or request_id)
+            if layer.payload:
+                node = get(layer.payload, {})
+            continue
+        if layer.request_id:
             request_id = str(get(layer.request_id) or request_id)
-        if failed:
-            message = layer_message(layer.layer, node)
-            raise api_error(vendor, index, code, message, status_code, request_id, body, role)
-        if layer.payload:
-            node = get(layer.payload, {})
+        message = layer_message(layer.layer, node)
+        raise api_error(vendor, layer.index, code, message, status_code, request_id, body, role)
     if status_code >= 400 and status_code not in task_statuses:
         raise api_error(
             vendor, -1, None, f"HTTP {status_code}", status_code, request_id, body, role
