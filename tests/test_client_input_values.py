@@ -15,9 +15,10 @@ import pytest
 from pydantic import BaseModel, Field
 
 from generator.runtime import errors
-from generator.runtime.client import to_json, wire_text
+from generator.runtime.client import to_json, wire_text, wire_values
 from generator.runtime.responses import RequestOptions
 from generator.runtime.testing import example_values
+from generator.runtime.wire import wire_layout
 from tests.vendors import all_vendors, contract_for
 
 VENDORS = all_vendors()
@@ -38,6 +39,18 @@ class Mark(BaseModel):
 def test_a_model_is_written_as_json_with_its_wire_names_and_no_nulls() -> None:
     mark = Mark(day=datetime.date(2024, 2, 29), shade=Shade.LIGHT, corner=(3, 4))
     assert to_json(mark) == {"day": "2024-02-29", "shade": "light", "corner": [3, 4], "Tag": "t"}
+
+
+def test_a_model_given_as_an_input_is_checked_and_sent_as_its_json() -> None:
+    mark = Mark(day=datetime.date(2024, 2, 29), shade=Shade.LIGHT, corner=(3, 4))
+    op = next(o for v in VENDORS for o in v.ops.values())
+    given = wire_values(wire_layout(op), {"mark": mark, "n": 2, "s": "x", "none": None})
+    assert given == {
+        "mark": {"day": "2024-02-29", "shade": "light", "corner": [3, 4], "Tag": "t"},
+        "n": 2,
+        "s": "x",
+        "none": None,
+    }
 
 
 def test_a_list_is_written_item_by_item() -> None:

@@ -1,6 +1,7 @@
 """A mock's success answer (``envelope.render_success``), built afresh for each vendor found in
 specs/: reading it back gives the payload and the request id; each layer carries its success
-code, its constant fields and, where it wraps a payload, a blank message."""
+code, its constant fields and, where it wraps a payload, a blank message. A success code
+that comes as text (``"0"`` for ``0``) still reads as a success."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 import pytest
 
 from generator.runtime.envelope import render_success, unwrap
-from generator.runtime.paths import get_path
+from generator.runtime.paths import get_path, set_path
 from tests.vendors import all_vendors
 
 VENDORS = all_vendors()
@@ -62,3 +63,17 @@ def test_a_payload_is_copied_not_changed() -> None:
     payload = dict(PAYLOAD)
     render_success(fresh(vendor), payload, "rid-7")
     assert payload == PAYLOAD
+
+
+@pytest.mark.parametrize("vendor", VENDORS, ids=lambda v: v.package)
+def test_an_answer_whose_success_codes_come_as_text_is_read_as_a_success(vendor) -> None:
+    body = render_success(vendor, {"marker": 7}, "rid-7")
+    node, written = body, 0
+    for layer in vendor.envelope.layers:
+        if layer.code and get_path(node, layer.code) is not None:
+            set_path(node, layer.code, str(get_path(node, layer.code)))
+            written += 1
+        node = get_path(node, layer.payload) if layer.payload else node
+    if not written:
+        pytest.skip(f"{vendor.package}: no success code to write as text")
+    assert unwrap(vendor, body, 200)[0]["marker"] == 7

@@ -289,6 +289,29 @@ def test_a_success_code_written_as_text_is_still_success() -> None:
 
 
 @pytest.mark.parametrize("name", vendor_packages())
+def test_a_code_shared_with_not_found_is_not_found_only_for_a_get(name: str) -> None:
+    """When a failure's code and message fit several kinds, a get's is "not found"."""
+    vendor = vendor_of(name)
+    found = vendor.errors.get("not_found")
+    shared = found is not None and any(
+        k != "not_found" and s.layer == found.layer and str(s.code) == str(found.code)
+        for k, s in vendor.errors.items()
+    )
+    if not shared or not found.body:
+        pytest.skip(f"{name}: no other kind shares not_found's code")
+    _, _, body = render_error(vendor, "not_found", "t1", REQUEST_ID)
+    assert body is not None
+    blank = json.loads(
+        json.dumps(body).replace(json.dumps(found.message.replace("{detail}", "t1")), '"?"')
+    )
+    with pytest.raises(errors.NotFoundError):
+        unwrap(vendor, blank, 200, "get")
+    with pytest.raises(errors.APIError) as caught:
+        unwrap(vendor, blank, 200, "submit")
+    assert not isinstance(caught.value, errors.NotFoundError)
+
+
+@pytest.mark.parametrize("name", vendor_packages())
 def test_an_envelope_that_is_not_an_object_is_a_format_error(name: str) -> None:
     vendor = vendor_of(name)
     if not vendor.envelope.layers:
