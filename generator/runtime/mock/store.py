@@ -62,9 +62,10 @@ class MockTask:
         return self.created_at + self.queue_seconds + self.run_seconds
 
     def status(self, now: float) -> Status:
-        if now < self.created_at + self.queue_seconds:
+        queued_until = self.created_at + self.queue_seconds
+        if now < queued_until:
             return "queued"
-        if now < self.finishes_at:
+        if now < queued_until + self.run_seconds:  # finishes_at, without its call
             return "running"
         return self.outcome
 
