@@ -477,6 +477,28 @@ class BaseClient:
         asked = retry_after(response.headers.get("retry-after", ""), self.clock.time())
         return with_jitter(asked) if asked is not None else self._backoff(attempt)
 
+    def _settle(
+        self, op: Operation, prepared: Prepared, response: httpx.Response, attempt: int
+    ) -> Answer | float | None:
+        """What one attempt's answer comes to: the :class:`Answer`; or seconds to wait before
+        resending; or None for a resent named submit refused as a duplicate, whose task the
+        first attempt made (``_recovered`` finds it). A failure raises its typed error."""
+        if response.status_code >= 400:  # an error status is weighed before it is read
+            delay = self._retry_after_status(prepared, response, attempt)
+            if delay is not None:
+                return delay
+        try:
+            return Answer(*self._read(op, response), response)
+        except errors.RateLimitError:  # in a 2xx body: resent when that is safe
+            delay = self._retry_after_refusal(response, attempt)
+            if delay is None:
+                raise
+            return delay
+        except errors.ConflictError:  # maybe this submit's own first attempt
+            if attempt == 0 or not op.caller_id:
+                raise
+            return None
+
     def _retry_after_refusal(self, response: httpx.Response, attempt: int) -> float | None:
         """Seconds to wait before resending a request whose 2xx answer read as a rate or
         job-limit refusal (Tencent's come so), or None to raise it. Nothing was done, so the
@@ -708,21 +730,12 @@ class SyncClient(BaseClient):
                 if delay is None:
                     raise self._transport_error(op.name, exc) from exc
             else:
-                status = response.status_code
-                delay = (
-                    self._retry_after_status(prepared, response, attempt) if status >= 400 else None
-                )
-                if delay is None:
-                    try:
-                        return Answer(*self._read(op, response), response)
-                    except errors.RateLimitError:  # in a 2xx body: resent when that is safe
-                        delay = self._retry_after_refusal(response, attempt)
-                        if delay is None:
-                            raise
-                    except errors.ConflictError:  # maybe this submit's own first attempt
-                        if attempt == 0 or not op.caller_id:
-                            raise
-                        return self._recovered(op, prepared)
+                settled = self._settle(op, prepared, response, attempt)
+                if isinstance(settled, Answer):
+                    return settled
+                if settled is None:  # a resent submit refused as a duplicate of itself
+                    return self._recovered(op, prepared)
+                delay = settled
                 response.close()
             self.clock.sleep(delay)
             attempt += 1
@@ -901,21 +914,12 @@ class AsyncClient(BaseClient):
                 if delay is None:
                     raise self._transport_error(op.name, exc) from exc
             else:
-                status = response.status_code
-                delay = (
-                    self._retry_after_status(prepared, response, attempt) if status >= 400 else None
-                )
-                if delay is None:
-                    try:
-                        return Answer(*self._read(op, response), response)
-                    except errors.RateLimitError:  # in a 2xx body: resent when that is safe
-                        delay = self._retry_after_refusal(response, attempt)
-                        if delay is None:
-                            raise
-                    except errors.ConflictError:  # maybe this submit's own first attempt
-                        if attempt == 0 or not op.caller_id:
-                            raise
-                        return await self._recovered(op, prepared)
+                settled = self._settle(op, prepared, response, attempt)
+                if isinstance(settled, Answer):
+                    return settled
+                if settled is None:  # a resent submit refused as a duplicate of itself
+                    return await self._recovered(op, prepared)
+                delay = settled
                 await response.aclose()
             await self.clock.asleep(delay)
             attempt += 1
