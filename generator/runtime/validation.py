@@ -119,20 +119,12 @@ SIMPLE_KEYS = frozenset(
         "example", "x-py-name", "x-sdk-aliases",
     }
 )  # fmt: skip
-TYPES: dict[str, Any] = {
-    "string": lambda v: isinstance(v, str),
+TYPES: dict[str, Any] = {  # a plain isinstance is the type's own (C) method: no Python call
+    "string": str.__instancecheck__,
     "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
     "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
-    "boolean": lambda v: isinstance(v, bool),
-}
-
-
-EXACT_TYPES: dict[str, Callable[[Any], bool]] = {
-    "string": str.__instancecheck__,
     "boolean": bool.__instancecheck__,
 }
-"""``TYPES``' checks that are a plain ``isinstance``, as the type's own (C) method: a request's
-inputs are checked with them on every call."""
 
 
 def simple_problems(schema: dict[str, Any], value: Any) -> list[str]:
@@ -311,9 +303,9 @@ def valid_test(schema: dict[str, Any]) -> Callable[[Any], bool]:
     if not string_rules:
         if type_ok is None:
             return lambda value: value is not None or nullable
-        exact = EXACT_TYPES.get(schema.get("type", ""))
-        if exact is not None and not nullable:
-            return exact  # the type's own isinstance check: no Python call per value
+        if not nullable:
+            checks: Callable[[Any], bool] = type_ok  # None fails every type, as it should
+            return checks
         return lambda value: type_ok(value) if value is not None else nullable
     low, high = schema.get("minLength", 0), schema.get("maxLength")
     uri = schema.get("format") == "uri"
