@@ -1,8 +1,10 @@
-"""One layer of a mock's success answer (``envelope._success_step``), written exactly: the
+"""One layer of a mock's success answer (``envelope.write_success``), written exactly: the
 payload wrapped, the message blanked, the success code and the request id stamped only where
 the layer says so and never over a field the payload already has; and a bodiless refusal read
 as the one kind that has its status. Written against the mutants ``make mutants`` showed
-surviving in ``_success_step`` and ``bodiless_error``."""
+surviving in ``_success_step`` (now ``success_layer`` and ``write_success``) and
+``bodiless_error``. Each layer is written both ways: by ``write_success``'s own single-key
+writes, and by ``_write_dotted``, which any layer with a dotted path takes."""
 
 from __future__ import annotations
 
@@ -11,14 +13,18 @@ from typing import Any
 import pytest
 
 from generator.runtime import errors
-from generator.runtime.envelope import _success_step, bodiless_error
+from generator.runtime.envelope import _write_dotted, bodiless_error, success_layer, write_success
 from generator.runtime.vendor import EnvelopeLayer
 from tests.vendors import all_vendors
 
 
 def step(answer: dict[str, Any], **layer: Any) -> Any:
-    """``answer`` through one success layer made of ``layer``'s fields, request id "rid-1"."""
-    return _success_step(EnvelopeLayer(**layer))(dict(answer), "rid-1")
+    """``answer`` through one success layer made of ``layer``'s fields, request id "rid-1",
+    written the same by both writers."""
+    plan = success_layer(EnvelopeLayer(**layer))
+    written = write_success([plan], dict(answer), "rid-1")
+    assert _write_dotted(plan, dict(answer), "rid-1") == written
+    return written
 
 
 def test_a_wrapping_layer_writes_its_code_a_blank_message_the_request_id_and_constants() -> None:

@@ -19,6 +19,7 @@ from generator.runtime.mock.messages import MockError, MockRequest
 from generator.runtime.mock.store import MemoryStore
 from generator.runtime.secrets import public_url
 from generator.runtime.vendor import Limits, Operation, Vendor
+from generator.runtime.wire import wire_layout
 
 from .hostile import answered
 from .vendors import all_vendors
@@ -74,7 +75,7 @@ def test_a_json_body_that_is_no_object_is_refused_in_those_words(vendor: Vendor)
     mock._parse_body(ops[0], req)
     assert req.json == [1, 2]
     with pytest.raises(MockError) as refused:
-        mock._inputs(ops[0], req)
+        mock._inputs(wire_layout(ops[0]), req)
     assert (refused.value.kind, refused.value.detail) == (
         "invalid_request",
         "the JSON body must be an object",

@@ -3,6 +3,7 @@ template, read on a real task of a vendor's mock, checked against what the clien
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -34,7 +35,7 @@ def finished_task(vendor: Any) -> tuple[Any, Any, Any]:
 @pytest.mark.parametrize("vendor", TASK_VENDORS, ids=[v.package for v in TASK_VENDORS])
 def test_a_finished_tasks_values_are_those_the_client_reads(vendor) -> None:
     mock, task, outcome = finished_task(vendor)
-    ctx = mock._context(task=task, request={"a": {"b": 5}}, item={"x": 2}, index=3)
+    ctx = replace(mock._context(task=task, request={"a": {"b": 5}}), item={"x": 2}, index=3)
     assert task_value(ctx, task, "id") == task.id
     assert task_value(ctx, task, "error") == ""
     assert task_value(ctx, task, "running") is False

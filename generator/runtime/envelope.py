@@ -8,10 +8,10 @@ ShowAPI has two (the gateway's ``showapi_res_code``, then the business ``ret_cod
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import errors
 from .paths import get_path, set_path
@@ -268,69 +268,99 @@ def _by_message(vendor: Vendor, kinds: list[str], message: str) -> list[str]:
 
 
 def render_success(vendor: Vendor, payload: Any, request_id: str) -> Any:
-    """Wrap ``payload`` in every layer, with the success code and request id set."""
-    return _success_renderer(vendor)(payload, request_id)
+    """Wrap ``payload`` (a copy of it, when an object) in every layer, with the success code
+    and request id set."""
+    known = _plans.get(id(vendor))
+    plan = known[1] if known is not None and known[0] is vendor else _success_plan(vendor)
+    body = dict(payload) if isinstance(payload, dict) else payload
+    return write_success(plan, body, request_id)
 
 
-_renderers: dict[int, tuple[Vendor, Callable[[Any, str], Any]]] = {}
+class SuccessLayer(NamedTuple):
+    """What a success writes into one layer, worked out once per vendor (``""``: nothing):
+    the path the body so far is wrapped under, the message blanked, the code stamped, the
+    request id stamped, constant fields, and whether any of those paths is dotted."""
+
+    wrap: str
+    blank: str
+    code_path: str
+    code: Any
+    id_path: str
+    extra: tuple[tuple[str, Any], ...]
+    dotted: bool
 
 
-def _success_renderer(vendor: Vendor) -> Callable[[Any, str], Any]:
-    """``render_success`` for one vendor, worked out once (a mock answers every request
-    through it): the layers innermost first, each as the writes a success makes into it, in
-    the order they are made, their dotted paths split beforehand."""
-    known = _renderers.get(id(vendor))
-    if known is not None and known[0] is vendor:
-        return known[1]
-    steps = [_success_step(layer) for layer in reversed(vendor.envelope.layers)]
-
-    def render(payload: Any, request_id: str) -> Any:
-        body: Any = dict(payload) if isinstance(payload, dict) else payload
-        for step in steps:
-            body = step(body, request_id)
-        return body
-
-    _renderers[id(vendor)] = (vendor, render)
-    return render
-
-
-def _success_step(layer: EnvelopeLayer) -> Callable[[Any, str], Any]:
-    """One layer of a success (see ``_success_renderer``): wrap, blank the message, stamp."""
-    wrap = _path_setter(layer.payload) if layer.payload else None
-    blank = wrap is not None and bool(layer.message) and None not in layer.success
-    message = _path_setter(layer.message[0]) if blank else None
+def success_layer(layer: EnvelopeLayer) -> SuccessLayer:
+    """``layer``'s writes on a success. The message is blanked only in a layer that wraps,
+    and not where success means the code is absent; the request id only where the vendor
+    gives one on every answer."""
     code = layer.success[0] if layer.success else None
-    code_path = layer.code if layer.code and code is not None else ""
-    set_code = _path_setter(code_path) if code_path else None
-    # The request id never overwrites a payload field of the same name (an envelope whose
-    # payload shares its object), and a vendor may give one on errors only.
+    blank = (
+        layer.message[0] if layer.payload and layer.message and None not in layer.success else ""
+    )
+    code_path = layer.code if code is not None else ""
     id_path = layer.request_id if layer.request_id_on == "all" else ""
-    set_id = _path_setter(id_path) if id_path else None
-    extra = tuple(layer.on_success.items())
+    return SuccessLayer(
+        wrap=layer.payload,
+        blank=blank,
+        code_path=code_path,
+        code=code,
+        id_path=id_path,
+        extra=tuple(layer.on_success.items()),
+        dotted="." in f"{layer.payload}{blank}{code_path}{id_path}",
+    )
 
-    def step(body: Any, request_id: str) -> Any:
-        if wrap is not None:
-            inner, body = body, {}
-            wrap(body, inner)
-            if message is not None:
-                message(body, "")
-        if isinstance(body, dict):
-            if set_code is not None and get_path(body, code_path) is None:
-                set_code(body, code)
-            if set_id is not None and get_path(body, id_path) is None:
-                set_id(body, request_id)
-            for key, value in extra:
-                body[key] = value
+
+def write_success(plan: Sequence[SuccessLayer], body: Any, request_id: str) -> Any:
+    """``body`` through each layer of ``plan``, innermost first, in one frame: the mock
+    answers every request through it. A code or request id is never written over a payload
+    field of the same name (an envelope whose payload shares its object). A layer whose
+    paths are all single keys is written here; one with a dotted path by ``_write_dotted``."""
+    for layer in plan:
+        if layer.dotted:
+            body = _write_dotted(layer, body, request_id)
+            continue
+        wrap, blank, code_path, code, id_path, extra, _ = layer
+        if wrap:
+            body = {wrap: body, blank: ""} if blank else {wrap: body}
+        if not isinstance(body, dict):
+            continue
+        if code_path and body.get(code_path) is None:
+            body[code_path] = code
+        if id_path and body.get(id_path) is None:
+            body[id_path] = request_id
+        for key, value in extra:
+            body[key] = value
+    return body
+
+
+def _write_dotted(layer: SuccessLayer, body: Any, request_id: str) -> Any:
+    """``write_success`` for one layer, any of whose paths may be dotted."""
+    if layer.wrap:
+        inner, body = body, {}
+        set_path(body, layer.wrap, inner)
+        if layer.blank:
+            set_path(body, layer.blank, "")
+    if not isinstance(body, dict):
         return body
+    if layer.code_path and get_path(body, layer.code_path) is None:
+        set_path(body, layer.code_path, layer.code)
+    if layer.id_path and get_path(body, layer.id_path) is None:
+        set_path(body, layer.id_path, request_id)
+    for key, value in layer.extra:
+        body[key] = value
+    return body
 
-    return step
+
+_plans: dict[int, tuple[Vendor, tuple[SuccessLayer, ...]]] = {}
 
 
-def _path_setter(path: str) -> Callable[[dict[str, Any], Any], None]:
-    """``set_path`` for one path, split once."""
-    if "." not in path:
-        return lambda target, value: target.__setitem__(path, value)
-    return lambda target, value: set_path(target, path, value)
+def _success_plan(vendor: Vendor) -> tuple[SuccessLayer, ...]:
+    """A vendor's success writes, innermost layer first, worked out once (``render_success``
+    looks it up on every answer; the cache holds the vendor, so its id is never reused)."""
+    plan = tuple(success_layer(layer) for layer in reversed(vendor.envelope.layers))
+    _plans[id(vendor)] = (vendor, plan)
+    return plan
 
 
 def error_spec(vendor: Vendor, kind: str) -> ErrorSpec:

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 CALLBACK_TICK = 0.1
 DEFAULT_READ_TIMEOUT = 5.0
+SERVER_URLS_KEPT = 8
 Scope = dict[str, Any]
 
 
@@ -135,6 +136,7 @@ class MockApp:
         self.limit = mock.vendor.mock.max_body_bytes
         self.read_timeout = read_timeout
         self.public_url = public_url.rstrip("/")
+        self._server_urls: dict[tuple[Any, Any], str] = {}
 
     # Not mutated: uvicorn calls an app with no arguments to tell a factory from an app, and
     # mutmut's wrapper of a mutated method takes any arguments (it would pass for a factory).
@@ -161,10 +163,33 @@ class MockApp:
             answer = self.mock._error("invalid_request", reason, "")
             answer.headers["connection"] = "close"
         else:
-            answer = await self.mock.ahandle(_request(scope, headers, data, self.public_url))
+            answer = await self.mock.ahandle(self._request(scope, headers, data))
         if answer.delay and self.mock.hold_answers:
             await self.mock.clock.asleep(answer.delay)
         await _send(answer, send)
+
+    def _request(self, scope: Scope, headers: dict[str, str], body: bytes) -> MockRequest:
+        return MockRequest.parts(
+            method=scope["method"],
+            path=scope["path"],
+            base_url=self.public_url or self._server_url(scope),
+            query_string=scope.get("query_string", b"").decode("latin-1"),
+            headers=headers,
+            body=body,
+        )
+
+    def _server_url(self, scope: Scope) -> str:
+        """``_server_url`` of the scope's server, worked out once per address. A server
+        listens on one or two; in-process, the address is the one the client was pointed at,
+        so only a few are kept."""
+        server = scope.get("server")
+        key = (scope.get("scheme", "http"), tuple(server) if server else None)
+        found = self._server_urls.get(key)
+        if found is None:
+            if len(self._server_urls) >= SERVER_URLS_KEPT:
+                self._server_urls.clear()
+            found = self._server_urls[key] = _server_url(scope)
+        return found
 
     async def _lifespan(self, receive: Any, send: Any) -> None:
         task: asyncio.Task[None] | None = None
@@ -181,18 +206,6 @@ class MockApp:
                         await task
                 await send({"type": "lifespan.shutdown.complete"})
                 return
-
-
-def _request(scope: Scope, headers: dict[str, str], body: bytes, public_url: str) -> MockRequest:
-    base_url = public_url or _server_url(scope)
-    return MockRequest.parts(
-        method=scope["method"],
-        path=scope["path"],
-        base_url=base_url,
-        query_string=scope.get("query_string", b"").decode("latin-1"),
-        headers=headers,
-        body=body,
-    )
 
 
 def _server_url(scope: Scope) -> str:
@@ -212,9 +225,10 @@ async def _send(answer: MockResponse, send: Any) -> None:
         raise ConnectionDropped("the mock dropped this connection (an injected fault)")
     headers = [
         (b"content-type", answer.media_type.encode()),
-        (b"content-length", str(len(answer.body)).encode()),
-        *((k.lower().encode(), v.encode()) for k, v in answer.headers.items()),
+        (b"content-length", b"%d" % len(answer.body)),
     ]
+    if answer.headers:  # most answers have none of their own
+        headers += [(k.lower().encode(), v.encode()) for k, v in answer.headers.items()]
     await send({"type": "http.response.start", "status": answer.status, "headers": headers})
     await send({"type": "http.response.body", "body": answer.body})
 

@@ -31,9 +31,9 @@ from ..envelope import render_error, render_success
 from ..images import DEFAULT_MAX_PIXELS, pixel_problem, png_bytes
 from ..paths import get_path
 from ..secrets import public_url
-from ..validation import check, coerce
+from ..validation import coerce
 from ..vendor import Operation, Param, Status, Vendor
-from ..wire import wire_layout
+from ..wire import WireLayout, wire_layout
 from . import messages, multipart
 from .admin import Fault, FaultKind, admin
 from .callbacks import CallbackDispatcher
@@ -415,7 +415,8 @@ class VendorMock:
             account = self._authenticate(request)  # credentials first, as gateways check them
             if unreadable is not None:
                 raise unreadable
-            values = self._inputs(op, request)
+            layout = wire_layout(op)
+            values = self._inputs(layout, request)
             entry.params = self._masked(op, values)
             call, handler = self._dispatch(op, values, account, request)
             if self._slow(call):
@@ -514,9 +515,9 @@ class VendorMock:
         except AuthRefused as exc:
             raise MockError(exc.kind, exc.detail) from None
 
-    def _inputs(self, op: Operation, request: MockRequest) -> dict[str, Any]:
+    def _inputs(self, layout: WireLayout, request: MockRequest) -> dict[str, Any]:
         values: dict[str, Any] = {}
-        for wire, location, _safe, param in wire_layout(op).placements:
+        for wire, location, _safe, param in layout.placements:
             if location == "query":
                 raw = request.query.get(wire)
             elif location == "path":
@@ -532,7 +533,11 @@ class VendorMock:
                 values[wire] = _json_field(request.json, param)
                 continue
             values[wire] = None if raw is None else coerce(param, raw)
-        if op.body == "json" and request.json is not None and not isinstance(request.json, dict):
+        if (
+            layout.body == "json"
+            and request.json is not None
+            and not isinstance(request.json, dict)
+        ):
             raise MockError("invalid_request", "the JSON body must be an object")
         return values
 
@@ -552,7 +557,7 @@ class VendorMock:
     ) -> tuple[Call, Callable[[Call], Any]]:
         """The checked call and the role's handler that answers it (its payload; the call
         then holds how long the vendor would take and the HTTP status of the success)."""
-        checked = check(op, values)
+        checked = wire_layout(op).check(values)
         if checked.problems:
             kind = checked.problems[0][0]
             raise MockError(kind, "; ".join(m for k, m in checked.problems if k == kind))

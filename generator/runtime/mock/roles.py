@@ -239,14 +239,25 @@ class Roles:
         spec: TaskSpec | None = known
         return spec
 
-    def _context(self, now: float | None = None, **kwargs: Any) -> Context:
+    def _context(
+        self,
+        now: float | None = None,
+        *,
+        task: MockTask | None = None,
+        request: dict[str, Any] | None = None,
+        account: Account | None = None,
+        page: dict[str, Any] | None = None,
+    ) -> Context:
         """Template context at ``now`` (the clock's time by default)."""
         return Context(
             now=self.mock.clock.time() if now is None else now,
-            task_spec=self.task_spec(kwargs.get("task")),
+            task_spec=self.task_spec(task),
             file_urls=self.mock.file_urls,
             file_bytes=self.mock._task_files,
-            **kwargs,
+            task=task,
+            account=account,
+            request={} if request is None else request,
+            page={} if page is None else page,
         )
 
     # -- images ------------------------------------------------------------------------------

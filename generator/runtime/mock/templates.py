@@ -26,7 +26,7 @@ from typing import Any
 from PIL import Image, ImageFilter
 
 from ..paths import get_path
-from ..vendor import Status, TaskSpec
+from ..vendor import TaskSpec
 from .store import Account, MockTask
 
 
@@ -45,6 +45,7 @@ class Context:
 
 
 Compiled = Callable[[Context], Any]
+TaskGetter = Callable[[Context, MockTask], Any]
 # What each ``$`` source offers after its dot: the names a template may use (``""``: the source
 # alone). ``$request`` takes any wire name; a task's named result files follow ``base64.``,
 # ``files.`` and ``file_url.``; ``images.<n>`` picks one URL.
@@ -135,33 +136,50 @@ def _compile_each(template: dict[str, Any]) -> Compiled:
 
 def _compile_fields(template: dict[str, Any]) -> Compiled:
     merge = compile_template(template["$merge"]) if "$merge" in template else None
-    fields = [(k, compile_template(v)) for k, v in template.items() if not k.startswith("$")]
+    named = [_field(k, v) for k, v in template.items() if not k.startswith("$")]
+    fields = _fill_fields(named)
     if merge is None:
-        return _fill_fields(fields)
-    if not fields:
+        return fields
+    if not named:
         return _fill_merged(merge)
 
     def fill(ctx: Context) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        merged = merge(ctx) if merge is not None else {}
+        merged = merge(ctx)
         for part in merged if isinstance(merged, list) else [merged]:
             out.update(part)
-        for key, value in fields:
-            rendered = value(ctx)
-            if rendered is not None:
-                out[key] = rendered
+        out.update(fields(ctx))  # a field rendered to None leaves the merged one as it was
         return out
 
     return fill
 
 
-def _fill_fields(fields: list[tuple[str, Compiled]]) -> Compiled:
+# One field of an object template: its key, and either its compiled value or, for a
+# ``$task.<attr>`` value, how to read that from the task (with the expression, for the error).
+Field = tuple[str, Compiled | None, TaskGetter | None, str]
+
+
+def _field(key: str, template: Any) -> Field:
+    """A field, a ``$task.`` value read straight from the context's task: a frame fewer per
+    field, and the mock renders every answer through these."""
+    if isinstance(template, str) and template.startswith("$task."):
+        return key, None, _task_getter(template.removeprefix("$task.")), template
+    return key, compile_template(template), None, ""
+
+
+def _fill_fields(fields: list[Field]) -> Compiled:
     """An object without ``$merge``: its fields, each left out when it renders to None."""
 
     def fill(ctx: Context) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        for key, value in fields:
-            rendered = value(ctx)
+        task = ctx.task
+        for key, value, getter, expr in fields:
+            if value is not None:
+                rendered = value(ctx)
+            elif task is None:
+                raise KeyError(f"unknown template value {expr!r} (no task here)")
+            else:
+                rendered = getter(ctx, task)  # type: ignore[misc]
             if rendered is not None:
                 out[key] = rendered
         return out
@@ -285,9 +303,6 @@ def task_value(ctx: Context, task: MockTask, attr: str) -> Any:
     return _task_getter(attr)(ctx, task)
 
 
-TaskGetter = Callable[[Context, MockTask], Any]
-
-
 def _task_expression(attr: str, expr: str) -> Compiled:
     getter = _task_getter(attr)
 
@@ -308,11 +323,8 @@ def _task_getter(attr: str) -> TaskGetter:
     if name in _FILE_VALUES:
         by_file = _FILE_VALUES[name]
         return lambda ctx, task: by_file(ctx, task, rest)
-    if name in _STATUS_VALUES:
-        by_status = _STATUS_VALUES[name]
-        return lambda ctx, task: by_status(ctx, task, task.status(ctx.now))
-    if name in _PLAIN_VALUES:
-        return _PLAIN_VALUES[name]
+    if name in _TASK_VALUES:
+        return _TASK_VALUES[name]
 
     def unknown(_ctx: Context, _task: MockTask) -> Any:  # refused when used, as any value
         raise KeyError(f"unknown task value {attr!r}")
@@ -353,18 +365,17 @@ _FILE_VALUES: dict[str, Callable[[Context, MockTask, str], Any]] = {
         _outputs(ctx, task) if task.status(ctx.now) == "succeeded" else []
     ),
 }
-_STATUS_VALUES: dict[str, Callable[[Context, MockTask, Status], Any]] = {
-    "status": lambda ctx, _task, status: (
-        ctx.task_spec.wire_status(status) if ctx.task_spec else status
+# The other values, each read with the task's status where it depends on it.
+_TASK_VALUES: dict[str, TaskGetter] = {
+    "status": lambda ctx, task: (
+        ctx.task_spec.wire_status(task.status(ctx.now)) if ctx.task_spec else task.status(ctx.now)
     ),
-    "error": lambda _ctx, task, status: task.error if status == "failed" else "",
-    "message": lambda ctx, _task, status: (
-        ctx.task_spec.messages.get(status, "") if ctx.task_spec else ""
+    "error": lambda ctx, task: task.error if task.status(ctx.now) == "failed" else "",
+    "message": lambda ctx, task: (
+        ctx.task_spec.messages.get(task.status(ctx.now), "") if ctx.task_spec else ""
     ),
-    "running": lambda _ctx, _task, status: status == "running",
-    "preview": lambda ctx, task, status: _preview(ctx, task) if status == "running" else None,
-}
-_PLAIN_VALUES: dict[str, TaskGetter] = {
+    "running": lambda ctx, task: task.status(ctx.now) == "running",
+    "preview": lambda ctx, task: _preview(ctx, task) if task.status(ctx.now) == "running" else None,
     "id": lambda _ctx, task: task.id,
     "external_id": lambda _ctx, task: task.external_id,
     "created_ms": lambda _ctx, task: int(task.created_at * 1000),
