@@ -142,7 +142,7 @@ class VendorMock:
             credentials or [c.mock_default for c in vendor.auth.credentials[:1]] or ["test"]
         )
         self._auth = plugin_for(vendor.auth)
-        self._routes = [(_path_pattern(op), op) for op in vendor.operations]
+        self._routes = [_route_of(op) for op in vendor.operations]
         self._exact = _exact_routes(vendor)
         self._secret_inputs = _secret_inputs(vendor, self._auth)
         self._prefix = urlsplit(vendor.base_url).path.rstrip("/")
@@ -407,11 +407,11 @@ class VendorMock:
         """Route, fault, parse, authenticate, validate and serve; failures raise MockError."""
         op = self._route(request)
         entry.operation = name = op.name
-        fault = self._take_fault(name)
+        fault = self._take_fault(name) if self._faults else None
         if fault is not None and fault.kind in ("error", "rate_limit"):
             return self._faulty(fault, request_id)
         try:
-            unreadable = self._read_body(op, request)
+            unreadable = self._read_body(op, request) if request.body else None
             account = self._authenticate(request)  # credentials first, as gateways check them
             if unreadable is not None:
                 raise unreadable
@@ -445,16 +445,16 @@ class VendorMock:
         exact, constants = self._exact.get((request.method, path), (None, False))
         if exact is not None and (not constants or _constant_mismatch(exact, request) is None):
             return exact  # the common case: a path without parameters, no constant to check
-        for pattern, op in self._routes:
+        for pattern, method, op, constants, names in self._routes:
             match = pattern.fullmatch(path)
-            if match and request.method == op.method:
-                refusal = _constant_mismatch(op, request)
+            if match and request.method == method:
+                refusal = _constant_mismatch(op, request) if constants else None
                 if refusal is None:
-                    request.query.update({f"{{{k}}}": v for k, v in match.groupdict().items()})
+                    request.query.update(zip(names, match.groups(), strict=True))
                     return op
                 refusals.append(refusal)
             elif match:
-                allowed.append(op.method)
+                allowed.append(method)
         if refusals:
             raise refusals[0]
         if allowed:
@@ -547,7 +547,13 @@ class VendorMock:
         stays small."""
         secret = self._secret_inputs[op.name]
         return {
-            k: ("****" if k in secret else _journal_value(v))
+            k: (
+                "****"
+                if k in secret
+                else v  # a short text, most inputs: kept as it is, without a call
+                if type(v) is str and len(v) <= JOURNAL_TEXT_CHARS
+                else _journal_value(v)
+            )
             for k, v in values.items()
             if v is not None
         }
@@ -756,6 +762,19 @@ def _exact_routes(vendor: Vendor) -> dict[tuple[str, str], tuple[Operation, bool
         for key, ops in found.items()
         if len(ops) == 1
     }
+
+
+# A route: its path's regex, its method, the operation, whether it has routing constants to
+# check, and the names its path parameters are kept under in the request's query ("{id}").
+Route = tuple[re.Pattern[str], str, Operation, bool, tuple[str, ...]]
+
+
+def _route_of(op: Operation) -> Route:
+    """``op``'s route, worked out once (every request with a path parameter goes through
+    them)."""
+    pattern = _path_pattern(op)
+    constants = any(_routes_by(p) for p in op.params)
+    return pattern, op.method, op, constants, tuple(f"{{{name}}}" for name in pattern.groupindex)
 
 
 def _routes_by(param: Param) -> bool:
