@@ -71,14 +71,42 @@ def test_running_watched_and_undelivered_tasks_are_kept_and_the_next_finished_go
     assert ids(store) == ["t0", "t1", "t2", *[f"t{n}" for n in range(5, 11)]]
 
 
-@pytest.mark.parametrize(("cap", "skipped"), [(10, 1), (100, 10)], ids=["10", "100"])
-def test_when_nothing_could_go_the_store_waits_a_tenth_of_its_cap_before_looking_again(
-    cap: int, skipped: int
+@pytest.mark.parametrize("cap", [10, 100])
+def test_when_only_running_tasks_stand_in_the_way_the_next_look_is_once_the_first_is_over(
+    cap: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     clock = VirtualClock(start=0.0)
     store = MemoryStore(max_tasks=cap, clock=clock, max_image_bytes=None)
     for n in range(cap + 1):
-        store.add(finished(n, ends=50.0))  # all running: nothing can go
+        store.add(finished(n, ends=50.0 + n))  # all running: nothing can go
+    assert len(store) == cap + 1
+    reads = []
+    plain = MockTask.finishes_at
+    monkeypatch.setattr(
+        MockTask, "finishes_at", property(lambda t: reads.append(t.id) or plain.fget(t))
+    )
+
+    for n in range(cap + 1, 2 * cap):
+        store.add(finished(n, ends=60.0))
+    clock.advance(50.5)  # t0, and only it, is over
+    store.add(finished(2 * cap, ends=60.0))
+
+    # each add before then read only its own task's end, without looking at the others
+    assert reads[: cap - 1] == [f"t{n}" for n in range(cap + 1, 2 * cap)]
+    assert ids(store)[0] == "t1"  # the first add after t0 was over forgot it at once
+    assert len(store) == 2 * cap
+
+
+@pytest.mark.parametrize(("cap", "skipped"), [(10, 1), (100, 10)], ids=["10", "100"])
+def test_when_finished_tasks_are_held_the_store_waits_a_tenth_of_its_cap_before_looking_again(
+    cap: int, skipped: int
+) -> None:
+    clock = VirtualClock(start=100.0)
+    store = MemoryStore(max_tasks=cap, clock=clock, max_image_bytes=None)
+    store.add(finished(0))  # over, but its callback is still to send
+    store.watch(store.tasks["t0"])
+    for n in range(1, cap + 1):
+        store.add(finished(n, ends=150.0))  # running
     assert len(store) == cap + 1
     clock.advance(100.0)  # now all are over
 
@@ -90,6 +118,7 @@ def test_when_nothing_could_go_the_store_waits_a_tenth_of_its_cap_before_looking
     # the adds during the wait only grow the store; the one after it looks, and forgets
     assert sizes[:-1] == list(range(cap + 2, cap + 2 + skipped))
     assert sizes[-1] == cap - max(1, cap // 10)
+    assert "t0" in store.tasks
 
 
 def test_a_forgotten_task_leaves_nothing_behind_in_any_index() -> None:

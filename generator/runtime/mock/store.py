@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -226,7 +227,8 @@ class MemoryStore:
         self._deliveries: dict[int, Delivery] = {}
         self._next_delivery = 1
         self._meta: dict[str, str] = {}
-        self._evict_after = 0  # adds to wait before scanning again when nothing was evictable
+        self._evict_after = 0  # adds to wait before scanning again (see _evict)
+        self._evictable_at = -math.inf  # no stored task is over before then (see _evict)
         self.image_bytes = 0  # input images held, in bytes
 
     @property
@@ -245,6 +247,7 @@ class MemoryStore:
         self._by_account.setdefault(task.account, {})[task.id] = None
         self._unfinished.setdefault(task.account, {})[task.id] = None
         self.image_bytes += _image_bytes(task)
+        self._evictable_at = min(self._evictable_at, task.finishes_at)
         if self._over():
             self._evict()
         return task
@@ -331,29 +334,45 @@ class MemoryStore:
 
     # -- bounds ------------------------------------------------------------------------------
     def _evict(self) -> None:
-        """Forget the oldest finished tasks until a tenth of each bound is free. When none
-        can go (all still running), wait a tenth of the cap's adds before looking again, so
-        that a mock full of running tasks does not scan on every submit."""
+        """Forget the oldest finished tasks until a tenth of each bound is free.
+
+        A scan that could not free enough is not made again on every add. When only running
+        tasks stood in the way, the next is made once the first of them is over (a mock full
+        of running tasks, served on the real clock, would otherwise scan them all again and
+        again). When finished tasks were held back (a callback still to send), the next is made
+        after a tenth of the cap's adds."""
         if self._evict_after > 0:
             self._evict_after -= 1
             return
+        now = self._clock.time() if self._clock is not None else math.inf
+        if now < self._evictable_at:
+            return
         count_goal = self.max_tasks - max(1, self.max_tasks // 10) if self.max_tasks else None
         bytes_goal = self.max_image_bytes * 9 // 10 if self.max_image_bytes else None
-        now = self._clock.time() if self._clock is not None else float("inf")
         pending = {d.task_id for d in self._deliveries.values()}
         gone, count, size = [], len(self._tasks), self.image_bytes
+        held, soonest = False, math.inf
         for task in self._tasks.values():
             if (count_goal is None or count <= count_goal) and (
                 bytes_goal is None or size <= bytes_goal
             ):
                 break
-            if task.finishes_at <= now and task.id not in self._watched and task.id not in pending:
+            finishes_at = task.finishes_at
+            if finishes_at > now:
+                soonest = min(soonest, finishes_at)
+            elif task.id in self._watched or task.id in pending:
+                held = True
+            else:
                 gone.append(task)
                 count, size = count - 1, size - _image_bytes(task)
         for task in gone:
             self._forget(task)
-        if self._over():
+        if not self._over():
+            return
+        if held:
             self._evict_after = max(1, (self.max_tasks or 10_000) // 10)
+        else:  # every task was looked at: none is over before ``soonest``
+            self._evictable_at = soonest
 
     def _forget(self, task: MockTask) -> None:
         del self._tasks[task.id]
