@@ -74,6 +74,18 @@ def test_dotted_paths_are_written_inside_nested_objects() -> None:
     assert body == {"data": {"a": 1}, "head": {"code": "OK", "id": "rid-1"}}
 
 
+def test_every_layer_is_written_after_a_dotted_one_and_after_a_body_that_is_no_object() -> None:
+    dotted = success_layer(EnvelopeLayer(code="head.code", success=(0,), payload="data"))
+    flat = success_layer(EnvelopeLayer(code="ret", success=(0,), request_id="rid"))
+    outer = success_layer(EnvelopeLayer(code="code", success=(1,), payload="body"))
+
+    after_dotted = write_success([dotted, outer], {"a": 1}, "rid-1")
+    after_a_list = write_success([flat, outer], [1, 2], "rid-1")
+
+    assert after_dotted == {"body": {"data": {"a": 1}, "head": {"code": 0}}, "code": 1}
+    assert after_a_list == {"body": [1, 2], "code": 1}  # nothing stamped in a list
+
+
 BODILESS = [
     (vendor, kind, spec.http_status)
     for vendor in all_vendors()

@@ -88,7 +88,7 @@ def test_when_only_running_tasks_stand_in_the_way_the_next_look_is_once_the_firs
 
     for n in range(cap + 1, 2 * cap):
         store.add(finished(n, ends=60.0))
-    clock.advance(50.5)  # t0, and only it, is over
+    clock.advance(50.0)  # t0, and only it, is over: at this very moment
     store.add(finished(2 * cap, ends=60.0))
 
     # each add before then read only its own task's end, without looking at the others
