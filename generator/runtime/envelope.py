@@ -323,14 +323,13 @@ def write_success(plan: Sequence[SuccessLayer], body: Any, request_id: str) -> A
         wrap, blank, code_path, code, id_path, extra, _ = layer
         if wrap:
             body = {wrap: body, blank: ""} if blank else {wrap: body}
-        if not isinstance(body, dict):
-            continue
-        if code_path and body.get(code_path) is None:
-            body[code_path] = code
-        if id_path and body.get(id_path) is None:
-            body[id_path] = request_id
-        for key, value in extra:
-            body[key] = value
+        if isinstance(body, dict):  # nothing is stamped in a payload that is no object
+            if code_path and body.get(code_path) is None:
+                body[code_path] = code
+            if id_path and body.get(id_path) is None:
+                body[id_path] = request_id
+            for key, value in extra:
+                body[key] = value
     return body
 
 
