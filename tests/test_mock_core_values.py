@@ -648,3 +648,30 @@ def test_the_mock_fetches_its_own_files_under_a_public_url_and_no_one_else_s() -
     with pytest.raises(MockError) as refused:
         mock.fetch(foreign, asked)
     assert refused.value.kind == "download_failed" and "allowed hosts" in refused.value.detail
+
+
+def test_the_journal_keeps_short_texts_and_shortens_long_ones_bytes_and_nested_values() -> None:
+    vendor = VENDORS[0]
+    op = vendor.operations[0]
+    mock = VendorMock(vendor)
+    limit = "t" * JOURNAL_TEXT_CHARS
+    values = {
+        "short": "a",
+        "limit": limit,
+        "long": limit + "x",
+        "data": b"png",
+        "nested": {"inner": limit + "y"},
+        "number": 3,
+        "absent": None,
+    }
+
+    kept = mock._masked(op, values)
+
+    assert kept == {
+        "short": "a",
+        "limit": limit,  # at the limit exactly: kept whole
+        "long": f"<{JOURNAL_TEXT_CHARS + 1} characters>",
+        "data": "<bytes>",
+        "nested": {"inner": f"<{JOURNAL_TEXT_CHARS + 1} characters>"},
+        "number": 3,
+    }

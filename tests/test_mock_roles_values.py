@@ -253,3 +253,18 @@ def test_a_get_s_template_reads_the_request_and_the_account(case: tuple[Vendor, 
     payload = answered(mock._dispatch(mock.vendor.ops[op.name], values, reader, request(op)))
 
     assert payload == {"asked": task.id, "left": 6}  # the submit used one
+
+
+@pytest.mark.parametrize("vendor", all_vendors(), ids=lambda v: v.package)
+def test_a_context_given_no_request_or_page_has_empty_ones_at_the_clock_s_time(
+    vendor: Vendor,
+) -> None:
+    from generator.runtime.clock import VirtualClock
+
+    mock = VendorMock(vendor, clock=VirtualClock(start=123.0))
+
+    ctx = mock.roles._context()
+    given = mock.roles._context(5.0, request={"a": 1}, page={"number": 2})
+
+    assert (ctx.now, ctx.request, ctx.page, ctx.task, ctx.account) == (123.0, {}, {}, None, None)
+    assert (given.now, given.request, given.page) == (5.0, {"a": 1}, {"number": 2})
