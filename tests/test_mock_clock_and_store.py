@@ -168,3 +168,15 @@ def test_the_system_clock_is_real_time() -> None:
     clock.sleep(0.01)
     asyncio.run(clock.asleep(0.01))
     assert before <= now <= time.time() and time.time() - now >= 0.02
+
+
+def test_the_system_clock_follows_a_patched_time_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A caller's test that freezes time by patching ``time.time`` (as freezegun does) moves
+    the clients' and mocks' real clock too."""
+    import time
+
+    from generator.runtime.clock import SystemClock
+
+    monkeypatch.setattr(time, "time", lambda: 1_234.5)
+
+    assert SystemClock().time() == 1_234.5

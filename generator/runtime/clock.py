@@ -12,7 +12,10 @@ from collections.abc import Callable
 
 
 class SystemClock:
-    time = staticmethod(time.time)  # the C function itself: a mock reads it several times a request
+    def time(self) -> float:
+        # ``time.time`` looked up on each call, not held: a caller's test that patches it
+        # (freezegun, ``monkeypatch.setattr(time, "time", ...)``) moves this clock too.
+        return time.time()
 
     def sleep(self, seconds: float) -> None:
         time.sleep(seconds)
