@@ -65,6 +65,12 @@ def _header(data: bytes) -> HeaderInfo:
     return info
 
 
+# The last image sniffed, and what it is. A mock reads a submitted image's header three times
+# (its limits, the mock's pixel cap, the effect's result size), each time the same ``bytes``
+# object: the same object is the same content, since ``bytes`` never changes. One is kept.
+_last_sniffed: tuple[bytes, tuple[str, int, int]] | None = None
+
+
 def sniff(data: bytes) -> tuple[str, int, int]:
     """(format, width, height) of an image, reading only its header (nothing is decoded).
 
@@ -72,6 +78,17 @@ def sniff(data: bytes) -> tuple[str, int, int]:
     installed (a mock, or a client with the ``mock`` extra), else what the header says
     (``imageinfo``: a client on its base dependencies). One beyond Pillow's decompression-bomb
     bound raises :class:`ImageTooLarge`."""
+    global _last_sniffed
+    last = _last_sniffed
+    if last is not None and last[0] is data:
+        return last[1]
+    found = _sniff(data)
+    if type(data) is bytes:  # a bytearray could change under the same identity
+        _last_sniffed = (data, found)
+    return found
+
+
+def _sniff(data: bytes) -> tuple[str, int, int]:
     size = png_size(data)
     if size is not None:
         return "png", size[0], size[1]

@@ -393,16 +393,15 @@ def slot_problems(op: Operation, images: dict[str, bytes]) -> list[tuple[str, st
 
 
 def _check_image(name: str, value: Any, limit: ImageLimit, result: Checked) -> None:
-    if limit.source == "base64_or_url" and str(value).startswith(("http://", "https://")):
-        limit = limit.model_copy(update={"source": "url"})
-    elif limit.source == "base64_or_url":
-        limit = limit.model_copy(update={"source": "base64"})
-    if limit.source == "url":
+    source = limit.source
+    if source == "base64_or_url":
+        source = "url" if str(value).startswith(("http://", "https://")) else "base64"
+    if source == "url":
         parts = urlsplit(str(value))
         if parts.scheme not in ("http", "https") or not parts.netloc:
             result.add("invalid_request", f"{name}: not an http(s) URL")
         return
-    if limit.source == "base64":
+    if source == "base64":
         too_long = _base64_too_long(str(value), limit)
         if too_long:
             result.add("payload_too_large", f"{name}: {too_long}")

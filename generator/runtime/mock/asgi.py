@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
+from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
 from .messages import MockRequest, MockResponse
@@ -68,15 +70,57 @@ class _Body:
 
 async def _next_message(receive: Any, timeout: float | None) -> dict[str, Any]:
     """The next part of the body; ``_Stalled`` when none comes within ``timeout`` seconds or
-    the caller went away."""
+    the caller went away.
+
+    Most bodies are already in when the app is called, and ``receive()`` returns at its first
+    step: that step is taken here, and only a message that has to be waited for is waited for
+    under a timeout (setting one up costs more than the rest of reading the body)."""
+    waiting = receive()
+    message: dict[str, Any]
     try:
-        async with asyncio.timeout(timeout):
-            message: dict[str, Any] = await receive()
+        if not inspect.iscoroutine(waiting):  # any other awaitable: no first step to take
+            async with asyncio.timeout(timeout):
+                message = await waiting
+        else:
+            try:
+                first = waiting.send(None)
+            except StopIteration as done:
+                message = done.value
+            else:
+                async with asyncio.timeout(timeout):
+                    message = await _Resumed(waiting, first)
     except TimeoutError:
         raise _Stalled from None
     if message["type"] == "http.disconnect":
         raise _Stalled
     return message
+
+
+class _Resumed:
+    """Awaiting the rest of ``coro``, whose first step (which yielded ``first``) was taken
+    already: what the event loop sends or throws in goes on to ``coro``, as if it had been
+    awaited from the start."""
+
+    def __init__(self, coro: Any, first: Any) -> None:
+        self._coro = coro
+        self._first = first
+
+    def __await__(self) -> Generator[Any, Any, Any]:
+        coro, yielded = self._coro, self._first
+        while True:
+            try:
+                sent = yield yielded
+            except GeneratorExit:
+                coro.close()
+                raise
+            except BaseException as exc:  # a cancellation (the timeout's, say) goes on in
+                step, arg = coro.throw, exc
+            else:
+                step, arg = coro.send, sent
+            try:
+                yielded = step(arg)
+            except StopIteration as done:
+                return done.value
 
 
 async def _whole_body(

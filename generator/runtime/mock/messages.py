@@ -165,7 +165,9 @@ def read_json(body: bytes) -> Any:
     except UnicodeDecodeError as exc:
         raise MockError("invalid_request", f"the body is not UTF-8 (byte {exc.start})") from None
     try:
-        value = json.loads(text, parse_constant=_no_constant, parse_float=_finite)
+        if text.startswith("\ufeff"):  # as json.loads refuses it
+            raise json.JSONDecodeError("Unexpected UTF-8 BOM", text, 0)
+        value = _DECODER.decode(text)
     except RecursionError:
         raise MockError("invalid_request", _too_deep()) from None
     except json.JSONDecodeError as exc:
@@ -192,6 +194,11 @@ def _finite(text: str) -> float:
 
 def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
+
+
+# One decoder for every body (``json.loads`` with these hooks would build one per call); it
+# keeps no state between documents, as ``json.loads``'s own shared decoder does not.
+_DECODER = json.JSONDecoder(parse_constant=_no_constant, parse_float=_finite)
 
 
 def _why(exc: ValueError) -> str:
