@@ -62,9 +62,9 @@ doc-check: $(STAMP)  ## compare a vendor's document with its spec: make doc-chec
 	@test -n "$(VENDOR)" -a -n "$(DOC)" || { echo "usage: make doc-check VENDOR=<vendor> DOC=<document>"; exit 2; }
 	$(BIN)/python -m generator doc-check "$(VENDOR)" "$(DOC)"
 
-lint: $(STAMP)       ## ruff (lint and format) and mypy --strict on generator/ (the runtime included)
+lint: $(STAMP)       ## ruff (lint and format) and mypy --strict on generator/ (the runtime included) and bench/
 	$(BIN)/ruff check . && $(BIN)/ruff format --check generator tests bench
-	$(BIN)/mypy --strict generator
+	$(BIN)/mypy --strict generator bench
 
 bench: $(STAMP)      ## benchmarks (ratios side by side in one run; installs wrk / Prism on first use)
 	$(BIN)/python -m bench $(BENCH_ARGS)

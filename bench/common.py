@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import resource
 import statistics
 import time
-from collections.abc import Callable, Mapping
+import warnings
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -137,6 +139,20 @@ def machine_busy_seconds() -> float:
     fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
     idle = fields[3] + fields[4]  # idle + iowait
     return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+@contextlib.contextmanager
+def signing_with_test_secret() -> Iterator[None]:
+    """Kling JWTs signed with the mocks' test credential, without PyJWT's
+    ``InsecureKeyLengthWarning`` (and only that warning). The secret is the vendor's mock
+    default, "test": a test credential, not a real key, so PyJWT's advice of 32 bytes for an
+    HS256 key does not apply. A longer secret is not an option: the serve command gives every
+    key it accepts that default secret (``--credential`` adds access keys, not secrets)."""
+    from jwt.warnings import InsecureKeyLengthWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", InsecureKeyLengthWarning)
+        yield
 
 
 def own_cpu_seconds() -> float:

@@ -41,18 +41,58 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal, TypedDict
 from urllib.parse import urlencode
 
 import httpx
 
 from . import tools
-from .common import ROOT, Options, Result, machine_busy_seconds, measured
+from .common import ROOT, Options, Result, machine_busy_seconds, measured, signing_with_test_secret
+
+if TYPE_CHECKING:
+    from generator.runtime.vendor import Vendor
 
 THREADS, CONNECTIONS = 2, 32
 P99_TARGET = 1.5
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 SERVERS = ("mock", "starlette", "prism")
+
+
+class WrkLatency(TypedDict):
+    """wrk's latency figures, in microseconds (``wrk_report.lua``)."""
+
+    mean: float
+    stdev: float
+    p50: int
+    p90: int
+    p99: int
+    p999: int
+    max: int
+
+
+class WrkSummary(TypedDict):
+    """What ``wrk_report.lua`` prints after ``BENCH_JSON``: one load run's summary."""
+
+    requests: int
+    duration_us: int
+    bytes: int
+    errors: dict[str, int]  # connect, read, write, status, timeout
+    latency_us: WrkLatency
+
+
+class Run(TypedDict):
+    """One load run of one server: its figures, and wrk's summary (kept in the results)."""
+
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    cpu_us: float
+    errors: int
+    other_load_cores: float
+    wrk: WrkSummary
+
+
+Figure = Literal["rps", "p50_ms", "p99_ms", "cpu_us"]  # the figures of a run taken as ratios
 
 
 @dataclass
@@ -67,7 +107,7 @@ class Workload:
     headers: dict[str, str] = field(default_factory=dict)
     body: str = ""
     answer: str = ""  # what the mock answered (the Starlette reference answers the same)
-    runs: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    runs: dict[str, list[Run]] = field(default_factory=dict)
 
     @property
     def cpu_target(self) -> float:
@@ -88,7 +128,8 @@ def installed(dist: str) -> str:
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        port: int = s.getsockname()[1]
+        return port
 
 
 def cpu_seconds(pid: int) -> float:
@@ -167,18 +208,19 @@ def wrk_script(w: Workload, path: Path) -> Path:
     return path
 
 
-def wrk(exe: str, script: Path, base: str, seconds: float) -> dict[str, Any]:
+def wrk(exe: str, script: Path, base: str, seconds: float) -> WrkSummary:
     cmd = [exe, f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{max(1, round(seconds))}s"]
     cmd += ["--timeout", "5s", "-s", str(script), base]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60, check=False)
     for line in done.stdout.splitlines():
         if line.startswith("BENCH_JSON "):
-            return json.loads(line.removeprefix("BENCH_JSON "))
+            summary: WrkSummary = json.loads(line.removeprefix("BENCH_JSON "))
+            return summary
     raise RuntimeError(f"wrk printed no summary: {(done.stderr or done.stdout)[-300:]}")
 
 
 # -- the workloads ------------------------------------------------------------------------------
-def _vendor(package: str) -> Any:
+def _vendor(package: str) -> Vendor:
     from generator.runtime.mock.serve import build_mock
 
     return build_mock(package, credentials=["test"]).vendor
@@ -234,7 +276,8 @@ def kling(send: Send) -> list[Workload]:
     vendor = _vendor("kling")
     names = [c.name for c in vendor.auth.credentials]
     secrets = {names[0]: Secret("test"), names[1]: Secret(vendor.auth.credentials[1].mock_default)}
-    token = BearerJWT(vendor.auth).token(secrets, time.time())
+    with signing_with_test_secret():  # the mock's test secret: PyJWT warns that it is short
+        token = BearerJWT(vendor.auth).token(secrets, time.time())
     auth = {"Authorization": f"Bearer {token}"}
     route = "/v1/general/ai-multi-shot"
     body = json.dumps({"element_frontal_image": png_base64(320, 320)})
@@ -301,9 +344,9 @@ class Loopback:
         for vendor in MAKERS:
             self.servers["starlette", vendor] = starlette
         for w in workloads:
-            prism = _send(self.servers["prism", w.vendor].base, w)
-            if not 200 <= prism.status_code < 300:
-                self.problems.append(f"Prism answered {w.key} with {prism.status_code}")
+            reply = _send(self.servers["prism", w.vendor].base, w)
+            if not 200 <= reply.status_code < 300:
+                self.problems.append(f"Prism answered {w.key} with {reply.status_code}")
         return workloads
 
     def stop(self) -> None:
@@ -324,7 +367,7 @@ class Loopback:
         if kind == "mock" and not _success(w, _send(server.base, w)):
             errors += 1  # answering, but no longer with success
         requests = max(1, stats["requests"])
-        run = {
+        run: Run = {
             "rps": stats["requests"] / seconds,
             "p50_ms": stats["latency_us"]["p50"] / 1e3,
             "p99_ms": stats["latency_us"]["p99"] / 1e3,
@@ -354,6 +397,16 @@ class Loopback:
                         print(f"    {w.key} {kind}: FAILED {exc}", file=sys.stderr, flush=True)
 
 
+def _at_most(target: float, clean: bool) -> Callable[[float], bool]:
+    """A figure's judge: met when at most ``target`` and every answer of the runs was a success."""
+    return lambda v: clean and v <= target
+
+
+def _at_least(target: float, clean: bool) -> Callable[[float], bool]:
+    """A figure's judge: met when at least ``target`` and every answer of the runs was a success."""
+    return lambda v: clean and v >= target
+
+
 def results(workloads: list[Workload], lb: Loopback) -> list[Result]:
     n = lb.opts.rounds
     how = f"wrk -t{THREADS} -c{CONNECTIONS}, {lb.opts.seconds:g} s per run, {n} rounds"
@@ -368,7 +421,7 @@ def results(workloads: list[Workload], lb: Loopback) -> list[Result]:
         clean = errors == 0
         flag = "" if clean else f"; {errors} ERROR ANSWERS from the mock"
 
-        def ratio(a: list[dict[str, Any]], b: list[dict[str, Any]], key: str) -> list[float]:
+        def ratio(a: list[Run], b: list[Run], key: Figure) -> list[float]:
             return [x[key] / y[key] for x, y in zip(a, b, strict=True)]
 
         cpu = ratio(mock, ref, "cpu_us")
@@ -376,7 +429,7 @@ def results(workloads: list[Workload], lb: Loopback) -> list[Result]:
         mid_ref = statistics.median(r["cpu_us"] for r in ref)
         out.append(measured(
             "loopback", f"{w.label}: server CPU per request / bare Starlette", cpu, "x",
-            target=f"<= {w.cpu_target:g}x", meets=lambda v, t=w.cpu_target, c=clean: c and v <= t,
+            target=f"<= {w.cpu_target:g}x", meets=_at_most(w.cpu_target, clean),
             note=f"mock {mid_cpu:.0f} us, Starlette {mid_ref:.0f} us per request{flag}",
             digits=2,
         ))  # fmt: skip
@@ -385,7 +438,7 @@ def results(workloads: list[Workload], lb: Loopback) -> list[Result]:
         mid_ref_p99 = statistics.median(r["p99_ms"] for r in ref)
         out.append(measured(
             "loopback", f"{w.label}: p99 / bare Starlette p99", p99, "x",
-            target=f"<= {P99_TARGET:g}x", meets=lambda v, c=clean: c and v <= P99_TARGET,
+            target=f"<= {P99_TARGET:g}x", meets=_at_most(P99_TARGET, clean),
             note=f"mock {mid_p99:.2f} ms, Starlette {mid_ref_p99:.2f} ms{flag}", digits=2,
         ))  # fmt: skip
         if len(prism) == n:
@@ -395,7 +448,7 @@ def results(workloads: list[Workload], lb: Loopback) -> list[Result]:
             out.append(measured(
                 "loopback", f"{w.label}: requests/s / Prism", vs, "x",
                 target=f">= {w.prism_target:g}x",
-                meets=lambda v, t=w.prism_target, c=clean: c and v >= t,
+                meets=_at_least(w.prism_target, clean),
                 note=f"Prism {mid_prism:.0f} req/s ({prism_errors} errors){flag}", digits=2,
             ))  # fmt: skip
         for kind, runs in zip(SERVERS, (mock, ref, prism), strict=True):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from generator.runtime.client import AsyncClient
@@ -49,7 +50,8 @@ async def concurrent_submits(
 ) -> tuple[dict[str, float], list[str], int]:
     """(wall seconds for ``count`` concurrent submits, with the CPU seconds the server
     (process ``pid``) and this client spent on them; the ids returned; how many are found)."""
-    cls = client_class(package, AsyncClient)
+    # a vendor's constructor takes its own credentials (keywords), not the base's
+    cls: Callable[..., AsyncClient] = client_class(package, AsyncClient)
     vendor = vendor_of(package)
     async with cls(**credentials(vendor), base_url=url, max_retries=0, timeout=600.0) as client:
         op = image_submit(vendor)

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from generator.runtime.client import AsyncClient
 from generator.runtime.live import ServedProcess
 from generator.runtime.tasks import submitted_task_id
 
-from .common import Result
+from .common import Result, signing_with_test_secret
 from .state_growth import client_class, credentials, first_submit, request_values, vendor_of
 
 VENDOR = "kling"
@@ -42,7 +43,8 @@ async def submit_many(served: ServedProcess, count: int) -> dict[str, float]:
     url = served.urls[VENDOR]
     vendor = vendor_of(VENDOR)
     op = first_submit(vendor)
-    cls = client_class(VENDOR, AsyncClient)
+    # a vendor's constructor takes its own credentials (keywords), not the base's
+    cls: Callable[..., AsyncClient] = client_class(VENDOR, AsyncClient)
     ids: list[str] = []
     downloads = 0
     start_rss = memory_mb(served.pid)[0]
@@ -73,7 +75,8 @@ async def submit_many(served: ServedProcess, count: int) -> dict[str, float]:
 
 def run(*, quick: bool = False) -> list[Result]:
     count = 10_000 if quick else TASKS
-    with ServedProcess([VENDOR], "--task-seconds", "0") as served:
+    # the client signs its JWTs with the mock's test secret (signing_with_test_secret)
+    with ServedProcess([VENDOR], "--task-seconds", "0") as served, signing_with_test_secret():
         found = asyncio.run(submit_many(served, count))
     return [
         Result(

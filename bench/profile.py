@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import functools
 import pstats
 import sys
 import sysconfig
@@ -31,9 +32,14 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .common import ROOT
+
+if TYPE_CHECKING:
+    from generator.runtime.mock import MockResponse, VendorMock
+
+    from .loopback import Workload
 
 RESULTS = Path(__file__).resolve().parent / "results"
 SITE = sysconfig.get_paths()["purelib"]
@@ -101,7 +107,7 @@ def profiled(name: str, fn: Callable[[], int], top: int) -> None:
 
 
 # -- targets ------------------------------------------------------------------------------------
-def _task_query_mock() -> tuple[Any, str]:
+def _task_query_mock() -> tuple[VendorMock, str]:
     """A mock on the real clock with one hour-long task, as ``bench.serve mock`` serves it."""
     from generated.showapi import ShowapiClient
     from generated.showapi.mock import create_mock
@@ -111,6 +117,7 @@ def _task_query_mock() -> tuple[Any, str]:
     mock = create_mock(clock=SystemClock(), task_seconds=3600, credentials=["test"])
     with mock.client(ShowapiClient) as client:
         task = client.submit_repaint(prompt="p", image_base64=png_base64()).task_order
+    assert task is not None
     return mock, task
 
 
@@ -122,6 +129,7 @@ def round_trip(n: int = 3000) -> Callable[[], int]:
     mock = create_mock()
     client = mock.client(ShowapiClient)
     task = client.submit_repaint(prompt="p", image_base64=png_base64()).task_order
+    assert task is not None
     for _ in range(100):
         client.get_task(task_id=task)
 
@@ -142,11 +150,15 @@ def submit_wait(n: int = 300) -> Callable[[], int]:
     client = mock.client(ShowapiClient)
     image = png_base64()
     for _ in range(10):
-        client.wait(client.submit_repaint(prompt="p", image_base64=image).task_order)
+        task = client.submit_repaint(prompt="p", image_base64=image).task_order
+        assert task is not None
+        client.wait(task)
 
     def go() -> int:
         for _ in range(n):
-            client.wait(client.submit_repaint(prompt="p", image_base64=image).task_order)
+            task = client.submit_repaint(prompt="p", image_base64=image).task_order
+            assert task is not None
+            client.wait(task)
         return n
 
     return go
@@ -195,7 +207,7 @@ def asgi_direct(n: int = 5000) -> Callable[[], int]:
     return workload("showapi_query", n)
 
 
-def _loopback_request(key: str) -> tuple[Any, Any]:
+def _loopback_request(key: str) -> tuple[VendorMock, Workload]:
     """A loopback workload (``bench.loopback``) made against a mock built as the serve command
     builds it: (the mock, the workload with the mock's answer)."""
     import httpx
@@ -218,7 +230,7 @@ def _loopback_request(key: str) -> tuple[Any, Any]:
     return mock, w
 
 
-def _asgi_driver(app: Any, w: Any) -> Callable[[int], int]:
+def _asgi_driver(app: Any, w: Workload) -> Callable[[int], int]:
     """``w``'s request sent to ``app`` as uvicorn calls it (scope, receive, send), ``n`` times
     in one event loop; the last answer must be a 200."""
     path, _, query = w.path.partition("?")
@@ -352,7 +364,7 @@ def core(key: str, n: int = 3000) -> Callable[[], int]:
     headers = {"host": "127.0.0.1:8000", "content-length": str(len(body))}
     headers |= {k.lower(): v for k, v in w.headers.items()}
 
-    def one() -> Any:
+    def one() -> MockResponse:
         request = MockRequest.parts(
             method=w.method,
             path=path,
@@ -386,10 +398,10 @@ def client_call(n: int, raw: bool = False) -> Callable[[], int]:
 INSTRUCTION_TARGETS: dict[str, Callable[[int], Callable[[], int]]] = {
     "client": client_call,
     "raw_client": lambda n: client_call(n, raw=True),
-    **{key: (lambda n, key=key: workload(key, n)) for key in WORKLOADS},
-    **{f"starlette_{key}": (lambda n, key=key: reference(key, n)) for key in WORKLOADS},
-    **{f"floor_{key}": (lambda n, key=key: floor(key, n)) for key in WORKLOADS},
-    **{f"core_{key}": (lambda n, key=key: core(key, n)) for key in WORKLOADS},
+    **{key: functools.partial(workload, key) for key in WORKLOADS},
+    **{f"starlette_{key}": functools.partial(reference, key) for key in WORKLOADS},
+    **{f"floor_{key}": functools.partial(floor, key) for key in WORKLOADS},
+    **{f"core_{key}": functools.partial(core, key) for key in WORKLOADS},
 }
 
 
@@ -422,7 +434,7 @@ TARGETS: dict[str, Callable[[], Callable[[], int]]] = {
     "asgi": asgi,
     "asgi_direct": asgi_direct,
     **{
-        key: (lambda key=key: workload(key))
+        key: functools.partial(workload, key)
         for key in ("showapi_query", "showapi_submit", "kling_get", "kling_create")
     },
 }

@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from .common import ROOT, Options, Result, measured
 
@@ -97,7 +98,7 @@ def run(opts: Options) -> list[Result]:
     ]  # fmt: skip
 
 
-def _showapi_document() -> dict:
+def _showapi_document() -> dict[str, Any]:
     """ShowAPI with our overlay applied: the document both generators are given."""
     from generator.load import load
 

@@ -12,7 +12,7 @@ import httpx
 from generated.showapi import ShowapiClient
 from generated.showapi.mock import create_mock
 from generator.runtime.images import png_base64
-from generator.runtime.mock import MockRequest
+from generator.runtime.mock import MockRequest, MockResponse
 
 from .client_overhead import ANSWER, HEADERS
 from .common import Result, interleaved, median, paired_ratio
@@ -33,10 +33,12 @@ def run(*, quick: bool = False) -> list[Result]:
     mock = create_mock()
     client = mock.client(ShowapiClient)
     done = client.submit_repaint(prompt="p", image_base64=png_base64()).task_order
+    assert done is not None
     mock.advance(10)  # the default task takes 3 s of the virtual clock
     waiting_mock = create_mock()
     waiting_client = waiting_mock.client(ShowapiClient)
     waiting = waiting_client.submit_repaint(prompt="p", image_base64=png_base64()).task_order
+    assert waiting is not None
     url = f"{waiting_mock.vendor.base_url}/3259-2?appKey=test&task_id={waiting}"
 
     raw = httpx.Client(
@@ -46,7 +48,7 @@ def run(*, quick: bool = False) -> list[Result]:
         base_url="https://route.showapi.com",
     )
 
-    def handle_only() -> object:
+    def handle_only() -> MockResponse:
         return waiting_mock.handle(MockRequest.build("POST", url, WIRE_HEADERS, b""))
 
     assert waiting_client.get_task(task_id=waiting).status == "wait"

@@ -25,6 +25,7 @@ from typing import Any
 import uvicorn
 
 from generator.runtime.mock import serve
+from generator.runtime.mock.exposure import bind
 
 
 def starlette_app(answers: list[dict[str, str]]) -> Any:
@@ -63,7 +64,7 @@ def main(argv: list[str] | None = None) -> None:
         else:
             app = starlette_app(json.loads(args.answers.read_text()))
             config = uvicorn.Config(app, host="127.0.0.1", port=args.port, log_level="warning")
-            sock = serve.bind("127.0.0.1", args.port, "starlette")
+            sock = bind("127.0.0.1", args.port, "starlette")
             serve.run([("starlette", uvicorn.Server(config), sock)])
     finally:
         if profiler is not None:

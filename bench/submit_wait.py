@@ -34,6 +34,8 @@ def cycles(count: int) -> tuple[float, float, list[float], int]:
         start = block_start = clock()
         for i in range(1, count + 1):
             task = client.submit_repaint(prompt="make it winter", image_base64=image)
+            if task.task_order is None:
+                raise AssertionError(f"cycle {i}: no task order in {task}")
             outcome = client.wait(task.task_order)
             if outcome.status != "succeeded":
                 raise AssertionError(f"cycle {i}: {outcome}")
