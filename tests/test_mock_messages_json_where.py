@@ -16,8 +16,11 @@ from generator.runtime.mock.messages import MockError, read_json
             b'{\n  "a": 1,\n  "b" 2\n}',
             "the body is not JSON (Expecting ':' delimiter at line 3 column 7)",
         ),
+        # a UTF-8 byte-order mark is refused by name, as json.loads refuses one
+        (b'\xef\xbb\xbf{"a": 1}', "the body is not JSON (Unexpected UTF-8 BOM at line 1 column 1)"),
+        (b"\xef\xbb\xbf", "the body is not JSON (Unexpected UTF-8 BOM at line 1 column 1)"),
     ],
-    ids=["one-line", "third-line"],
+    ids=["one-line", "third-line", "byte-order-mark", "only-a-byte-order-mark"],
 )
 def test_a_body_that_is_not_json_says_what_and_where(body: bytes, detail: str) -> None:
     with pytest.raises(MockError) as caught:
