@@ -56,6 +56,10 @@ THREADS, CONNECTIONS = 2, 32
 P99_TARGET = 1.5
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 SERVERS = ("mock", "starlette", "prism")
+# Bare Starlette spending, on each request, the CPU the mock spent beyond it in the same round
+# (``bench.serve starlette --paced``): the server stack's latency at the mock's cost, to read
+# the mock's p99 against. Not a target; it shows what the p99 target asks of the CPU one.
+PACED = "paced"
 
 
 class WrkLatency(TypedDict):
@@ -341,8 +345,10 @@ class Loopback:
         ))  # fmt: skip
         cmd = [sys.executable, "-m", "bench.serve", "starlette", "--answers", str(answers)]
         starlette = self.start(cmd, "starlette")
+        paced = self.start([*cmd, "--paced"], "paced")
         for vendor in MAKERS:
             self.servers["starlette", vendor] = starlette
+            self.servers[PACED, vendor] = paced
         for w in workloads:
             reply = _send(self.servers["prism", w.vendor].base, w)
             if not 200 <= reply.status_code < 300:
@@ -352,6 +358,14 @@ class Loopback:
     def stop(self) -> None:
         for server in {id(s): s for s in self.servers.values()}.values():
             server.stop()
+
+    def pace(self, w: Workload) -> None:
+        """Set the paced Starlette to spend, per request, the CPU the mock spent beyond bare
+        Starlette on ``w`` (the medians of the runs so far, this round's included)."""
+        mock, bare = (statistics.median(r["cpu_us"] for r in w.runs[k]) for k in SERVERS[:2])
+        extra = mock - bare
+        base = self.servers[PACED, w.vendor].base
+        httpx.put(f"{base}/_pace", params={"us": f"{max(0.0, extra):.1f}"}).raise_for_status()
 
     def measure(self, w: Workload, kind: str, *, warmup: float) -> None:
         server = self.servers[kind, w.vendor]
@@ -389,8 +403,11 @@ class Loopback:
         for r in range(self.opts.rounds):
             print(f"  loopback round {r + 1}/{self.opts.rounds}", file=sys.stderr, flush=True)
             for w in workloads:
-                for kind in SERVERS if r % 2 == 0 else reversed(SERVERS):
+                # the paced reference last: it is set from this round's mock and Starlette runs
+                for kind in [*(SERVERS if r % 2 == 0 else reversed(SERVERS)), PACED]:
                     try:
+                        if kind == PACED:
+                            self.pace(w)
                         self.measure(w, kind, warmup=warmup if r == 0 else 0.0)
                     except Exception as exc:  # one broken server must not hide the others
                         self.problems.append(f"{w.key} on {kind}: {exc}")
@@ -451,7 +468,22 @@ def results(workloads: list[Workload], lb: Loopback) -> list[Result]:
                 meets=_at_least(w.prism_target, clean),
                 note=f"Prism {mid_prism:.0f} req/s ({prism_errors} errors){flag}", digits=2,
             ))  # fmt: skip
-        for kind, runs in zip(SERVERS, (mock, ref, prism), strict=True):
+        paced = w.runs.get(PACED, [])
+        if len(paced) == n:
+            mid_paced = statistics.median(r["p99_ms"] for r in paced)
+            paced_cpu = statistics.median(r["cpu_us"] for r in paced)
+            out.append(measured(
+                "loopback", "  p99 of Starlette paced to the mock's CPU / bare Starlette p99",
+                ratio(paced, ref, "p99_ms"), "x",
+                note=f"paced {mid_paced:.2f} ms at {paced_cpu:.0f} us/req, the mock "
+                f"{mid_p99:.2f} ms at {mid_cpu:.0f} us/req: the stack's own p99 at that cost",
+                digits=2,
+            ))  # fmt: skip
+            out.append(measured(
+                "loopback", "  mock p99 / paced Starlette p99 (like cost, like stack)",
+                ratio(mock, paced, "p99_ms"), "x", digits=2,
+            ))  # fmt: skip
+        for kind, runs in zip((*SERVERS, PACED), (mock, ref, prism, paced), strict=True):
             if runs:
                 out.append(measured(
                     "loopback", f"  {kind}: requests/s", [r["rps"] for r in runs], "req/s",

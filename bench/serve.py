@@ -10,6 +10,10 @@ fixed JSON, on routes and with the very bytes the mock answered (``--answers``: 
 ``{"method", "path", "body"}``, ``path`` in Starlette's ``{param}`` form), served through the
 same ``serve.run`` as the mocks (same uvicorn configuration, same ``gc`` tuning).
 
+``starlette --paced`` also spends a set amount of CPU on each request (``PUT /_pace?us=N``):
+the loopback benchmark sets it to what the mock spent beyond bare Starlette in the same round,
+to show the server stack's own latency at the mock's cost per request.
+
 ``--profile FILE`` runs the server under cProfile and writes the stats when it stops (SIGINT,
 which uvicorn turns into a clean shutdown).
 """
@@ -19,6 +23,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -28,23 +33,43 @@ from generator.runtime.mock import serve
 from generator.runtime.mock.exposure import bind
 
 
-def starlette_app(answers: list[dict[str, str]]) -> Any:
+def starlette_app(answers: list[dict[str, str]], paced: bool = False) -> Any:
+    """The reference app. ``paced``: it also spends a set number of microseconds of CPU on
+    each request (``PUT /_pace?us=N`` sets it, 0 at first), so that the server stack's latency
+    can be seen at the mock's own cost per request, with nothing else of the mock's."""
     from starlette.applications import Starlette
     from starlette.requests import Request
     from starlette.responses import Response
     from starlette.routing import Route
 
+    pace = {"us": 0.0}
+
     def endpoint(body: bytes) -> Any:
         async def answer(request: Request) -> Response:
             await request.body()
+            if pace["us"]:
+                spin(pace["us"])
             return Response(body, media_type="application/json")
 
         return answer
 
+    async def set_pace(request: Request) -> Response:
+        pace["us"] = max(0.0, float(request.query_params.get("us", "0")))
+        return Response(b"", status_code=204)
+
     routes = [
         Route(a["path"], endpoint(a["body"].encode()), methods=[a["method"]]) for a in answers
     ]
+    if paced:
+        routes.append(Route("/_pace", set_pace, methods=["PUT"]))
     return Starlette(routes=routes)
+
+
+def spin(microseconds: float) -> None:
+    """Keep the CPU busy for ``microseconds`` of process time (a stand-in for work)."""
+    end = time.process_time() + microseconds / 1e6
+    while time.process_time() < end:
+        pass
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -53,6 +78,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("vendor", nargs="?", default="")
     p.add_argument("--port", type=int, required=True)
     p.add_argument("--answers", type=Path, help="starlette: the routes and their answers")
+    p.add_argument("--paced", action="store_true", help="starlette: with PUT /_pace?us=N")
     p.add_argument("--profile", default="")
     args = p.parse_args(argv)
     profiler = cProfile.Profile() if args.profile else None
@@ -62,7 +88,7 @@ def main(argv: list[str] | None = None) -> None:
         if args.kind == "mock":
             serve.main([args.vendor, "--port", str(args.port), "--task-seconds", "3600"])
         else:
-            app = starlette_app(json.loads(args.answers.read_text()))
+            app = starlette_app(json.loads(args.answers.read_text()), paced=args.paced)
             config = uvicorn.Config(app, host="127.0.0.1", port=args.port, log_level="warning")
             sock = bind("127.0.0.1", args.port, "starlette")
             serve.run([("starlette", uvicorn.Server(config), sock)])
