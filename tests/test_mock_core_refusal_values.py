@@ -111,7 +111,7 @@ def test_an_unreadable_body_is_returned_to_answer_after_the_credentials(vendor: 
     mock = VendorMock(vendor)
     kept = mock._read_body(op, request_for(op, b"--x\r\n", "multipart/form-data"))
     assert kept is not None
-    assert kept.kind == "invalid_request"
+    assert kept[0] == "invalid_request"
 
 
 @pytest.mark.parametrize("vendor", VENDORS, ids=IDS)

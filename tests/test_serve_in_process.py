@@ -21,6 +21,7 @@ import pytest
 from generator.runtime.clock import SystemClock, VirtualClock
 from generator.runtime.live import free_ports
 from generator.runtime.mock import serve
+from generator.runtime.mock.collector import FULL_EVERY, YOUNG_OBJECTS, Collector
 from generator.runtime.mock.core import VendorMock
 from generator.runtime.mock.sqlite import SqliteStore
 from generator.runtime.mock.store import MemoryStore
@@ -203,11 +204,12 @@ def stop(named: list[serve.Served], thread: threading.Thread) -> None:
 @pytest.fixture
 def gc_restored() -> Iterator[None]:
     """``run`` tunes the collector of the whole process: put it back afterwards."""
-    threshold, frozen = gc.get_threshold(), gc.get_freeze_count()
+    threshold, frozen, callbacks = gc.get_threshold(), gc.get_freeze_count(), [*gc.callbacks]
     yield
     if not frozen:  # a runner that froze its own heap (mutmut does) keeps it frozen
         gc.unfreeze()
     gc.set_threshold(*threshold)
+    gc.callbacks[:] = callbacks  # the collector's own one taken out
 
 
 def test_serve_all_prints_each_url_once_serving_and_answers_there(capsys) -> None:
@@ -256,17 +258,20 @@ def test_a_server_that_cannot_start_ends_serve_all_with_its_error(capsys) -> Non
 
 def test_run_serves_on_uvloop_with_the_collector_tuned(capsys, gc_restored, monkeypatch) -> None:
     loops: list[str] = []
+    collectors: list[Collector | None] = []
     serve_all = serve.serve_all
 
-    async def recorded(named: list[serve.Served]) -> None:
+    async def recorded(named: list[serve.Served], collector: Collector | None = None) -> None:
         loops.append(type(asyncio.get_running_loop()).__module__.split(".")[0])
-        await serve_all(named)
+        collectors.append(collector)
+        await serve_all(named, collector)
 
     monkeypatch.setattr(serve, "serve_all", recorded)
     with built(PACKAGES[0], "--port", str(free_ports(1))) as named:
         thread = start(serve.run, named)
         wait_until_up(named, thread)
-        assert gc.get_threshold() == (50_000, 20, 20) and gc.get_freeze_count() > 0
+        assert gc.get_threshold() == (YOUNG_OBJECTS, 20, 20) and gc.get_freeze_count() > 0
+        assert collectors[0] is not None and collectors[0].after_collection in gc.callbacks
         stop(named, thread)
     expected = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
     assert serve.event_loop_name() == expected
@@ -274,12 +279,14 @@ def test_run_serves_on_uvloop_with_the_collector_tuned(capsys, gc_restored, monk
     assert capsys.readouterr().out.startswith(f"{PACKAGES[0]:<15} http://127.0.0.1:")
 
 
-def test_tune_gc_freezes_startup_objects_and_raises_the_young_threshold(gc_restored) -> None:
+def test_tune_gc_freezes_startup_objects_and_installs_the_collector(gc_restored) -> None:
     before = gc.get_freeze_count()
     fresh = [[index] for index in range(2000)]  # objects made since any earlier freeze
-    serve.tune_gc()
-    assert gc.get_threshold() == (50_000, 20, 20)
+    collector = serve.tune_gc()
+    assert gc.get_threshold() == (YOUNG_OBJECTS, 20, 20)
     assert gc.get_freeze_count() >= before + len(fresh)
+    assert (collector.young_objects, collector.full_every) == (YOUNG_OBJECTS, FULL_EVERY)
+    assert collector.after_collection in gc.callbacks
 
 
 def test_without_uvloop_the_loop_is_asyncios(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -422,7 +422,7 @@ class VendorMock:
             unreadable = self._read_body(op, request) if request.body else None
             account = self._authenticate(request)  # credentials first, as gateways check them
             if unreadable is not None:
-                raise unreadable
+                raise MockError(*unreadable)
             layout = wire_layout(op)
             values = self._inputs(layout, request)
             entry.params = self._masked(op, values)
@@ -463,8 +463,8 @@ class VendorMock:
                 refusals.append(refusal)
             elif match:
                 allowed.append(method)
-        if refusals:
-            raise refusals[0]
+        if refusals:  # raised anew: the one listed here would hold this frame in a cycle
+            raise MockError(refusals[0].kind, refusals[0].detail)
         if allowed:
             raise MockError(
                 "unknown_operation",
@@ -479,15 +479,17 @@ class VendorMock:
             return request.path[len(self._prefix) :]
         return request.path
 
-    def _read_body(self, op: Operation, request: MockRequest) -> MockError | None:
-        """Parse the body; a body that cannot be read is returned as the error to answer once
-        the credentials have been checked (a key in a form field needs the body read first)."""
+    def _read_body(self, op: Operation, request: MockRequest) -> tuple[str, str] | None:
+        """Parse the body; a body that cannot be read is returned as the error (kind, detail)
+        to answer once the credentials have been checked (a key in a form field needs the body
+        read first). Not the exception itself: a caller holding it would be in its traceback's
+        frames, a cycle that only the garbage collector frees."""
         try:
             self._parse_body(op, request)
         except MockError as exc:
             if exc.kind == "payload_too_large":
                 raise
-            return exc
+            return exc.kind, exc.detail
         return None
 
     def _parse_body(self, op: Operation, request: MockRequest) -> None:

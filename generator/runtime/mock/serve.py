@@ -20,7 +20,6 @@ import argparse
 import asyncio
 import contextlib
 import ctypes
-import gc
 import importlib
 import importlib.util
 import pkgutil
@@ -34,12 +33,14 @@ import uvicorn
 
 from ..clock import Clock, SystemClock, VirtualClock
 from .asgi import create_app
+from .collector import Collector
 from .core import VendorMock
 from .exposure import OneLineParser, add_options, app_options, bind, check, mock_options
 from .sqlite import SqliteStore, StateFileError
 from .store import DEFAULT_MAX_IMAGE_BYTES, DEFAULT_MAX_TASKS
 
 WORKERS = 8  # threads per mock for the requests that carry or make images
+COLLECT_CHECK_SECONDS = 1.0  # how often serving looks whether a full collection is due
 
 
 def vendor_packages() -> list[str]:
@@ -174,8 +175,12 @@ def servers(args: argparse.Namespace) -> list[Served]:
     return found
 
 
-async def serve_all(named: list[Served]) -> None:
+async def serve_all(named: list[Served], collector: Collector | None = None) -> None:
+    """Serve every server until they stop; with ``collector``, its full collections run from
+    here when due (see ``collector``)."""
     tasks = [asyncio.create_task(server.serve(sockets=[sock])) for _name, server, sock in named]
+    if collector is not None:
+        collecting = asyncio.create_task(_collect_when_due(collector))
     while not all(server.started for _name, server, _sock in named):
         if any(task.done() for task in tasks):
             break
@@ -184,7 +189,17 @@ async def serve_all(named: list[Served]) -> None:
         if server.started:
             config = server.config
             print(f"{name:<15} http://{config.host}:{config.port}", flush=True)
-    await asyncio.gather(*tasks)
+    try:
+        await asyncio.gather(*tasks)
+    finally:
+        if collector is not None:
+            collecting.cancel()
+
+
+async def _collect_when_due(collector: Collector) -> None:
+    while True:
+        await asyncio.sleep(COLLECT_CHECK_SECONDS)
+        collector.collect_if_due()
 
 
 def fewer_malloc_arenas() -> None:
@@ -195,11 +210,12 @@ def fewer_malloc_arenas() -> None:
         ctypes.CDLL("libc.so.6").mallopt(-8, 2)  # M_ARENA_MAX
 
 
-def tune_gc() -> None:
-    """A long-running server keeps its startup objects for good: leave them out of garbage
-    collection, and collect the young generation less often, so pauses stay short."""
-    gc.freeze()
-    gc.set_threshold(50_000, 20, 20)
+def tune_gc() -> Collector:
+    """The garbage collector tuned for a long-running server (see ``collector``): what it
+    keeps is left out of collections, so pauses stay short however much it stores."""
+    collector = Collector()
+    collector.install()
+    return collector
 
 
 def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
@@ -221,9 +237,9 @@ def run(named: list[Served]) -> None:
     (``tune_gc``) and glibc's arenas bounded (``fewer_malloc_arenas``). The benchmarks serve
     their references through this too (like for like)."""
     fewer_malloc_arenas()
-    tune_gc()
+    collector = tune_gc()
     with asyncio.Runner(loop_factory=_loop_factory()) as runner:
-        runner.run(serve_all(named))
+        runner.run(serve_all(named, collector))
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,0 +1,137 @@
+"""The garbage collector as the serve command tunes it (``generator.runtime.mock.collector``):
+what exists and what survives a collection is frozen, a full collection comes every so many
+collections and then finds what was frozen, and serving runs it between requests."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import weakref
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from generator.runtime.mock import serve
+from generator.runtime.mock.collector import Collector
+
+
+@pytest.fixture
+def installed() -> Iterator[Collector]:
+    before = gc.get_threshold()
+    collector = Collector(young_objects=5_000, full_every=3)
+    collector.install()
+    try:
+        yield collector
+    finally:
+        collector.uninstall()
+        assert gc.get_threshold() == before
+
+
+class _Node:
+    other: _Node | None = None
+
+
+def _cycle() -> _Node:
+    """Two objects that hold each other: only the collector can free them."""
+    a, b = _Node(), _Node()
+    a.other, b.other = b, a
+    return a
+
+
+def test_installing_freezes_what_exists_and_sets_the_young_threshold(
+    installed: Collector,
+) -> None:
+    assert gc.get_freeze_count() > 1000  # the interpreter, pytest, the project's modules
+    assert gc.get_threshold() == (5_000, 20, 20)
+    assert installed.after_collection in gc.callbacks
+
+
+def test_uninstalling_thaws_everything_and_restores_the_threshold() -> None:
+    before = gc.get_threshold()
+    collector = Collector(young_objects=1234)
+    collector.install()
+    collector.uninstall()
+    assert gc.get_freeze_count() == 0
+    assert gc.get_threshold() == before
+    assert collector.after_collection not in gc.callbacks
+
+
+def test_what_survives_a_young_collection_is_frozen(installed: Collector) -> None:
+    frozen = gc.get_freeze_count()
+    kept = [{"n": [i]} for i in range(2000)]  # each dict holds a list: both tracked
+    gc.collect(0)
+    assert gc.get_freeze_count() >= frozen + 2 * len(kept)
+    assert installed.collections == 1
+
+
+def test_a_full_collection_falls_due_every_full_every_collections(installed: Collector) -> None:
+    gc.collect(0)
+    gc.collect(0)
+    assert (installed.collections, installed.full_due) == (2, False)
+    gc.collect(0)
+    assert (installed.collections, installed.full_due) == (3, True)
+
+
+def test_a_cycle_frozen_in_use_is_found_by_the_full_collection_when_due(
+    installed: Collector,
+) -> None:
+    held = _cycle()
+    alive = weakref.ref(held)
+    gc.collect(0)  # in use at this collection: frozen with the survivors
+    del held
+    gc.collect()
+    assert alive() is not None  # frozen now: no collection looks at it
+    assert installed.collect_if_due() == 0  # not due yet (2 collections of 3)
+    assert alive() is not None
+    gc.collect(0)  # the third
+    assert installed.full_due
+    assert installed.collect_if_due() >= 2  # thawed and found
+    assert alive() is None
+    assert not installed.full_due
+
+
+def test_the_full_collection_freezes_what_it_leaves(installed: Collector) -> None:
+    for _ in range(3):
+        gc.collect(0)
+    installed.collect_if_due()
+    assert gc.get_freeze_count() > 1000  # frozen again once the full collection was over
+
+
+class _Stop(Exception):
+    pass
+
+
+class _Counting(Collector):
+    """A collector whose full collection stops the serving loop the third time it is asked."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked = 0
+
+    def collect_if_due(self) -> int:
+        self.asked += 1
+        if self.asked == 3:
+            raise _Stop
+        return 0
+
+
+def test_serving_asks_the_collector_every_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(serve, "COLLECT_CHECK_SECONDS", 0)
+    collector = _Counting()
+    with pytest.raises(_Stop):
+        asyncio.run(serve._collect_when_due(collector))
+    assert collector.asked == 3
+
+
+def test_serve_all_stops_asking_once_the_servers_stop() -> None:
+    """No server to serve: serve_all ends at once, and its collecting task with it."""
+    collector = _Counting()
+
+    async def go() -> set[asyncio.Task[Any]]:
+        await serve.serve_all([], collector)
+        await asyncio.sleep(0)  # the cancelled task's turn to end
+        return {t for t in asyncio.all_tasks() if t is not asyncio.current_task()}
+
+    assert asyncio.run(go()) == set()
+    assert collector.asked == 0
