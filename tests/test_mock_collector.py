@@ -57,6 +57,16 @@ def test_uninstalling_thaws_everything_and_restores_the_threshold() -> None:
     assert collector.after_collection not in gc.callbacks
 
 
+def test_uninstalling_what_was_never_installed_keeps_the_threshold() -> None:
+    before = gc.get_threshold()
+    gc.set_threshold(4321, 9, 8)
+    try:
+        Collector().uninstall()
+        assert gc.get_threshold() == (4321, 9, 8)
+    finally:
+        gc.set_threshold(*before)
+
+
 def test_what_survives_a_young_collection_is_frozen(installed: Collector) -> None:
     frozen = gc.get_freeze_count()
     kept = [{"n": [i]} for i in range(2000)]  # each dict holds a list: both tracked
@@ -88,7 +98,7 @@ def test_a_cycle_frozen_in_use_is_found_by_the_full_collection_when_due(
     assert installed.full_due
     assert installed.collect_if_due() >= 2  # thawed and found
     assert alive() is None
-    assert not installed.full_due
+    assert installed.full_due is False
 
 
 def test_the_full_collection_freezes_what_it_leaves(installed: Collector) -> None:
