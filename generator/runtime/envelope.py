@@ -205,20 +205,23 @@ def _error_class(kinds: list[str], status_code: int) -> type[errors.APIError]:
 
 def json_of(response: Any) -> Any:
     """An httpx response's JSON, parsed once however often it is asked for (``ValueError``
-    when it is not JSON)."""
+    when it is not JSON). A body that is not JSON is remembered as such, not as the error: an
+    error kept on the response would hold, through its traceback, the frames that hold the
+    response (a cycle only the garbage collector frees), and grow with every raise."""
     cached = response.__dict__.get("_sdk_json", _UNSET)
     if cached is _UNSET:
         try:
             cached = response.json()
-        except ValueError as exc:
-            cached = exc
+        except ValueError:
+            cached = _NOT_JSON
         response.__dict__["_sdk_json"] = cached
-    if isinstance(cached, ValueError):
-        raise cached
+    if cached is _NOT_JSON:
+        raise ValueError("the answer is not JSON")
     return cached
 
 
 _UNSET = object()
+_NOT_JSON = object()
 
 
 def refusal_kind(vendor: Vendor, response: Any) -> str:

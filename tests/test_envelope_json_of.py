@@ -1,0 +1,48 @@
+"""``envelope.json_of``: an answer's JSON read once, and an answer that is not JSON refused
+each time it is asked for, without a reference cycle through the response."""
+
+from __future__ import annotations
+
+import gc
+from typing import Any
+
+import httpx
+import pytest
+
+from generator.runtime.envelope import json_of
+
+
+def _refused(response: httpx.Response) -> bool:
+    try:
+        json_of(response)
+    except ValueError:
+        return True
+    return False
+
+
+def test_the_json_is_parsed_once() -> None:
+    response = httpx.Response(200, content=b'{"a": [1]}')
+    first = json_of(response)
+    assert first == {"a": [1]}
+    assert json_of(response) is first
+
+
+@pytest.mark.parametrize("body", [b"<html>502</html>", b"", b"\xff\xfe"])
+def test_an_answer_that_is_not_json_is_refused_every_time(body: bytes) -> None:
+    response = httpx.Response(502, content=body)
+    assert [_refused(response) for _ in range(3)] == [True, True, True]
+
+
+def test_a_refusal_leaves_no_cycle_through_the_response() -> None:
+    gc.collect()
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        response: Any = httpx.Response(502, content=b"<html>bad gateway</html>")
+        assert _refused(response) and _refused(response)
+        del response
+        found = gc.collect()
+    finally:
+        if was_on:
+            gc.enable()
+    assert found == 0
