@@ -150,3 +150,35 @@ def test_a_content_length_shorter_than_the_body_gets_a_4xx_not_a_traceback() -> 
         mocks.process.terminate()
         _, stderr = mocks.process.communicate(timeout=30)
     assert "Traceback" not in stderr
+
+
+MULTIPART = [
+    (package, name)
+    for package, name in body_operations()
+    if vendor(package).ops[name].body == "multipart"
+]
+
+
+@pytest.mark.parametrize(("package", "name"), MULTIPART)
+def test_a_multipart_field_in_an_unknown_charset_gets_the_vendors_error(
+    package: str, name: str
+) -> None:
+    """Not the server error it once was: the charset is refused by name, as unreadable."""
+    import importlib
+
+    mock = importlib.import_module(f"generated.{package}.mock").create_mock()
+    op = vendor(package).ops[name]
+    content = (
+        b'--zz\r\ncontent-disposition: form-data; name="prompt"\r\n'
+        b"content-type: text/plain; charset=no-such\r\n\r\nx\r\n--zz--\r\n"
+    )
+    with mock.client(client_class(package), max_retries=0) as client:
+        answer = client._http.send(signed_raw(client, op, content, CONTENT_TYPES["multipart"]))
+        with pytest.raises(errors.APIError) as raised:
+            client._read(op, answer)
+    kinds = ["invalid_request"]
+    if vendor(package).auth.kind == "form":  # the key travels in the body it cannot read
+        kinds.append("authentication")
+    expected = [expected_error(package, kind) for kind in kinds]
+    assert (answer.status_code, raised.value.code) in [(e.http_status, e.code) for e in expected]
+    assert not isinstance(raised.value, errors.ServerError)
