@@ -3,13 +3,12 @@ each time it is asked for, without a reference cycle through the response."""
 
 from __future__ import annotations
 
-import gc
-from typing import Any
-
 import httpx
 import pytest
 
 from generator.runtime.envelope import json_of
+
+from .cycles import cycles_left
 
 
 def _refused(response: httpx.Response) -> bool:
@@ -34,15 +33,9 @@ def test_an_answer_that_is_not_json_is_refused_every_time(body: bytes) -> None:
 
 
 def test_a_refusal_leaves_no_cycle_through_the_response() -> None:
-    gc.collect()
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        response: Any = httpx.Response(502, content=b"<html>bad gateway</html>")
+    def refuse_twice() -> None:
+        response = httpx.Response(502, content=b"<html>bad gateway</html>")
         assert _refused(response) and _refused(response)
-        del response
-        found = gc.collect()
-    finally:
-        if was_on:
-            gc.enable()
-    assert found == 0
+
+    found, kinds = cycles_left(refuse_twice)
+    assert found == 0, kinds

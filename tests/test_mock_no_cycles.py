@@ -6,7 +6,6 @@ out of later ones (``serve.tune_gc``), which would keep a cycle for good."""
 
 from __future__ import annotations
 
-import gc
 import importlib
 from collections.abc import Iterator
 
@@ -20,6 +19,7 @@ from generator.runtime.mock.messages import MockRequest, MockResponse
 from generator.runtime.mock.serve import vendor_packages
 from generator.runtime.testing import example_values
 
+from .cycles import cycles_left
 from .hostile import client_class, credentials, signed_raw, signed_request, vendor
 
 FORM = "application/x-www-form-urlencoded"
@@ -79,37 +79,19 @@ def _refused(package: str, answer: MockResponse) -> bool:
     return False
 
 
-def _cycles_left(mock: VendorMock, requests: list[MockRequest]) -> tuple[int, list[MockResponse]]:
-    """Objects in reference cycles left by answering ``requests``, the collector off meanwhile."""
+def _answered(mock: VendorMock, requests: list[MockRequest]) -> tuple[int, str, list[MockResponse]]:
+    """The answers to ``requests``, and what answering them left in reference cycles."""
     answers = [mock.handle(requests[0])]  # the first answer fills the mock's caches
-    gc.collect()
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        answers += [mock.handle(request) for request in requests]
-        gc.set_debug(gc.DEBUG_SAVEALL)  # what the collector finds is kept, for the message
-        found = gc.collect()
-    finally:
-        gc.set_debug(0)
-        if was_on:
-            gc.enable()
-    return found, answers
-
-
-def _left(found: int) -> str:
-    kinds: dict[str, int] = {}
-    for obj in gc.garbage:
-        kinds[type(obj).__name__] = kinds.get(type(obj).__name__, 0) + 1
-    gc.garbage.clear()
-    return f"{found} objects in cycles: {sorted(kinds.items(), key=lambda kv: -kv[1])[:8]}"
+    found, kinds = cycles_left(lambda: answers.extend(mock.handle(r) for r in requests))
+    return found, kinds, answers
 
 
 @pytest.mark.parametrize("package", vendor_packages())
 def test_every_operations_example_leaves_no_cycle(package: str) -> None:
     mock = _mock(package)
     requests = [_as_mock_request(request) for request in _examples(mock, package)]
-    found, answers = _cycles_left(mock, requests)
-    assert found == 0, _left(found)
+    found, kinds, answers = _answered(mock, requests)
+    assert found == 0, kinds
     assert len(answers) == len(requests) + 1
 
 
@@ -117,8 +99,8 @@ def test_every_operations_example_leaves_no_cycle(package: str) -> None:
 def test_every_refusal_leaves_no_cycle(package: str) -> None:
     mock = _mock(package)
     named = list(_refusals(mock, package))
-    found, answers = _cycles_left(mock, [_as_mock_request(request) for _name, request in named])
-    assert found == 0, _left(found)
+    found, kinds, answers = _answered(mock, [_as_mock_request(r) for _name, r in named])
+    assert found == 0, kinds
     accepted = [
         name for (name, _r), a in zip(named, answers[1:], strict=True) if not _refused(package, a)
     ]

@@ -16,8 +16,6 @@ import re
 from typing import Any
 from urllib.parse import unquote
 
-# ``boundary=`` in the Content-Type: a quoted string or a token.
-_BOUNDARY = re.compile(r'boundary\s*=\s*(?:"([^"]*)"|([^;\s]+))', re.IGNORECASE)
 # One parameter of a header (``; name="value"`` or ``; name=value``).
 _PARAM = re.compile(r';\s*([^\s=;]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;]*)')
 _ESCAPED = re.compile(r"\\(.)")  # a quoted-pair inside a quoted string
@@ -26,10 +24,10 @@ _ESCAPED = re.compile(r"\\(.)")  # a quoted-pair inside a quoted string
 def parse(body: bytes, content_type: str) -> tuple[dict[str, Any], dict[str, bytes]]:
     """(fields, files) of a multipart body; a part with a filename is a file. A body that is
     not one (no boundary, no part, a part never closed) raises ``ValueError``."""
-    found = _BOUNDARY.search(content_type)
-    if found is None or not (found.group(1) or found.group(2)):
+    boundary = _params(content_type).get("boundary")
+    if not boundary:
         raise ValueError("multipart body without a boundary")
-    delimiter = b"--" + (found.group(1) or found.group(2)).encode("latin-1")
+    delimiter = b"--" + boundary.encode("latin-1")  # a header's text is Latin-1 (ASGI's too)
     fields: dict[str, Any] = {}
     files: dict[str, bytes] = {}
     for head, data in _parts(body, delimiter):
@@ -38,14 +36,14 @@ def parse(body: bytes, content_type: str) -> tuple[dict[str, Any], dict[str, byt
         name = disposition.get("name")
         if not name:
             continue
-        content_type = headers.get("content-type", "")
-        if content_type.lower().startswith("multipart/"):
+        part_type = headers.get("content-type", "")
+        if part_type.lower().startswith("multipart/"):
             data = b""  # parts of its own (a deprecated way to send files): no bytes itself
         data = _decoded(data, headers.get("content-transfer-encoding", ""))
         if "filename" in disposition:
             files[name] = data
         else:
-            fields[name] = _text(data, _params(content_type).get("charset"))
+            fields[name] = _text(data, _params(part_type).get("charset"))
     return fields, files
 
 

@@ -179,8 +179,7 @@ async def serve_all(named: list[Served], collector: Collector | None = None) -> 
     """Serve every server until they stop; with ``collector``, its full collections run from
     here when due (see ``collector``)."""
     tasks = [asyncio.create_task(server.serve(sockets=[sock])) for _name, server, sock in named]
-    if collector is not None:
-        collecting = asyncio.create_task(_collect_when_due(collector))
+    collecting = None if collector is None else asyncio.create_task(_collect_when_due(collector))
     while not all(server.started for _name, server, _sock in named):
         if any(task.done() for task in tasks):
             break
@@ -192,7 +191,7 @@ async def serve_all(named: list[Served], collector: Collector | None = None) -> 
     try:
         await asyncio.gather(*tasks)
     finally:
-        if collector is not None:
+        if collecting is not None:
             collecting.cancel()
 
 
