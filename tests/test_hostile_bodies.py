@@ -30,27 +30,35 @@ JSON_PROBES = {
     "NaN": (b'{"n": NaN}', "NaN"),
 }
 FORM_PROBES = {"bad UTF-8": (b"prompt=%FF\xff\xfe", "not UTF-8")}
+_PART = b"--zz\r\ncontent-disposition: form-data; name=prompt\r\n"
+MULTIPART_PROBES = {
+    "bad UTF-8": (_PART + b"\r\n\xff\xfe\r\n--zz--\r\n", "not UTF-8"),
+    # once a server error: the codec look-up's LookupError is no ValueError
+    "an unknown charset": (
+        _PART + b"content-type: text/plain; charset=no-such\r\n\r\nx\r\n--zz--\r\n",
+        "unknown charset 'no-such'",
+    ),
+}
 CONTENT_TYPES = {
     "json": "application/json",
     "form": "application/x-www-form-urlencoded",
     "multipart": "multipart/form-data; boundary=zz",
 }
+
+
+def _probes(op_body: str) -> dict[str, tuple[bytes, str]]:
+    return {"json": JSON_PROBES, "multipart": MULTIPART_PROBES}.get(op_body, FORM_PROBES)
+
+
 CASES = [
     (package, name, probe)
     for package, name in body_operations()
-    for probe in (JSON_PROBES if vendor(package).ops[name].body == "json" else FORM_PROBES)
+    for probe in _probes(vendor(package).ops[name].body)
 ]
 
 
 def _probe(package: str, name: str, probe: str) -> tuple[bytes, str]:
-    op = vendor(package).ops[name]
-    probes = JSON_PROBES if op.body == "json" else FORM_PROBES
-    content, reason = probes[probe]
-    if op.body == "multipart":
-        content = (
-            b"--zz\r\ncontent-disposition: form-data; name=prompt\r\n\r\n\xff\xfe\r\n--zz--\r\n"
-        )
-    return content, reason
+    return _probes(vendor(package).ops[name].body)[probe]
 
 
 @pytest.mark.parametrize(("package", "name", "probe"), CASES)
@@ -150,35 +158,3 @@ def test_a_content_length_shorter_than_the_body_gets_a_4xx_not_a_traceback() -> 
         mocks.process.terminate()
         _, stderr = mocks.process.communicate(timeout=30)
     assert "Traceback" not in stderr
-
-
-MULTIPART = [
-    (package, name)
-    for package, name in body_operations()
-    if vendor(package).ops[name].body == "multipart"
-]
-
-
-@pytest.mark.parametrize(("package", "name"), MULTIPART)
-def test_a_multipart_field_in_an_unknown_charset_gets_the_vendors_error(
-    package: str, name: str
-) -> None:
-    """Not the server error it once was: the charset is refused by name, as unreadable."""
-    import importlib
-
-    mock = importlib.import_module(f"generated.{package}.mock").create_mock()
-    op = vendor(package).ops[name]
-    content = (
-        b'--zz\r\ncontent-disposition: form-data; name="prompt"\r\n'
-        b"content-type: text/plain; charset=no-such\r\n\r\nx\r\n--zz--\r\n"
-    )
-    with mock.client(client_class(package), max_retries=0) as client:
-        answer = client._http.send(signed_raw(client, op, content, CONTENT_TYPES["multipart"]))
-        with pytest.raises(errors.APIError) as raised:
-            client._read(op, answer)
-    kinds = ["invalid_request"]
-    if vendor(package).auth.kind == "form":  # the key travels in the body it cannot read
-        kinds.append("authentication")
-    expected = [expected_error(package, kind) for kind in kinds]
-    assert (answer.status_code, raised.value.code) in [(e.http_status, e.code) for e in expected]
-    assert not isinstance(raised.value, errors.ServerError)
