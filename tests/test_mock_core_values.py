@@ -17,10 +17,9 @@ from generator.runtime.mock import VendorMock, core
 from generator.runtime.mock.core import (
     INLINE_BODY_BYTES,
     JOURNAL_TEXT_CHARS,
-    _finish,
     _journal_value,
 )
-from generator.runtime.mock.messages import Call, MockRequest
+from generator.runtime.mock.messages import Call, MockRequest, MockResponse
 from generator.runtime.mock.roles import HANDLERS
 from generator.runtime.paths import get_path
 from generator.runtime.testing import as_kwargs, example_values
@@ -63,12 +62,10 @@ def answers_images(vendor: Vendor, op: Operation) -> bool:
 def pauses(mock: VendorMock, req: MockRequest) -> bool:
     """Whether handling ``req`` stops before its answer, for a worker thread to go on with
     (``ahandle`` moves the rest of it there); it is then finished here."""
-    steps = mock._steps(req)
-    try:
-        next(steps)
-    except StopIteration:
+    answer = mock._begin(req)
+    if isinstance(answer, MockResponse):
         return False
-    _finish(steps)
+    answer()
     return True
 
 

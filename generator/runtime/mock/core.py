@@ -17,7 +17,7 @@ import re
 import string
 import threading
 from collections import deque
-from collections.abc import Callable, Generator, Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -72,7 +72,7 @@ MOCK_BASE_URL = "http://mock.invalid"
 INLINE_BODY_BYTES = 16 * 1024
 JOURNAL_TEXT_CHARS = 1024  # longer strings (base64 images) are shortened in the journal
 T = TypeVar("T")
-Steps = Generator[None, None, MockResponse]  # handling a request, paused where it may move
+Later = Callable[[], MockResponse]  # the rest of a request's work, for a worker thread to run
 
 
 # A task id's letters, one per random byte: ``_ID_LETTERS[byte]``. 256 is not a multiple of 52,
@@ -152,6 +152,7 @@ class VendorMock:
         self._auth = plugin_for(vendor.auth)
         self._routes = [_route_of(op) for op in vendor.operations]
         self._exact = _exact_routes(vendor)
+        self._by_method = _routes_by_method(self._routes)
         self._secret_inputs = _secret_inputs(vendor, self._auth)
         self._prefix = urlsplit(vendor.base_url).path.rstrip("/")
         self._lock = threading.RLock()
@@ -366,7 +367,7 @@ class VendorMock:
     def handle(self, request: MockRequest) -> MockResponse:
         """Answer one request. Never raises. Safe to call from several threads: the mock's
         lock is held only while state changes, not while images are decoded or made."""
-        return _finish(self._steps(request))
+        return _settled(self._begin(request))
 
     async def ahandle(self, request: MockRequest) -> MockResponse:
         """:meth:`handle` for an event loop. The request is begun on the loop; when it comes
@@ -374,45 +375,69 @@ class VendorMock:
         goes to one of the mock's worker threads, so one caller's image work never holds up
         the others. Most requests, submits with a small inline image included, never leave
         the loop: handing a request to a thread and back costs more than answering it."""
-        steps = self._steps(request)
-        if self.workers <= 0:
-            return _finish(steps)
-        try:
-            next(steps)
-        except StopIteration as done:
-            answer: MockResponse = done.value
+        answer = self._begin(request)
+        if isinstance(answer, MockResponse):
             return answer
+        if self.workers <= 0:
+            return answer()
         if self._workers is None:
             self._workers = ThreadPoolExecutor(self.workers, thread_name_prefix="mock-worker")
-        return await asyncio.get_running_loop().run_in_executor(self._workers, _finish, steps)
+        return await asyncio.get_running_loop().run_in_executor(self._workers, answer)
 
-    def _steps(self, request: MockRequest) -> Steps:
-        """:meth:`handle`'s work. It yields before work that may take a while, and nowhere
-        else: whoever drives it may carry on from there on another thread (``ahandle``)."""
-        if len(request.body) > INLINE_BODY_BYTES:
-            yield  # decoding and checking a large body is a worker's job
+    def _begin(self, request: MockRequest) -> MockResponse | Later:
+        """:meth:`handle`'s work up to where work that may take a while begins: the answer, or
+        the rest of the work as a function, for whoever called to run wherever it likes (on a
+        worker thread: ``ahandle``). No generator: this is every request's path, and most
+        answers are ready before any such work."""
+        if len(request.body) > INLINE_BODY_BYTES:  # decoding and checking it is a worker's job
+            return lambda: _settled(self._respond(request))
+        return self._respond(request)
+
+    def _respond(self, request: MockRequest) -> MockResponse | Later:
         if request.path.startswith("/_mock/"):  # at the root only: not the vendor's paths
             if request.path.startswith(("/_mock/files/", "/_mock/examples/", "/_mock/advance")):
-                yield  # images made, or tasks finished and callbacks sent
+                return functools.partial(admin, self, request, request.path)  # images, tasks
             return admin(self, request, request.path)
         request_id = f"{self._random.getrandbits(96):024x}"
         entry = JournalEntry(self.clock.time(), request.method, request.path)
         try:
-            response = yield from self._answer(request, request_id, entry)
-        except MockError as exc:
-            response = self._error(exc.kind, exc.detail, request_id)
-        except Exception:  # a bug in the mock must still answer in the vendor's shape
-            log.exception(
-                "mock %s failed on %s %s", self.vendor.package, request.method, request.path
-            )
-            response = self._error("server_error", "internal error", request_id)
+            answer = self._answer(request, request_id, entry)
+        except Exception as exc:
+            answer = self._failed(exc, request, request_id)
+        if isinstance(answer, MockResponse):
+            return self._recorded(entry, answer)
+        return functools.partial(self._answer_later, answer, request, request_id, entry)
+
+    def _answer_later(
+        self, rest: Later, request: MockRequest, request_id: str, entry: JournalEntry
+    ) -> MockResponse:
+        """The rest of an answer ``_respond`` left for later, recorded as it records one."""
+        try:
+            answer = rest()
+        except Exception as exc:
+            answer = self._failed(exc, request, request_id)
+        return self._recorded(entry, answer)
+
+    def _failed(self, exc: Exception, request: MockRequest, request_id: str) -> MockResponse:
+        """The answer to a request whose handling raised ``exc`` (called where it was caught):
+        a refusal's own, and for a bug in the mock the vendor's system error, logged."""
+        if isinstance(exc, MockError):
+            return self._error(exc.kind, exc.detail, request_id)
+        log.exception("mock %s failed on %s %s", self.vendor.package, request.method, request.path)
+        return self._error("server_error", "internal error", request_id)
+
+    def _recorded(self, entry: JournalEntry, response: MockResponse) -> MockResponse:
+        """``response``, once the journal holds it as ``entry``'s answer."""
         entry.status, entry.answer = response.status, response.body
         entry.media_type, entry.headers = response.media_type, response.headers
         self.journal.append(entry)
         return response
 
-    def _answer(self, request: MockRequest, request_id: str, entry: JournalEntry) -> Steps:
-        """Route, fault, parse, authenticate, validate and serve; failures raise MockError."""
+    def _answer(
+        self, request: MockRequest, request_id: str, entry: JournalEntry
+    ) -> MockResponse | Later:
+        """Route, fault, parse, authenticate and validate; then serve, now or (for a slow call,
+        see ``_slow``) later. Failures raise MockError."""
         op = self._route(request)
         entry.operation = name = op.name
         fault = self._take_fault(name) if self._faults else None
@@ -427,8 +452,22 @@ class VendorMock:
             values = self._inputs(layout, request)
             entry.params = self._masked(op, values)
             call, handler = self._dispatch(op, values, account, request)
-            if self._slow(call):
-                yield  # served, the rest is a worker thread's
+        except MockError as exc:
+            return _faulted(self._error(exc.kind, exc.detail, request_id, op), fault)
+        if self._slow(call):  # served, the rest is a worker thread's
+            return functools.partial(self._served, call, handler, request_id, fault)
+        return self._served(call, handler, request_id, fault)
+
+    def _served(
+        self,
+        call: Call,
+        handler: Callable[[Call], Any],
+        request_id: str,
+        fault: Fault | None,
+    ) -> MockResponse:
+        """The answer of ``handler`` to a checked call, or its refusal in the operation's
+        shape; a latency or drop fault applied after the work is done."""
+        try:
             payload = handler(call)
             if isinstance(payload, ResultBytes):  # the result itself as the body
                 response = MockResponse(call.status, payload.data, payload.media_type)
@@ -437,11 +476,8 @@ class VendorMock:
                 response = self._json(call.status, body)
             response.delay = call.delay
         except MockError as exc:
-            response = self._error(exc.kind, exc.detail, request_id, op)
-        if fault is not None:  # latency and drop happen after the work is done
-            response.delay += fault.seconds if fault.kind == "latency" else 0.0
-            response.dropped = fault.kind == "drop"
-        return response
+            response = self._error(exc.kind, exc.detail, request_id, call.op)
+        return _faulted(response, fault)
 
     def _route(self, request: MockRequest) -> Operation:
         """The operation a request is for: by path and method, then by the constant headers
@@ -453,12 +489,20 @@ class VendorMock:
         exact, constants = self._exact.get((request.method, path), (None, False))
         if exact is not None and (not constants or _constant_mismatch(exact, request) is None):
             return exact  # the common case: a path without parameters, no constant to check
-        for pattern, method, op, constants, names in self._routes:
+        if exact is None:  # a path with parameters: this method's routes, in the same order
+            for prefix, pattern, op, constants in self._by_method.get(request.method, ()):
+                match = pattern.fullmatch(path) if path.startswith(prefix) else None
+                if match is not None:
+                    if constants:
+                        break  # checked below, where a refusal is answered
+                    request.path_params = match.groupdict()
+                    return op
+        for pattern, method, op, constants in self._routes:
             match = pattern.fullmatch(path)
             if match and request.method == method:
                 refusal = _constant_mismatch(op, request) if constants else None
                 if refusal is None:
-                    request.query.update(zip(names, match.groups(), strict=True))
+                    request.path_params = match.groupdict()
                     return op
                 refusals.append(refusal)
             elif match:
@@ -531,7 +575,7 @@ class VendorMock:
             if location == "query":
                 raw = request.query.get(wire)
             elif location == "path":
-                raw = request.query.get(f"{{{wire}}}")
+                raw = request.path_params.get(wire) if request.path_params else None
             elif location == "header":
                 raw = request.headers.get(wire.lower())
             elif location == "form":
@@ -694,14 +738,17 @@ class VendorMock:
         return self._json(status, body, headers)
 
 
-def _finish(steps: Generator[None, None, T]) -> T:
-    """Run ``steps`` to the end, here: what it returns."""
-    while True:
-        try:
-            next(steps)
-        except StopIteration as done:
-            result: T = done.value
-            return result
+def _settled(answer: MockResponse | Later) -> MockResponse:
+    """``answer``, or what the rest of the work left for later gives, run here."""
+    return answer if isinstance(answer, MockResponse) else answer()
+
+
+def _faulted(response: MockResponse, fault: Fault | None) -> MockResponse:
+    """``response`` with an injected latency or drop fault (those happen after the work)."""
+    if fault is not None:
+        response.delay += fault.seconds if fault.kind == "latency" else 0.0
+        response.dropped = fault.kind == "drop"
+    return response
 
 
 def _image_inputs(op: Operation) -> list[str]:
@@ -774,17 +821,30 @@ def _exact_routes(vendor: Vendor) -> dict[tuple[str, str], tuple[Operation, bool
     }
 
 
-# A route: its path's regex, its method, the operation, whether it has routing constants to
-# check, and the names its path parameters are kept under in the request's query ("{id}").
-Route = tuple[re.Pattern[str], str, Operation, bool, tuple[str, ...]]
+# A route: its path's regex (its groups named as the path parameters), its method, the
+# operation, and whether it has routing constants to check.
+Route = tuple[re.Pattern[str], str, Operation, bool]
 
 
 def _route_of(op: Operation) -> Route:
     """``op``'s route, worked out once (every request with a path parameter goes through
     them)."""
-    pattern = _path_pattern(op)
-    constants = any(_routes_by(p) for p in op.params)
-    return pattern, op.method, op, constants, tuple(f"{{{name}}}" for name in pattern.groupindex)
+    return _path_pattern(op), op.method, op, any(_routes_by(p) for p in op.params)
+
+
+# A route as its method's list keeps it: the literal start of its path (tested before the
+# regex), the regex, the operation, whether it has routing constants to check.
+MethodRoute = tuple[str, re.Pattern[str], Operation, bool]
+
+
+def _routes_by_method(routes: list[Route]) -> dict[str, list[MethodRoute]]:
+    """Each method's routes, in the order of ``routes``: the first match among them is the
+    one the full scan of ``_route`` finds (when it has no routing constant to check)."""
+    found: dict[str, list[MethodRoute]] = {}
+    for pattern, method, op, constants in routes:
+        prefix = op.path.split("{", 1)[0]
+        found.setdefault(method, []).append((prefix, pattern, op, constants))
+    return found
 
 
 def _routes_by(param: Param) -> bool:

@@ -48,6 +48,9 @@ class MockRequest:
     form: dict[str, Any] = field(default_factory=dict)
     files: dict[str, bytes] = field(default_factory=dict)
     json: Any = None
+    # The path's parameters by wire name, once the request is routed to an operation that
+    # has them (None until then, and for a path without them).
+    path_params: dict[str, str] | None = None
 
     @classmethod
     def build(

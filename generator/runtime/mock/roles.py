@@ -43,6 +43,9 @@ class Roles:
         self.mock = mock
         self._poll_ops: dict[str, str] = {}  # submit operation -> the get that follows it
         self._specs: dict[str, Any] = {}  # get operation -> its task family (task_spec)
+        # what every template context holds, bound once: each answer makes a context
+        self._file_urls = mock.file_urls
+        self._file_bytes = mock._task_files
 
     def handler(self, role: str) -> Callable[[Call], Any] | None:
         """The handler of operations of ``role``, or None for a role no mock serves."""
@@ -249,15 +252,16 @@ class Roles:
         page: dict[str, Any] | None = None,
     ) -> Context:
         """Template context at ``now`` (the clock's time by default)."""
+        spec = self._specs.get(task.poll_op if task is not None else "", MISSING)
         return Context(
-            now=self.mock.clock.time() if now is None else now,
-            task_spec=self.task_spec(task),
-            file_urls=self.mock.file_urls,
-            file_bytes=self.mock._task_files,
-            task=task,
-            account=account,
-            request={} if request is None else request,
-            page={} if page is None else page,
+            self.mock.clock.time() if now is None else now,
+            self.task_spec(task) if spec is MISSING else spec,
+            self._file_urls,
+            self._file_bytes,
+            task,
+            account,
+            {} if request is None else request,
+            {} if page is None else page,
         )
 
     # -- images ------------------------------------------------------------------------------
