@@ -19,14 +19,14 @@ import base64
 import functools
 import io
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from PIL import Image, ImageFilter
 
 from ..paths import get_path
-from ..vendor import TaskSpec
+from ..vendor import Status, TaskSpec
 from .store import Account, MockTask
 
 
@@ -45,7 +45,9 @@ class Context:
 
 
 Compiled = Callable[[Context], Any]
-TaskGetter = Callable[[Context, MockTask], Any]
+# A ``$task.`` value: read from the context, the task and the task's status at the context's
+# time (read once per object by whoever renders several).
+TaskGetter = Callable[[Context, MockTask, Status], Any]
 # What each ``$`` source offers after its dot: the names a template may use (``""``: the source
 # alone). ``$request`` takes any wire name; a task's named result files follow ``base64.``,
 # ``files.`` and ``file_url.``; ``images.<n>`` picks one URL.
@@ -140,8 +142,8 @@ def _compile_each(template: dict[str, Any]) -> Compiled:
 
 def _compile_fields(template: dict[str, Any]) -> Compiled:
     merge = compile_template(template["$merge"]) if "$merge" in template else None
-    named = [_field(k, v) for k, v in template.items() if not k.startswith("$")]
-    fields = _fill_fields(named)
+    named = [(k, v) for k, v in template.items() if not k.startswith("$")]
+    fields = _object_function(named)
     if merge is None:
         return fields
     if not named:
@@ -158,37 +160,82 @@ def _compile_fields(template: dict[str, Any]) -> Compiled:
     return fill
 
 
-# One field of an object template: its key, and either its compiled value or, for a
-# ``$task.<attr>`` value, how to read that from the task (with the expression, for the error).
-Field = tuple[str, Compiled | None, TaskGetter | None, str]
-
-
-def _field(key: str, template: Any) -> Field:
-    """A field, a ``$task.`` value read straight from the context's task: a frame fewer per
-    field, and the mock renders every answer through these."""
-    if isinstance(template, str) and template.startswith("$task."):
-        return key, None, _task_getter(template.removeprefix("$task.")), template
-    return key, compile_template(template), None, ""
-
-
-def _fill_fields(fields: list[Field]) -> Compiled:
-    """An object without ``$merge``: its fields, each left out when it renders to None."""
-
-    def fill(ctx: Context) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        task = ctx.task
-        for key, value, getter, expr in fields:
-            if value is not None:
-                rendered = value(ctx)
-            elif task is None:
-                raise KeyError(f"unknown template value {expr!r} (no task here)")
-            else:
-                rendered = getter(ctx, task)  # type: ignore[misc]
-            if rendered is not None:
-                out[key] = rendered
-        return out
-
+def _object_function(fields: list[tuple[Any, Any]]) -> Compiled:
+    """An object without ``$merge`` as one function, written as Python source and compiled:
+    its fields in order, each left out when it renders to None. Plain objects inside it are
+    written in place, ``$task.`` values are read by their getters with the task's status read
+    once, and anything else calls its compiled template. The mock renders every answer
+    through these, and a call per field and a status per value cost more than the rest."""
+    code = _ObjectCode()
+    code.write(fields, "out")
+    body = "".join(f"    {line}\n" for line in code.lines)
+    namespace = dict(code.names)
+    exec(f"def fill(ctx):\n    task = ctx.task\n{body}    return out\n", namespace)
+    fill: Compiled = namespace["fill"]
     return fill
+
+
+def _task_list(template: Any) -> bool:
+    """Whether ``template`` is ``{"$each": "$task.<value>", "$item": ...}`` and nothing else."""
+    return (
+        isinstance(template, dict)
+        and template.keys() == {"$each", "$item"}
+        and str(template["$each"]).startswith("$task.")
+    )
+
+
+class _ObjectCode:
+    """The source of an object's function (``_object_function``). The source holds only names
+    it made and the object's keys as Python literals; the values it reads are in ``names``."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.names: dict[str, Any] = {}
+        self.objects = 0
+        self.task_read = False
+
+    def write(self, fields: list[tuple[Any, Any]], target: str) -> None:
+        self.lines.append(f"{target} = {{}}")
+        for key, template in fields:
+            at = f"{target}[{key!r}]"
+            if isinstance(template, str) and template.startswith("$task."):
+                self._read_task(template)
+                getter = self._name("get", _task_getter(template.removeprefix("$task.")))
+                self._set_unless_none(at, f"{getter}(ctx, task, status)")
+            elif isinstance(template, dict) and not any(str(k).startswith("$") for k in template):
+                self.objects += 1
+                inner = f"obj{self.objects}"
+                self.write(list(template.items()), inner)
+                self.lines.append(f"{at} = {inner}")
+            elif _task_list(template):  # a list of one of the task's values, e.g. its images
+                self._read_task(template["$each"])
+                getter = self._name("get", _task_getter(template["$each"].removeprefix("$task.")))
+                item, bind = self._name("item", compile_template(template["$item"])), "bind"
+                self.names[bind] = _bind
+                values = f"enumerate({getter}(ctx, task, status) or [])"
+                self.lines.append(f"{at} = [{item}({bind}(ctx, x, i)) for i, x in {values}]")
+            elif isinstance(template, dict | list) or str(template).startswith("$"):
+                part = self._name("part", compile_template(template))
+                self._set_unless_none(at, f"{part}(ctx)")
+            elif template is not None:  # a constant
+                self.lines.append(f"{at} = {self._name('const', template)}")
+
+    def _read_task(self, expr: str) -> None:
+        """Before the first ``$task.`` value: refuse a context without a task (naming that
+        value, as reading it would), and read the task's status."""
+        if not self.task_read:
+            self.task_read = True
+            missing = self._name("missing", f"unknown template value {expr!r} (no task here)")
+            self.lines += ["if task is None:", f"    raise KeyError({missing})"]
+            self.lines.append("status = task.status(ctx.now)")
+
+    def _set_unless_none(self, at: str, value: str) -> None:
+        self.lines += [f"value = {value}", "if value is not None:", f"    {at} = value"]
+
+    def _name(self, kind: str, value: Any) -> str:
+        name = f"{kind}{len(self.names)}"
+        self.names[name] = value
+        return name
 
 
 def _fill_merged(merge: Compiled) -> Compiled:
@@ -207,8 +254,21 @@ def _fill_merged(merge: Compiled) -> Compiled:
 
 
 def _bind(ctx: Context, item: Any, index: int) -> Context:
+    """``ctx`` for one element of a list (made field by field: ``dataclasses.replace`` costs
+    several times more, once per element of every list answered)."""
     task = item if isinstance(item, MockTask) else ctx.task
-    return replace(ctx, item=item, index=index, task=task)
+    return Context(
+        ctx.now,
+        ctx.task_spec,
+        ctx.file_urls,
+        ctx.file_bytes,
+        task,
+        ctx.account,
+        ctx.request,
+        ctx.page,
+        item,
+        index,
+    )
 
 
 def template_errors(
@@ -304,7 +364,7 @@ def _account_value(account: Account | None, attr: str) -> Any:
 
 def task_value(ctx: Context, task: MockTask, attr: str) -> Any:
     """The value of ``$task.<attr>`` for ``task``."""
-    return _task_getter(attr)(ctx, task)
+    return _task_getter(attr)(ctx, task, task.status(ctx.now))
 
 
 def _task_expression(attr: str, expr: str) -> Compiled:
@@ -314,7 +374,7 @@ def _task_expression(attr: str, expr: str) -> Compiled:
         task = ctx.task
         if task is None:
             raise KeyError(f"unknown template value {expr!r} (no task here)")
-        return getter(ctx, task)
+        return getter(ctx, task, task.status(ctx.now))
 
     return value
 
@@ -326,69 +386,70 @@ def _task_getter(attr: str) -> TaskGetter:
     name, _, rest = attr.partition(".")
     if name in _FILE_VALUES:
         by_file = _FILE_VALUES[name]
-        return lambda ctx, task: by_file(ctx, task, rest)
+        return lambda ctx, task, status: by_file(ctx, task, status, rest)
     if name in _TASK_VALUES:
         return _TASK_VALUES[name]
 
-    def unknown(_ctx: Context, _task: MockTask) -> Any:  # refused when used, as any value
+    def unknown(_ctx: Context, _task: MockTask, _status: Status) -> Any:  # refused when used
         raise KeyError(f"unknown task value {attr!r}")
 
     return unknown
 
 
-def _base64_file(ctx: Context, task: MockTask, rest: str) -> Any:
-    found = ctx.file_bytes(task) if task.status(ctx.now) == "succeeded" else {}
+def _base64_file(ctx: Context, task: MockTask, status: Status, rest: str) -> Any:
+    found = ctx.file_bytes(task) if status == "succeeded" else {}
     data = next((d for n, (d, _t) in found.items() if n.rsplit(".", 1)[0] == rest), None)
     return None if data is None else base64.b64encode(data).decode()
 
 
-def _urls(ctx: Context, task: MockTask) -> dict[str, str]:
-    return ctx.file_urls(task) if task.status(ctx.now) == "succeeded" else {}
+def _urls(ctx: Context, task: MockTask, status: Status) -> dict[str, str]:
+    return ctx.file_urls(task) if status == "succeeded" else {}
 
 
-def _image_urls(ctx: Context, task: MockTask, rest: str) -> Any:
-    urls = list(_urls(ctx, task).values())
+def _image_urls(ctx: Context, task: MockTask, status: Status, rest: str) -> Any:
+    urls = list(_urls(ctx, task, status).values())
     if rest:
         return urls[int(rest)] if rest.isdigit() and int(rest) < len(urls) else ""
     return urls
 
 
-def _first_image(ctx: Context, task: MockTask, _rest: str) -> str:
-    urls = list(_urls(ctx, task).values())
+def _first_image(ctx: Context, task: MockTask, status: Status, _rest: str) -> str:
+    urls = list(_urls(ctx, task, status).values())
     return urls[0] if urls else ""
 
 
-_FILE_VALUES: dict[str, Callable[[Context, MockTask, str], Any]] = {
+# The values with a result file's name after them: (context, task, its status, the name).
+_FILE_VALUES: dict[str, Callable[[Context, MockTask, Status, str], Any]] = {
     "base64": _base64_file,
-    "files": lambda ctx, task, rest: _urls(ctx, task).get(rest),
+    "files": lambda ctx, task, status, rest: _urls(ctx, task, status).get(rest),
     "image": _first_image,
     "images": _image_urls,
     # where a result file is served once the task succeeds
-    "file_url": lambda _ctx, task, rest: f"{task.base_url}/_mock/files/{task.id}/{rest}",
-    "outputs": lambda ctx, task, _rest: (
-        _outputs(ctx, task) if task.status(ctx.now) == "succeeded" else []
+    "file_url": lambda _ctx, task, _status, rest: f"{task.base_url}/_mock/files/{task.id}/{rest}",
+    "outputs": lambda ctx, task, status, _rest: (
+        _outputs(ctx, task) if status == "succeeded" else []
     ),
 }
 # The other values, each read with the task's status where it depends on it.
 _TASK_VALUES: dict[str, TaskGetter] = {
-    "status": lambda ctx, task: (
-        ctx.task_spec.wire_status(task.status(ctx.now)) if ctx.task_spec else task.status(ctx.now)
+    "status": lambda ctx, _task, status: (
+        ctx.task_spec.wire_status(status) if ctx.task_spec else status
     ),
-    "error": lambda ctx, task: task.error if task.status(ctx.now) == "failed" else "",
-    "message": lambda ctx, task: (
-        ctx.task_spec.messages.get(task.status(ctx.now), "") if ctx.task_spec else ""
+    "error": lambda _ctx, task, status: task.error if status == "failed" else "",
+    "message": lambda ctx, _task, status: (
+        ctx.task_spec.messages.get(status, "") if ctx.task_spec else ""
     ),
-    "running": lambda ctx, task: task.status(ctx.now) == "running",
-    "preview": lambda ctx, task: _preview(ctx, task) if task.status(ctx.now) == "running" else None,
-    "id": lambda _ctx, task: task.id,
-    "external_id": lambda _ctx, task: task.external_id,
-    "created_ms": lambda _ctx, task: int(task.created_at * 1000),
-    "updated_ms": lambda ctx, task: int(task.updated_at(ctx.now) * 1000),
-    "created": lambda ctx, task: _format_time(ctx, task.created_at),
-    "progress": lambda ctx, task: task.progress(ctx.now),
-    "progress_text": lambda ctx, task: f"{task.progress(ctx.now):.2f}",
-    "callback_url": lambda _ctx, task: task.callback_url,
-    "deduction": lambda _ctx, task: f"{task.price:g}",
+    "running": lambda _ctx, _task, status: status == "running",
+    "preview": lambda ctx, task, status: _preview(ctx, task) if status == "running" else None,
+    "id": lambda _ctx, task, _status: task.id,
+    "external_id": lambda _ctx, task, _status: task.external_id,
+    "created_ms": lambda _ctx, task, _status: int(task.created_at * 1000),
+    "updated_ms": lambda _ctx, task, status: int(task.reached_at(status) * 1000),
+    "created": lambda ctx, task, _status: _format_time(ctx, task.created_at),
+    "progress": lambda ctx, task, _status: task.progress(ctx.now),
+    "progress_text": lambda ctx, task, _status: f"{task.progress(ctx.now):.2f}",
+    "callback_url": lambda _ctx, task, _status: task.callback_url,
+    "deduction": lambda _ctx, task, _status: f"{task.price:g}",
 }
 
 
