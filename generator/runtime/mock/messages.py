@@ -162,7 +162,26 @@ MAX_JSON_DEPTH = 64  # deeper than any vendor's body; deeper ones are refused, n
 
 def read_json(body: bytes) -> Any:
     """A request body's JSON; one that cannot be read raises the vendor's invalid-request
-    error with a plain reason (never Python's own words about recursion or digit limits)."""
+    error with a plain reason (never Python's own words about recursion or digit limits).
+
+    orjson reads it first, several times quicker on the large bodies images make. What orjson
+    refuses, and a number it may have read as a float where the body wrote an integer (it
+    reads one past 64 bits so), are read again by the standard library's parser, whose reading
+    and refusals are the mock's: every body reads to the same value either way."""
+    try:
+        value = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return _read_json_exactly(body)
+    depth, large = _shape(value)
+    if large:
+        return _read_json_exactly(body)
+    if depth > MAX_JSON_DEPTH:
+        raise MockError("invalid_request", _too_deep())
+    return value
+
+
+def _read_json_exactly(body: bytes) -> Any:
+    """``read_json`` with the standard library's parser (its reasons for a refusal)."""
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -179,7 +198,7 @@ def read_json(body: bytes) -> Any:
     except ValueError as exc:  # a number too long to convert, or NaN / Infinity
         reason = f"the body is not JSON the vendor takes: {_why(exc)}"
         raise MockError("invalid_request", reason) from None
-    if _depth(value) > MAX_JSON_DEPTH:
+    if _shape(value)[0] > MAX_JSON_DEPTH:
         raise MockError("invalid_request", _too_deep())
     return value
 
@@ -211,22 +230,26 @@ def _why(exc: ValueError) -> str:
     return text
 
 
-def _depth(value: Any) -> int:
-    """How deeply ``value`` nests lists and objects (walked without recursion)."""
-    deepest, stack = 0, [(value, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if isinstance(node, dict):
-            children: Iterable[Any] = node.values()
-        elif isinstance(node, list):
-            children = node
-        else:
-            continue
-        deepest = max(deepest, depth)
-        if deepest > MAX_JSON_DEPTH:
-            return deepest
-        stack.extend((child, depth + 1) for child in children)
-    return deepest
+LARGE_FLOAT = 2.0**63  # from here on, a float may be an integer orjson could not keep exact
+
+
+def _shape(value: Any) -> tuple[int, bool]:
+    """How deeply ``value`` nests lists and objects (counted past ``MAX_JSON_DEPTH`` no
+    further), and whether it holds a float of at least ``LARGE_FLOAT`` either way. Walked a
+    level at a time, without recursion."""
+    depth, large = 0, False
+    level = [value] if isinstance(value, dict | list) else []
+    while level and depth <= MAX_JSON_DEPTH:
+        depth += 1
+        below = []
+        for node in level:
+            for child in node.values() if isinstance(node, dict) else node:
+                if isinstance(child, dict | list):
+                    below.append(child)
+                elif type(child) is float and not -LARGE_FLOAT < child < LARGE_FLOAT:
+                    large = True
+        level = below
+    return depth, large or (type(value) is float and not -LARGE_FLOAT < value < LARGE_FLOAT)
 
 
 def parse_query(query: str) -> dict[str, str]:

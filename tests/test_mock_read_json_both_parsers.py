@@ -1,0 +1,80 @@
+"""``mock.messages.read_json`` reads a body with orjson first and falls back to the standard
+library's parser. Whichever reads it, a body gives the value ``json.loads`` gives: integers
+past 64 bits stay exact integers, and what only the standard library reads (a lone surrogate)
+is still read."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator.runtime.mock import messages
+from generator.runtime.mock.messages import MockError, read_json
+
+# JSON values: every kind a body can hold, integers past 64 bits and floats of any size too
+SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**80), max_value=2**80)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text()
+)
+VALUES = st.recursive(
+    SCALARS,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(VALUES)
+def test_a_body_reads_to_the_value_json_loads_gives(value: object) -> None:
+    body = json.dumps(value).encode()
+    read = read_json(body)
+    assert read == json.loads(body)
+    assert json.dumps(read) == json.dumps(json.loads(body))  # same types: 2**64 is no float
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"18446744073709551616",
+        b"-9223372036854775809",
+        b'{"seed": 123456789012345678901234567890}',
+        b'[[{"n": -123456789012345678901}]]',
+    ],
+)
+def test_an_integer_past_64_bits_stays_an_exact_integer(body: bytes) -> None:
+    read = read_json(body)
+    assert json.dumps(read) == json.dumps(json.loads(body))  # written back digit for digit
+
+
+def test_a_lone_surrogate_only_the_standard_library_reads_is_still_read() -> None:
+    assert read_json(b'{"prompt": "\\ud800"}') == {"prompt": "\ud800"}
+
+
+def test_a_plain_body_is_read_by_orjson_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fallback is for what orjson cannot read exactly, not for every body."""
+
+    def refused(body: bytes) -> object:
+        raise AssertionError("read again by the standard library")
+
+    monkeypatch.setattr(messages, "_read_json_exactly", refused)
+    assert read_json(b'{"image": "aGVsbG8=", "n": [1, 2.5, true, null]}') == {
+        "image": "aGVsbG8=",
+        "n": [1, 2.5, True, None],
+    }
+
+
+@pytest.mark.parametrize("body", [b"[1e308]", b"9.3e18", b'{"a": [-9.3e18]}'])
+def test_a_large_float_is_read_again_and_stays_the_same_float(body: bytes) -> None:
+    assert read_json(body) == json.loads(body)
+
+
+def test_a_body_too_deep_for_orjson_is_refused_in_the_mock_s_words() -> None:
+    with pytest.raises(MockError) as refused:
+        read_json(b"[" * 2000 + b"]" * 2000)
+    assert refused.value.detail == "the body's JSON is nested deeper than 64 levels"
