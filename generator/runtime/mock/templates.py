@@ -186,7 +186,7 @@ def _task_list(template: Any) -> bool:
 
 class _ObjectCode:
     """The source of an object's function (``_object_function``). The source holds only names
-    it made and the object's keys as Python literals; the values it reads are in ``names``."""
+    it made; the keys and values they stand for are in ``names``."""
 
     def __init__(self) -> None:
         self.lines: list[str] = []
@@ -197,7 +197,7 @@ class _ObjectCode:
     def write(self, fields: list[tuple[Any, Any]], target: str) -> None:
         self.lines.append(f"{target} = {{}}")
         for key, template in fields:
-            at = f"{target}[{key!r}]"
+            at = f"{target}[{self._name('key', key)}]"  # a key by name: no text of it in the source
             if isinstance(template, str) and template.startswith("$task."):
                 self._read_task(template)
                 getter = self._name("get", _task_getter(template.removeprefix("$task.")))
