@@ -70,8 +70,18 @@ def test_a_plain_body_is_read_by_orjson_alone(monkeypatch: pytest.MonkeyPatch) -
 
 
 @pytest.mark.parametrize("body", [b"[1e308]", b"9.3e18", b'{"a": [-9.3e18]}'])
-def test_a_large_float_is_read_again_and_stays_the_same_float(body: bytes) -> None:
+def test_a_large_float_is_read_again_and_stays_the_same_float(
+    body: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    exactly, asked = messages._read_json_exactly, []
+
+    def recorded(again: bytes) -> object:
+        asked.append(again)
+        return exactly(again)
+
+    monkeypatch.setattr(messages, "_read_json_exactly", recorded)
     assert read_json(body) == json.loads(body)
+    assert asked == [body]
 
 
 def test_a_body_too_deep_for_orjson_is_refused_in_the_mock_s_words() -> None:
