@@ -88,3 +88,18 @@ def test_a_body_too_deep_for_orjson_is_refused_in_the_mock_s_words() -> None:
     with pytest.raises(MockError) as refused:
         read_json(b"[" * 2000 + b"]" * 2000)
     assert refused.value.detail == "the body's JSON is nested deeper than 64 levels"
+
+
+@pytest.mark.parametrize(
+    "inner", [b"18446744073709551616", b'"\\ud800"'], ids=["long", "surrogate"]
+)
+def test_a_body_too_deep_is_refused_by_the_standard_library_s_reading_too(inner: bytes) -> None:
+    """A body only the standard library reads exactly (a long integer, a lone surrogate),
+    nested 65 levels: refused as too deep there as well."""
+    with pytest.raises(MockError) as refused:
+        read_json(b"[" * 65 + inner + b"]" * 65)
+    assert (refused.value.kind, refused.value.detail) == (
+        "invalid_request",
+        "the body's JSON is nested deeper than 64 levels",
+    )
+    assert read_json(b"[" * 64 + inner + b"]" * 64) == json.loads(b"[" * 64 + inner + b"]" * 64)

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from generator.runtime.mock.store import MockTask
-from generator.runtime.mock.templates import Context, render
+from generator.runtime.mock.templates import Context, compile_template, render
 
 URLS = {
     "a.png": "http://mock.invalid/files/t1/a.png",
@@ -81,3 +81,26 @@ def test_without_a_task_the_first_task_value_is_named_even_inside_an_inner_objec
 
 def test_an_object_without_task_values_renders_where_there_is_no_task() -> None:
     assert render({"a": {"b": 1}, "c": "x"}, context(with_task=False)) == {"a": {"b": 1}, "c": "x"}
+
+
+def test_without_a_task_a_list_of_task_values_names_its_source() -> None:
+    template = {"n": 1, "images": {"$each": "$task.images", "$item": "$item"}}
+    with pytest.raises(KeyError) as caught:
+        render(template, context(with_task=False))
+    assert caught.value.args == ("unknown template value '$task.images' (no task here)",)
+
+
+def test_a_task_value_in_a_list_without_a_task_names_itself() -> None:
+    with pytest.raises(KeyError) as caught:
+        render(["$task.id"], context(with_task=False))
+    assert caught.value.args == ("unknown template value '$task.id' (no task here)",)
+
+
+def test_constants_in_a_list_are_kept_as_they_are() -> None:
+    assert render([1, 2.5, True, "text", None], context()) == [1, 2.5, True, "text"]
+
+
+def test_a_template_compiled_again_is_the_same_function() -> None:
+    template = {"id": "$task.id"}
+    assert compile_template(template) is compile_template(template)
+    assert compile_template(template)(context()) == {"id": "t1"}
