@@ -43,6 +43,7 @@ def test_a_body_reads_to_the_value_json_loads_gives(value: object) -> None:
     [
         b"18446744073709551616",
         b"-9223372036854775809",
+        b"[-9223372036854775809]",  # as a float, exactly -2**63: the boundary itself
         b'{"seed": 123456789012345678901234567890}',
         b'[[{"n": -123456789012345678901}]]',
     ],
