@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from generator.runtime.accounts import Account
 from generator.runtime.mock.store import MockTask
 from generator.runtime.mock.templates import Context, compile_template, render
 
@@ -104,3 +105,19 @@ def test_a_template_compiled_again_is_the_same_function() -> None:
     template = {"id": "$task.id"}
     assert compile_template(template) is compile_template(template)
     assert compile_template(template)(context()) == {"id": "t1"}
+
+
+def test_a_list_element_s_context_keeps_the_request_account_page_and_files() -> None:
+    ctx = Context(
+        now=1_000.0, task_spec=None, file_urls=lambda _t: dict(URLS),
+        file_bytes=lambda _t: {"a.png": (b"png", "image/png")}, task=task(),
+        account=Account("k", quota=5), request={"p": "x", "rows": [1, 2]}, page={"number": 3},
+    )  # fmt: skip
+    item = {
+        "r": "$request.p",
+        "a": "$account.remaining",
+        "n": "$page.number",
+        "b": "$task.base64.a",
+    }
+    rendered = render({"$each": "$request.rows", "$item": item}, ctx)
+    assert rendered == [{"r": "x", "a": 5, "n": 3, "b": "cG5n"}] * 2
