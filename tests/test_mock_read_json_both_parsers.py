@@ -94,13 +94,26 @@ def test_a_body_too_deep_for_orjson_is_refused_in_the_mock_s_words() -> None:
 @pytest.mark.parametrize(
     "inner", [b"18446744073709551616", b'"\\ud800"'], ids=["long", "surrogate"]
 )
-def test_a_body_too_deep_is_refused_by_the_standard_library_s_reading_too(inner: bytes) -> None:
-    """A body only the standard library reads exactly (a long integer, a lone surrogate),
-    nested 65 levels: refused as too deep there as well."""
+def test_a_body_too_deep_is_refused_by_the_standard_library_s_reading_too(
+    inner: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A body only the standard library reads exactly (a long integer, a lone surrogate,
+    beside a branch 64 levels deep inside the outer list): read again there, and refused as
+    too deep there as well; one level less is read."""
+    exactly, asked = messages._read_json_exactly, []
+
+    def recorded(again: bytes) -> object:
+        asked.append(again)
+        return exactly(again)
+
+    monkeypatch.setattr(messages, "_read_json_exactly", recorded)
+    deep = b"[" + inner + b", " + b"[" * 64 + b"]" * 64 + b"]"
     with pytest.raises(MockError) as refused:
-        read_json(b"[" * 65 + inner + b"]" * 65)
+        read_json(deep)
     assert (refused.value.kind, refused.value.detail) == (
         "invalid_request",
         "the body's JSON is nested deeper than 64 levels",
     )
-    assert read_json(b"[" * 64 + inner + b"]" * 64) == json.loads(b"[" * 64 + inner + b"]" * 64)
+    assert asked == [deep]
+    fits = b"[" + inner + b", " + b"[" * 63 + b"]" * 63 + b"]"
+    assert read_json(fits) == json.loads(fits)
