@@ -405,6 +405,98 @@ INSTRUCTION_TARGETS: dict[str, Callable[[int], Callable[[], int]]] = {
 }
 
 
+# The events callgrind counts with its cache and branch simulators: instructions, first-level
+# cache misses (instructions, data read, data written), last-level misses, mispredicted
+# conditional and indirect branches. Summed here into what each costs a CPU.
+SERVED_EVENTS = {
+    "instructions": ("Ir",),
+    "L1 misses": ("I1mr", "D1mr", "D1mw"),
+    "LL misses": ("ILmr", "DLmr", "DLmw"),
+    "mispredicts": ("Bcm", "Bim"),
+}
+
+
+def _callgrind_totals(out: Path) -> dict[str, int]:
+    """The largest totals among callgrind's dumps of ``out`` (the dump of the window)."""
+    import re
+
+    best: dict[str, int] = {}
+    for dump in out.parent.glob(out.name + "*"):
+        text = dump.read_text(errors="replace")
+        events = re.search(r"^events: (.*)$", text, re.M)
+        if events is None:
+            continue
+        names = events.group(1).split()
+        for line in re.finditer(r"^(?:summary|totals): (.*)$", text, re.M):
+            found = dict(zip(names, map(int, line.group(1).split()), strict=True))
+            if found.get("Ir", 0) > best.get("Ir", 0):
+                best = found
+    return best
+
+
+def _served_events(key: str, cmd: list[str], out: Path, seconds: float) -> dict[str, float]:
+    """``SERVED_EVENTS`` per request of the server ``cmd`` (a ``bench.serve`` command) under
+    callgrind, loaded with ``key``'s request by wrk for ``seconds`` once warm."""
+    import subprocess
+
+    from . import loopback, tools
+
+    def control(pid: int, *args: str) -> None:
+        subprocess.run(["callgrind_control", *args, str(pid)], check=True, capture_output=True)
+
+    vg = ["valgrind", "--tool=callgrind", "--instr-atstart=no", "--cache-sim=yes"]
+    vg += ["--branch-sim=yes", f"--callgrind-out-file={out}"]
+    port = loopback.free_port()
+    server = loopback.Server([*vg, *cmd, "--port", str(port)], port, out.with_suffix(".log"))
+    try:
+        server.wait_ready(timeout=600)
+        made = loopback.MAKERS[key.split("_", 1)[0]](loopback.sender(server.base))
+        live = next(w for w in made if w.key == key)  # a query names a task this server holds
+        script = loopback.wrk_script(live, out.with_suffix(".lua"))
+        loopback.wrk(tools.wrk(), script, server.base, 5)  # warm, not counted
+        control(server.proc.pid, "-i", "on")
+        stats = loopback.wrk(tools.wrk(), script, server.base, seconds)
+        control(server.proc.pid, "-i", "off")
+        control(server.proc.pid, "-d")
+    finally:
+        server.stop()
+    totals = _callgrind_totals(out)
+    n = max(1, stats["requests"])
+    per = {
+        name: sum(totals.get(e, 0) for e in events) / n for name, events in SERVED_EVENTS.items()
+    }
+    return {**per, "requests": n}
+
+
+def served_counts(keys: list[str], seconds: float) -> None:
+    """Each workload's request to the served mock and to bare Starlette, as the loopback
+    benchmark serves them (``bench.serve``: uvicorn, uvloop, the ``gc`` tuning), each server
+    run under callgrind with its cache and branch simulators and loaded by wrk for
+    ``seconds`` once warm: the events per request of the whole process (uvicorn, the event
+    loop and the collector included) and their ratios. Deterministic where CPU time on these
+    machines is not, and it shows whether the CPU ratio follows the instructions or the
+    caches and branches. Requests are counted by wrk over the window the collection is on
+    for (switched by ``callgrind_control``), so a few requests' error either way."""
+    import json
+
+    work = Path(tempfile.mkdtemp(prefix="bench-served-"))
+    for key in keys:
+        _mock, w = _loopback_request(key)
+        answers = work / f"{key}.json"
+        answers.write_text(json.dumps([{"method": w.method, "path": w.route, "body": w.answer}]))
+        serve = [sys.executable, "-m", "bench.serve"]
+        mock = _served_events(key, [*serve, "mock", w.vendor], work / f"{key}-mock.cg", seconds)
+        bare = _served_events(
+            key, [*serve, "starlette", "--answers", str(answers)], work / f"{key}-bare.cg", seconds
+        )
+        counted = f"{mock['requests']:.0f} and {bare['requests']:.0f} requests counted"
+        print(f"{key} (served; {counted})")
+        for event in SERVED_EVENTS:
+            ratio = mock[event] / bare[event] if bare[event] else float("nan")
+            print(f"  {event:13} mock {mock[event]:10,.0f}  starlette {bare[event]:10,.0f}  "
+                  f"ratio {ratio:.2f}", flush=True)  # fmt: skip
+
+
 def served(top: int, seconds: float = 5.0) -> None:
     """The served ShowAPI mock (the real serve command) under cProfile, loaded by wrk."""
     from . import loopback, tools
@@ -472,6 +564,13 @@ def main(argv: list[str] | None = None) -> None:
         help="count instructions per request under callgrind instead "
         f"(targets: {', '.join(WORKLOADS)}, {CLIENT})",
     )
+    p.add_argument(
+        "--served",
+        action="store_true",
+        help="with --instructions: the served mock and bare Starlette, whole processes under "
+        "wrk, with callgrind's cache and branch simulators (slow: minutes per workload)",
+    )
+    p.add_argument("--seconds", type=float, default=20.0, help="--served: seconds of wrk load")
     p.add_argument("-n", type=int, default=300, help="--instructions: requests counted")
     p.add_argument(
         "--split",
@@ -480,13 +579,16 @@ def main(argv: list[str] | None = None) -> None:
     )
     args = p.parse_args(argv)
     if args.instructions:
-        unknown = sorted(set(args.targets) - {*WORKLOADS, CLIENT})
+        unknown = sorted(set(args.targets) - {*WORKLOADS, *(() if args.served else (CLIENT,))})
         if unknown:
             p.error(f"unknown workload(s): {', '.join(unknown)}")
         import shutil
 
         if shutil.which("valgrind") is None:
             p.error("--instructions needs valgrind (apt-get install valgrind)")
+        if args.served:
+            served_counts(args.targets or list(WORKLOADS), args.seconds)
+            return
         count(args.targets or list(WORKLOADS), args.n, args.split)
         return
     unknown = sorted(set(args.targets) - {*TARGETS, "served"})

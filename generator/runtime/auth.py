@@ -27,6 +27,8 @@ from .secrets import Secret
 if TYPE_CHECKING:
     from .vendor import Auth
 
+_NUMBER = (int, float)  # a JWT's time claims (``int | float`` would be built on every check)
+
 
 class Outgoing(Protocol):
     """What a plug-in may change on a request being built (see ``client.Outgoing``); the body
@@ -184,9 +186,9 @@ class BearerJWT(AuthPlugin):
             raise AuthRefused("token_invalid", "Authorization is not a Bearer token")
         account, claims = self._verified(token, accounts)
         nbf = claims.get("nbf")
-        if isinstance(nbf, int | float) and now < nbf:
+        if isinstance(nbf, _NUMBER) and now < nbf:
             raise AuthRefused("token_not_yet_valid", "the token is not valid yet")
-        if not isinstance(claims.get("exp"), int | float) or now >= claims["exp"]:
+        if not isinstance(claims.get("exp"), _NUMBER) or now >= claims["exp"]:
             raise AuthRefused("token_expired", "the token has expired")
         return account
 

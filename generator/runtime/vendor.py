@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -194,14 +194,20 @@ class TaskSpec(_Model):
     def wire_status(self, status: Status) -> str | int:
         """The vendor's word for ``status``; a vendor without a word for queued says running's,
         one with no words (its status is the HTTP status) the status itself."""
+        return self.wire_words[status]  # a KeyError names a status without a word
+
+    @cached_property
+    def wire_words(self) -> dict[Status, str | int]:
+        """``wire_status`` of every status that has a word, worked out once: every task the
+        mock answers with reads it."""
         if not self.statuses:
-            return status
-        for wire, canonical in self.statuses.items():
-            if canonical == status:
-                return int(wire) if self.status_type == "integer" else wire
-        if status == "queued":
-            return self.wire_status("running")
-        raise KeyError(status)
+            return {status: status for status in get_args(Status)}
+        words: dict[Status, str | int] = {}
+        for wire, canonical in self.statuses.items():  # the first word of a status is its own
+            words.setdefault(canonical, int(wire) if self.status_type == "integer" else wire)
+        if "queued" not in words and "running" in words:
+            words["queued"] = words["running"]
+        return words
 
 
 class CallbackSpec(_Model):

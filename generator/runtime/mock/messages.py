@@ -32,8 +32,9 @@ def encode_json(body: Any) -> bytes:
         return _STDLIB_ENCODE(body).encode()
     # orjson's bytes sit in a buffer of at least 4 KiB whatever their length, and the journal
     # keeps every answer: a short one is copied into bytes of its own size (10,000 journal
-    # entries held 40 MB otherwise).
-    return bytes(memoryview(out)) if len(out) < SMALL_ANSWER else out
+    # entries held 40 MB otherwise). ``b"%s" %`` makes that copy: bytes(memoryview(...))
+    # does the same at three times the cost.
+    return b"%s" % out if len(out) < SMALL_ANSWER else out
 
 
 @dataclass

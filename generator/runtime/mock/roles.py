@@ -195,13 +195,13 @@ class Roles:
         task = self.mock.store.get(task_id, call.account.key)
         if task is None or (task.poll_op and task.poll_op != op.name):
             raise MockError("not_found", task_id)
-        state = task.status(self.mock.clock.time())
+        now = self.mock.clock.time()  # one time for the HTTP status and the body
+        state = task.status(now)
         call.status = mock.http_status.get(state, 200)
         if mock.body_file and state == "succeeded":
             return self._body_file(task, mock.body_file)
-        return render(
-            mock.response, self._context(task=task, request=call.values, account=call.account)
-        )
+        context = self._context(now, task=task, request=call.values, account=call.account)
+        return render(mock.response, context)
 
     def _body_file(self, task: MockTask, name: str) -> ResultBytes:
         """A succeeded task's result file ``name`` (without extension) as the answer's body."""

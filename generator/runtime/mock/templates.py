@@ -433,7 +433,7 @@ _FILE_VALUES: dict[str, Callable[[Context, MockTask, Status, str], Any]] = {
 # The other values, each read with the task's status where it depends on it.
 _TASK_VALUES: dict[str, TaskGetter] = {
     "status": lambda ctx, _task, status: (
-        ctx.task_spec.wire_status(status) if ctx.task_spec else status
+        ctx.task_spec.wire_words[status] if ctx.task_spec else status
     ),
     "error": lambda _ctx, task, status: task.error if status == "failed" else "",
     "message": lambda ctx, _task, status: (
