@@ -428,15 +428,20 @@ def _callgrind_totals(out: Path) -> dict[str, int]:
             continue
         names = events.group(1).split()
         for line in re.finditer(r"^(?:summary|totals): (.*)$", text, re.M):
-            found = dict(zip(names, map(int, line.group(1).split()), strict=True))
+            counts = map(int, line.group(1).split())  # callgrind leaves out trailing zeros
+            found = dict(zip(names, counts, strict=False))
             if found.get("Ir", 0) > best.get("Ir", 0):
                 best = found
     return best
 
 
-def _served_events(key: str, cmd: list[str], out: Path, seconds: float) -> dict[str, float]:
+def _served_events(
+    key: str, cmd: list[str], out: Path, seconds: float, given: Workload | None = None
+) -> tuple[dict[str, float], Workload]:
     """``SERVED_EVENTS`` per request of the server ``cmd`` (a ``bench.serve`` command) under
-    callgrind, loaded with ``key``'s request by wrk for ``seconds`` once warm."""
+    callgrind, loaded by wrk for ``seconds`` once warm with ``key``'s request: ``given``, or
+    one made against this server (a query names a task the server holds). The request sent
+    is returned too, for the reference to be sent the same."""
     import subprocess
 
     from . import loopback, tools
@@ -450,9 +455,10 @@ def _served_events(key: str, cmd: list[str], out: Path, seconds: float) -> dict[
     server = loopback.Server([*vg, *cmd, "--port", str(port)], port, out.with_suffix(".log"))
     try:
         server.wait_ready(timeout=600)
-        made = loopback.MAKERS[key.split("_", 1)[0]](loopback.sender(server.base))
-        live = next(w for w in made if w.key == key)  # a query names a task this server holds
-        script = loopback.wrk_script(live, out.with_suffix(".lua"))
+        if given is None:
+            made = loopback.MAKERS[key.split("_", 1)[0]](loopback.sender(server.base))
+            given = next(w for w in made if w.key == key)
+        script = loopback.wrk_script(given, out.with_suffix(".lua"))
         loopback.wrk(tools.wrk(), script, server.base, 5)  # warm, not counted
         control(server.proc.pid, "-i", "on")
         stats = loopback.wrk(tools.wrk(), script, server.base, seconds)
@@ -465,7 +471,7 @@ def _served_events(key: str, cmd: list[str], out: Path, seconds: float) -> dict[
     per = {
         name: sum(totals.get(e, 0) for e in events) / n for name, events in SERVED_EVENTS.items()
     }
-    return {**per, "requests": n}
+    return {**per, "requests": n}, given
 
 
 def served_counts(keys: list[str], seconds: float) -> None:
@@ -485,10 +491,11 @@ def served_counts(keys: list[str], seconds: float) -> None:
         answers = work / f"{key}.json"
         answers.write_text(json.dumps([{"method": w.method, "path": w.route, "body": w.answer}]))
         serve = [sys.executable, "-m", "bench.serve"]
-        mock = _served_events(key, [*serve, "mock", w.vendor], work / f"{key}-mock.cg", seconds)
-        bare = _served_events(
-            key, [*serve, "starlette", "--answers", str(answers)], work / f"{key}-bare.cg", seconds
+        mock, sent = _served_events(
+            key, [*serve, "mock", w.vendor], work / f"{key}-mock.cg", seconds
         )
+        reference = [*serve, "starlette", "--answers", str(answers)]
+        bare, _ = _served_events(key, reference, work / f"{key}-bare.cg", seconds, sent)
         counted = f"{mock['requests']:.0f} and {bare['requests']:.0f} requests counted"
         print(f"{key} (served; {counted})")
         for event in SERVED_EVENTS:
