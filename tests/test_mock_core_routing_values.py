@@ -75,3 +75,46 @@ def test_the_journal_masks_an_input_the_auth_plug_in_names(
     kept = VendorMock(vendor)._masked(op, {param.wire: "s3cr3t-token", "prompt": "plain"})
 
     assert kept == {param.wire: "****", "prompt": "plain"}
+
+
+def with_routing_header(vendor: Any, op: Any) -> Any:
+    """``vendor`` with ``op`` also picked by a constant header (as Tencent's action picks its
+    operations), on top of its parametrised path: no spec has both yet, and routing takes
+    another way for them."""
+    action = op.params[0].model_copy(
+        update={
+            "wire": "X-Test-Action",
+            "py": "x_test_action",
+            "location": "header",
+            "source": "constant",
+            "value": "Find",
+            "refusal": "unknown_operation",
+            "routes": True,
+            "allow_slash": False,
+        }
+    )
+    changed = op.model_copy(update={"params": (*op.params, action)})
+    operations = tuple(changed if o is op else o for o in vendor.operations)
+    return vendor.model_copy(update={"operations": operations})
+
+
+@pytest.mark.parametrize(
+    ("vendor", "op", "param"), PATH_PARAMS, ids=[f"{v.package}-{o.name}" for v, o, _ in PATH_PARAMS]
+)
+def test_a_parametrised_path_with_a_routing_header_is_routed_by_both(
+    vendor: Any, op: Any, param: Any
+) -> None:
+    mock = VendorMock(with_routing_header(vendor, op))
+    routed = mock.vendor.ops[op.name]
+    right = path_request(mock.vendor, routed, "t1")
+    wrong = path_request(mock.vendor, routed, "t1")
+    wrong.headers["x-test-action"] = "Other"
+
+    assert mock._route(right).name == op.name
+    assert right.path_params == {param.wire: "t1"}
+    with pytest.raises(MockError) as refused:
+        mock._route(wrong)
+    assert (refused.value.kind, refused.value.detail) == (
+        "unknown_operation",
+        "X-Test-Action 'Other'",
+    )

@@ -672,3 +672,35 @@ def test_the_journal_keeps_short_texts_and_shortens_long_ones_bytes_and_nested_v
         "nested": {"inner": f"<{JOURNAL_TEXT_CHARS + 1} characters>"},
         "number": 3,
     }
+
+
+@pytest.mark.parametrize("vendor", VENDORS, ids=lambda v: v.package)
+def test_a_fault_in_work_left_for_a_worker_thread_is_the_server_error_journaled_and_logged(
+    vendor: Vendor, caplog: pytest.LogCaptureFixture
+) -> None:
+    mock = VendorMock(vendor)
+
+    def broken(call: Call) -> Any:
+        raise RuntimeError("a bug in the mock")
+
+    def dispatched(op: Operation, values: Any, account: Any, req: MockRequest) -> Any:
+        return Call(op, values, {}, account, req), broken
+
+    mock._authenticate = lambda request: None  # type: ignore[assignment,method-assign,return-value]
+    mock._dispatch = dispatched  # type: ignore[assignment,method-assign]
+    mock._slow = lambda call: True  # type: ignore[method-assign]  # as a call making images is
+    op = poll_of(vendor)
+    later = mock._begin(request(vendor, op))
+    assert not isinstance(later, MockResponse)  # the rest is left for a worker thread
+    assert not mock.journal  # recorded once the rest is done
+
+    answer = later()
+    assert shown(answer) == shown(mock._error("server_error", "internal error", "RID"))
+    [entry] = mock.journal
+    assert (entry.operation, entry.status, entry.answer) == (op.name, answer.status, answer.body)
+    [record] = [r for r in caplog.records if r.exc_info]
+    assert (
+        record.getMessage()
+        == f"mock {vendor.package} failed on {op.method} {vendor_path(vendor, op)}"
+    )
+    assert record.exc_info is not None and record.exc_info[0] is RuntimeError
