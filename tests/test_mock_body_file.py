@@ -20,6 +20,7 @@ from generator.pipeline import build_vendor
 from generator.runtime.images import png_bytes
 from generator.runtime.mock import VendorMock
 from generator.runtime.mock import effects as mock_effects
+from generator.runtime.mock.messages import Call, MockRequest
 from generator.runtime.vendor import Operation, Vendor
 
 from .synthetic import VENDORS
@@ -93,3 +94,27 @@ def test_a_file_the_task_did_not_make_is_a_server_error_naming_it(vendor: Vendor
     assert (
         body["errors"][0]["message"] == f"internal error: task {job} made no result file 'nothing'"
     )
+
+
+def test_a_query_answers_its_status_and_its_body_from_one_moment(vendor: Vendor) -> None:
+    """Read just before the job finishes, the job is running: the answer's HTTP status says so
+    and the body's progress is that moment's, even when the clock has moved on by the time the
+    body is written (here: every read of the clock is a second later)."""
+    mock = VendorMock(vendor)
+    with httpx.Client(transport=mock.transport(), base_url=BASE) as http:
+        image = ("a.png", png_bytes(20, 10), "image/png")
+        job = str(http.post("/v1/jobs", headers=HEADERS, files={"image": image}).json()["id"])
+    task = mock.store.find(job)
+    assert task is not None
+    get = next(op for op in vendor.operations if op.role == "get")
+    reads = iter([task.finishes_at - 1.0, task.finishes_at + 1.0])
+    mock.clock.time = lambda: next(reads)  # type: ignore[method-assign]
+    account = next(a for a in mock.accounts.values() if a.key == task.account)
+    request = MockRequest.build("GET", f"{BASE}/v1/jobs/{job}", [], b"")
+    call = Call(get, {get.task_id: job}, {}, account, request)
+
+    body = mock.roles._get(call)
+
+    assert call.status == get.mock.http_status["running"]
+    expected = round((task.run_seconds - 1.0) / task.run_seconds, 4)
+    assert body == {"id": job, "progress": expected, "error": ""}

@@ -68,6 +68,7 @@ def test_a_plain_body_is_read_by_orjson_alone(monkeypatch: pytest.MonkeyPatch) -
         "image": "aGVsbG8=",
         "n": [1, 2.5, True, None],
     }
+    assert read_json(b"-2.5") == -2.5  # a body that is one plain float, too
 
 
 @pytest.mark.parametrize("body", [b"[1e308]", b"9.3e18", b'{"a": [-9.3e18]}'])
