@@ -1,6 +1,7 @@
 """Bodies a mock cannot read get the vendor's invalid-request error with a plain reason, and no
 traceback in the log: JSON nested 100,000 deep, a 5,000-digit integer, bytes that are not UTF-8,
-a truncated body; one that stops arriving is dropped after the read timeout."""
+a truncated body, half a surrogate pair; one that stops arriving is dropped after the read
+timeout."""
 
 from __future__ import annotations
 
@@ -28,6 +29,8 @@ JSON_PROBES = {
     "bad UTF-8": (b'{"prompt": "\xff\xfe"}', "not UTF-8"),
     "truncated": (b'{"prompt": "a', "not JSON"),
     "NaN": (b'{"n": NaN}', "NaN"),
+    # once read, then a 500 when the answer echoed it (a task already stored and charged)
+    "half a surrogate pair": (b'{"prompt": "a\\ud800"}', "holds \\ud800, half a surrogate pair"),
 }
 FORM_PROBES = {"bad UTF-8": (b"prompt=%FF\xff\xfe", "not UTF-8")}
 _PART = b"--zz\r\ncontent-disposition: form-data; name=prompt\r\n"

@@ -1,7 +1,7 @@
 """``mock.messages.read_json`` reads a body with orjson first and falls back to the standard
 library's parser. Whichever reads it, a body gives the value ``json.loads`` gives: integers
-past 64 bits stay exact integers, and what only the standard library reads (a lone surrogate)
-is still read."""
+past 64 bits stay exact integers. A string holding half a surrogate pair, which only the
+standard library reads, is refused in the mock's words: no answer could write it back."""
 
 from __future__ import annotations
 
@@ -53,8 +53,25 @@ def test_an_integer_past_64_bits_stays_an_exact_integer(body: bytes) -> None:
     assert json.dumps(read) == json.dumps(json.loads(body))  # written back digit for digit
 
 
-def test_a_lone_surrogate_only_the_standard_library_reads_is_still_read() -> None:
-    assert read_json(b'{"prompt": "\\ud800"}') == {"prompt": "\ud800"}
+@pytest.mark.parametrize(
+    ("body", "half"),
+    [
+        (b'{"prompt": "a\\ud800"}', "\\ud800"),
+        (b'{"x": ["\\udc80b"]}', "\\udc80"),
+        (b'"\\ud83d"', "\\ud83d"),
+    ],
+)
+def test_half_a_surrogate_pair_is_refused_naming_it(body: bytes, half: str) -> None:
+    with pytest.raises(MockError) as refused:
+        read_json(body)
+    assert (refused.value.kind, refused.value.detail) == (
+        "invalid_request",
+        f"the body is not JSON the vendor takes: a string holds {half}, half a surrogate pair",
+    )
+
+
+def test_a_whole_surrogate_pair_is_read_as_its_character() -> None:
+    assert read_json(b'{"prompt": "\\ud83d\\ude00"}') == {"prompt": "\U0001f600"}
 
 
 def test_a_plain_body_is_read_by_orjson_alone(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -117,4 +134,8 @@ def test_a_body_too_deep_is_refused_by_the_standard_library_s_reading_too(
     )
     assert asked == [deep]
     fits = b"[" + inner + b", " + b"[" * 63 + b"]" * 63 + b"]"
-    assert read_json(fits) == json.loads(fits)
+    if inner == b'"\\ud800"':  # read, as deep as allowed, then refused for the surrogate
+        with pytest.raises(MockError, match="half a surrogate pair"):
+            read_json(fits)
+    else:
+        assert read_json(fits) == json.loads(fits)

@@ -168,7 +168,9 @@ def read_json(body: bytes) -> Any:
     orjson reads it first, several times quicker on the large bodies images make. What orjson
     refuses, and a number it may have read as a float where the body wrote an integer (it
     reads one past 64 bits so), are read again by the standard library's parser, whose reading
-    and refusals are the mock's: every body reads to the same value either way."""
+    and refusals are the mock's: every body reads to the same value either way. A string
+    holding half a surrogate pair, which only the standard library reads, is refused: the
+    mock could not write it back in an answer (a task stored and charged, then a 500)."""
     try:
         value = orjson.loads(body)
     except orjson.JSONDecodeError:
@@ -201,6 +203,14 @@ def _read_json_exactly(body: bytes) -> Any:
         raise MockError("invalid_request", reason) from None
     if _shape(value)[0] > MAX_JSON_DEPTH:
         raise MockError("invalid_request", _too_deep())
+    try:  # a lone surrogate (``"\\ud800"``) is no text: no answer, file or store could hold it
+        _STDLIB_ENCODE(value).encode()
+    except UnicodeEncodeError as exc:
+        half = f"\\u{ord(exc.object[exc.start]):04x}"
+        reason = (
+            f"the body is not JSON the vendor takes: a string holds {half}, half a surrogate pair"
+        )
+        raise MockError("invalid_request", reason) from None
     return value
 
 
