@@ -6,9 +6,10 @@ import difflib
 import types
 import typing
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel
+if TYPE_CHECKING:  # imported where used: a run with nothing to rebuild never loads pydantic
+    from pydantic import BaseModel
 
 
 def json_pointer(parts: Iterable[object]) -> str:
@@ -48,6 +49,8 @@ def describe(model: type[BaseModel], error: Any) -> str:
 def known_keys(model: type[BaseModel], loc: Sequence[Any]) -> list[str]:
     """The keys the model accepts at ``loc`` (field names and aliases, through nested models,
     lists and dicts of models)."""
+    from pydantic import BaseModel
+
     current: Any = model
     for part in loc:
         current = _model_in(current, part)
@@ -60,6 +63,8 @@ def known_keys(model: type[BaseModel], loc: Sequence[Any]) -> list[str]:
 
 def _model_in(current: Any, part: Any) -> Any:
     """The model one step down ``part`` from ``current`` (a model or a container type)."""
+    from pydantic import BaseModel
+
     if isinstance(current, type) and issubclass(current, BaseModel):
         fields = {f.alias or n: f for n, f in current.model_fields.items()}
         field = fields.get(str(part))

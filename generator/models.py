@@ -8,16 +8,21 @@ generator's guesses and the output has no timestamps.
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import functools
 import json
 import multiprocessing
 import os
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import cache
 from .errors import SpecError
 from .naming import pascal
+
+if TYPE_CHECKING:
+    from multiprocessing.pool import AsyncResult, Pool
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 JSON_TYPES = ("application/json", "application/json;charset=UTF-8")
@@ -210,11 +215,77 @@ def optional_caller_ids(named: dict[str, Any]) -> dict[str, Any]:
     return schemas
 
 
+def start_workers(inputs: list[bytes]) -> Pool | None:
+    """Worker processes for a ``Batch``, forked before the specs are even loaded, when some
+    models are likely missing from the cache: one per vendor whose spec (``inputs``: each
+    vendor's spec and overlay bytes) has not had its models made by this module and today's
+    datamodel-code-generator (``remember``), leaving a core to this process (on two cores, a
+    second worker made the whole a fifth slower: three processes sharing two). Each warms up
+    as soon as it starts, making a one-schema model (the library's imports are most of a
+    small vendor's cold model time), while the parent goes on loading the specs. None when
+    every vendor's models are likely cached, on one core, or where processes cannot be
+    forked. A wrong guess costs time, never a wrong model: ``Batch`` looks each one up in the
+    cache itself."""
+    cores = os.cpu_count() or 1
+    if cores < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    cold = sum(1 for data in inputs if cache.get("models-made", _made_key(data)) is None)
+    if not cold:
+        return None
+    workers = min(cold, cores - 1)  # a core left for this process: it has its own work to do
+    return multiprocessing.get_context("fork").Pool(workers, initializer=_warm_up)
+
+
+def remember(inputs: list[bytes]) -> None:
+    """Note that the models of each spec in ``inputs`` are in the cache (``start_workers``)."""
+    for data in inputs:
+        cache.put("models-made", _made_key(data), "")
+
+
+def _made_key(data: bytes) -> str:
+    return cache.key(data, _library_version(), cache.source_of(__file__))
+
+
+def _warm_up() -> None:
+    """A worker's first job: a one-schema model, made and thrown away."""
+    warm = {"Warm": {"type": "object", "properties": {"name": {"type": "string"}}}}
+    with contextlib.suppress(Exception):  # the real jobs report any trouble with the library
+        _generate(_document({"components": {"schemas": warm}}))
+
+
+class Batch:
+    """Several vendors' models, begun one vendor at a time and collected in order (``codes``).
+    With ``pool`` (``start_workers``), each one missing from the cache goes to a worker as soon
+    as its vendor is added, so models are made while the caller loads the next spec and builds
+    the rest of each vendor. Without one, those missing are made together at the end
+    (``make_all``)."""
+
+    def __init__(self, pool: Pool | None) -> None:
+        self._pool = pool
+        self._jobs: list[tuple[dict[str, Any], str]] = []
+        self._begun: dict[int, AsyncResult[str]] = {}
+
+    def add(self, named: dict[str, Any], file: str) -> None:
+        if self._pool is not None:
+            text = _document(named)  # text, not the dict: the worker gets it as it is now
+            if cache.get("models", _models_key(text)) is None:
+                self._begun[len(self._jobs)] = self._pool.apply_async(_models_of, (text, file))
+        self._jobs.append((named, file))
+
+    def codes(self) -> list[str]:
+        """Each added vendor's models, in the order they were added."""
+        if self._pool is None:
+            return make_all(self._jobs)
+        return [
+            self._begun[i].get() if i in self._begun else render_models(*job)
+            for i, job in enumerate(self._jobs)
+        ]
+
+
 def make_all(jobs: list[tuple[dict[str, Any], str]]) -> list[str]:
-    """``render_models`` for each ``(named, file)``. Those missing from the cache (all of them
-    in a fresh clone) are made in worker processes, one per core, when there are two or more:
-    datamodel-code-generator takes most of a cold regeneration. The workers are forked after
-    it is imported, so none imports it again."""
+    """``render_models`` for each ``(named, file)``. Those missing from the cache are made in
+    worker processes, one per core, when there are two or more: datamodel-code-generator
+    takes most of a cold regeneration. The workers are forked after it is imported."""
     missing = [i for i, (named, _file) in enumerate(jobs) if _cached(named) is None]
     workers = min(len(missing), os.cpu_count() or 1)
     if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
@@ -245,50 +316,65 @@ def _cached(named: dict[str, Any]) -> str | None:
 
 def render_models(named: dict[str, Any], file: str) -> str:
     """Python source of the pydantic models for every schema in ``named``."""
-    text = _document(named)
+    return _models_of(_document(named), file)
+
+
+def _models_of(text: str, file: str) -> str:
+    """``render_models`` for the document ``_document`` made of the schemas."""
     digest = _models_key(text)
     cached = cache.get("models", digest)
     if cached is not None:
         return cached
+    try:
+        code = _generate(text)
+    except Exception as exc:  # the library raises many types; all mean the schema is unusable
+        raise SpecError(file, "/components/schemas", f"model generation failed: {exc}") from None
+    cache.put("models", digest, code)
+    return code
+
+
+def _generate(text: str) -> str:
+    """datamodel-code-generator's models for the OpenAPI document ``text``, with our options."""
     from datamodel_code_generator import InputFileType, LiteralType, PythonVersion, generate
     from datamodel_code_generator.enums import DataModelType, OpenAPIScope
 
-    try:
-        code = generate(
-            text,
-            input_file_type=InputFileType.OpenAPI,
-            output_model_type=DataModelType.PydanticV2BaseModel,
-            openapi_scopes=[OpenAPIScope.Schemas],
-            disable_timestamp=True,
-            snake_case_field=True,
-            use_annotated=True,
-            # Enums as Literals: a model field takes the documented string ("png") exactly as
-            # the client methods' arguments do, and type checkers accept it in both places.
-            enum_field_as_literal=LiteralType.All,
-            # Every model remembers the request id of the answer it came in.
-            base_class="generator.runtime.model.VendorModel",
-            field_constraints=True,
-            use_standard_collections=True,
-            use_union_operator=True,
-            target_python_version=PythonVersion.PY_311,
-            use_title_as_name=True,
-            extra_fields="allow",
-            allow_population_by_field_name=True,
-            use_schema_description=True,
-            use_field_description=True,
-            reuse_model=False,
-            formatters=[],
-            custom_file_header="",
-        )
-    except Exception as exc:  # the library raises many types; all mean the schema is unusable
-        raise SpecError(file, "/components/schemas", f"model generation failed: {exc}") from None
-    cache.put("models", digest, str(code))
+    code = generate(
+        text,
+        input_file_type=InputFileType.OpenAPI,
+        output_model_type=DataModelType.PydanticV2BaseModel,
+        openapi_scopes=[OpenAPIScope.Schemas],
+        disable_timestamp=True,
+        snake_case_field=True,
+        use_annotated=True,
+        # Enums as Literals: a model field takes the documented string ("png") exactly as
+        # the client methods' arguments do, and type checkers accept it in both places.
+        enum_field_as_literal=LiteralType.All,
+        # Every model remembers the request id of the answer it came in.
+        base_class="generator.runtime.model.VendorModel",
+        field_constraints=True,
+        use_standard_collections=True,
+        use_union_operator=True,
+        target_python_version=PythonVersion.PY_311,
+        use_title_as_name=True,
+        extra_fields="allow",
+        allow_population_by_field_name=True,
+        use_schema_description=True,
+        use_field_description=True,
+        reuse_model=False,
+        formatters=[],
+        custom_file_header="",
+    )
     return str(code)
 
 
 def _models_key(document: str) -> str:
     """What the models depend on: the schemas, datamodel-code-generator's version and this
     module (its options above)."""
+    return cache.key(document, _library_version(), cache.source_of(__file__))
+
+
+@functools.cache
+def _library_version() -> str:
     from importlib.metadata import version
 
-    return cache.key(document, version("datamodel-code-generator"), cache.source_of(__file__))
+    return version("datamodel-code-generator")

@@ -98,12 +98,16 @@ def tool_digest() -> str:
 
 
 def fingerprint(vendor_dir: Path, tools: str) -> str:
-    digest = hashlib.sha256(tools.encode())
+    return hashlib.sha256(tools.encode() + _inputs(vendor_dir)).hexdigest()
+
+
+def _inputs(vendor_dir: Path) -> bytes:
+    """What a vendor is made from besides the generator: its spec and overlay, named."""
+    parts = []
     for name in (*SPEC_NAMES, OVERLAY_NAME):
         if (vendor_dir / name).is_file():
-            digest.update(name.encode())
-            digest.update((vendor_dir / name).read_bytes())
-    return digest.hexdigest()
+            parts += [name.encode(), (vendor_dir / name).read_bytes()]
+    return b"".join(parts)
 
 
 def build_vendor(
@@ -119,24 +123,39 @@ def build_all(
 ) -> list[VendorBuild]:
     """Compile ``folders`` and format them in one batch (``finish``; not when ``formatted``
     is false). Once its stages are imported a vendor takes well under 0.1 s, except for making
-    its models, which the cache usually spares; the models missing from it are made first, in
-    parallel (``models.make_all``)."""
-    from . import cassettes, ir, load, models, render
-    from .runtime.testing import CASSETTES
+    its models, which the cache usually spares. When models are likely missing, worker
+    processes are forked before anything else and make each vendor's as soon as its spec is
+    loaded, while this process loads the others and builds the vendor models and cassettes
+    (``models.Batch``)."""
+    from . import models
 
-    loaded = [load.load(folder) for folder in folders]
-    named = [models.name_schemas(one.document) for one in loaded]
-    codes = models.make_all([(n, str(one.spec_file)) for n, one in zip(named, loaded, strict=True)])
+    inputs = [_inputs(folder) for folder in folders]
+    pool = models.start_workers(inputs)  # first: they warm up while the specs load
+    try:
+        from . import cassettes, ir, load, render
+        from .runtime.testing import CASSETTES
+
+        batch, made = models.Batch(pool), []
+        for folder in folders:
+            one = load.load(folder)
+            named = models.name_schemas(one.document)
+            batch.add(named, str(one.spec_file))
+            made.append((folder, one, ir.build(one, named)))
+        seeds = [cassettes.build(vendor, cassettes_dir or CASSETTES) for *_, vendor in made]
+        codes = batch.codes()
+    finally:
+        if pool is not None:
+            pool.terminate()
+    models.remember(inputs)
     builds = []
-    for folder, one, schemas, code in zip(folders, loaded, named, codes, strict=True):
-        vendor = ir.build(one, schemas)
+    for (folder, one, vendor), code, seeded in zip(made, codes, seeds, strict=True):
         spec_path = f"specs/{folder.name}/{one.spec_file.name}"
         builds.append(
             VendorBuild(
                 folder=folder.name,
                 package=vendor.package,
                 sources=render.render_package(vendor, code, spec_path),
-                seeds=cassettes.build(vendor, cassettes_dir or CASSETTES),
+                seeds=seeded,
                 vendor=vendor,
                 fingerprint=fingerprint(folder, tools),
             )

@@ -101,3 +101,86 @@ def test_a_model_failure_in_a_worker_process_reaches_the_command_whole(
     error = raised[0]
     assert (error.file, error.pointer) == ("bad.json", "/components/schemas")
     assert error.reason.startswith("model generation failed")
+
+
+def _forking() -> None:
+    import multiprocessing
+    import os
+
+    if "fork" not in multiprocessing.get_all_start_methods() or (os.cpu_count() or 1) < 2:
+        pytest.skip("early workers are forked, one per core: this platform has no fork or one core")
+
+
+def test_early_workers_start_only_for_specs_whose_models_were_never_made() -> None:
+    """``start_workers`` forks one worker per spec not yet ``remember``ed (leaving a core to
+    the caller), and none once every spec's models are known to be made."""
+    _forking()
+    import os
+
+    made, new = b"spec one", b"spec two"
+    models.remember([made])
+    assert models.start_workers([made]) is None
+    pool = models.start_workers([made, new])
+    assert pool is not None
+    try:
+        assert len(pool._pool) == 1  # type: ignore[attr-defined]  # one spec never made
+    finally:
+        pool.terminate()
+    three = [b"a", b"b", b"c"]
+    pool = models.start_workers(three)
+    assert pool is not None
+    try:
+        assert len(pool._pool) == min(3, (os.cpu_count() or 1) - 1)  # type: ignore[attr-defined]
+    finally:
+        pool.terminate()
+    models.remember([new])
+    assert models.start_workers([made, new]) is None
+
+
+def test_a_batch_on_early_workers_gives_each_vendors_models_in_order(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A batch whose missing models are made by the early workers gives the very text
+    ``render_models`` gives, in the order the vendors were added, cached ones included."""
+    _forking()
+    cached = copy.deepcopy(SCHEMAS)
+    cached_code = models.render_models(cached, "cached.json")
+    other = copy.deepcopy(SCHEMAS)
+    other["components"]["schemas"]["Job"] = {"title": "Job", "type": "object"}
+    pool = models.start_workers([b"never made"])
+    assert pool is not None
+    try:
+        batch = models.Batch(pool)
+        batch.add(other, "other.json")
+        batch.add(cached, "cached.json")
+        other["components"]["schemas"]["Late"] = {"title": "Late"}  # after adding: not seen
+        codes = batch.codes()
+    finally:
+        pool.terminate()
+    assert codes[1] == cached_code
+    assert "class Job(" in codes[0] and "class Late" not in codes[0]
+
+    def refuse(*_args: object, **_kwargs: object) -> str:
+        raise AssertionError("the worker's models were not cached for the next run")
+
+    monkeypatch.setattr(datamodel_code_generator, "generate", refuse)
+    del other["components"]["schemas"]["Late"]
+    assert models.render_models(other, "other.json") == codes[0]
+
+
+def test_a_model_failure_in_an_early_worker_reaches_the_command_whole() -> None:
+    _forking()
+    bad = copy.deepcopy(SCHEMAS)
+    bad["components"]["schemas"]["Broken"] = {"type": "object", "properties": {"x": {"$ref": 7}}}
+    pool = models.start_workers([b"never made"])
+    assert pool is not None
+    try:
+        batch = models.Batch(pool)
+        batch.add(copy.deepcopy(SCHEMAS), "good.json")
+        batch.add(bad, "bad.json")
+        with pytest.raises(SpecError) as raised:
+            batch.codes()
+    finally:
+        pool.terminate()
+    assert (raised.value.file, raised.value.pointer) == ("bad.json", "/components/schemas")
+    assert raised.value.reason.startswith("model generation failed")
