@@ -294,6 +294,7 @@ def reference(key: str, n: int = 3000) -> Callable[[], int]:
 
 # -- instructions per request (callgrind) ---------------------------------------------------------
 WORKLOADS = ("showapi_query", "showapi_submit", "kling_get", "kling_create")
+HANDMADE = ("showapi_query", "showapi_submit")  # those bench.handmade has a server for
 # the client's get_task against a raw httpx send doing the same work (issue 15, point 5: 1.10x)
 CLIENT = "client"
 
@@ -379,6 +380,27 @@ def core(key: str, n: int = 3000) -> Callable[[], int]:
     return lambda: sum(1 for _ in range(n) if one().status == 200)
 
 
+def handmade(key: str, n: int = 3000) -> Callable[[], int]:
+    """The same request to ``bench.handmade``'s server written for it alone: the least work
+    the request needs, to set the mock's against. A query names a task that server made."""
+    import dataclasses
+    import json
+
+    from . import handmade as made
+
+    _mock, w = _loopback_request(key)
+    app = made.APPS[key]()
+    if not w.body:
+        submit = _loopback_request(key.replace("query", "submit"))[1]
+        form = submit.headers
+        answer = app.answer("/3259-1", "appKey=test", {k.lower(): v for k, v in form.items()},
+                            submit.body.encode())  # fmt: skip
+        task = json.loads(answer)["showapi_res_body"]["taskOrder"]
+        w = dataclasses.replace(w, path=f"{w.route}?appKey=test&task_id={task}")
+    go = _asgi_driver(app, w)
+    return lambda: go(n)
+
+
 def client_call(n: int, raw: bool = False) -> Callable[[], int]:
     """The client-overhead benchmark's call (``raw``: its raw httpx twin), ``n`` times."""
     from .client_overhead import make_calls
@@ -402,6 +424,7 @@ INSTRUCTION_TARGETS: dict[str, Callable[[int], Callable[[], int]]] = {
     **{f"starlette_{key}": functools.partial(reference, key) for key in WORKLOADS},
     **{f"floor_{key}": functools.partial(floor, key) for key in WORKLOADS},
     **{f"core_{key}": functools.partial(core, key) for key in WORKLOADS},
+    **{f"handmade_{key}": functools.partial(handmade, key) for key in HANDMADE},
 }
 
 
@@ -543,7 +566,8 @@ def count(targets: list[str], n: int, split: bool = False) -> None:
     """Instructions per request under callgrind for each workload, beside bare Starlette's for
     the same request, and the ratio (issue 15, point 1: 1.3x for queries, 2x for submits).
     With ``split``, also where they go: the floor every ASGI app pays here (``floor``), the
-    mock's own work (``core``: ``mock.handle``), and so its ASGI adapter (the rest)."""
+    mock's own work (``core``: ``mock.handle``), and so its ASGI adapter (the rest); and for
+    ShowAPI's requests, a server written for them alone (``bench.handmade``)."""
     for key in targets:
         if key == CLIENT:
             ours, raw = instructions(CLIENT, n), instructions(f"raw_{CLIENT}", n)
@@ -559,6 +583,11 @@ def count(targets: list[str], n: int, split: bool = False) -> None:
             print(f"{'':16} floor (any ASGI app) {least / 1e3:.1f}k; Starlette's own "
                   f"{(bare - least) / 1e3:.1f}k; the mock's adapter {adapter / 1e3:.1f}k "
                   f"and core (mock.handle) {own / 1e3:.1f}k", flush=True)  # fmt: skip
+        if split and key in HANDMADE:
+            least = instructions(f"handmade_{key}", n)
+            print(f"{'':16} a server written for this request alone (bench.handmade) "
+                  f"{least / 1e3:.1f}k: Starlette x{least / bare:.2f}, "
+                  f"the mock x{mock / least:.2f}", flush=True)  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> None:

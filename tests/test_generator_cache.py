@@ -184,3 +184,18 @@ def test_a_model_failure_in_an_early_worker_reaches_the_command_whole() -> None:
         pool.terminate()
     assert (raised.value.file, raised.value.pointer) == ("bad.json", "/components/schemas")
     assert raised.value.reason.startswith("model generation failed")
+
+
+def test_a_build_remembers_its_specs_so_the_next_starts_no_early_workers(tmp_path: Path) -> None:
+    """After a vendor is built, its spec counts as made: the next build of it forks no early
+    workers (they would only cost the time of warming up)."""
+    _forking()
+    from generator import pipeline
+
+    folder = pipeline.vendor_dirs()[0]
+    inputs = [pipeline._inputs(folder)]
+    pool = models.start_workers(inputs)
+    assert pool is not None  # the cache is empty: never made
+    pool.terminate()
+    pipeline.build_all([folder], pipeline.tool_digest(), tmp_path / "cassettes", formatted=False)
+    assert models.start_workers(inputs) is None

@@ -1,0 +1,170 @@
+"""A hand-written server for ShowAPI's two benchmarked requests: the least work those requests
+need, with nothing generic (not part of `make bench`; `python -m bench.profile --instructions
+--split` counts it beside the mock).
+
+It does what the mock must do for them, and only that: the ``appKey`` looked up; the form read;
+``prompt`` required and not blank; exactly one of the two image inputs; the base64 image within
+its length, decoded, of an accepted format and under the pixel cap; a fresh task id; the task
+stored and the account charged; the journal's entry with the image shortened; the task's
+status from the clock and its creation time in the vendor's time zone; the envelope. What it
+leaves out, the mock does on every request too, and it is the measure of the generic design:
+routing by the spec, each input checked against its schema, the answer made from the spec's
+template, faults, callbacks, result files, refusals in the vendor's words.
+
+The figure it gives is a floor: what a server written for these two requests alone would cost
+on this stack, to set the mock's cost against.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from generator.runtime.images import ImageProblem, decode_base64, sniff
+from generator.runtime.mock.messages import parse_form, parse_query
+
+App = Callable[[dict[str, Any], Any, Any], Awaitable[None]]
+LETTERS = bytes(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"[i % 52] for i in range(256))
+FORMATS = frozenset({"png", "jpeg", "webp"})
+MAX_BASE64_CHARS = 3_670_016
+MAX_PIXELS = 25_000_000
+VENDOR_UTC_OFFSET = 8 * 3600
+TASK_SECONDS = 3600.0  # as the benchmarks serve the mock: a task is still running when queried
+
+
+@dataclass(slots=True)
+class Task:
+    id: str
+    account: str
+    created_at: float
+    prompt: str
+    image: bytes
+    callback_url: str
+
+
+@dataclass(slots=True)
+class Account:
+    key: str
+    used: int = 0
+
+
+class Showapi:
+    """ShowAPI's submit (``/3259-1``) and task query (``/3259-2``), state in memory."""
+
+    def __init__(self, keys: tuple[str, ...] = ("test",)) -> None:
+        self.accounts = {key: Account(key) for key in keys}
+        self.tasks: dict[str, Task] = {}
+        self.journal: deque[tuple[Any, ...]] = deque(maxlen=10_000)
+        self._random = random.Random()
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        answer = self.answer(scope["path"], scope["query_string"].decode("latin-1"), headers, body)
+        length = b"%d" % len(answer)
+        start_headers = [(b"content-type", b"application/json"), (b"content-length", length)]
+        await send({"type": "http.response.start", "status": 200, "headers": start_headers})
+        await send({"type": "http.response.body", "body": answer})
+
+    def answer(self, path: str, query_string: str, headers: dict[str, str], body: bytes) -> bytes:
+        request_id = f"{self._random.getrandbits(96):024x}"
+        query = parse_query(query_string) if query_string else {}
+        account = self.accounts.get(query.get("appKey", ""))
+        if account is None:
+            return _error(-2, "unknown appKey", request_id)
+        if path == "/3259-2":
+            found = self._query(account, query)
+        elif path == "/3259-1":
+            found = self._submit(account, headers, body)
+        else:
+            found = "no such operation"
+        if isinstance(found, str):
+            return _error(-1, found, request_id)
+        answer = orjson.dumps(
+            {
+                "showapi_res_body": {**found, "ret_code": 0},
+                "showapi_res_error": "",
+                "showapi_res_code": 0,
+                "showapi_res_id": request_id,
+                "showapi_fee_num": 1,
+            }
+        )
+        self.journal.append((time.time(), path, query, answer))
+        return answer
+
+    def _query(self, account: Account, query: dict[str, str]) -> dict[str, Any] | str:
+        task = self.tasks.get(query.get("task_id", ""))
+        if task is None or task.account != account.key:
+            return "no such task"
+        done = time.time() >= task.created_at + TASK_SECONDS
+        local = time.gmtime(task.created_at + VENDOR_UTC_OFFSET)
+        return {
+            "taskOrder": task.id,
+            "status": "done" if done else "wait",
+            "result": f"http://127.0.0.1/files/{task.id}.png" if done else "",
+            "ct": time.strftime("%Y-%m-%d %H:%M:%S", local),
+        }
+
+    def _submit(
+        self, account: Account, headers: dict[str, str], body: bytes
+    ) -> dict[str, Any] | str:
+        if not headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+            return "a form body is expected"
+        try:
+            form = parse_form(body.decode("utf-8"))
+        except UnicodeDecodeError:
+            return "the body is not UTF-8"
+        prompt, image = form.get("prompt", ""), form.get("orgin_img_base64")
+        if not prompt.strip():
+            return "prompt is required"
+        if (image is None) == (form.get("orgin_img_url") is None):
+            return "exactly one of orgin_img_base64, orgin_img_url is required"
+        if image is None:
+            return "this server takes base64 images only"
+        if len(image) > MAX_BASE64_CHARS:
+            return "the image is too long"
+        try:
+            data = decode_base64(image)
+            fmt, width, height = sniff(data)
+        except ImageProblem as exc:
+            return str(exc)
+        if fmt not in FORMATS or width * height > MAX_PIXELS:
+            return "the image is not accepted"
+        callback = form.get("callback_url", "")
+        task = Task(self._new_id(), account.key, time.time(), prompt, data, callback)
+        self.tasks[task.id] = task
+        account.used += 1
+        return {"remark": "task accepted", "taskOrder": task.id, "prompt": prompt}
+
+    def _new_id(self) -> str:
+        while True:
+            found = self._random.randbytes(23).translate(LETTERS).decode("ascii")
+            if found not in self.tasks:
+                return found
+
+
+def _error(code: int, message: str, request_id: str) -> bytes:
+    return orjson.dumps(
+        {
+            "showapi_res_body": {},
+            "showapi_res_error": message,
+            "showapi_res_code": code,
+            "showapi_res_id": request_id,
+        }
+    )
+
+
+APPS: dict[str, type[Showapi]] = {"showapi_query": Showapi, "showapi_submit": Showapi}
