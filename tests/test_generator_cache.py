@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import copy
 import threading
+import types
 from pathlib import Path
+from typing import Any
 
 import datamodel_code_generator
 import pytest
@@ -141,7 +143,8 @@ def test_a_batch_on_early_workers_gives_each_vendors_models_in_order(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A batch whose missing models are made by the early workers gives the very text
-    ``render_models`` gives, in the order the vendors were added, cached ones included."""
+    ``render_models`` gives, in the order the vendors were added, cached ones included; the
+    workers' models are in the cache for the next run."""
     _forking()
     cached = copy.deepcopy(SCHEMAS)
     cached_code = models.render_models(cached, "cached.json")
@@ -153,19 +156,36 @@ def test_a_batch_on_early_workers_gives_each_vendors_models_in_order(
         batch = models.Batch(pool)
         batch.add(other, "other.json")
         batch.add(cached, "cached.json")
-        other["components"]["schemas"]["Late"] = {"title": "Late"}  # after adding: not seen
         codes = batch.codes()
     finally:
         pool.terminate()
     assert codes[1] == cached_code
-    assert "class Job(" in codes[0] and "class Late" not in codes[0]
+    assert "class Job(" in codes[0] and codes[0] != cached_code
 
     def refuse(*_args: object, **_kwargs: object) -> str:
         raise AssertionError("the worker's models were not cached for the next run")
 
     monkeypatch.setattr(datamodel_code_generator, "generate", refuse)
-    del other["components"]["schemas"]["Late"]
     assert models.render_models(other, "other.json") == codes[0]
+
+
+class _LaterPool:
+    """A pool that runs each job only when its result is asked for."""
+
+    def apply_async(self, fn: Any, args: tuple[Any, ...]) -> Any:
+        return types.SimpleNamespace(get=lambda: fn(*args))
+
+
+def test_a_batch_makes_the_schemas_as_they_were_when_added() -> None:
+    """A worker makes the models of the schemas as they were when the vendor was added: a
+    change the caller makes afterwards is not seen (the pool sends its jobs in a thread of
+    its own, whenever that thread runs)."""
+    named = copy.deepcopy(SCHEMAS)
+    batch = models.Batch(_LaterPool())  # type: ignore[arg-type]
+    batch.add(named, "spec.json")
+    named["components"]["schemas"]["Late"] = {"title": "Late", "type": "object"}
+    (code,) = batch.codes()
+    assert "class Task(" in code and "class Late" not in code
 
 
 def test_a_model_failure_in_an_early_worker_reaches_the_command_whole() -> None:
