@@ -27,6 +27,7 @@ from typing import Any
 import orjson
 
 from generator.runtime.images import ImageProblem, decode_base64, sniff
+from generator.runtime.mock.asgi import _whole_body
 from generator.runtime.mock.messages import parse_form, parse_query
 
 App = Callable[[dict[str, Any], Any, Any], Awaitable[None]]
@@ -34,6 +35,7 @@ LETTERS = bytes(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"[i % 52] 
 FORMATS = frozenset({"png", "jpeg", "webp"})
 MAX_BASE64_CHARS = 3_670_016
 MAX_PIXELS = 25_000_000
+MAX_BODY_BYTES = 32 * 1024 * 1024  # the mock's default
 VENDOR_UTC_OFFSET = 8 * 3600
 TASK_SECONDS = 3600.0  # as the benchmarks serve the mock: a task is still running when queried
 
@@ -67,13 +69,13 @@ class Showapi:
         if scope["type"] != "http":
             return
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
-        body = b""
-        while True:
-            message = await receive()
-            body += message.get("body", b"")
-            if not message.get("more_body"):
-                break
-        answer = self.answer(scope["path"], scope["query_string"].decode("latin-1"), headers, body)
+        try:  # the mock's own reading of a body, its size limit included
+            body = await _whole_body(headers, receive, MAX_BODY_BYTES, http1=True)
+        except Exception:  # too large, or it stopped coming
+            answer = _error(-1, "the body could not be read", "")
+        else:
+            query_string = scope["query_string"].decode("latin-1")
+            answer = self.answer(scope["path"], query_string, headers, body)
         length = b"%d" % len(answer)
         start_headers = [(b"content-type", b"application/json"), (b"content-length", length)]
         await send({"type": "http.response.start", "status": 200, "headers": start_headers})
