@@ -28,10 +28,10 @@ import orjson
 
 from generator.runtime.images import ImageProblem, decode_base64, sniff
 from generator.runtime.mock.asgi import _whole_body
+from generator.runtime.mock.core import _ID_LETTERS
 from generator.runtime.mock.messages import parse_form, parse_query
 
 App = Callable[[dict[str, Any], Any, Any], Awaitable[None]]
-LETTERS = bytes(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"[i % 52] for i in range(256))
 FORMATS = frozenset({"png", "jpeg", "webp"})
 MAX_BASE64_CHARS = 3_670_016
 MAX_PIXELS = 25_000_000
@@ -84,27 +84,29 @@ class Showapi:
     def answer(self, path: str, query_string: str, headers: dict[str, str], body: bytes) -> bytes:
         request_id = f"{self._random.getrandbits(96):024x}"
         query = parse_query(query_string) if query_string else {}
+        params = {**query, "appKey": "****"}  # what the journal keeps: never the key
         account = self.accounts.get(query.get("appKey", ""))
         if account is None:
-            return _error(-2, "unknown appKey", request_id)
-        if path == "/3259-2":
+            found: dict[str, Any] | str = "unknown appKey"
+        elif path == "/3259-2":
             found = self._query(account, query)
         elif path == "/3259-1":
-            found = self._submit(account, headers, body)
+            found = self._submit(account, headers, body, params)
         else:
             found = "no such operation"
         if isinstance(found, str):
-            return _error(-1, found, request_id)
-        answer = orjson.dumps(
-            {
-                "showapi_res_body": {**found, "ret_code": 0},
-                "showapi_res_error": "",
-                "showapi_res_code": 0,
-                "showapi_res_id": request_id,
-                "showapi_fee_num": 1,
-            }
-        )
-        self.journal.append((time.time(), path, query, answer))
+            answer = _error(-1, found, request_id)
+        else:
+            answer = orjson.dumps(
+                {
+                    "showapi_res_body": {**found, "ret_code": 0},
+                    "showapi_res_error": "",
+                    "showapi_res_code": 0,
+                    "showapi_res_id": request_id,
+                    "showapi_fee_num": 1,
+                }
+            )
+        self.journal.append((time.time(), path, params, answer))
         return answer
 
     def _query(self, account: Account, query: dict[str, str]) -> dict[str, Any] | str:
@@ -121,7 +123,7 @@ class Showapi:
         }
 
     def _submit(
-        self, account: Account, headers: dict[str, str], body: bytes
+        self, account: Account, headers: dict[str, str], body: bytes, params: dict[str, str]
     ) -> dict[str, Any] | str:
         if not headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
             return "a form body is expected"
@@ -129,6 +131,9 @@ class Showapi:
             form = parse_form(body.decode("utf-8"))
         except UnicodeDecodeError:
             return "the body is not UTF-8"
+        params.update(
+            {k: v if len(v) <= 1024 else f"<{len(v)} characters>" for k, v in form.items()}
+        )
         prompt, image = form.get("prompt", ""), form.get("orgin_img_base64")
         if not prompt.strip():
             return "prompt is required"
@@ -153,7 +158,7 @@ class Showapi:
 
     def _new_id(self) -> str:
         while True:
-            found = self._random.randbytes(23).translate(LETTERS).decode("ascii")
+            found = self._random.randbytes(23).translate(_ID_LETTERS).decode("ascii")
             if found not in self.tasks:
                 return found
 
