@@ -14,7 +14,9 @@ import functools
 import json
 import multiprocessing
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any
 
 from . import cache
@@ -22,7 +24,7 @@ from .errors import SpecError
 from .naming import pascal
 
 if TYPE_CHECKING:
-    from multiprocessing.pool import AsyncResult, Pool
+    from concurrent.futures import Future
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 JSON_TYPES = ("application/json", "application/json;charset=UTF-8")
@@ -215,7 +217,7 @@ def optional_caller_ids(named: dict[str, Any]) -> dict[str, Any]:
     return schemas
 
 
-def start_workers(inputs: list[bytes]) -> Pool | None:
+def start_workers(inputs: list[bytes]) -> ProcessPoolExecutor | None:
     """Worker processes for a ``Batch``, forked before the specs are even loaded, when some
     models are likely missing from the cache: one per vendor whose spec (``inputs``: each
     vendor's spec and overlay bytes) has not had its models made by this module and today's
@@ -233,7 +235,26 @@ def start_workers(inputs: list[bytes]) -> Pool | None:
     if not cold:
         return None
     workers = min(cold, cores - 1)  # a core left for this process: it has its own work to do
-    return multiprocessing.get_context("fork").Pool(workers, initializer=_warm_up)
+    pool = _forking_pool(workers, _warm_up)
+    pool.submit(os.getpid)  # the workers are forked at the first job: now, not when one is due
+    return pool
+
+
+def _forking_pool(workers: int, warm_up: Callable[[], None] | None = None) -> ProcessPoolExecutor:
+    """Forked worker processes; a job whose worker dies fails with ``BrokenProcessPool``
+    instead of being waited for forever (``multiprocessing.Pool`` would wait)."""
+    context = multiprocessing.get_context("fork")
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=warm_up)
+
+
+def _made(job: Future[str], file: str) -> str:
+    """The models a worker made for ``file``: its result, or its error; a worker that died
+    (killed, out of memory) is named as that."""
+    try:
+        return job.result()
+    except BrokenProcessPool:
+        reason = "model generation failed: its worker process died (killed, or out of memory?)"
+        raise SpecError(file, "/components/schemas", reason) from None
 
 
 def remember(inputs: list[bytes]) -> None:
@@ -260,16 +281,16 @@ class Batch:
     the rest of each vendor. Without one, those missing are made together at the end
     (``make_all``)."""
 
-    def __init__(self, pool: Pool | None) -> None:
+    def __init__(self, pool: ProcessPoolExecutor | None) -> None:
         self._pool = pool
         self._jobs: list[tuple[dict[str, Any], str]] = []
-        self._begun: dict[int, AsyncResult[str]] = {}
+        self._begun: dict[int, Future[str]] = {}
 
     def add(self, named: dict[str, Any], file: str) -> None:
         if self._pool is not None:
             text = _document(named)  # text, not the dict: the worker gets it as it is now
             if cache.get("models", _models_key(text)) is None:
-                self._begun[len(self._jobs)] = self._pool.apply_async(_models_of, (text, file))
+                self._begun[len(self._jobs)] = self._pool.submit(_models_of, text, file)
         self._jobs.append((named, file))
 
     def codes(self) -> list[str]:
@@ -277,7 +298,7 @@ class Batch:
         if self._pool is None:
             return make_all(self._jobs)
         return [
-            self._begun[i].get() if i in self._begun else render_models(*job)
+            _made(self._begun[i], job[1]) if i in self._begun else render_models(*job)
             for i, job in enumerate(self._jobs)
         ]
 
@@ -292,9 +313,9 @@ def make_all(jobs: list[tuple[dict[str, Any], str]]) -> list[str]:
         return [render_models(named, file) for named, file in jobs]
     import datamodel_code_generator  # noqa: F401 (imported once, before the fork)
 
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        made = pool.starmap(render_models, [jobs[i] for i in missing])
-    codes = dict(zip(missing, made, strict=True))
+    with _forking_pool(workers) as pool:
+        begun = {i: pool.submit(render_models, *jobs[i]) for i in missing}
+        codes = {i: _made(job, jobs[i][1]) for i, job in begun.items()}
     return [codes[i] if i in codes else render_models(*job) for i, job in enumerate(jobs)]
 
 

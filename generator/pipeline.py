@@ -145,7 +145,7 @@ def build_all(
         codes = batch.codes()
     finally:
         if pool is not None:
-            pool.terminate()
+            pool.shutdown(cancel_futures=True)
     models.remember(inputs)
     builds = []
     for (folder, one, vendor), code, seeded in zip(made, codes, seeds, strict=True):

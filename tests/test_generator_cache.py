@@ -125,16 +125,18 @@ def test_early_workers_start_only_for_specs_whose_models_were_never_made() -> No
     pool = models.start_workers([made, new])
     assert pool is not None
     try:
-        assert len(pool._pool) == 1  # type: ignore[attr-defined]  # one spec never made
+        assert pool._max_workers == 1  # type: ignore[attr-defined]  # one spec never made
+        # forked already, warming up: not at the first job, which comes once a spec is loaded
+        assert len(pool._processes) == 1  # type: ignore[attr-defined]
     finally:
-        pool.terminate()
+        pool.shutdown(cancel_futures=True)
     three = [b"a", b"b", b"c"]
     pool = models.start_workers(three)
     assert pool is not None
     try:
-        assert len(pool._pool) == min(3, (os.cpu_count() or 1) - 1)  # type: ignore[attr-defined]
+        assert pool._max_workers == min(3, (os.cpu_count() or 1) - 1)  # type: ignore[attr-defined]
     finally:
-        pool.terminate()
+        pool.shutdown(cancel_futures=True)
     models.remember([new])
     assert models.start_workers([made, new]) is None
 
@@ -158,7 +160,7 @@ def test_a_batch_on_early_workers_gives_each_vendors_models_in_order(
         batch.add(cached, "cached.json")
         codes = batch.codes()
     finally:
-        pool.terminate()
+        pool.shutdown(cancel_futures=True)
     assert codes[1] == cached_code
     assert "class Job(" in codes[0] and codes[0] != cached_code
 
@@ -172,14 +174,14 @@ def test_a_batch_on_early_workers_gives_each_vendors_models_in_order(
 class _LaterPool:
     """A pool that runs each job only when its result is asked for."""
 
-    def apply_async(self, fn: Any, args: tuple[Any, ...]) -> Any:
-        return types.SimpleNamespace(get=lambda: fn(*args))
+    def submit(self, fn: Any, *args: Any) -> Any:
+        return types.SimpleNamespace(result=lambda: fn(*args))
 
 
 def test_a_batch_makes_the_schemas_as_they_were_when_added() -> None:
     """A worker makes the models of the schemas as they were when the vendor was added: a
-    change the caller makes afterwards is not seen (the pool sends its jobs in a thread of
-    its own, whenever that thread runs)."""
+    change the caller makes afterwards is not seen (the pool sends its jobs from a thread
+    of its own, whenever that thread runs)."""
     named = copy.deepcopy(SCHEMAS)
     batch = models.Batch(_LaterPool())  # type: ignore[arg-type]
     batch.add(named, "spec.json")
@@ -201,7 +203,7 @@ def test_a_model_failure_in_an_early_worker_reaches_the_command_whole() -> None:
         with pytest.raises(SpecError) as raised:
             batch.codes()
     finally:
-        pool.terminate()
+        pool.shutdown(cancel_futures=True)
     assert (raised.value.file, raised.value.pointer) == ("bad.json", "/components/schemas")
     assert raised.value.reason.startswith("model generation failed")
 
@@ -216,6 +218,43 @@ def test_a_build_remembers_its_specs_so_the_next_starts_no_early_workers(tmp_pat
     inputs = [pipeline._inputs(folder)]
     pool = models.start_workers(inputs)
     assert pool is not None  # the cache is empty: never made
-    pool.terminate()
+    pool.shutdown(cancel_futures=True)
     pipeline.build_all([folder], pipeline.tool_digest(), tmp_path / "cassettes", formatted=False)
     assert models.start_workers(inputs) is None
+
+
+def _die(_text: str, _file: str) -> str:
+    import os
+
+    os._exit(1)  # as a worker killed for memory would end
+
+
+def test_a_model_worker_that_dies_is_an_error_naming_the_spec_not_a_wait_for_ever(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A worker killed while it makes a vendor's models (out of memory, say) ends the build
+    with that vendor's ``SpecError``; ``multiprocessing.Pool`` would have waited for it for
+    ever."""
+    _forking()
+    monkeypatch.setattr(models, "_models_of", _die)  # before the fork: the workers have it
+    raised: list[BaseException] = []
+
+    def build() -> None:
+        pool = models.start_workers([b"never made"])
+        assert pool is not None
+        try:
+            batch = models.Batch(pool)
+            batch.add(copy.deepcopy(SCHEMAS), "doomed.json")
+            batch.codes()
+        except BaseException as exc:
+            raised.append(exc)
+        finally:
+            pool.shutdown(cancel_futures=True)
+
+    worker = threading.Thread(target=build, daemon=True)
+    worker.start()
+    worker.join(timeout=120)
+    assert not worker.is_alive(), "the build waited for a dead worker"
+    assert len(raised) == 1 and isinstance(raised[0], SpecError), raised
+    assert (raised[0].file, raised[0].pointer) == ("doomed.json", "/components/schemas")
+    assert "worker process died" in raised[0].reason
