@@ -1,6 +1,7 @@
 """A hand-written server for ShowAPI's two benchmarked requests: the least work those requests
-need, with nothing generic (not part of `make bench`; `python -m bench.profile --instructions
---split` counts it beside the mock).
+need, with nothing generic. Not part of `make bench`: `python -m bench.profile --instructions
+--split` counts its instructions beside the mock's, and `python -m bench.handmade` serves it
+beside bare Starlette as the loopback benchmark serves its servers.
 
 It does what the mock must do for them, and only that: the ``appKey`` looked up; the form read;
 ``prompt`` required and not blank; exactly one of the two image inputs; the base64 image within
@@ -175,3 +176,80 @@ def _error(code: int, message: str, request_id: str) -> bytes:
 
 
 APPS: dict[str, type[Showapi]] = {"showapi_query": Showapi, "showapi_submit": Showapi}
+
+
+ROUNDS, SECONDS = 5, 4.0
+
+
+def served(rounds: int = ROUNDS, seconds: float = SECONDS) -> None:
+    """This server and bare Starlette answering its very bytes, each served as the loopback
+    benchmark serves its servers (``bench.serve``: uvicorn, uvloop, the ``gc`` tuning) and
+    loaded in turn by ``wrk -t2 -c32`` for ``seconds``, ``rounds`` times in alternating order:
+    per ShowAPI request, the CPU per request and the p99 of each, and their ratios per round
+    (median, lowest-highest). What a server built for these requests alone costs, served."""
+    import json
+    import statistics
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    from . import loopback, tools
+
+    work = Path(tempfile.mkdtemp(prefix="bench-handmade-"))
+    exe = tools.wrk()
+    started: list[loopback.Server] = []
+
+    def start(kind: str, *extra: str) -> loopback.Server:
+        port = loopback.free_port()
+        cmd = [sys.executable, "-m", "bench.serve", kind, *extra, "--port", str(port)]
+        server = loopback.Server(cmd, port, work / f"{kind}.log")
+        started.append(server)
+        server.wait_ready()
+        return server
+
+    try:
+        made = start("handmade")
+        workloads = loopback.showapi(loopback.sender(made.base))
+        for w in workloads:
+            reply = loopback._send(made.base, w)
+            assert loopback._success(w, reply), reply.text  # never measure refusals
+            w.answer = reply.text
+        answers = work / "answers.json"
+        answers.write_text(
+            json.dumps([{"method": w.method, "path": w.route, "body": w.answer} for w in workloads])
+        )
+        servers = {"handmade": made, "starlette": start("starlette", "--answers", str(answers))}
+        for w in workloads:
+            script = loopback.wrk_script(w, work / f"{w.key}.lua")
+            for server in servers.values():
+                loopback.wrk(exe, script, server.base, 2.0)  # warm, not counted
+            runs: dict[str, list[tuple[float, float]]] = {name: [] for name in servers}
+            for r in range(rounds):
+                for name in list(servers) if r % 2 == 0 else list(reversed(servers)):
+                    pid = servers[name].proc.pid
+                    cpu = loopback.cpu_seconds(pid)
+                    stats = loopback.wrk(exe, script, servers[name].base, seconds)
+                    cpu = loopback.cpu_seconds(pid) - cpu
+                    n = max(1, stats["requests"])
+                    runs[name].append((cpu / n * 1e6, stats["latency_us"]["p99"] / 1e3))
+            for index, figure in enumerate(("CPU per request", "p99")):
+                ratios = [
+                    a[index] / b[index]
+                    for a, b in zip(runs["handmade"], runs["starlette"], strict=True)
+                ]
+                mine = statistics.median(x[index] for x in runs["handmade"])
+                bare = statistics.median(x[index] for x in runs["starlette"])
+                unit = "us" if index == 0 else "ms"
+                print(
+                    f"{w.key:15} {figure:15} handmade {mine:7.2f} {unit}  starlette "
+                    f"{bare:7.2f} {unit}  ratio {statistics.median(ratios):.2f} "
+                    f"({min(ratios):.2f}-{max(ratios):.2f})",
+                    flush=True,
+                )
+    finally:
+        for server in started:
+            server.stop()
+
+
+if __name__ == "__main__":
+    served()

@@ -2,6 +2,7 @@
 
     python -m bench.serve mock showapi --port P          # the real serve command, nothing else
     python -m bench.serve starlette --port P --answers answers.json
+    python -m bench.serve handmade --port P                 # bench.handmade's ShowAPI server
 
 ``mock VENDOR`` is ``python -m generator.runtime.mock.serve VENDOR --port P --task-seconds
 3600``, run through the command's own ``main`` (its uvicorn settings and its ``gc`` tuning).
@@ -77,7 +78,7 @@ def spin(microseconds: float) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(prog="bench.serve")
-    p.add_argument("kind", choices=["mock", "starlette"])
+    p.add_argument("kind", choices=["mock", "starlette", "handmade"])
     p.add_argument("vendor", nargs="?", default="")
     p.add_argument("--port", type=int, required=True)
     p.add_argument("--answers", type=Path, help="starlette: the routes and their answers")
@@ -91,10 +92,15 @@ def main(argv: list[str] | None = None) -> None:
         if args.kind == "mock":
             serve.main([args.vendor, "--port", str(args.port), "--task-seconds", "3600"])
         else:
-            app = starlette_app(json.loads(args.answers.read_text()), paced=args.paced)
+            if args.kind == "handmade":
+                from .handmade import Showapi
+
+                app: Any = Showapi()
+            else:
+                app = starlette_app(json.loads(args.answers.read_text()), paced=args.paced)
             config = uvicorn.Config(app, host="127.0.0.1", port=args.port, log_level="warning")
-            sock = bind("127.0.0.1", args.port, "starlette")
-            serve.run([("starlette", uvicorn.Server(config), sock)])
+            sock = bind("127.0.0.1", args.port, args.kind)
+            serve.run([(args.kind, uvicorn.Server(config), sock)])
     finally:
         if profiler is not None:
             profiler.disable()
