@@ -314,9 +314,10 @@ def make_all(jobs: list[tuple[dict[str, Any], str]]) -> list[str]:
     import datamodel_code_generator  # noqa: F401 (imported once, before the fork)
 
     with _forking_pool(workers) as pool:
-        begun = {i: pool.submit(render_models, *jobs[i]) for i in missing}
-        codes = {i: _made(job, jobs[i][1]) for i, job in begun.items()}
-    return [codes[i] if i in codes else render_models(*job) for i, job in enumerate(jobs)]
+        batch = Batch(pool)
+        for named, file in jobs:
+            batch.add(named, file)
+        return batch.codes()
 
 
 def _document(named: dict[str, Any]) -> str:
