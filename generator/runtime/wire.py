@@ -9,7 +9,7 @@ compiled input check) is read out of the model once into plain tuples and kept h
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .validation import Checked, checker
@@ -25,7 +25,10 @@ class WireLayout:
     ``placements`` lists every param as (wire name, location, characters a path value keeps
     unquoted, the param itself), in the spec's order; ``files`` names the params whose values
     are files; ``constants``, ``settings`` and ``credentials`` are the params the caller does
-    not give, as (wire name, constant value or setting or credential name).
+    not give, as (wire name, constant value or setting or credential name). ``typed`` names
+    the params whose text (in a query, path, header or form) is read as the number or boolean
+    their schema declares; ``spellings`` gives each JSON field's wire name and the other names
+    the vendor takes for it, the wire name first.
     """
 
     op: Operation
@@ -41,9 +44,13 @@ class WireLayout:
     settings: tuple[tuple[str, str], ...]
     credentials: tuple[tuple[str, str], ...]
     check: Callable[[dict[str, Any]], Checked]
+    typed: frozenset[str]
+    spellings: dict[str, tuple[str, ...]] = field(compare=False)
 
 
 _layouts: dict[int, WireLayout] = {}
+# The schema types whose text is converted (``validation.coerce``); other text stays as it is.
+TYPED = frozenset({"integer", "number", "boolean"})
 
 
 def wire_layout(op: Operation) -> WireLayout:
@@ -66,6 +73,8 @@ def wire_layout(op: Operation) -> WireLayout:
         settings=tuple((p.wire, p.value) for p in params if p.source == "setting"),
         credentials=tuple((p.wire, p.value) for p in params if p.source == "credential"),
         check=checker(op),
+        typed=frozenset(p.wire for p in params if p.schema_.get("type") in TYPED),
+        spellings={p.wire: (p.wire, *p.aliases) for p in params if p.location == "json"},
     )
     _layouts[id(op)] = layout
     return layout

@@ -570,23 +570,29 @@ class VendorMock:
             raise MockError(exc.kind, exc.detail) from None
 
     def _inputs(self, layout: WireLayout, request: MockRequest) -> dict[str, Any]:
+        """The request's inputs by wire name, those it gives only: query, path, header and
+        form text typed as the param's schema says, files and JSON fields as they are."""
         values: dict[str, Any] = {}
         for wire, location, _safe, param in layout.placements:
-            if location == "query":
+            if location == "form":
+                raw = request.form.get(wire)
+            elif location == "query":
                 raw = request.query.get(wire)
             elif location == "path":
                 raw = request.path_params.get(wire) if request.path_params else None
             elif location == "header":
                 raw = request.headers.get(wire.lower())
-            elif location == "form":
-                raw = request.form.get(wire)
-            elif location == "file":
-                values[wire] = request.files.get(wire)
-                continue
             else:
-                values[wire] = _json_field(request.json, param)
+                found = (
+                    request.files.get(wire)
+                    if location == "file"
+                    else _json_field(request.json, layout.spellings[wire])
+                )
+                if found is not None:
+                    values[wire] = found
                 continue
-            values[wire] = None if raw is None else coerce(param, raw)
+            if raw is not None:
+                values[wire] = coerce(param, raw) if wire in layout.typed else raw
         if (
             layout.body == "json"
             and request.json is not None
@@ -785,11 +791,12 @@ def _journal_value(value: Any) -> Any:
     return value
 
 
-def _json_field(body: Any, param: Param) -> Any:
-    """A JSON body's field by its wire name, or by one of the spellings the vendor also takes."""
+def _json_field(body: Any, spellings: tuple[str, ...]) -> Any:
+    """A JSON body's field by its wire name or one of the other ``spellings`` the vendor
+    takes, the wire name first."""
     if not isinstance(body, dict):
         return None
-    for name in (param.wire, *param.aliases):
+    for name in spellings:
         if name in body:
             return body[name]
     return None
