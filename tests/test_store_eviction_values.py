@@ -97,6 +97,34 @@ def test_when_only_running_tasks_stand_in_the_way_the_next_look_is_once_the_firs
     assert len(store) == 2 * cap
 
 
+@pytest.mark.parametrize("running", [100, 1000])
+def test_a_steady_stream_past_the_cap_looks_only_at_what_has_finished(
+    running: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Submits arriving as fast as tasks finish, far more of them running than the cap allows
+    (a served mock under load): each add forgets the one task that finished, reading the end
+    of that task and of its own, never of the others still running."""
+    clock = VirtualClock(start=0.0)
+    store = MemoryStore(max_tasks=10, clock=clock, max_image_bytes=None)
+    for n in range(running):  # one a second, each running for ``running`` seconds
+        store.add(task(f"t{n}", created=float(n), queue=0.0, run=float(running)))
+        clock.advance(1.0)
+    reads: list[str] = []
+    plain = MockTask.finishes_at
+    monkeypatch.setattr(
+        MockTask, "finishes_at", property(lambda t: reads.append(t.id) or plain.fget(t))
+    )
+
+    for n in range(running, running + 50):
+        store.add(task(f"t{n}", created=float(n), queue=0.0, run=float(running)))
+        clock.advance(1.0)
+
+    assert reads == [
+        id_ for n in range(running, running + 50) for id_ in (f"t{n}", f"t{n - running}")
+    ]
+    assert ids(store) == [f"t{n}" for n in range(50, running + 50)]
+
+
 @pytest.mark.parametrize(("cap", "skipped"), [(10, 1), (100, 10)], ids=["10", "100"])
 def test_when_finished_tasks_are_held_the_store_waits_a_tenth_of_its_cap_before_looking_again(
     cap: int, skipped: int

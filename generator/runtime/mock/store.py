@@ -12,6 +12,7 @@ submit or a get does not grow with the number of tasks stored.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
 import math
 from collections.abc import Mapping
@@ -197,9 +198,14 @@ class MemoryStore:
     """The default store: dicts, indexed, bounded by ``max_tasks`` tasks and by
     ``max_image_bytes`` of input images in all (None: unbounded).
 
-    Past either bound, the oldest tasks that have finished (and have no callback left to send)
-    are forgotten, a tenth of the bound at a time; a query for one of them is answered as for a
+    Past either bound, the tasks that finished first (and have no callback left to send) are
+    forgotten, a tenth of the bound at a time; a query for one of them is answered as for a
     task that never existed. Tasks still queued or running are never evicted.
+
+    Which tasks have finished is read off a heap of the tasks by the time they finish, not by
+    looking through them all: a mock under a steady stream of submits holds many running tasks
+    past its bound, one finishing every few requests, and each add then costs the same however
+    many are stored.
     """
 
     kind = "memory"
@@ -227,8 +233,11 @@ class MemoryStore:
         self._deliveries: dict[int, Delivery] = {}
         self._next_delivery = 1
         self._meta: dict[str, str] = {}
-        self._evict_after = 0  # adds to wait before scanning again (see _evict)
-        self._evictable_at = -math.inf  # no stored task is over before then (see _evict)
+        self._evict_after = 0  # adds to wait before looking again (see _evict)
+        # (finishes at, order added, id) of every task of a bounded store: a heap, the task
+        # that finishes first on top (ties: the one added first)
+        self._finishing: list[tuple[float, int, str]] = []
+        self._added = 0
         self.image_bytes = 0  # input images held, in bytes
 
     @property
@@ -247,9 +256,11 @@ class MemoryStore:
         self._by_account.setdefault(task.account, {})[task.id] = None
         self._unfinished.setdefault(task.account, {})[task.id] = None
         self.image_bytes += _image_bytes(task)
-        self._evictable_at = min(self._evictable_at, task.finishes_at)
-        if self._over():
-            self._evict()
+        if self.max_tasks is not None or self.max_image_bytes is not None:
+            heapq.heappush(self._finishing, (task.finishes_at, self._added, task.id))
+            self._added += 1
+            if self._over():
+                self._evict()
         return task
 
     def _over(self) -> bool:
@@ -334,45 +345,41 @@ class MemoryStore:
 
     # -- bounds ------------------------------------------------------------------------------
     def _evict(self) -> None:
-        """Forget the oldest finished tasks until a tenth of each bound is free.
+        """Forget the tasks that finished first until a tenth of each bound is free.
 
-        A scan that could not free enough is not made again on every add. When only running
-        tasks stood in the way, the next is made once the first of them is over (a mock full
-        of running tasks, served on the real clock, would otherwise scan them all again and
-        again). When finished tasks were held back (a callback still to send), the next is made
-        after a tenth of the cap's adds."""
+        Only finished tasks are looked at, from the heap's top: while the first to finish is
+        still running, an add costs one comparison. A task whose callback is still to send is
+        held back; when one was, the next look is made after a tenth of the cap's adds."""
         if self._evict_after > 0:
             self._evict_after -= 1
             return
         now = self._clock.time() if self._clock is not None else math.inf
-        if now < self._evictable_at:
+        heap = self._finishing
+        if not heap or heap[0][0] > now:
             return
         count_goal = self.max_tasks - max(1, self.max_tasks // 10) if self.max_tasks else None
         bytes_goal = self.max_image_bytes * 9 // 10 if self.max_image_bytes else None
         pending = {d.task_id for d in self._deliveries.values()}
-        gone, count, size = [], len(self._tasks), self.image_bytes
-        held, soonest = False, math.inf
-        for task in self._tasks.values():
-            if (count_goal is None or count <= count_goal) and (
-                bytes_goal is None or size <= bytes_goal
+        held = []
+        while heap and heap[0][0] <= now:
+            if (count_goal is None or len(self._tasks) <= count_goal) and (
+                bytes_goal is None or self.image_bytes <= bytes_goal
             ):
                 break
-            finishes_at = task.finishes_at
-            if finishes_at > now:
-                soonest = min(soonest, finishes_at)
+            entry = heapq.heappop(heap)
+            task = self._tasks.get(entry[2])
+            if task is None:  # forgotten already
+                continue
+            if task.finishes_at != entry[0]:  # its times changed since: filed again
+                heapq.heappush(heap, (task.finishes_at, entry[1], task.id))
             elif task.id in self._watched or task.id in pending:
-                held = True
+                held.append(entry)
             else:
-                gone.append(task)
-                count, size = count - 1, size - _image_bytes(task)
-        for task in gone:
-            self._forget(task)
-        if not self._over():
-            return
-        if held:
+                self._forget(task)
+        for entry in held:
+            heapq.heappush(heap, entry)
+        if held and self._over():
             self._evict_after = max(1, (self.max_tasks or 10_000) // 10)
-        else:  # every task was looked at: none is over before ``soonest``
-            self._evictable_at = soonest
 
     def _forget(self, task: MockTask) -> None:
         del self._tasks[task.id]
