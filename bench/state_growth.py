@@ -51,8 +51,9 @@ TARGET = 1.2
 WINDOW = 1000
 STORED = 10_000
 ROUNDS = 20
-PAST_BOUND = DEFAULT_MAX_TASKS + DEFAULT_MAX_TASKS // 10  # running tasks in the third mock
+PAST_BOUND = DEFAULT_MAX_TASKS + DEFAULT_MAX_TASKS // 10  # running copies in the third mock
 STEP = 0.001  # seconds the third mock's clock moves before each submit: one task finishes
+OTHER_ACCOUNT = "bench-elsewhere"  # whose running tasks fill the third mock (see ``fill``)
 _fresh = itertools.count()
 C = TypeVar("C", SyncClient, AsyncClient)
 
@@ -120,20 +121,25 @@ class Timed:
 
 def fill(mock: VendorMock, target: int, *, finishing: float | None = None) -> None:
     """Store copies of the mock's tasks until it holds ``target`` tasks; with ``finishing``,
-    the copies are still running and finish one every ``finishing`` seconds from now."""
+    the copies are still running, finish one every ``finishing`` seconds from now, and are
+    another account's (``OTHER_ACCOUNT``): a vendor that lets an account run one job at a time
+    (Tencent) still takes the measured account's submits, and what the store's bound costs
+    does not depend on whose tasks fill it."""
     originals = list(mock.store.tasks.values())
     unique = mock._unique_inputs
     now = mock.clock.time()
     for i in range(target - len(originals)):
         model = originals[i % len(originals)]
         tag = f"fill-{next(_fresh)}"
-        created = model.created_at
+        created, account = model.created_at, model.account
         if finishing is not None:
             created = now + (i + 1) * finishing - model.queue_seconds - model.run_seconds
+            account = OTHER_ACCOUNT
         mock.store.add(
             replace(
                 model,
                 id=f"{tag}-{model.id}"[:23],
+                account=account,
                 created_at=created,
                 external_id=tag if model.external_id else "",
                 keys={name: unique_key(tag) for name in unique if name in model.keys},
@@ -188,10 +194,11 @@ def growth(package: str, window: int, stored: int) -> dict[str, list[float]]:
             filled.submit()
             past.submit()
         fill(filled.mock, stored)
-        fill(past.mock, PAST_BOUND, finishing=STEP)
+        fill(past.mock, len(past.mock.store) + PAST_BOUND, finishing=STEP)
         past.step = STEP
         calls = ("submit", "get") if fresh.makes_tasks else ("submit",)
         found: dict[str, list[float]] = {"submit_past": []}
+        found["past_stored"] = [float(len(past.mock.store.tasks))]
         gc.collect()
         for call in calls:
             first, at = found[f"{call}_first"], found[f"{call}_at"] = [], []
@@ -201,7 +208,6 @@ def growth(package: str, window: int, stored: int) -> dict[str, list[float]]:
                 if call == "submit":
                     found["submit_past"].append(past.timed.round(past.submit, per_round))
         found["stored"] = [float(len(filled.mock.store.tasks))]
-        found["past_stored"] = [float(len(past.mock.store.tasks))]
     return found
 
 
@@ -229,13 +235,14 @@ def run(*, quick: bool = False) -> list[Result]:
                     f"{int(found['stored'][0]):,} stored",
                 )
             )
+        past = int(found["past_stored"][0])
         results.append(
             _row(
                 f"{package} submit past the store's bound, a task finishing per submit"
                 f" / first {window:,}",
                 found["submit_first"],
                 found["submit_past"],
-                f"{int(found['past_stored'][0]):,} stored, bound {DEFAULT_MAX_TASKS:,}",
+                f"{past:,} stored at the start, bound {DEFAULT_MAX_TASKS:,}",
             )
         )
     return results
