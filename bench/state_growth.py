@@ -194,7 +194,7 @@ def growth(package: str, window: int, stored: int) -> dict[str, list[float]]:
             filled.submit()
             past.submit()
         fill(filled.mock, stored)
-        fill(past.mock, len(past.mock.store) + PAST_BOUND, finishing=STEP)
+        fill(past.mock, len(past.mock.store.tasks) + PAST_BOUND, finishing=STEP)
         past.step = STEP
         calls = ("submit", "get") if fresh.makes_tasks else ("submit",)
         found: dict[str, list[float]] = {"submit_past": []}
