@@ -67,8 +67,34 @@ def test_every_option_is_read_with_its_type_and_repeats_kept_in_order() -> None:
 
 @pytest.mark.parametrize(
     ("option", "value"),
-    [("--port", "80.5"), ("--seed", "x"), ("--clock", "wall"), ("--workers", "two")],
-    ids=["port", "seed", "clock", "workers"],
+    [
+        ("--port", "80.5"),
+        ("--seed", "x"),
+        ("--clock", "wall"),
+        ("--workers", "two"),
+        ("--task-seconds", "nan"),
+        ("--task-seconds", "-1"),
+        ("--callback-scale", "0"),
+        ("--callback-scale", "nan"),
+        ("--max-tasks", "-1"),
+        ("--max-image-mb", "-0.5"),
+        ("--max-image-mb", "nan"),
+        ("--read-timeout", "nan"),
+    ],
+    ids=[
+        "port",
+        "seed",
+        "clock",
+        "workers",
+        "task-seconds-nan",
+        "task-seconds-negative",
+        "callback-scale-zero",
+        "callback-scale-nan",
+        "max-tasks-negative",
+        "max-image-mb-negative",
+        "max-image-mb-nan",
+        "read-timeout-nan",
+    ],
 )
 def test_a_wrong_value_is_a_one_line_usage_error(
     option: str, value: str, capsys: pytest.CaptureFixture[str]
@@ -96,10 +122,10 @@ def test_the_help_says_what_each_option_does() -> None:
         "state": "keep the state in this SQLite file (a folder of one file per vendor when "
         "serving several), so it survives a restart; default: in memory",
         "seed": "same ids every run (default: unique)",
-        "max_tasks": "in memory: past this many tasks the oldest finished ones are forgotten "
+        "max_tasks": "in memory: past this many tasks those that finished first are forgotten "
         "(0: never)",
-        "max_image_mb": "in memory: past this many MB of input images the oldest finished "
-        "tasks are forgotten (0: never)",
+        "max_image_mb": "in memory: past this many MB of input images the tasks that finished "
+        "first are forgotten (0: never)",
         "workers": "threads for image work",
     }
     assert parser().description == "Serve vendor mocks on loopback."

@@ -1,5 +1,5 @@
 """The memory store's bounds, value by value: which tasks are forgotten past ``max_tasks`` or
-``max_image_bytes`` (exactly down to nine tenths, the oldest finished first), how long it waits
+``max_image_bytes`` (exactly down to nine tenths, those that finished first), how long it waits
 before looking again when nothing could go, and that a forgotten task leaves nothing behind in
 any index. Written against the mutants ``make mutants`` showed surviving in
 ``MemoryStore._evict`` and ``_forget``."""
@@ -123,6 +123,24 @@ def test_a_steady_stream_past_the_cap_looks_only_at_what_has_finished(
         id_ for n in range(running, running + 50) for id_ in (f"t{n}", f"t{n - running}")
     ]
     assert ids(store) == [f"t{n}" for n in range(50, running + 50)]
+
+
+def test_a_task_whose_times_changed_after_it_was_stored_goes_when_it_is_over_not_before() -> None:
+    """The heap files a task by the end it had when stored; one made to run longer since (a
+    test moving its times) is kept while it runs and forgotten once it is over."""
+    clock = VirtualClock(start=0.0)
+    store = MemoryStore(max_tasks=2, clock=clock, max_image_bytes=None)
+    store.add(finished(0, ends=10.0))
+    store.tasks["t0"].run_seconds = 29.0  # over at 30 now
+    store.add(finished(1, ends=20.0))
+    clock.advance(25.0)  # past t0's first end and t1's
+
+    store.add(finished(2, ends=40.0))  # past the cap of 2: down to 1 if it can
+    assert ids(store) == ["t0", "t2"]  # t1 is over and goes; t0 still runs
+
+    clock.advance(10.0)  # t0 over at 30
+    store.add(finished(3, ends=40.0))
+    assert ids(store) == ["t2", "t3"]
 
 
 @pytest.mark.parametrize(("cap", "skipped"), [(10, 1), (100, 10)], ids=["10", "100"])

@@ -21,6 +21,7 @@ import errno
 import ipaddress
 import os
 import socket
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -47,19 +48,19 @@ def add_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--max-pixels",
-        type=_positive(int),
+        type=positive(int),
         default=DEFAULT_MAX_PIXELS,
         help=f"largest input image in pixels, where the vendor states none ({DEFAULT_MAX_PIXELS})",
     )
     p.add_argument(
         "--read-timeout",
-        type=_positive(float),
+        type=positive(float),
         default=DEFAULT_READ_TIMEOUT,
         help=f"seconds a request body may stall before it is dropped ({DEFAULT_READ_TIMEOUT:g})",
     )
     p.add_argument(
         "--download-seconds",
-        type=_positive(float),
+        type=positive(float),
         default=DEFAULT_DEADLINE,
         help=f"total seconds to download a caller's image URL ({DEFAULT_DEADLINE:g})",
     )
@@ -133,14 +134,24 @@ def bind(host: str, port: int, vendor: str) -> socket.socket:
     return sock
 
 
-def _positive(kind: type) -> Any:
+def positive(kind: type) -> Any:
+    """An option's parser for a number more than 0 (``nan`` is no such number)."""
+    return _number(kind, lambda value: value > 0, "more than 0")
+
+
+def at_least_zero(kind: type) -> Any:
+    """An option's parser for a number of at least 0 (``nan`` is no such number)."""
+    return _number(kind, lambda value: value >= 0, "at least 0")
+
+
+def _number(kind: type, fits: Callable[[Any], bool], bound: str) -> Any:
     def parse(text: str) -> Any:
         try:
             value = kind(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-        if value <= 0:
-            raise argparse.ArgumentTypeError(f"{text!r} must be more than 0")
+        if not fits(value):  # a comparison with nan is false: refused with the rest
+            raise argparse.ArgumentTypeError(f"{text!r} must be {bound}")
         return value
 
     return parse

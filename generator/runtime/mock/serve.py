@@ -35,7 +35,16 @@ from ..clock import Clock, SystemClock, VirtualClock
 from .asgi import create_app
 from .collector import Collector
 from .core import VendorMock
-from .exposure import OneLineParser, add_options, app_options, bind, check, mock_options
+from .exposure import (
+    OneLineParser,
+    add_options,
+    app_options,
+    at_least_zero,
+    bind,
+    check,
+    mock_options,
+    positive,
+)
 from .sqlite import SqliteStore, StateFileError
 from .store import DEFAULT_MAX_IMAGE_BYTES, DEFAULT_MAX_TASKS
 
@@ -74,8 +83,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("vendors", nargs="*", help="generated vendor packages (default: all)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000, help="the first vendor's port")
-    p.add_argument("--task-seconds", type=float, default=None, help="how long each task runs")
-    p.add_argument("--callback-scale", type=float, default=1.0, help="retry ladder factor")
+    p.add_argument(
+        "--task-seconds", type=at_least_zero(float), default=None, help="how long each task runs"
+    )
+    p.add_argument(
+        "--callback-scale", type=positive(float), default=1.0, help="retry ladder factor"
+    )
     p.add_argument("--credential", action="append", default=[], help="another key to accept")
     p.add_argument(
         "--allow-host",
@@ -99,15 +112,15 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=None, help="same ids every run (default: unique)")
     p.add_argument(
         "--max-tasks",
-        type=int,
+        type=at_least_zero(int),
         default=DEFAULT_MAX_TASKS,
-        help="in memory: past this many tasks the oldest finished ones are forgotten (0: never)",
+        help="in memory: past this many tasks those that finished first are forgotten (0: never)",
     )
     p.add_argument(
         "--max-image-mb",
-        type=float,
+        type=at_least_zero(float),
         default=DEFAULT_MAX_IMAGE_BYTES / 2**20,
-        help="in memory: past this many MB of input images the oldest finished tasks are"
+        help="in memory: past this many MB of input images the tasks that finished first are"
         " forgotten (0: never)",
     )
     p.add_argument("--workers", type=int, default=WORKERS, help="threads for image work")

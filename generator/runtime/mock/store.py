@@ -3,7 +3,7 @@ callbacks still to deliver, behind one store interface with two implementations.
 
 :class:`MemoryStore` (the default) keeps everything in dicts, indexed by task id, by the
 caller's own id and by each input a vendor wants unique, and is bounded: past ``max_tasks``
-the oldest finished tasks are forgotten. :class:`~generator.runtime.mock.sqlite.SqliteStore`
+the tasks that finished first are forgotten. :class:`~generator.runtime.mock.sqlite.SqliteStore`
 (``--state PATH``) keeps the same in a SQLite file, so a mock killed mid-task and started again
 on the same file carries on. Every lookup a request makes goes through an index: the cost of a
 submit or a get does not grow with the number of tasks stored.
