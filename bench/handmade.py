@@ -28,7 +28,7 @@ from typing import Any
 import orjson
 
 from generator.runtime.images import ImageProblem, decode_base64, sniff
-from generator.runtime.mock.asgi import _whole_body
+from generator.runtime.mock.asgi import _Stalled, _TooLarge, _whole_body
 from generator.runtime.mock.core import _ID_LETTERS
 from generator.runtime.mock.messages import parse_form, parse_query
 
@@ -72,7 +72,7 @@ class Showapi:
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
         try:  # the mock's own reading of a body, its size limit included
             body = await _whole_body(headers, receive, MAX_BODY_BYTES, http1=True)
-        except Exception:  # too large, or it stopped coming
+        except (_TooLarge, _Stalled):  # too large, or it stopped coming
             answer = _error(-1, "the body could not be read", "")
         else:
             query_string = scope["query_string"].decode("latin-1")

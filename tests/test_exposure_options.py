@@ -92,6 +92,11 @@ def test_the_admin_token_comes_from_the_environment_unless_it_is_empty(
         (["--max-pixels", "0"], "argument --max-pixels: '0' must be more than 0"),
         (["--max-pixels", "1.5"], "argument --max-pixels: '1.5' is not a number"),
         (["--read-timeout", "-1"], "argument --read-timeout: '-1' must be more than 0"),
+        (["--read-timeout", "nan"], "argument --read-timeout: 'nan' is not a finite number"),
+        (
+            ["--download-seconds", "inf"],
+            "argument --download-seconds: 'inf' is not a finite number",
+        ),
         (["--download-seconds", "soon"], "argument --download-seconds: 'soon' is not a number"),
         (["--allow-host", "x:99999"], "--allow-host: bad port in allowed host 'x:99999'"),
         (["--port", "0"], "--port 0 is not a port number (1-65535)"),

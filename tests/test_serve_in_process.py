@@ -68,6 +68,17 @@ def test_state_is_one_file_for_one_vendor_and_a_folder_for_several(tmp_path: Pat
     again.close()
 
 
+@pytest.mark.parametrize(
+    ("megabytes", "expected"),
+    [(0.0, None), (1e-9, 1), (1.5, 1_572_864), (32.0, 32 * 2**20)],
+    ids=["none", "tiny", "one-and-a-half", "default"],
+)
+def test_an_image_bound_in_megabytes_is_a_bound_in_bytes_however_small(
+    megabytes: float, expected: int | None
+) -> None:
+    assert serve.image_bytes(megabytes) == expected
+
+
 @pytest.mark.skipif(len(PACKAGES) < 2, reason="needs two generated vendors")
 def test_another_vendors_state_file_is_one_line_naming_both(tmp_path: Path) -> None:
     path = tmp_path / "s.db"

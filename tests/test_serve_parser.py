@@ -80,6 +80,9 @@ def test_every_option_is_read_with_its_type_and_repeats_kept_in_order() -> None:
         ("--max-image-mb", "-0.5"),
         ("--max-image-mb", "nan"),
         ("--read-timeout", "nan"),
+        ("--max-image-mb", "inf"),
+        ("--task-seconds", "inf"),
+        ("--download-seconds", "inf"),
     ],
     ids=[
         "port",
@@ -94,6 +97,9 @@ def test_every_option_is_read_with_its_type_and_repeats_kept_in_order() -> None:
         "max-image-mb-negative",
         "max-image-mb-nan",
         "read-timeout-nan",
+        "max-image-mb-inf",
+        "task-seconds-inf",
+        "download-seconds-inf",
     ],
 )
 def test_a_wrong_value_is_a_one_line_usage_error(

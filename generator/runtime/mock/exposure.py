@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import errno
 import ipaddress
+import math
 import os
 import socket
 from collections.abc import Callable
@@ -135,12 +136,12 @@ def bind(host: str, port: int, vendor: str) -> socket.socket:
 
 
 def positive(kind: type) -> Any:
-    """An option's parser for a number more than 0 (``nan`` is no such number)."""
+    """An option's parser for a finite number more than 0."""
     return _number(kind, lambda value: value > 0, "more than 0")
 
 
 def at_least_zero(kind: type) -> Any:
-    """An option's parser for a number of at least 0 (``nan`` is no such number)."""
+    """An option's parser for a finite number of at least 0."""
     return _number(kind, lambda value: value >= 0, "at least 0")
 
 
@@ -150,7 +151,11 @@ def _number(kind: type, fits: Callable[[Any], bool], bound: str) -> Any:
             value = kind(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-        if not fits(value):  # a comparison with nan is false: refused with the rest
+        # nan compares false with every bound, and inf is no count of seconds or megabytes
+        # (``--max-image-mb inf`` could not even be turned into bytes)
+        if not math.isfinite(value):
+            raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
+        if not fits(value):
             raise argparse.ArgumentTypeError(f"{text!r} must be {bound}")
         return value
 

@@ -22,6 +22,7 @@ import contextlib
 import ctypes
 import importlib
 import importlib.util
+import math
 import pkgutil
 import socket
 import sys
@@ -128,6 +129,12 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def image_bytes(megabytes: float) -> int | None:
+    """``--max-image-mb`` in bytes: None for 0 (no bound), at least one byte for any other
+    value, so that a small bound never becomes none."""
+    return math.ceil(megabytes * 2**20) or None
+
+
 def state_store(args: argparse.Namespace, package: str, several: bool) -> SqliteStore | None:
     """The SQLite store of ``package`` under ``--state``, or None (in memory)."""
     if not args.state:
@@ -172,7 +179,7 @@ def servers(args: argparse.Namespace) -> list[Served]:
             **mock_options(args),
             store=state_store(args, package, len(packages) > 1),
             max_tasks=args.max_tasks or None,
-            max_image_bytes=int(args.max_image_mb * 2**20) or None,
+            max_image_bytes=image_bytes(args.max_image_mb),
             seed=args.seed,
             hold_answers=not virtual,
             workers=args.workers,
