@@ -8,7 +8,7 @@ ShowAPI has two (the gateway's ``showapi_res_code``, then the business ``ret_cod
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -274,9 +274,8 @@ def render_success(vendor: Vendor, payload: Any, request_id: str) -> Any:
     """Wrap ``payload`` (a copy of it, when an object) in every layer, with the success code
     and request id set."""
     known = _plans.get(id(vendor))
-    plan = known[1] if known is not None and known[0] is vendor else _success_plan(vendor)
-    body = dict(payload) if isinstance(payload, dict) else payload
-    return write_success(plan, body, request_id)
+    write = known[1] if known is not None and known[0] is vendor else _success_plan(vendor)
+    return write(dict(payload) if isinstance(payload, dict) else payload, request_id)
 
 
 class SuccessLayer(NamedTuple):
@@ -354,15 +353,71 @@ def _write_dotted(layer: SuccessLayer, body: Any, request_id: str) -> Any:
     return body
 
 
-_plans: dict[int, tuple[Vendor, tuple[SuccessLayer, ...]]] = {}
+SuccessWriter = Callable[[Any, str], Any]
 
 
-def _success_plan(vendor: Vendor) -> tuple[SuccessLayer, ...]:
-    """A vendor's success writes, innermost layer first, worked out once (``render_success``
-    looks it up on every answer; the cache holds the vendor, so its id is never reused)."""
-    plan = tuple(success_layer(layer) for layer in reversed(vendor.envelope.layers))
-    _plans[id(vendor)] = (vendor, plan)
-    return plan
+def success_writer(plan: Sequence[SuccessLayer]) -> SuccessWriter:
+    """``write_success`` for ``plan``, written out as straight-line code once per vendor: each
+    answer then runs a few stores, not a loop over layers that tests what each one has. A
+    field is tested for a value already there only where one can be (a payload's own field);
+    in an object the layer has just made, the keys are known. A plan with a dotted path is
+    left to ``write_success``."""
+    if any(layer.dotted for layer in plan):
+        return partial(_write_plan, tuple(plan))
+    names: dict[str, Any] = {}
+
+    def const(value: Any) -> str:  # the spec's names and values reach the code as names only
+        name = f"c{len(names)}"
+        names[name] = value
+        return name
+
+    lines, fresh = ["def write(body, request_id):"], False
+    keys: set[str] = set()  # those of the object made by the last layer that wraps
+    for layer in plan:
+        if layer.wrap:
+            wrap, fresh, keys = const(layer.wrap), True, {layer.wrap}
+            if layer.blank:
+                keys.add(layer.blank)
+                lines.append(f"    body = {{{wrap}: body, {const(layer.blank)}: ''}}")
+            else:
+                lines.append(f"    body = {{{wrap}: body}}")
+        writes = []
+        for path, value in ((layer.code_path, const(layer.code)), (layer.id_path, "request_id")):
+            if not path:
+                continue
+            key = const(path)
+            if fresh and path not in keys:
+                writes.append(f"body[{key}] = {value}")
+            else:  # a payload's own field of that name is kept
+                writes.append(f"if body.get({key}) is None: body[{key}] = {value}")
+            keys.add(path)
+        writes += [f"body[{const(key)}] = {const(value)}" for key, value in layer.extra]
+        keys.update(key for key, _ in layer.extra)
+        if writes and not fresh:  # nothing is stamped in a payload that is no object
+            lines.append("    if isinstance(body, dict):")
+            lines += [f"        {write}" for write in writes]
+        else:
+            lines += [f"    {write}" for write in writes]
+    lines.append("    return body")
+    exec("\n".join(lines), names)  # the spec's names and values are bound as names only
+    written: SuccessWriter = names["write"]
+    return written
+
+
+def _write_plan(plan: tuple[SuccessLayer, ...], body: Any, request_id: str) -> Any:
+    return write_success(plan, body, request_id)
+
+
+_plans: dict[int, tuple[Vendor, SuccessWriter]] = {}
+
+
+def _success_plan(vendor: Vendor) -> SuccessWriter:
+    """A vendor's success writes, innermost layer first, made into its writer once
+    (``render_success`` looks it up on every answer; the cache holds the vendor, so its id is
+    never reused)."""
+    write = success_writer([success_layer(layer) for layer in reversed(vendor.envelope.layers)])
+    _plans[id(vendor)] = (vendor, write)
+    return write
 
 
 def error_spec(vendor: Vendor, kind: str) -> ErrorSpec:

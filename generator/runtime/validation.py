@@ -39,7 +39,7 @@ TRUE_WORDS = {"true", "1", "yes", "on"}
 FALSE_WORDS = {"false", "0", "no", "off", ""}
 
 
-@dataclass
+@dataclass(slots=True)
 class Checked:
     """Validated values (by wire name), problems as (error kind, message), decoded images."""
 

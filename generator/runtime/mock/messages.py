@@ -37,7 +37,7 @@ def encode_json(body: Any) -> bytes:
     return b"%s" % out if len(out) < SMALL_ANSWER else out
 
 
-@dataclass
+@dataclass(slots=True)
 class MockRequest:
     method: str
     path: str
@@ -84,7 +84,7 @@ class MockRequest:
         return cls(method.upper(), path, base_url, query_string, query, headers, body)
 
 
-@dataclass
+@dataclass(slots=True)
 class MockResponse:
     """An answer. ``delay`` is how long the vendor would take to give it (a synchronous job, or
     injected latency): the transports hold it back that long on the mock's clock. A ``dropped``
@@ -101,7 +101,7 @@ class MockResponse:
         return json.loads(self.body)
 
 
-@dataclass
+@dataclass(slots=True)
 class JournalEntry:
     """One request the mock received (credentials masked) and what it answered. The answer
     is kept as sent and read as JSON only when asked for (``response``)."""
@@ -138,7 +138,7 @@ class JournalEntry:
         }
 
 
-@dataclass
+@dataclass(slots=True)
 class Call:
     """One validated call of an operation, as the role handlers see it."""
 
