@@ -10,7 +10,8 @@ change (checking caller ids, charging the account, storing the task) holds it.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from functools import partial
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..answers import ResultBytes
 from ..paths import MISSING, get_path
@@ -36,6 +37,20 @@ HANDLERS = {
 }
 
 
+class _TaskPlan(NamedTuple):
+    """What a new task takes from a submit's inputs, by wire path: the effect's arguments
+    (argument, path), the caller-named id, the callback URL, the inputs indexed as unique
+    (the caller-named id has an index of its own), the get operation that follows, and
+    whether every path is a plain name (read with ``dict.get``, not ``get_path``)."""
+
+    args: tuple[tuple[str, str], ...]
+    caller_id: str
+    callback_url: str
+    keys: tuple[str, ...]
+    poll_op: str
+    plain: bool
+
+
 class Roles:
     """The handlers of each role, working on the state of the ``mock`` they serve."""
 
@@ -43,6 +58,7 @@ class Roles:
         self.mock = mock
         self._poll_ops: dict[str, str] = {}  # submit operation -> the get that follows it
         self._specs: dict[str, Any] = {}  # get operation -> its task family (task_spec)
+        self._plans: dict[str, _TaskPlan] = {}  # submit operation -> what _prepare reads of it
         # what every template context holds, bound once: each answer makes a context
         self._file_urls = mock.file_urls
         self._file_bytes = mock._task_files
@@ -110,6 +126,8 @@ class Roles:
         op, values, account = call.op, call.values, call.account
         slots = self._slot_images(call)
         image = self._input_image(call)
+        plan = self._plans.get(op.name) or self._plan(op)
+        read: Callable[[str], Any] = values.get if plan.plain else partial(get_path, values)
         task = MockTask(
             id="",
             account=account.key,
@@ -119,20 +137,20 @@ class Roles:
             run_seconds=run_seconds,
             outcome="succeeded",
             effect=op.mock.effect,
-            args={arg: get_path(values, wire) for arg, wire in op.mock.params.items()},
-            external_id=str(_given(values, op.caller_id) or ""),
+            args={arg: read(wire) for arg, wire in plan.args},
+            external_id=str(read(plan.caller_id) or "") if plan.caller_id else "",
             price=self.mock.vendor.mock.price,
             inputs=_compact(values, call),
             base_url=call.request.base_url,
             image=image,
             slots=slots,
             files_ttl=op.mock.files_ttl,
-            callback_url=str(_given(values, op.mock.callback_url) or ""),
-            poll_op=self._poll_op(op),
-            keys={  # the caller-named id has an index of its own
+            callback_url=str(read(plan.callback_url) or "") if plan.callback_url else "",
+            poll_op=plan.poll_op,
+            keys={
                 name: unique_key(value)
-                for name in self.mock._unique_inputs
-                if name != op.caller_id and (value := get_path(values, name)) not in (None, "")
+                for name in plan.keys
+                if (value := read(name)) not in (None, "")
             },
         )
         self._refuse_oversized(task)
@@ -176,6 +194,17 @@ class Roles:
         if account.money is not None:
             account.money = round(account.money - price, 2)
         self.mock.store.save_account(account)
+
+    def _plan(self, op: Operation) -> _TaskPlan:
+        """What ``_prepare`` reads of ``op``, worked out once per operation."""
+        keys = tuple(n for n in self.mock._unique_inputs if n != op.caller_id)
+        args = tuple(op.mock.params.items())
+        paths = [op.caller_id, op.mock.callback_url, *keys, *(wire for _, wire in args)]
+        plan = self._plans[op.name] = _TaskPlan(
+            args, op.caller_id, op.mock.callback_url, keys, self._poll_op(op),
+            plain=not any("." in path for path in paths),
+        )  # fmt: skip
+        return plan
 
     def _poll_op(self, op: Operation) -> str:
         """The get operation that follows ``op``'s tasks ("" for none), looked up once."""
@@ -325,8 +354,3 @@ def _compact(values: dict[str, Any], call: Call) -> dict[str, Any]:
         for k, v in values.items()
         if k not in images and not isinstance(v, bytes | bytearray) and v is not None
     }
-
-
-def _given(values: dict[str, Any], path: str) -> Any:
-    """The input at dotted ``path``; None when the operation names no such input."""
-    return get_path(values, path) if path else None
