@@ -1,7 +1,7 @@
 """A hand-written server for ShowAPI's two benchmarked requests: the least work those requests
 need, with nothing generic. Not part of `make bench`: `python -m bench.profile --instructions
---split` counts its instructions beside the mock's, and `python -m bench.handmade` serves it
-beside bare Starlette as the loopback benchmark serves its servers.
+--split` counts its instructions beside the mock's, and `python -m bench.handmade [--stateless]`
+serves it beside bare Starlette as the loopback benchmark serves its servers.
 
 It does what the mock must do for them, and only that: the ``appKey`` looked up; the form read;
 ``prompt`` required and not blank; exactly one of the two image inputs; the base64 image within
@@ -38,6 +38,7 @@ MAX_BASE64_CHARS = 3_670_016
 MAX_PIXELS = 25_000_000
 MAX_BODY_BYTES = 32 * 1024 * 1024  # the mock's default
 VENDOR_UTC_OFFSET = 8 * 3600
+STATELESS_TASKS = 100
 TASK_SECONDS = 3600.0  # as the benchmarks serve the mock: a task is still running when queried
 
 
@@ -58,12 +59,17 @@ class Account:
 
 
 class Showapi:
-    """ShowAPI's submit (``/3259-1``) and task query (``/3259-2``), state in memory."""
+    """ShowAPI's submit (``/3259-1``) and task query (``/3259-2``), state in memory.
 
-    def __init__(self, keys: tuple[str, ...] = ("test",)) -> None:
+    ``stateless``: the journal keeps nothing and the tasks past the first ``STATELESS_TASKS``
+    (enough for the task queried) are not kept, all else the same: what the state a server
+    keeps costs it, set against the same server keeping it."""
+
+    def __init__(self, keys: tuple[str, ...] = ("test",), *, stateless: bool = False) -> None:
         self.accounts = {key: Account(key) for key in keys}
         self.tasks: dict[str, Task] = {}
-        self.journal: deque[tuple[Any, ...]] = deque(maxlen=10_000)
+        self.journal: deque[tuple[Any, ...]] = deque(maxlen=0 if stateless else 10_000)
+        self.keep_tasks = STATELESS_TASKS if stateless else None
         self._random = random.Random()
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
@@ -153,7 +159,8 @@ class Showapi:
             return "the image is not accepted"
         callback = form.get("callback_url", "")
         task = Task(self._new_id(), account.key, time.time(), prompt, data, callback)
-        self.tasks[task.id] = task
+        if self.keep_tasks is None or len(self.tasks) < self.keep_tasks:
+            self.tasks[task.id] = task
         account.used += 1
         return {"remark": "task accepted", "taskOrder": task.id, "prompt": prompt}
 
@@ -181,12 +188,14 @@ APPS: dict[str, type[Showapi]] = {"showapi_query": Showapi, "showapi_submit": Sh
 ROUNDS, SECONDS = 5, 4.0
 
 
-def served(rounds: int = ROUNDS, seconds: float = SECONDS) -> None:
+def served(rounds: int = ROUNDS, seconds: float = SECONDS, *, stateless: bool = False) -> None:
     """This server and bare Starlette answering its very bytes, each served as the loopback
     benchmark serves its servers (``bench.serve``: uvicorn, uvloop, the ``gc`` tuning) and
     loaded in turn by ``wrk -t2 -c32`` for ``seconds``, ``rounds`` times in alternating order:
     per ShowAPI request, the CPU per request and the p99 of each, and their ratios per round
-    (median, lowest-highest). What a server built for these requests alone costs, served."""
+    (median, lowest-highest). What a server built for these requests alone costs, served;
+    ``stateless`` (``python -m bench.handmade --stateless``): the same server keeping no state
+    (``Showapi``)."""
     import json
     import statistics
     import sys
@@ -208,7 +217,7 @@ def served(rounds: int = ROUNDS, seconds: float = SECONDS) -> None:
         return server
 
     try:
-        made = start("handmade")
+        made = start("handmade", *(["--stateless"] if stateless else []))
         workloads = loopback.showapi(loopback.sender(made.base))
         for w in workloads:
             reply = loopback._send(made.base, w)
@@ -252,4 +261,6 @@ def served(rounds: int = ROUNDS, seconds: float = SECONDS) -> None:
 
 
 if __name__ == "__main__":
-    served()
+    import sys
+
+    served(stateless="--stateless" in sys.argv[1:])
