@@ -1,6 +1,6 @@
 """A hand-written server for ShowAPI's two benchmarked requests: the least work those requests
 need, with nothing generic. Not part of `make bench`: `python -m bench.profile --instructions
---split` counts its instructions beside the mock's, and `python -m bench.handmade [--stateless]`
+--split` counts its instructions beside the mock's, and `python -m bench.handmade [--state S]`
 serves it beside bare Starlette as the loopback benchmark serves its servers.
 
 It does what the mock must do for them, and only that: the ``appKey`` looked up; the form read;
@@ -38,7 +38,12 @@ MAX_BASE64_CHARS = 3_670_016
 MAX_PIXELS = 25_000_000
 MAX_BODY_BYTES = 32 * 1024 * 1024  # the mock's default
 VENDOR_UTC_OFFSET = 8 * 3600
-STATELESS_TASKS = 100
+# What the server keeps (``--state``): every task (as the mock keeps tasks that never finish), the
+# last ``BOUNDED_TASKS`` of them (the mock's default bound), or none; the first ``PINNED_TASKS``
+# (the task queried among them) are kept in every case, the journal in all but "none".
+STATES = ("growing", "bounded", "none")
+BOUNDED_TASKS = 10_000
+PINNED_TASKS = 100
 TASK_SECONDS = 3600.0  # as the benchmarks serve the mock: a task is still running when queried
 
 
@@ -61,15 +66,17 @@ class Account:
 class Showapi:
     """ShowAPI's submit (``/3259-1``) and task query (``/3259-2``), state in memory.
 
-    ``stateless``: the journal keeps nothing and the tasks past the first ``STATELESS_TASKS``
-    (enough for the task queried) are not kept, all else the same: what the state a server
-    keeps costs it, set against the same server keeping it."""
+    ``state`` (one of ``STATES``) is what it keeps, all else the same: what keeping state, and
+    letting it grow, costs a server, set against the same server keeping less."""
 
-    def __init__(self, keys: tuple[str, ...] = ("test",), *, stateless: bool = False) -> None:
+    def __init__(self, keys: tuple[str, ...] = ("test",), *, state: str = "growing") -> None:
+        if state not in STATES:
+            raise ValueError(f"state {state!r} is not one of {', '.join(STATES)}")
         self.accounts = {key: Account(key) for key in keys}
         self.tasks: dict[str, Task] = {}
-        self.journal: deque[tuple[Any, ...]] = deque(maxlen=0 if stateless else 10_000)
-        self.keep_tasks = STATELESS_TASKS if stateless else None
+        self.journal: deque[tuple[Any, ...]] = deque(maxlen=0 if state == "none" else 10_000)
+        self.state = state
+        self._unpinned: deque[str] = deque()  # ids of the tasks past the first, oldest first
         self._random = random.Random()
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
@@ -159,10 +166,20 @@ class Showapi:
             return "the image is not accepted"
         callback = form.get("callback_url", "")
         task = Task(self._new_id(), account.key, time.time(), prompt, data, callback)
-        if self.keep_tasks is None or len(self.tasks) < self.keep_tasks:
-            self.tasks[task.id] = task
+        self._keep(task)
         account.used += 1
         return {"remark": "task accepted", "taskOrder": task.id, "prompt": prompt}
+
+    def _keep(self, task: Task) -> None:
+        """Store ``task`` as ``state`` says: always among the first ``PINNED_TASKS``; past them,
+        always ("growing"), forgetting the oldest past ``BOUNDED_TASKS`` ("bounded"), or never."""
+        if len(self.tasks) < PINNED_TASKS:
+            self.tasks[task.id] = task
+        elif self.state != "none":
+            self.tasks[task.id] = task
+            self._unpinned.append(task.id)
+            if self.state == "bounded" and len(self._unpinned) > BOUNDED_TASKS:
+                del self.tasks[self._unpinned.popleft()]
 
     def _new_id(self) -> str:
         while True:
@@ -188,13 +205,13 @@ APPS: dict[str, type[Showapi]] = {"showapi_query": Showapi, "showapi_submit": Sh
 ROUNDS, SECONDS = 5, 4.0
 
 
-def served(rounds: int = ROUNDS, seconds: float = SECONDS, *, stateless: bool = False) -> None:
+def served(rounds: int = ROUNDS, seconds: float = SECONDS, *, state: str = "growing") -> None:
     """This server and bare Starlette answering its very bytes, each served as the loopback
     benchmark serves its servers (``bench.serve``: uvicorn, uvloop, the ``gc`` tuning) and
     loaded in turn by ``wrk -t2 -c32`` for ``seconds``, ``rounds`` times in alternating order:
     per ShowAPI request, the CPU per request and the p99 of each, and their ratios per round
     (median, lowest-highest). What a server built for these requests alone costs, served;
-    ``stateless`` (``python -m bench.handmade --stateless``): the same server keeping no state
+    ``state`` (``python -m bench.handmade --state bounded``): what the server keeps
     (``Showapi``)."""
     import json
     import statistics
@@ -217,7 +234,7 @@ def served(rounds: int = ROUNDS, seconds: float = SECONDS, *, stateless: bool = 
         return server
 
     try:
-        made = start("handmade", *(["--stateless"] if stateless else []))
+        made = start("handmade", "--state", state)
         workloads = loopback.showapi(loopback.sender(made.base))
         for w in workloads:
             reply = loopback._send(made.base, w)
@@ -261,6 +278,8 @@ def served(rounds: int = ROUNDS, seconds: float = SECONDS, *, stateless: bool = 
 
 
 if __name__ == "__main__":
-    import sys
+    import argparse
 
-    served(stateless="--stateless" in sys.argv[1:])
+    parser = argparse.ArgumentParser(prog="bench.handmade", description=served.__doc__)
+    parser.add_argument("--state", choices=STATES, default="growing")
+    served(state=parser.parse_args().state)

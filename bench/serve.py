@@ -83,11 +83,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--port", type=int, required=True)
     p.add_argument("--answers", type=Path, help="starlette: the routes and their answers")
     p.add_argument("--paced", action="store_true", help="starlette: with PUT /_pace?us=N")
-    p.add_argument(
-        "--stateless",
-        action="store_true",
-        help="handmade: keep no journal and no task past the first hundred",
-    )
+    p.add_argument("--state", default="growing", help="handmade: what it keeps (its STATES)")
     p.add_argument("--profile", default="")
     args = p.parse_args(argv)
     profiler = cProfile.Profile() if args.profile else None
@@ -100,7 +96,7 @@ def main(argv: list[str] | None = None) -> None:
             if args.kind == "handmade":
                 from .handmade import Showapi
 
-                app: Any = Showapi(stateless=args.stateless)
+                app: Any = Showapi(state=args.state)
             else:
                 app = starlette_app(json.loads(args.answers.read_text()), paced=args.paced)
             config = uvicorn.Config(app, host="127.0.0.1", port=args.port, log_level="warning")
