@@ -1,5 +1,5 @@
 """The memory store's bounds, value by value: which tasks are forgotten past ``max_tasks`` or
-``max_image_bytes`` (exactly down to nine tenths, those that finished first), how long it waits
+``max_image_bytes`` (exactly back to the bound, those that finished first), how long it waits
 before looking again when nothing could go, and that a forgotten task leaves nothing behind in
 any index. Written against the mutants ``make mutants`` showed surviving in
 ``MemoryStore._evict`` and ``_forget``."""
@@ -26,25 +26,45 @@ def ids(store: MemoryStore) -> list[str]:
     return list(store.tasks)
 
 
-@pytest.mark.parametrize(("cap", "kept"), [(10, 9), (25, 23), (100, 90)], ids=["10", "25", "100"])
-def test_one_task_past_the_cap_forgets_the_oldest_down_to_nine_tenths(cap: int, kept: int) -> None:
+@pytest.mark.parametrize("cap", [10, 25, 100])
+def test_one_task_past_the_cap_forgets_the_oldest_one(cap: int) -> None:
     store = MemoryStore(max_tasks=cap, max_image_bytes=None)  # no clock: every task is over
     for n in range(cap + 1):
         store.add(finished(n))
 
-    assert ids(store) == [f"t{n}" for n in range(cap + 1 - kept, cap + 1)]
+    assert ids(store) == [f"t{n}" for n in range(1, cap + 1)]
 
 
-def test_input_images_past_their_bound_forget_the_oldest_down_to_nine_tenths() -> None:
+def test_adds_past_the_cap_forget_one_task_each_never_a_batch() -> None:
+    """Every stored task over and the store at its cap (a served mock after a pause): each add
+    forgets one, so no request pays for forgetting many at once."""
+    store = MemoryStore(max_tasks=100, max_image_bytes=None)
+    for n in range(100):
+        store.add(finished(n))
+
+    sizes, first = [], []
+    for n in range(100, 150):
+        store.add(finished(n))
+        sizes.append(len(store))
+        first.append(ids(store)[0])
+
+    assert sizes == [100] * 50
+    assert first == [f"t{n}" for n in range(1, 51)]
+
+
+def test_input_images_past_their_bound_forget_the_oldest_until_within_it() -> None:
     store = MemoryStore(max_tasks=None, max_image_bytes=1000)
     for n in range(10):
         store.add(finished(n, image=100))
     assert (len(store), store.image_bytes) == (10, 1000)  # at the bound, not past it
 
     store.add(finished(10, image=100))
+    assert ids(store) == [f"t{n}" for n in range(1, 11)]
+    assert store.image_bytes == 1000
 
-    assert ids(store) == [f"t{n}" for n in range(2, 11)]
-    assert store.image_bytes == 900
+    store.add(finished(11, image=250))  # 1,250 bytes: three of 100 must go
+    assert ids(store) == [f"t{n}" for n in range(4, 12)]
+    assert store.image_bytes == 950
 
 
 def test_a_task_over_at_this_very_moment_can_be_forgotten() -> None:
@@ -68,7 +88,7 @@ def test_running_watched_and_undelivered_tasks_are_kept_and_the_next_finished_go
     for n in range(3, 11):
         store.add(finished(n))
 
-    assert ids(store) == ["t0", "t1", "t2", *[f"t{n}" for n in range(5, 11)]]
+    assert ids(store) == ["t0", "t1", "t2", *[f"t{n}" for n in range(4, 11)]]
 
 
 @pytest.mark.parametrize("cap", [10, 100])
@@ -163,12 +183,12 @@ def test_when_finished_tasks_are_held_the_store_waits_a_tenth_of_its_cap_before_
 
     # the adds during the wait only grow the store; the one after it looks, and forgets
     assert sizes[:-1] == list(range(cap + 2, cap + 2 + skipped))
-    assert sizes[-1] == cap - max(1, cap // 10)
+    assert sizes[-1] == cap
     assert "t0" in store.tasks
 
 
 def test_a_forgotten_task_leaves_nothing_behind_in_any_index() -> None:
-    store = MemoryStore(max_tasks=3, max_image_bytes=None)  # past 3, down to 2
+    store = MemoryStore(max_tasks=2, max_image_bytes=None)  # past 2, the oldest goes
     store.add(replace(finished(0, image=7), external_id="mine-0", keys={"image_url": "u0"}))
     store.add(replace(finished(1, image=5, account="other"), keys={"image_url": "u1"}))
     store.add(replace(finished(2, image=3), keys={"image_url": "u2"}))
@@ -199,7 +219,7 @@ def test_a_task_already_seen_finished_by_active_is_forgotten_like_any_other() ->
 
     store.add(finished(3))
 
-    assert ids(store) == ["t2", "t3"]
+    assert ids(store) == ["t1", "t2", "t3"]
 
 
 def test_active_drops_finished_tasks_from_its_index_for_good() -> None:
@@ -221,7 +241,7 @@ def test_an_unwatched_task_is_no_longer_watched_and_can_be_forgotten() -> None:
     for n in range(1, 4):
         store.add(finished(n))
 
-    assert ids(store) == ["t2", "t3"]
+    assert ids(store) == ["t1", "t2", "t3"]
 
 
 def test_removing_a_delivery_twice_is_harmless() -> None:

@@ -199,8 +199,13 @@ class MemoryStore:
     ``max_image_bytes`` of input images in all (None: unbounded).
 
     Past either bound, the tasks that finished first (and have no callback left to send) are
-    forgotten, a tenth of the bound at a time; a query for one of them is answered as for a
-    task that never existed. Tasks still queued or running are never evicted.
+    forgotten, as many as it takes to be within it again: under a steady stream of submits,
+    one for each task added. A query for one of them is answered as for a task that never
+    existed. Tasks still queued or running are never evicted.
+
+    One at a time, not in batches: forgetting a tenth of the bound at once held up the request
+    that did it for milliseconds (a thousand tasks), and with it every request queued behind
+    that one, often enough to set a served mock's p99.
 
     Which tasks have finished is read off a heap of the tasks by the time they finish, not by
     looking through them all: a mock under a steady stream of submits holds many running tasks
@@ -345,7 +350,7 @@ class MemoryStore:
 
     # -- bounds ------------------------------------------------------------------------------
     def _evict(self) -> None:
-        """Forget the tasks that finished first until a tenth of each bound is free.
+        """Forget the tasks that finished first until the store is within its bounds.
 
         Only finished tasks are looked at, from the heap's top: while the first to finish is
         still running, an add costs one comparison. A task whose callback is still to send is
@@ -355,24 +360,19 @@ class MemoryStore:
             return
         now = self._clock.time() if self._clock is not None else math.inf
         heap = self._finishing
-        if not heap or heap[0][0] > now:
-            return
-        count_goal = self.max_tasks - max(1, self.max_tasks // 10) if self.max_tasks else None
-        bytes_goal = self.max_image_bytes * 9 // 10 if self.max_image_bytes else None
-        pending = {d.task_id for d in self._deliveries.values()}
+        pending: set[str] | None = None  # tasks with a callback queued, found when first asked
         held = []
-        while heap and heap[0][0] <= now:
-            if (count_goal is None or len(self._tasks) <= count_goal) and (
-                bytes_goal is None or self.image_bytes <= bytes_goal
-            ):
-                break
+        while heap and heap[0][0] <= now and self._over():
             entry = heapq.heappop(heap)
             task = self._tasks.get(entry[2])
             if task is None:  # forgotten already
                 continue
             if task.finishes_at != entry[0]:  # its times changed since: filed again
                 heapq.heappush(heap, (task.finishes_at, entry[1], task.id))
-            elif task.id in self._watched or task.id in pending:
+                continue
+            if pending is None and task.id not in self._watched:
+                pending = {d.task_id for d in self._deliveries.values()}
+            if task.id in self._watched or (pending is not None and task.id in pending):
                 held.append(entry)
             else:
                 self._forget(task)
