@@ -52,6 +52,25 @@ def test_adds_past_the_cap_forget_one_task_each_never_a_batch() -> None:
     assert first == [f"t{n}" for n in range(1, 51)]
 
 
+def test_after_a_pause_the_store_comes_back_within_its_cap_one_task_per_add() -> None:
+    """Many tasks over at once (a served mock after a pause in its load): no add forgets them
+    all; each forgets two, its own place and one of the excess."""
+    clock = VirtualClock(start=0.0)
+    store = MemoryStore(max_tasks=100, clock=clock, max_image_bytes=None)
+    for n in range(150):
+        store.add(finished(n, ends=50.0))  # running: nothing can go
+    assert len(store) == 150
+    clock.advance(60.0)
+
+    sizes = []
+    for n in range(150, 210):
+        store.add(finished(n, ends=50.0))
+        sizes.append(len(store))
+
+    assert sizes == [*range(149, 100, -1), *[100] * 11]
+    assert ids(store)[0] == "t110"
+
+
 def test_input_images_past_their_bound_forget_the_oldest_until_within_it() -> None:
     store = MemoryStore(max_tasks=None, max_image_bytes=1000)
     for n in range(10):
@@ -62,8 +81,12 @@ def test_input_images_past_their_bound_forget_the_oldest_until_within_it() -> No
     assert ids(store) == [f"t{n}" for n in range(1, 11)]
     assert store.image_bytes == 1000
 
-    store.add(finished(11, image=250))  # 1,250 bytes: three of 100 must go
-    assert ids(store) == [f"t{n}" for n in range(4, 12)]
+    store.add(finished(11, image=250))  # 1,250 bytes: two of 100 go now, the rest next time
+    assert ids(store) == [f"t{n}" for n in range(3, 12)]
+    assert store.image_bytes == 1050
+
+    store.add(finished(12, image=100))
+    assert ids(store) == [f"t{n}" for n in range(5, 13)]
     assert store.image_bytes == 950
 
 
@@ -181,9 +204,9 @@ def test_when_finished_tasks_are_held_the_store_waits_a_tenth_of_its_cap_before_
         store.add(finished(n))
         sizes.append(len(store))
 
-    # the adds during the wait only grow the store; the one after it looks, and forgets
+    # the adds during the wait only grow the store; the one after it looks, and forgets two
     assert sizes[:-1] == list(range(cap + 2, cap + 2 + skipped))
-    assert sizes[-1] == cap
+    assert sizes[-1] == cap + skipped
     assert "t0" in store.tasks
 
 
@@ -252,3 +275,23 @@ def test_removing_a_delivery_twice_is_harmless() -> None:
     store.remove_delivery(delivery)  # a second sender finishing the same attempt
 
     assert store.deliveries() == []
+
+
+def test_a_held_task_does_not_stop_the_next_add_from_forgetting_when_others_can_go() -> None:
+    """The wait before looking again is for when nothing past a held task can go; an add that
+    stopped at its share, with more finished tasks behind, leaves the next add to go on."""
+    clock = VirtualClock(start=0.0)
+    store = MemoryStore(max_tasks=100, clock=clock, max_image_bytes=None)
+    store.add(finished(0, ends=20.0))
+    store.watch(store.tasks["t0"])  # its callback still to send: kept
+    for n in range(1, 111):
+        store.add(finished(n, ends=30.0))
+    clock.advance(40.0)  # all over
+
+    sizes = []
+    for n in range(111, 114):
+        store.add(finished(n, ends=30.0))
+        sizes.append(len(store))
+
+    assert sizes == [110, 109, 108]
+    assert "t0" in store.tasks

@@ -26,6 +26,7 @@ __all__ = ["Account", "MockTask", "TaskStore"]
 
 DEFAULT_MAX_TASKS = 10_000
 DEFAULT_MAX_IMAGE_BYTES = 32 * 1024 * 1024
+FORGET_PER_ADD = 2  # tasks a bounded store forgets at most on one add (see MemoryStore)
 
 
 @dataclass(slots=True)
@@ -198,14 +199,15 @@ class MemoryStore:
     """The default store: dicts, indexed, bounded by ``max_tasks`` tasks and by
     ``max_image_bytes`` of input images in all (None: unbounded).
 
-    Past either bound, the tasks that finished first (and have no callback left to send) are
-    forgotten, as many as it takes to be within it again: under a steady stream of submits,
-    one for each task added. A query for one of them is answered as for a task that never
+    Past either bound, each add forgets up to ``FORGET_PER_ADD`` of the tasks that finished
+    first (and have no callback left to send): under a steady stream of submits, the one that
+    finished meanwhile; after a pause in which many finished, the store comes back within its
+    bound by one task per add. A query for a forgotten task is answered as for one that never
     existed. Tasks still queued or running are never evicted.
 
-    One at a time, not in batches: forgetting a tenth of the bound at once held up the request
-    that did it for milliseconds (a thousand tasks), and with it every request queued behind
-    that one, often enough to set a served mock's p99.
+    A few at a time, never in a batch: forgetting a thousand tasks at once held up the request
+    that did it for 4-5 ms, and every request queued behind that one; a served mock's p99 was
+    set by those pauses.
 
     Which tasks have finished is read off a heap of the tasks by the time they finish, not by
     looking through them all: a mock under a steady stream of submits holds many running tasks
@@ -350,7 +352,8 @@ class MemoryStore:
 
     # -- bounds ------------------------------------------------------------------------------
     def _evict(self) -> None:
-        """Forget the tasks that finished first until the store is within its bounds.
+        """Forget the tasks that finished first until the store is within its bounds, at most
+        ``FORGET_PER_ADD`` of them.
 
         Only finished tasks are looked at, from the heap's top: while the first to finish is
         still running, an add costs one comparison. A task whose callback is still to send is
@@ -361,8 +364,8 @@ class MemoryStore:
         now = self._clock.time() if self._clock is not None else math.inf
         heap = self._finishing
         pending: set[str] | None = None  # tasks with a callback queued, found when first asked
-        held = []
-        while heap and heap[0][0] <= now and self._over():
+        held, forgotten = [], 0
+        while heap and heap[0][0] <= now and forgotten < FORGET_PER_ADD and self._over():
             entry = heapq.heappop(heap)
             task = self._tasks.get(entry[2])
             if task is None:  # forgotten already
@@ -376,9 +379,10 @@ class MemoryStore:
                 held.append(entry)
             else:
                 self._forget(task)
+                forgotten += 1
         for entry in held:
             heapq.heappush(heap, entry)
-        if held and self._over():
+        if held and forgotten < FORGET_PER_ADD and self._over():  # none of the rest can go
             self._evict_after = max(1, (self.max_tasks or 10_000) // 10)
 
     def _forget(self, task: MockTask) -> None:
