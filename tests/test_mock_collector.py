@@ -122,21 +122,69 @@ class _Counting(Collector):
 
     def __init__(self) -> None:
         super().__init__()
-        self.asked = 0
+        self.asked: list[str] = []
+
+    def collect_young(self) -> None:
+        self.asked.append("young")
 
     def collect_if_due(self) -> int:
-        self.asked += 1
-        if self.asked == 3:
+        self.asked.append("full")
+        if len(self.asked) == 6:
             raise _Stop
         return 0
 
 
-def test_serving_asks_the_collector_every_check(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(serve, "COLLECT_CHECK_SECONDS", 0)
+def test_serving_collects_young_objects_and_asks_for_a_full_collection_every_tick(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(serve, "YOUNG_SECONDS", 0)
     collector = _Counting()
     with pytest.raises(_Stop):
         asyncio.run(serve._collect_when_due(collector))
-    assert collector.asked == 3
+    assert collector.asked == ["young", "full"] * 3
+
+
+def test_a_young_collection_between_requests_freezes_what_was_made_and_counts_it(
+    installed: Collector,
+) -> None:
+    frozen = gc.get_freeze_count()
+    kept = [[i] for i in range(3000)]
+    installed.collect_young()
+    assert gc.get_freeze_count() >= frozen + len(kept)
+    assert installed.collections == 1
+    assert len(kept) <= installed.collected < installed.young_objects
+
+
+def test_young_objects_are_walked_even_while_freeing_old_ones_keeps_the_count_down(
+    installed: Collector,
+) -> None:
+    """A bounded store forgetting old tasks frees frozen objects as fast as new ones come:
+    the threshold's count stays low, and only the timed collection walks the new ones."""
+    old = [[i] for i in range(3000)]
+    gc.collect(0)  # frozen now
+    frozen = gc.get_freeze_count()
+    new = []
+    for i in range(3000):
+        new.append([i])
+        old.pop()  # one frozen object freed for each made
+    assert gc.get_count()[0] < 1000
+    installed.collect_young()
+    assert gc.get_freeze_count() >= frozen - 3000 + len(new)
+
+
+def test_a_full_collection_falls_due_once_enough_objects_were_collected_young(
+    installed: Collector,
+) -> None:  # young_objects 5,000 and full_every 3: due past 15,000 objects
+    batches = []  # each under the threshold: no collection but these
+    for _ in range(3):
+        batches.append([[i] for i in range(4000)])
+        installed.collect_young()
+    assert (installed.collections, installed.full_due) == (3, False)
+    assert 11_000 <= installed.collected < 15_000  # the count: objects made less those freed
+    batches.append([[i] for i in range(4000)])
+    installed.collect_young()
+    assert installed.full_due
+    assert installed.collected == 0
 
 
 def test_serve_all_stops_asking_once_the_servers_stop() -> None:
@@ -149,4 +197,4 @@ def test_serve_all_stops_asking_once_the_servers_stop() -> None:
         return {t for t in asyncio.all_tasks() if t is not asyncio.current_task()}
 
     assert asyncio.run(go()) == set()
-    assert collector.asked == 0
+    assert collector.asked == []

@@ -34,7 +34,7 @@ import uvicorn
 
 from ..clock import Clock, SystemClock, VirtualClock
 from .asgi import create_app
-from .collector import Collector
+from .collector import YOUNG_SECONDS, Collector
 from .core import VendorMock
 from .exposure import (
     OneLineParser,
@@ -50,7 +50,6 @@ from .sqlite import SqliteStore, StateFileError
 from .store import DEFAULT_MAX_IMAGE_BYTES, DEFAULT_MAX_TASKS
 
 WORKERS = 8  # threads per mock for the requests that carry or make images
-COLLECT_CHECK_SECONDS = 1.0  # how often serving looks whether a full collection is due
 
 
 def vendor_packages() -> list[str]:
@@ -196,8 +195,8 @@ def servers(args: argparse.Namespace) -> list[Served]:
 
 
 async def serve_all(named: list[Served], collector: Collector | None = None) -> None:
-    """Serve every server until they stop; with ``collector``, its full collections run from
-    here when due (see ``collector``)."""
+    """Serve every server until they stop; with ``collector``, its young collections run from
+    here every ``YOUNG_SECONDS``, and its full ones when due (see ``collector``)."""
     tasks = [asyncio.create_task(server.serve(sockets=[sock])) for _name, server, sock in named]
     collecting = None if collector is None else asyncio.create_task(_collect_when_due(collector))
     while not all(server.started for _name, server, _sock in named):
@@ -217,7 +216,8 @@ async def serve_all(named: list[Served], collector: Collector | None = None) -> 
 
 async def _collect_when_due(collector: Collector) -> None:
     while True:
-        await asyncio.sleep(COLLECT_CHECK_SECONDS)
+        await asyncio.sleep(YOUNG_SECONDS)
+        collector.collect_young()
         collector.collect_if_due()
 
 
