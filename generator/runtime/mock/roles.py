@@ -56,7 +56,6 @@ class Roles:
 
     def __init__(self, mock: VendorMock) -> None:
         self.mock = mock
-        self._poll_ops: dict[str, str] = {}  # submit operation -> the get that follows it
         self._specs: dict[str, Any] = {}  # get operation -> its task family (task_spec)
         self._plans: dict[str, _TaskPlan] = {}  # submit operation -> what _prepare reads of it
         # what every template context holds, bound once: each answer makes a context
@@ -207,15 +206,11 @@ class Roles:
         return plan
 
     def _poll_op(self, op: Operation) -> str:
-        """The get operation that follows ``op``'s tasks ("" for none), looked up once."""
-        found = self._poll_ops.get(op.name)
-        if found is None:
-            try:
-                found = self.mock.vendor.poll_for(op.name)[0].name
-            except KeyError:
-                found = ""
-            self._poll_ops[op.name] = found
-        return found
+        """The get operation that follows ``op``'s tasks ("" for none; ``_plan`` keeps it)."""
+        try:
+            return self.mock.vendor.poll_for(op.name)[0].name
+        except KeyError:
+            return ""
 
     def _get(self, call: Call) -> Any:
         """A task of this get operation's family, found by its id or the caller's own id."""

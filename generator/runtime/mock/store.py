@@ -240,7 +240,10 @@ class MemoryStore:
         self._deliveries: dict[int, Delivery] = {}
         self._next_delivery = 1
         self._meta: dict[str, str] = {}
-        self._evict_after = 0  # adds to wait before looking again (see _evict)
+        # finished tasks held back (a callback still to send), out of the heap until the
+        # adds counted down here have been made (see _evict)
+        self._held: list[tuple[float, int, str]] = []
+        self._held_for = 0
         # (finishes at, order added, id) of every task of a bounded store: a heap, the task
         # that finishes first on top (ties: the one added first)
         self._finishing: list[tuple[float, int, str]] = []
@@ -357,14 +360,13 @@ class MemoryStore:
 
         Only finished tasks are looked at, from the heap's top: while the first to finish is
         still running, an add costs one comparison. A task whose callback is still to send is
-        held back; when one was, the next look is made after a tenth of the cap's adds."""
-        if self._evict_after > 0:
-            self._evict_after -= 1
-            return
+        held back: set aside, out of the heap, for a tenth of the cap's adds, then filed again.
+        The tasks behind it go on being forgotten meanwhile, and no add looks at it twice."""
+        self._release_held()
         now = self._clock.time() if self._clock is not None else math.inf
         heap = self._finishing
         pending: set[str] | None = None  # tasks with a callback queued, found when first asked
-        held, forgotten = [], 0
+        forgotten = 0
         while heap and heap[0][0] <= now and forgotten < FORGET_PER_ADD and self._over():
             entry = heapq.heappop(heap)
             task = self._tasks.get(entry[2])
@@ -376,14 +378,24 @@ class MemoryStore:
             if pending is None and task.id not in self._watched:
                 pending = {d.task_id for d in self._deliveries.values()}
             if task.id in self._watched or (pending is not None and task.id in pending):
-                held.append(entry)
+                self._hold(entry)
             else:
                 self._forget(task)
                 forgotten += 1
-        for entry in held:
-            heapq.heappush(heap, entry)
-        if held and forgotten < FORGET_PER_ADD and self._over():  # none of the rest can go
-            self._evict_after = max(1, (self.max_tasks or 10_000) // 10)
+
+    def _hold(self, entry: tuple[float, int, str]) -> None:
+        if not self._held:
+            self._held_for = max(1, (self.max_tasks or DEFAULT_MAX_TASKS) // 10)
+        self._held.append(entry)
+
+    def _release_held(self) -> None:
+        """Count one add down; once the held tasks have waited their turn, file them again."""
+        if self._held:
+            self._held_for -= 1
+            if self._held_for <= 0:
+                for entry in self._held:
+                    heapq.heappush(self._finishing, entry)
+                self._held.clear()
 
     def _forget(self, task: MockTask) -> None:
         del self._tasks[task.id]
