@@ -33,6 +33,8 @@ import uvicorn
 from generator.runtime.mock import serve
 from generator.runtime.mock.exposure import bind
 
+from .handmade import STATES
+
 
 def starlette_app(answers: list[dict[str, str]], paced: bool = False) -> Any:
     """The reference app. ``paced``: it also spends a set number of microseconds of CPU on
@@ -83,7 +85,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--port", type=int, required=True)
     p.add_argument("--answers", type=Path, help="starlette: the routes and their answers")
     p.add_argument("--paced", action="store_true", help="starlette: with PUT /_pace?us=N")
-    p.add_argument("--state", default="growing", help="handmade: what it keeps (its STATES)")
+    p.add_argument("--state", choices=STATES, default="growing", help="handmade: what it keeps")
     p.add_argument("--profile", default="")
     args = p.parse_args(argv)
     profiler = cProfile.Profile() if args.profile else None

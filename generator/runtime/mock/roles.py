@@ -200,9 +200,13 @@ class Roles:
         args = tuple(op.mock.params.items())
         paths = [op.caller_id, op.mock.callback_url, *keys, *(wire for _, wire in args)]
         plan = self._plans[op.name] = _TaskPlan(
-            args, op.caller_id, op.mock.callback_url, keys, self._poll_op(op),
+            args=args,
+            caller_id=op.caller_id,
+            callback_url=op.mock.callback_url,
+            keys=keys,
+            poll_op=self._poll_op(op),
             plain=not any("." in path for path in paths),
-        )  # fmt: skip
+        )
         return plan
 
     def _poll_op(self, op: Operation) -> str:
