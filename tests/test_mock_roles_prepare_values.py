@@ -1,7 +1,7 @@
 """What a submitted task keeps, by value, before it is stored: the inputs but not the images
 nor file bytes nor empty values, the vendor's price, and no caller-named id or callback URL
 where the operation has none. Written against the mutants ``make mutants`` showed surviving in
-``Roles._prepare``, ``_compact`` and ``_given``."""
+``Roles._prepare``, ``_compact`` and ``_given`` (now ``Roles._plan``)."""
 
 from __future__ import annotations
 
@@ -49,3 +49,17 @@ def test_a_task_without_an_effect_makes_no_files_and_is_never_too_large() -> Non
     task.effect = "no-such-effect"
 
     mock.roles._refuse_oversized(task)  # no refusal, and nothing asked of a missing effect
+
+
+def test_an_operation_changed_after_its_first_task_is_read_with_a_plan_of_its_own() -> None:
+    """What a task takes of the inputs is worked out once per operation object: a copy of
+    the operation naming a caller id (a test changing the model) is not read with the plan
+    of the one it replaced."""
+    vendor, op = PLAIN[0]
+    mock = VendorMock(vendor)
+    first = mock.roles._prepare(call_of(mock, op, {"prompt": "p", "mine": "m-1"}), 1.0, 1.0)
+    named = op.model_copy(update={"caller_id": "mine"})
+
+    task = mock.roles._prepare(call_of(mock, named, {"prompt": "p", "mine": "m-1"}), 1.0, 1.0)
+
+    assert (first.external_id, task.external_id) == ("", "m-1")

@@ -57,7 +57,10 @@ class Roles:
     def __init__(self, mock: VendorMock) -> None:
         self.mock = mock
         self._specs: dict[str, Any] = {}  # get operation -> its task family (task_spec)
-        self._plans: dict[str, _TaskPlan] = {}  # submit operation -> what _prepare reads of it
+        # id of a submit operation -> (it, what _prepare reads of it): by identity, as the
+        # checks are kept (``validation.checker``), so an operation changed by a test is not
+        # read with the plan of the one it replaced; holding it keeps its id unique
+        self._plans: dict[int, tuple[Operation, _TaskPlan]] = {}
         # what every template context holds, bound once: each answer makes a context
         self._file_urls = mock.file_urls
         self._file_bytes = mock._task_files
@@ -125,7 +128,8 @@ class Roles:
         op, values, account = call.op, call.values, call.account
         slots = self._slot_images(call)
         image = self._input_image(call)
-        plan = self._plans.get(op.name) or self._plan(op)
+        known = self._plans.get(id(op))
+        plan = known[1] if known is not None and known[0] is op else self._plan(op)
         read: Callable[[str], Any] = values.get if plan.plain else partial(get_path, values)
         task = MockTask(
             id="",
@@ -199,7 +203,7 @@ class Roles:
         keys = tuple(n for n in self.mock._unique_inputs if n != op.caller_id)
         args = tuple(op.mock.params.items())
         paths = [op.caller_id, op.mock.callback_url, *keys, *(wire for _, wire in args)]
-        plan = self._plans[op.name] = _TaskPlan(
+        plan = _TaskPlan(
             args=args,
             caller_id=op.caller_id,
             callback_url=op.mock.callback_url,
@@ -207,6 +211,7 @@ class Roles:
             poll_op=self._poll_op(op),
             plain=not any("." in path for path in paths),
         )
+        self._plans[id(op)] = (op, plan)
         return plan
 
     def _poll_op(self, op: Operation) -> str:
