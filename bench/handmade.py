@@ -31,6 +31,7 @@ from generator.runtime.images import ImageProblem, decode_base64, sniff
 from generator.runtime.mock.asgi import _Stalled, _TooLarge, _whole_body
 from generator.runtime.mock.core import _ID_LETTERS
 from generator.runtime.mock.messages import parse_form, parse_query
+from generator.runtime.mock.store import DEFAULT_MAX_TASKS
 
 App = Callable[[dict[str, Any], Any, Any], Awaitable[None]]
 FORMATS = frozenset({"png", "jpeg", "webp"})
@@ -42,7 +43,7 @@ VENDOR_UTC_OFFSET = 8 * 3600
 # last ``BOUNDED_TASKS`` of them (the mock's default bound), or none; the first ``PINNED_TASKS``
 # (the task queried among them) are kept in every case, the journal in all but "none".
 STATES = ("growing", "bounded", "none")
-BOUNDED_TASKS = 10_000
+BOUNDED_TASKS = DEFAULT_MAX_TASKS
 PINNED_TASKS = 100
 TASK_SECONDS = 3600.0  # as the benchmarks serve the mock: a task is still running when queried
 

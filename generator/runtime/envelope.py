@@ -363,7 +363,7 @@ def success_writer(plan: Sequence[SuccessLayer]) -> SuccessWriter:
     in an object the layer has just made, the keys are known. A plan with a dotted path is
     left to ``write_success``."""
     if any(layer.dotted for layer in plan):
-        return partial(_write_plan, tuple(plan))
+        return partial(write_success, tuple(plan))
     names: dict[str, Any] = {}
 
     def const(value: Any) -> str:  # the spec's names and values reach the code as names only
@@ -402,10 +402,6 @@ def success_writer(plan: Sequence[SuccessLayer]) -> SuccessWriter:
     exec("\n".join(lines), names)  # the spec's names and values are bound as names only
     written: SuccessWriter = names["write"]
     return written
-
-
-def _write_plan(plan: tuple[SuccessLayer, ...], body: Any, request_id: str) -> Any:
-    return write_success(plan, body, request_id)
 
 
 _plans: dict[int, tuple[Vendor, SuccessWriter]] = {}
