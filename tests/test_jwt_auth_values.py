@@ -58,9 +58,50 @@ CASES = [
         "not-yet-valid",
         "Bearer " + signed(nbf=int(NOW + 60)),
         "token_not_yet_valid",
-        "the token is not valid yet",
+        f"valid from {int(NOW + 60)}, 60 s after now",
     ),
-    ("expired", "Bearer " + signed(exp=int(NOW)), "token_expired", "the token has expired"),
+    (
+        "expired",
+        "Bearer " + signed(exp=int(NOW)),
+        "token_expired",
+        f"expired at {int(NOW)}, 0 s ago",
+    ),
+    (
+        "expired-long-ago",
+        "Bearer " + signed(exp=int(NOW - 3600)),
+        "token_expired",
+        f"expired at {int(NOW - 3600)}, 3600 s ago",
+    ),
+    (
+        "exp-as-text",
+        "Bearer " + signed(exp=str(int(NOW + 1800))),
+        "token_invalid",
+        "the exp claim is not a number of seconds",
+    ),
+    (
+        "exp-as-true",
+        "Bearer " + signed(exp=True),
+        "token_invalid",
+        "the exp claim is not a number of seconds",
+    ),
+    (
+        "exp-infinite",
+        "Bearer " + signed(exp=float("inf")),
+        "token_invalid",
+        "the exp claim is not a number of seconds",
+    ),
+    (
+        "nbf-not-a-number",
+        "Bearer " + signed(nbf=float("nan")),
+        "token_invalid",
+        "the nbf claim is not a number of seconds",
+    ),
+    (
+        "nbf-as-text",
+        "Bearer " + signed(nbf="soon"),
+        "token_invalid",
+        "the nbf claim is not a number of seconds",
+    ),
 ]
 
 

@@ -30,6 +30,12 @@ if TYPE_CHECKING:
 _NUMBER = (int, float)  # a JWT's time claims (``int | float`` would be built on every check)
 
 
+def _is_time(value: Any) -> bool:
+    """Whether a JWT time claim is a finite number of seconds (JSON's ``true`` is not one, and
+    Python's JSON reader lets ``NaN`` and ``Infinity`` through, which no comparison refuses)."""
+    return isinstance(value, _NUMBER) and type(value) is not bool and value - value == 0
+
+
 class Outgoing(Protocol):
     """What a plug-in may change on a request being built (see ``client.Outgoing``); the body
     is final (``content``) by the time a plug-in sees it, so it can be signed."""
@@ -185,11 +191,16 @@ class BearerJWT(AuthPlugin):
         if scheme.lower() != "bearer" or not token:
             raise AuthRefused("token_invalid", "Authorization is not a Bearer token")
         account, claims = self._verified(token, accounts)
-        nbf = claims.get("nbf")
-        if isinstance(nbf, _NUMBER) and now < nbf:
-            raise AuthRefused("token_not_yet_valid", "the token is not valid yet")
-        if not isinstance(claims.get("exp"), _NUMBER) or now >= claims["exp"]:
-            raise AuthRefused("token_expired", "the token has expired")
+        nbf, exp = claims.get("nbf"), claims["exp"]  # exp is required by ``_verified``
+        if not _is_time(exp) or (nbf is not None and not _is_time(nbf)):
+            name = "exp" if not _is_time(exp) else "nbf"
+            raise AuthRefused("token_invalid", f"the {name} claim is not a number of seconds")
+        if nbf is not None and now < nbf:
+            raise AuthRefused(
+                "token_not_yet_valid", f"valid from {nbf:.0f}, {nbf - now:.0f} s after now"
+            )
+        if now >= exp:
+            raise AuthRefused("token_expired", f"expired at {exp:.0f}, {now - exp:.0f} s ago")
         return account
 
     def _verified(self, token: str, accounts: Mapping[str, Account]) -> tuple[Account, Any]:
