@@ -15,7 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from generator.runtime.client import AsyncClient, FileInput, SyncClient
+from generator.runtime.client import (
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    AsyncClient,
+    FileInput,
+    SyncClient,
+)
 from generator.runtime.clock import Clock
 from generator.runtime.lazy import LazyModule, VendorOf
 from generator.runtime.responses import request_options
@@ -43,8 +49,8 @@ class HdrepaintClient(SyncClient):
         user_key: str | Secret | None = None,
         *,
         base_url: str | None = None,
-        timeout: float | httpx.Timeout = 30.0,
-        max_retries: int = 2,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
         transport: httpx.BaseTransport | None = None,
         http_client: httpx.Client | None = None,
         clock: Clock | None = None,
@@ -393,8 +399,8 @@ class AsyncHdrepaintClient(AsyncClient):
         user_key: str | Secret | None = None,
         *,
         base_url: str | None = None,
-        timeout: float | httpx.Timeout = 30.0,
-        max_retries: int = 2,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
         transport: httpx.AsyncBaseTransport | None = None,
         http_client: httpx.AsyncClient | None = None,
         clock: Clock | None = None,

@@ -15,7 +15,12 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from generator.runtime.client import AsyncClient, SyncClient
+from generator.runtime.client import (
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    AsyncClient,
+    SyncClient,
+)
 from generator.runtime.clock import Clock
 from generator.runtime.lazy import LazyModule, VendorOf
 from generator.runtime.pages import AsyncPage, SyncPage
@@ -45,8 +50,8 @@ class KlingClient(SyncClient):
         secret_key: str | Secret | None = None,
         *,
         base_url: str | None = None,
-        timeout: float | httpx.Timeout = 30.0,
-        max_retries: int = 2,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
         transport: httpx.BaseTransport | None = None,
         http_client: httpx.Client | None = None,
         clock: Clock | None = None,
@@ -226,8 +231,8 @@ class AsyncKlingClient(AsyncClient):
         secret_key: str | Secret | None = None,
         *,
         base_url: str | None = None,
-        timeout: float | httpx.Timeout = 30.0,
-        max_retries: int = 2,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
         transport: httpx.AsyncBaseTransport | None = None,
         http_client: httpx.AsyncClient | None = None,
         clock: Clock | None = None,

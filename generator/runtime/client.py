@@ -61,7 +61,8 @@ M = TypeVar("M", bound="BaseModel")
 log = logging.getLogger("generator.runtime.client")
 NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 NOT_WORTH_RETRYING = {"quota_exceeded", "account_in_arrears", "permission_denied"}
-DEFAULT_TIMEOUT = 30.0
+DEFAULT_TIMEOUT = 30.0  # seconds
+DEFAULT_MAX_RETRIES = 2  # after the first try: three tries in all
 PACKAGE = "imagekit-sdk-factory"
 # Where vendors without a request id in their envelope put one (gateways' conventions).
 REQUEST_ID_HEADERS = ("x-request-id", "x-ca-request-id", "request-id", "x-tc-requestid")
@@ -206,7 +207,7 @@ class BaseClient:
         settings: Mapping[str, str | None] | None = None,
         base_url: str | None = None,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
-        max_retries: int = 2,
+        max_retries: int = DEFAULT_MAX_RETRIES,
         clock: Clock | None = None,
     ) -> None:
         self._auth_mode = choose_mode(self.vendor.auth, credentials, os.environ)
