@@ -119,10 +119,12 @@ SIMPLE_KEYS = frozenset(
         "example", "x-py-name", "x-sdk-aliases",
     }
 )  # fmt: skip
+_NUMBER = (int, float)  # tuples made once: ``int | float`` builds a union on every test
+_FILE_BYTES = (bytes, bytearray, memoryview)
 TYPES: dict[str, Any] = {  # a plain isinstance is the type's own (C) method: no Python call
     "string": str.__instancecheck__,
     "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
-    "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
+    "number": lambda v: isinstance(v, _NUMBER) and not isinstance(v, bool),
     "boolean": bool.__instancecheck__,
 }
 
@@ -141,7 +143,7 @@ def simple_problems(schema: dict[str, Any], value: Any) -> list[str]:
         problems += _length_problems(schema, value)
         if schema.get("format") == "uri" and not _is_web_url(value):
             problems.append("not an http(s) URL")
-    elif isinstance(value, int | float) and not isinstance(value, bool):
+    elif isinstance(value, _NUMBER) and not isinstance(value, bool):
         problems += _number_problems(schema, value)
     return problems
 
@@ -411,7 +413,7 @@ def _check_image(name: str, value: Any, limit: ImageLimit, result: Checked) -> N
         except ImageProblem as exc:
             result.add("invalid_image", f"{name}: {exc}")
             return
-    elif isinstance(value, bytes | bytearray | memoryview):
+    elif isinstance(value, _FILE_BYTES):
         data = bytes(value)
     else:
         result.add("invalid_request", f"{name}: not a file's bytes")

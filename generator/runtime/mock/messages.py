@@ -242,6 +242,7 @@ def _why(exc: ValueError) -> str:
 
 
 LARGE_FLOAT = 2.0**63  # from here on, a float may be an integer orjson could not keep exact
+_NESTS = (dict, list)  # a tuple made once: ``dict | list`` builds a union on every test
 
 
 def _shape(value: Any) -> tuple[int, bool]:
@@ -249,13 +250,13 @@ def _shape(value: Any) -> tuple[int, bool]:
     further), and whether it holds a float of at least ``LARGE_FLOAT`` either way. Walked a
     level at a time, without recursion."""
     depth, large = 0, False
-    level = [value] if isinstance(value, dict | list) else []
+    level = [value] if isinstance(value, _NESTS) else []
     while level and depth <= MAX_JSON_DEPTH:
         depth += 1
         below = []
         for node in level:
             for child in node.values() if isinstance(node, dict) else node:
-                if isinstance(child, dict | list):
+                if isinstance(child, _NESTS):
                     below.append(child)
                 elif type(child) is float and not -LARGE_FLOAT < child < LARGE_FLOAT:
                     large = True

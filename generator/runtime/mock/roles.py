@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 
 MAX_RESULT_FILES = 256
+_BYTES = (bytes, bytearray)  # a tuple made once: ``bytes | bytearray`` builds a union per test
 # The method of ``Roles`` that serves each role (looked up per call: a test may replace one).
 HANDLERS = {
     "submit": "_submit",
@@ -356,5 +357,5 @@ def _compact(values: dict[str, Any], call: Call) -> dict[str, Any]:
     return {
         k: v
         for k, v in values.items()
-        if k not in images and not isinstance(v, bytes | bytearray) and v is not None
+        if k not in images and not isinstance(v, _BYTES) and v is not None
     }
