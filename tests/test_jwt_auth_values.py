@@ -76,31 +76,43 @@ CASES = [
         "exp-as-text",
         "Bearer " + signed(exp=str(int(NOW + 1800))),
         "token_invalid",
-        "the exp claim is not a number of seconds",
+        "the exp claim is not a time in seconds",
     ),
     (
         "exp-as-true",
         "Bearer " + signed(exp=True),
         "token_invalid",
-        "the exp claim is not a number of seconds",
+        "the exp claim is not a time in seconds",
     ),
     (
         "exp-infinite",
         "Bearer " + signed(exp=float("inf")),
         "token_invalid",
-        "the exp claim is not a number of seconds",
+        "the exp claim is not a time in seconds",
+    ),
+    (
+        "exp-beyond-any-time",
+        "Bearer " + signed(exp=-(10**400)),
+        "token_invalid",
+        "the exp claim is not a time in seconds",
+    ),
+    (
+        "nbf-beyond-any-time",
+        "Bearer " + signed(nbf=10**400),
+        "token_invalid",
+        "the nbf claim is not a time in seconds",
     ),
     (
         "nbf-not-a-number",
         "Bearer " + signed(nbf=float("nan")),
         "token_invalid",
-        "the nbf claim is not a number of seconds",
+        "the nbf claim is not a time in seconds",
     ),
     (
         "nbf-as-text",
         "Bearer " + signed(nbf="soon"),
         "token_invalid",
-        "the nbf claim is not a number of seconds",
+        "the nbf claim is not a time in seconds",
     ),
 ]
 

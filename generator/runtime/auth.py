@@ -28,12 +28,14 @@ if TYPE_CHECKING:
     from .vendor import Auth
 
 _NUMBER = (int, float)  # a JWT's time claims (``int | float`` would be built on every check)
+MAX_TIME = 2**53  # seconds either side of 1970 a time claim may name: a float holds each exactly
 
 
 def _is_time(value: Any) -> bool:
-    """Whether a JWT time claim is a finite number of seconds (JSON's ``true`` is not one, and
-    Python's JSON reader lets ``NaN`` and ``Infinity`` through, which no comparison refuses)."""
-    return isinstance(value, _NUMBER) and type(value) is not bool and value - value == 0
+    """Whether a JWT time claim is a number of seconds within ``MAX_TIME`` of 1970. JSON's
+    ``true`` is not one; nor are ``NaN`` and ``Infinity``, which Python's JSON reader lets
+    through and no comparison refuses, nor an integer too large to write as a time."""
+    return isinstance(value, _NUMBER) and type(value) is not bool and -MAX_TIME <= value <= MAX_TIME
 
 
 class Outgoing(Protocol):
@@ -194,7 +196,7 @@ class BearerJWT(AuthPlugin):
         nbf, exp = claims.get("nbf"), claims["exp"]  # exp is required by ``_verified``
         if not _is_time(exp) or (nbf is not None and not _is_time(nbf)):
             name = "exp" if not _is_time(exp) else "nbf"
-            raise AuthRefused("token_invalid", f"the {name} claim is not a number of seconds")
+            raise AuthRefused("token_invalid", f"the {name} claim is not a time in seconds")
         if nbf is not None and now < nbf:
             raise AuthRefused(
                 "token_not_yet_valid", f"valid from {nbf:.0f}, {nbf - now:.0f} s after now"
