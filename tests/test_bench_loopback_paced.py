@@ -78,7 +78,7 @@ def test_the_at_target_row_is_the_median_of_the_per_round_p99_ratios(
     ratios = [3.0, 1.0, 3.0, 1.5, 2.0]
     assert (row.value, row.low, row.high) == (statistics.median(ratios), 1.0, 3.0)
     assert row.ok is None  # context, not a target
-    assert "at 200 us/req" in row.note
+    assert "at 200 us/req, 2.00x (2.00-2.00x) bare Starlette's CPU as measured" in row.note
     assert "  at target: requests/s" in rows
 
 
