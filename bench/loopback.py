@@ -29,7 +29,7 @@ that round (``paced``), then for the CPU target's worth (``at target``: 1x or 0.
 Starlette's own). Neither is a target. Under ``-c32`` the server is saturated and its latency
 is its queue, so the p99 of a server spending the CPU target is the least that target allows.
 The spin is timed by the wall clock; the CPU each paced run cost, as measured, is in its note
-(it has come out 10-20% over what was asked).
+(it has come out 8-20% over what was asked).
 """
 
 from __future__ import annotations
@@ -69,8 +69,8 @@ SERVERS = ("mock", "starlette", "prism")
 # the mock's p99 against. Not a target; it shows what the p99 target asks of the CPU one.
 PACED = "paced"
 # The same paced Starlette, set instead to the CPU target itself (2x bare Starlette's for a
-# submit, 1.3x for a query): the p99 any server meeting that target exactly would have here.
-# Not a target either; it shows whether the p99 target can be met at the CPU target.
+# submit, 1.3x for a query): about the p99 a server meeting that target would have here (the
+# CPU it cost as measured is in the row's note). Not a target either.
 AT_TARGET = "at target"
 
 

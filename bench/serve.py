@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import json
+import math
 import time
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,8 @@ from generator.runtime.mock import serve
 from generator.runtime.mock.exposure import bind
 
 from .handmade import STATES
+
+MAX_PACE_US = 1_000_000.0  # a second of CPU a request: far past any mock's cost
 
 
 def starlette_app(answers: list[dict[str, str]], paced: bool = False) -> Any:
@@ -57,7 +60,14 @@ def starlette_app(answers: list[dict[str, str]], paced: bool = False) -> Any:
         return answer
 
     async def set_pace(request: Request) -> Response:
-        pace["us"] = max(0.0, float(request.query_params.get("us", "0")))
+        text = request.query_params.get("us", "0")
+        try:
+            us = float(text)
+        except ValueError:
+            us = math.nan
+        if not 0.0 <= us <= MAX_PACE_US:  # nan fails too; inf would spin for ever
+            return Response(f"us must be 0-{MAX_PACE_US:g}, not {text!r}", status_code=400)
+        pace["us"] = us
         return Response(b"", status_code=204)
 
     routes = [

@@ -89,3 +89,26 @@ def test_no_at_target_row_when_a_round_is_missing(monkeypatch: pytest.MonkeyPatc
     lb = SimpleNamespace(opts=Options(rounds=5), problems=[], wrk=Path("wrk"), prism=None)
     names = [r.name for r in loopback.results([w], lb)]  # type: ignore[arg-type]
     assert not any("CPU target" in name for name in names)
+
+
+@pytest.mark.parametrize("given", ["abc", "inf", "nan", "-5", "1e9"])
+def test_the_paced_server_refuses_a_pace_it_cannot_spin(given: str) -> None:
+    from starlette.testclient import TestClient
+
+    from bench.serve import starlette_app
+
+    app = starlette_app([{"method": "GET", "path": "/q", "body": "{}"}], paced=True)
+    with TestClient(app) as http:
+        answer = http.put("/_pace", params={"us": given})
+        assert answer.status_code == 400 and repr(given) in answer.text
+        assert http.get("/q").text == "{}"  # still answering, and at no pace
+
+
+def test_the_paced_server_takes_a_pace_in_range() -> None:
+    from starlette.testclient import TestClient
+
+    from bench.serve import starlette_app
+
+    app = starlette_app([{"method": "GET", "path": "/q", "body": "{}"}], paced=True)
+    with TestClient(app) as http:
+        assert http.put("/_pace", params={"us": "12.5"}).status_code == 204
