@@ -4,11 +4,14 @@ No server is started: the pace sent and the rows made are checked on recorded ru
 
 from __future__ import annotations
 
+import asyncio
 import statistics
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+import httpx
 import pytest
 
 from bench import loopback
@@ -16,12 +19,12 @@ from bench.common import Options
 from bench.loopback import AT_TARGET, PACED, Loopback, Workload
 
 
-def run(cpu_us: float, p99_ms: float) -> dict[str, Any]:
+def run(cpu_us: float, p99_ms: float) -> Any:  # a Run, as the benchmark records one
     return {"rps": 1000.0, "p50_ms": 1.0, "p99_ms": p99_ms, "cpu_us": cpu_us, "errors": 0,
             "other_load_cores": 0.0, "wrk": {}}  # fmt: skip
 
 
-def workload(submit: bool, rounds: dict[str, list[tuple[float, float]]]) -> Workload:
+def workload(submit: bool, rounds: Mapping[str, Sequence[tuple[float, float]]]) -> Workload:
     w = Workload("k", "a workload", "vendor", submit)
     w.runs = {kind: [run(cpu, p99) for cpu, p99 in runs] for kind, runs in rounds.items()}
     return w
@@ -35,7 +38,7 @@ def paced_with(monkeypatch: pytest.MonkeyPatch, w: Workload, kind: str) -> float
         sent.append(params)
         return SimpleNamespace(raise_for_status=lambda: None)
 
-    monkeypatch.setattr(loopback.httpx, "put", put)
+    monkeypatch.setattr(httpx, "put", put)  # the module bench.loopback calls
     lb = Loopback.__new__(Loopback)
     lb.servers = {(kind, w.vendor): SimpleNamespace(base="http://127.0.0.1:1")}  # type: ignore[dict-item]
     lb.pace(w, kind)
@@ -91,24 +94,36 @@ def test_no_at_target_row_when_a_round_is_missing(monkeypatch: pytest.MonkeyPatc
     assert not any("CPU target" in name for name in names)
 
 
-@pytest.mark.parametrize("given", ["abc", "inf", "nan", "-5", "1e9"])
-def test_the_paced_server_refuses_a_pace_it_cannot_spin(given: str) -> None:
-    from starlette.testclient import TestClient
-
+def exchange(*requests: tuple[str, str, dict[str, str]]) -> list[httpx.Response]:
+    """The paced Starlette's answers to ``requests`` (method, path, query), in order, through
+    httpx's ASGI transport: no server, no port."""
     from bench.serve import starlette_app
 
     app = starlette_app([{"method": "GET", "path": "/q", "body": "{}"}], paced=True)
-    with TestClient(app) as http:
-        answer = http.put("/_pace", params={"us": given})
-        assert answer.status_code == 400 and repr(given) in answer.text
-        assert http.get("/q").text == "{}"  # still answering, and at no pace
+
+    async def go() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://paced") as http:
+            return [await http.request(m, path, params=q) for m, path, q in requests]
+
+    return asyncio.run(go())
+
+
+@pytest.mark.parametrize("given", ["abc", "inf", "nan", "-5", "1e9"])
+def test_the_paced_server_refuses_a_pace_it_cannot_spin(given: str) -> None:
+    (refused,) = exchange(("PUT", "/_pace", {"us": given}))
+    assert refused.status_code == 400 and repr(given) in refused.text
+
+
+@pytest.mark.parametrize("given", ["abc", "-5"])  # never one that would spin: a wrong build hangs
+def test_after_a_refused_pace_the_server_still_answers(given: str) -> None:
+    good, refused, answer = exchange(
+        ("PUT", "/_pace", {"us": "5"}), ("PUT", "/_pace", {"us": given}), ("GET", "/q", {})
+    )
+    assert [good.status_code, refused.status_code] == [204, 400]
+    assert (answer.status_code, answer.text) == (200, "{}")
 
 
 def test_the_paced_server_takes_a_pace_in_range() -> None:
-    from starlette.testclient import TestClient
-
-    from bench.serve import starlette_app
-
-    app = starlette_app([{"method": "GET", "path": "/q", "body": "{}"}], paced=True)
-    with TestClient(app) as http:
-        assert http.put("/_pace", params={"us": "12.5"}).status_code == 204
+    (taken,) = exchange(("PUT", "/_pace", {"us": "12.5"}))
+    assert taken.status_code == 204
